@@ -1,0 +1,64 @@
+// Positions and positioned problems, shared by the config loader, the policy reader and the renderers.
+// Lines and columns are 1-based, columns counted in UTF-16 code units like every editor and GitHub.
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface SourceRef extends Position {
+  file: string;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic extends SourceRef {
+  severity: Severity;
+  message: string;
+  /** Machine-readable kind, e.g. `yaml.syntax`, `schema`, `unknown-key`, `duplicate-key`. */
+  code: string;
+  endLine?: number;
+  endColumn?: number;
+}
+
+export function formatSourceRef(ref: SourceRef): string {
+  return `${ref.file}:${ref.line}:${ref.column}`;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const prefix = d.severity === 'warning' ? 'warning: ' : '';
+  return `${formatSourceRef(d)}: ${prefix}${d.message}`;
+}
+
+/** Thrown when an input file has one or more errors; carries all of them, not just the first. */
+export class DiagnosticsError extends Error {
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic[]) {
+    super(diagnostics.map(formatDiagnostic).join('\n'));
+    this.name = 'DiagnosticsError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+/**
+ * Maps offsets in a text to line/column. Built once per text (a scan for line starts), then each
+ * lookup is a binary search, so mapping thousands of errors in a large file stays cheap.
+ */
+export class LineIndex {
+  private readonly starts: number[];
+  constructor(text: string) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    this.starts = starts;
+  }
+  position(offset: number): Position {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (this.starts[lo] ?? 0) + 1 };
+  }
+}

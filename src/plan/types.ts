@@ -1,0 +1,64 @@
+// The plan: what it would take to make the tailnet match the file (contract.md §3,
+// schema/plan.schema.json). Pure data; produced by diff(), consumed by renderers and apply.
+import type { Role } from '../config/types.js';
+import type { TargetGroup } from '../policy/types.js';
+
+export type ChangeReason = 'declared' | 'unmanaged';
+
+export interface UserRoleChange {
+  type: 'user.role';
+  login: string;
+  userId: string;
+  from: Role;
+  to: Role;
+  reason: ChangeReason;
+}
+
+export interface GroupCreate {
+  type: 'group.create';
+  group: string;
+  members: string[];
+}
+
+export interface GroupUpdate {
+  type: 'group.update';
+  group: string;
+  add: string[];
+  remove: string[];
+}
+
+export interface GroupDelete {
+  type: 'group.delete';
+  group: string;
+  members: string[];
+}
+
+export type GroupChange = GroupCreate | GroupUpdate | GroupDelete;
+export type Change = UserRoleChange | GroupChange;
+
+export interface PlanWarning {
+  /** e.g. `user.not-in-tailnet`, `user.unmanaged`, `group.unmanaged`, `group.member-not-in-tailnet`. */
+  code: string;
+  message: string;
+  /** `file:line:column` of what the warning is about, when it is about the file. */
+  path?: string;
+}
+
+export interface Plan {
+  version: 1;
+  tailnet: string;
+  /** The policy ETag the plan was computed against, quoted as the server sent it. */
+  policyEtag: string;
+  changes: Change[];
+  warnings: PlanWarning[];
+}
+
+/** What diff() returns: the plan, and the groups the policy file should hold after apply. */
+export interface PlanResult {
+  plan: Plan;
+  /**
+   * Every group the policy file should define after apply, in the order to write them: surviving
+   * groups in their live order, then new ones in file order. Undefined when no group changes.
+   */
+  targetGroups?: TargetGroup[];
+}

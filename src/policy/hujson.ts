@@ -1,0 +1,115 @@
+// Strict HuJSON parsing on top of jsonc-parser: JSON plus comments and one trailing comma, and
+// nothing else. jsonc-parser is lenient where Tailscale is not (duplicate keys, a final line comment
+// with no newline), so those checks are added here. Errors carry line and column; nothing is guessed.
+import { createScanner, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { LineIndex, type Position } from '../diagnostics.js';
+
+export interface HujsonDocument {
+  text: string;
+  root: Node;
+  lines: LineIndex;
+}
+
+export class HujsonSyntaxError extends Error implements Position {
+  readonly line: number;
+  readonly column: number;
+  readonly offset: number;
+  /** The message without its position, e.g. `expected ',' or '}'`. */
+  readonly reason: string;
+  constructor(reason: string, offset: number, at: Position) {
+    super(`line ${at.line}, column ${at.column}: ${reason}`);
+    this.name = 'HujsonSyntaxError';
+    this.reason = reason;
+    this.offset = offset;
+    this.line = at.line;
+    this.column = at.column;
+  }
+}
+
+// Keyed by jsonc-parser's error names (its enums are const enums, not importable as values here).
+const REASONS: Record<string, string> = {
+  InvalidSymbol: 'invalid character',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'expected a double-quoted key',
+  ValueExpected: 'expected a value',
+  ColonExpected: "expected ':' after the key",
+  CommaExpected: "expected ',' between values",
+  CloseBraceExpected: "expected '}' to close the object",
+  CloseBracketExpected: "expected ']' to close the array",
+  EndOfFileExpected: 'unexpected text after the end of the document',
+  InvalidCommentToken: 'invalid comment',
+  UnexpectedEndOfComment: 'unterminated /* comment',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'unterminated number',
+  InvalidUnicode: 'invalid \\u escape in string',
+  InvalidEscapeCharacter: 'invalid escape in string',
+  InvalidCharacter: 'invalid control character in string',
+};
+
+function describe(text: string, error: ParseError): string {
+  const reason = REASONS[printParseErrorCode(error.error)] ?? 'invalid HuJSON';
+  if (error.offset >= text.length) return `${reason}, found the end of the file`;
+  const found = text.slice(error.offset, error.offset + Math.max(1, Math.min(error.length, 20)));
+  return `${reason}, found ${JSON.stringify(found)}`;
+}
+
+/** Parses HuJSON text. Throws HujsonSyntaxError (with line and column) on anything Tailscale would refuse. */
+export function parseHujson(text: string): HujsonDocument {
+  const lines = new LineIndex(text);
+  const fail = (reason: string, offset: number): never => {
+    throw new HujsonSyntaxError(reason, offset, lines.position(offset));
+  };
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (first) fail(describe(text, first), first.offset);
+  if (!root) return fail('the document is empty', 0);
+  checkDuplicateKeys(root, text, fail);
+  checkTrailingLineComment(text, root.offset + root.length, fail);
+  return { text, root, lines };
+}
+
+function checkDuplicateKeys(node: Node, text: string, fail: (reason: string, offset: number) => never): void {
+  const stack: Node[] = [node];
+  for (let current = stack.pop(); current; current = stack.pop()) {
+    if (current.type === 'object') {
+      const seen = new Set<string>();
+      for (const property of current.children ?? []) {
+        const key = property.children?.[0];
+        if (key && typeof key.value === 'string') {
+          if (seen.has(key.value)) fail(`duplicate key ${JSON.stringify(key.value)}`, key.offset);
+          seen.add(key.value);
+        }
+        const value = property.children?.[1];
+        if (value && (value.type === 'object' || value.type === 'array')) stack.push(value);
+      }
+    } else if (current.type === 'array') {
+      for (const child of current.children ?? []) if (child.type === 'object' || child.type === 'array') stack.push(child);
+    }
+  }
+}
+
+// A `//` comment ends only at a newline; one that runs into the end of the file is an error in HuJSON.
+// Any line comment before the root value's end is necessarily followed by a newline, so only the
+// tail after the root can hold one.
+// jsonc-parser's SyntaxKind values (a const enum in its typings).
+const LINE_COMMENT = 12;
+const EOF = 17;
+
+function checkTrailingLineComment(text: string, from: number, fail: (reason: string, offset: number) => never): void {
+  const scanner = createScanner(text.slice(from), false);
+  for (let kind = scanner.scan(); kind !== EOF; kind = scanner.scan()) {
+    if (kind === LINE_COMMENT && from + scanner.getTokenOffset() + scanner.getTokenLength() === text.length) {
+      fail('a // comment at the end of the file must end with a newline', from + scanner.getTokenOffset());
+    }
+  }
+}
+
+/** The value node of a top-level key of an object root, or undefined. */
+export function topLevelProperty(doc: HujsonDocument, key: string): Node | undefined {
+  if (doc.root.type !== 'object') return undefined;
+  for (const property of doc.root.children ?? []) {
+    if (property.children?.[0]?.value === key) return property;
+  }
+  return undefined;
+}

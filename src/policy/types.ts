@@ -1,0 +1,25 @@
+// The groups of a policy file, as read from its HuJSON text.
+
+export interface PolicyGroup {
+  /** Exactly as written in the file, e.g. `group:eng` (case-sensitive). */
+  name: string;
+  /** Members as written (string members only; see `problems` in PolicyGroups for others). */
+  members: string[];
+  /** The text of the comments directly above the group's key, markers stripped, or undefined. */
+  comment?: string;
+}
+
+export interface PolicyGroups {
+  /** False when the policy file has no top-level `groups` key at all. */
+  present: boolean;
+  /** In file order. */
+  groups: PolicyGroup[];
+}
+
+/** A group as it should stand in the policy file after a rewrite. */
+export interface TargetGroup {
+  name: string;
+  members: string[];
+  /** Written as a comment above the group when the group is created or its comment is absent. */
+  description?: string;
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { HujsonSyntaxError, parseHujson } from '../src/policy/hujson.js';
+
+function errorOf(text: string): HujsonSyntaxError {
+  try {
+    parseHujson(text);
+  } catch (e) {
+    if (e instanceof HujsonSyntaxError) return e;
+    throw e;
+  }
+  throw new Error('expected a syntax error');
+}
+
+describe('parseHujson', () => {
+  it('accepts comments, one trailing comma, CRLF and a final newline-less block comment', () => {
+    const doc = parseHujson('// head\r\n{\r\n\t"a": [1, 2,], /* x */\r\n}\r\n/* tail */');
+    expect(doc.root.type).toBe('object');
+  });
+  it('refuses a duplicate key at the second key', () => {
+    const e = errorOf('{\n  "a": 1,\n  "b": {"c": 1, "c": 2}\n}\n');
+    expect([e.line, e.column, e.reason]).toEqual([3, 17, 'duplicate key "c"']);
+  });
+  it('refuses a final line comment without a newline', () => {
+    const e = errorOf('{}\n// end');
+    expect([e.line, e.column]).toEqual([2, 1]);
+    expect(e.message).toMatch(/must end with a newline/);
+  });
+  it('refuses two trailing commas with a position', () => {
+    const e = errorOf('{\n  "a": [1,,],\n}');
+    expect(e.line).toBe(2);
+    expect(e.message).toMatch(/^line 2, column \d+: expected a value/);
+  });
+  it('refuses a missing comma and names what it found', () => {
+    const e = errorOf('{\n  "a": 1\n  "b": 2\n}');
+    expect(e.line).toBe(3);
+    expect(e.reason).toMatch(/expected ',' .*found "\\"b\\""/);
+  });
+  it('treats // inside strings as text', () => {
+    const doc = parseHujson('{"u": "https://x//y", "c": "/* no */"}');
+    expect(doc.root.children).toHaveLength(2);
+  });
+});
