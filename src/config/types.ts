@@ -38,7 +38,7 @@ export interface Settings {
   unmanagedUsers: UnmanagedUsers;
   unmanagedGroups: UnmanagedGroups;
   maxChanges: number;
-  /** Path of the policy file kept in git, resolved relative to the config file's directory. */
+  /** Path of the policy file kept in git, as written: relative to the config file's directory (the loader touches no disk). */
   policyFile?: string;
   onManualEdits: OnManualEdits;
   inviteMissingUsers: boolean;

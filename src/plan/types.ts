@@ -53,9 +53,20 @@ export interface Plan {
   warnings: PlanWarning[];
 }
 
+/**
+ * A reason the plan cannot be carried out as the file says (e.g. `owner` stated for someone who is
+ * not the owner). A plan with problems is an error: nothing may be applied until the file is fixed.
+ */
+export interface PlanProblem {
+  code: string;
+  message: string;
+  path?: string;
+}
+
 /** What diff() returns: the plan, and the groups the policy file should hold after apply. */
 export interface PlanResult {
   plan: Plan;
+  problems: PlanProblem[];
   /**
    * Every group the policy file should define after apply, in the order to write them: surviving
    * groups in their live order, then new ones in file order. Undefined when no group changes.

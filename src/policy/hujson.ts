@@ -3,6 +3,7 @@
 // with no newline), so those checks are added here. Errors carry line and column; nothing is guessed.
 import { createScanner, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { LineIndex, type Position } from '../diagnostics.js';
+import { EOF, LINE_COMMENT } from './trivia.js';
 
 export interface HujsonDocument {
   text: string;
@@ -65,7 +66,7 @@ export function parseHujson(text: string): HujsonDocument {
   if (first) fail(describe(text, first), first.offset);
   if (!root) return fail('the document is empty', 0);
   checkDuplicateKeys(root, text, fail);
-  checkTrailingLineComment(text, root.offset + root.length, fail);
+  checkLineCommentEnds(text, root.offset + root.length, fail);
   return { text, root, lines };
 }
 
@@ -89,19 +90,20 @@ function checkDuplicateKeys(node: Node, text: string, fail: (reason: string, off
   }
 }
 
-// A `//` comment ends only at a newline; one that runs into the end of the file is an error in HuJSON.
-// Any line comment before the root value's end is necessarily followed by a newline, so only the
-// tail after the root can hold one.
-// jsonc-parser's SyntaxKind values (a const enum in its typings).
-const LINE_COMMENT = 12;
-const EOF = 17;
-
-function checkTrailingLineComment(text: string, from: number, fail: (reason: string, offset: number) => never): void {
-  const scanner = createScanner(text.slice(from), false);
+// A `//` comment ends only at `\n` in HuJSON, while jsonc-parser also ends it at a lone `\r`. So a line
+// comment must be followed by `\n` or `\r\n`: one that runs into the end of the file (even after a
+// `\r`), or that a lone `\r` ends, would be read differently by Tailscale. Without a lone `\r` in the
+// text, any line comment before the root value's end is followed by `\n`, so only the tail is scanned.
+function checkLineCommentEnds(text: string, rootEnd: number, fail: (reason: string, offset: number) => never): void {
+  const from = text.includes('\r') && /\r(?!\n)/.test(text) ? 0 : rootEnd;
+  const scanner = createScanner(text, false);
+  scanner.setPosition(from);
   for (let kind = scanner.scan(); kind !== EOF; kind = scanner.scan()) {
-    if (kind === LINE_COMMENT && from + scanner.getTokenOffset() + scanner.getTokenLength() === text.length) {
-      fail('a // comment at the end of the file must end with a newline', from + scanner.getTokenOffset());
-    }
+    if (kind !== LINE_COMMENT) continue;
+    const end = scanner.getTokenOffset() + scanner.getTokenLength();
+    if (text[end] === '\n' || text.startsWith('\r\n', end)) continue;
+    const atEnd = text.length - end <= 1;
+    fail(atEnd ? 'a // comment at the end of the file must end with a newline' : 'a // comment must end with a newline (\\n), not a lone carriage return', scanner.getTokenOffset());
   }
 }
 

@@ -3,7 +3,7 @@
 export interface PolicyGroup {
   /** Exactly as written in the file, e.g. `group:eng` (case-sensitive). */
   name: string;
-  /** Members as written (string members only; see `problems` in PolicyGroups for others). */
+  /** Members as written, in file order (a member that is not a string makes the file unreadable). */
   members: string[];
   /** The text of the comments directly above the group's key, markers stripped, or undefined. */
   comment?: string;

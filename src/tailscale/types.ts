@@ -67,3 +67,44 @@ export interface PolicyErrorData {
   errors?: string[];
   warnings?: string[];
 }
+
+/** `POST /tailnet/{tailnet}/user-invites` takes an array of these. */
+export interface UserInviteRequest {
+  email: string;
+  role: Exclude<Role, 'owner'>;
+}
+
+export interface UserInvite {
+  id: string;
+  role: Role;
+  email?: string;
+  /** Numbers in the spec; kept as text because they are identifiers, not quantities. */
+  tailnetId?: string;
+  inviterId?: string;
+  lastEmailSentAt?: string;
+  /** Anyone holding this link can join the tailnet: the client registers it as a secret. */
+  inviteUrl?: string;
+}
+
+/** The subset of `GET /tailnet/{tailnet}/settings` this product reads; other fields are dropped. */
+export interface TailnetSettings {
+  /** True when the console forbids editing the policy because it is managed elsewhere (GitOps). */
+  aclsExternallyManagedOn?: boolean | null;
+  aclsExternalLink?: string;
+  usersApprovalOn?: boolean | null;
+  devicesApprovalOn?: boolean | null;
+}
+
+/** `GET /acl?details=true`: the policy text plus the server's own warnings about it. */
+export interface PolicyDetails {
+  text: string;
+  /** E.g. `"group:eng": user not found: "bob@example.com"`. */
+  warnings: string[];
+  errors: string[];
+}
+
+/** Everything `plan` reads, fetched together. */
+export interface LiveState {
+  users: TailscaleUser[];
+  policy: PolicyDocument;
+}

@@ -1,0 +1,10 @@
+#!/usr/bin/env node
+// Entry point of the command line (dist/cli.js, the package's `bin`).
+import { runCli } from './commands/run-cli.js';
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: process.cwd(),
+});

@@ -1,0 +1,133 @@
+// argv -> a command name and its typed options. Built on node:util parseArgs (strict), with errors
+// that name the flag and suggest the nearest known one.
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { suggest } from '../config/suggest.js';
+import { UsageError } from '../errors.js';
+
+export const COMMANDS = {
+  plan: 'read the file and the live tailnet, print the plan; writes nothing',
+  apply: 'plan afresh, then make the tailnet match the file',
+  drift: 'plan as a report: exit 2 when the live tailnet differs from the file',
+  import: 'write a tailnet-access.yaml that matches the live tailnet',
+  check: 'test the connection: tailnet, credential, scopes, users and policy',
+  render: 'rewrite the groups of settings.policyFile in place from the file',
+  'create-oauth-app': 'create (or find by name) an OAuth app; never prints its secret',
+  provision: "run an OAuth app's authorization-code flow to a single-use auth key",
+  simulate: 'start the built-in Tailscale API simulator on loopback and print its base URL',
+  demo: 'start the simulator with the example tailnet and run plan against it',
+} as const;
+
+export type CommandName = keyof typeof COMMANDS;
+
+const COMMON = {
+  config: { type: 'string' },
+  tailnet: { type: 'string' },
+  'base-url': { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsOptionsConfig;
+
+const PER_COMMAND = {
+  plan: { 'detailed-exitcode': { type: 'boolean' }, inventory: { type: 'boolean' } },
+  apply: { 'max-changes': { type: 'string' }, force: { type: 'boolean' }, yes: { type: 'boolean' } },
+  drift: {},
+  import: { 'policy-file': { type: 'string' }, force: { type: 'boolean' } },
+  check: {},
+  render: { check: { type: 'boolean' } },
+  'create-oauth-app': {
+    name: { type: 'string' },
+    description: { type: 'string' },
+    'redirect-uri': { type: 'string', multiple: true },
+    scope: { type: 'string', multiple: true },
+    'allowed-node-attribute': { type: 'string', multiple: true },
+    update: { type: 'boolean' },
+    'secret-file': { type: 'string' },
+    'print-secret': { type: 'boolean' },
+  },
+  provision: {
+    'client-id': { type: 'string' },
+    'client-secret-file': { type: 'string' },
+    port: { type: 'string' },
+    'login-url': { type: 'string' },
+    print: { type: 'boolean' },
+    'token-file': { type: 'string' },
+  },
+  simulate: { fixture: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+  demo: {},
+} as const satisfies Record<CommandName, ParseArgsOptionsConfig>;
+
+export type Format = 'text' | 'markdown' | 'json';
+
+export interface ParsedArgs {
+  command: CommandName;
+  /** Values of the flags given, by long name; repeatable flags are arrays. */
+  values: Record<string, string | boolean | string[] | undefined>;
+  format: Format;
+  color: boolean | undefined;
+  help: boolean;
+}
+
+export function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMANDS, name);
+}
+
+export function parseCommandLine(argv: string[]): ParsedArgs | { help: true; command?: undefined } {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') return { help: true };
+  if (!isCommand(name)) {
+    const hint = suggest(name, Object.keys(COMMANDS));
+    throw new UsageError(`unknown command "${name}"${hint ? `; did you mean "${hint}"?` : ''} (try --help)`);
+  }
+  const options = { ...COMMON, ...PER_COMMAND[name] } satisfies ParseArgsOptionsConfig;
+  let values: ParsedArgs['values'];
+  try {
+    const parsed = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
+    values = parsed.values as ParsedArgs['values'];
+  } catch (error) {
+    throw new UsageError(explainParseError(error, name, Object.keys(options)));
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'markdown' && format !== 'json') {
+    throw new UsageError(`--format must be text, markdown or json, not "${String(format)}"`);
+  }
+  const color = values['no-color'] === true ? false : values.color === true ? true : undefined;
+  return { command: name, values, format, color, help: values.help === true };
+}
+
+function explainParseError(error: unknown, command: string, known: string[]): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const flag = /option '(--?[\w-]+)/.exec(message)?.[1] ?? /argument '([^']+)'/.exec(message)?.[1];
+  if (flag && /Unknown option/i.test(message)) {
+    const hint = suggest(flag.replace(/^-+/, ''), known);
+    return `${command}: unknown flag ${flag}${hint ? `; did you mean --${hint}?` : ''}`;
+  }
+  if (flag && /Unexpected argument/i.test(message)) return `${command}: unexpected argument "${flag}" (flags take the form --name value)`;
+  return `${command}: ${message}`;
+}
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  const lines = Object.entries(COMMANDS).map(([name, what]) => `  ${name.padEnd(width)}  ${what}`);
+  return [
+    'Usage: tailnet-access <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Options for every command:',
+    '  --config FILE      the access file (default tailnet-access.yaml)',
+    '  --tailnet T        the tailnet (default: TAILSCALE_TAILNET, the file, or "-" for the credential\'s own)',
+    '  --base-url URL     the API (default: TAILSCALE_BASE_URL or https://api.tailscale.com)',
+    '  --format F         text, markdown or json (default text)',
+    '  --out FILE         write the output to FILE instead of standard output',
+    '  --no-color         no colours, even on a terminal',
+    '',
+    'Credentials come from the environment: TAILSCALE_API_KEY, or TAILSCALE_OAUTH_CLIENT_ID with',
+    'TAILSCALE_OAUTH_CLIENT_SECRET, or TAILSCALE_OAUTH_CLIENT_ID with TAILSCALE_ID_TOKEN (workload identity).',
+    '',
+    'Exit codes: 0 done, nothing left to change; 1 error or refused (nothing written); 2 changes pending.',
+  ].join('\n');
+}

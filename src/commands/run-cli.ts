@@ -1,0 +1,49 @@
+// The command line: argv -> a command, and every failure -> one clear message and exit 1. Messages
+// go through redact() so a secret can never reach the terminal or a CI log through an error.
+import { ConfigFileError } from '../config/load.js';
+import { DiagnosticsError, formatDiagnostic } from '../diagnostics.js';
+import { RefusedError, UsageError } from '../errors.js';
+import { EXIT_ERROR } from '../exit-codes.js';
+import { redact } from '../secrets.js';
+import { TailscaleError } from '../tailscale/client.js';
+import { parseCommandLine, usage, type CommandName } from './args.js';
+import { runDemo } from './demo.js';
+import type { CommandContext, CommandIO } from './io.js';
+import { runPlan } from './plan.js';
+import { runSimulate } from './simulate.js';
+
+type Runner = (ctx: CommandContext) => Promise<number>;
+
+const RUNNERS: Partial<Record<CommandName, Runner>> = {
+  plan: runPlan,
+  drift: runPlan,
+  simulate: runSimulate,
+  demo: runDemo,
+};
+
+export async function runCli(argv: string[], io: CommandIO): Promise<number> {
+  try {
+    const args = parseCommandLine(argv);
+    if (args.help || args.command === undefined) {
+      io.stdout.write(`${usage()}\n`);
+      return 0;
+    }
+    const runner = RUNNERS[args.command];
+    if (!runner) throw new UsageError(`the ${args.command} command is not available in this build yet`);
+    return await runner({ ...io, args });
+  } catch (error) {
+    io.stderr.write(`${redact(describeFailure(error))}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+export function describeFailure(error: unknown): string {
+  if (error instanceof DiagnosticsError) {
+    const n = error.diagnostics.length;
+    return `${error.diagnostics.map(formatDiagnostic).join('\n')}\n${n} ${n === 1 ? 'problem' : 'problems'} in the file; nothing was read from or written to the tailnet.`;
+  }
+  if (error instanceof RefusedError) return `refused by the ${error.rail} rail: ${error.message}`;
+  if (error instanceof UsageError || error instanceof ConfigFileError || error instanceof TailscaleError) return `error: ${error.message}`;
+  if (error instanceof Error) return `error: ${error.message}${process.env.TAILNET_ACCESS_DEBUG ? `\n${error.stack ?? ''}` : ''}`;
+  return `error: ${String(error)}`;
+}

@@ -1,0 +1,143 @@
+// tailnet-access.yaml -> Desired. parseConfig is pure (text in, data out); loadConfig adds the read.
+// Every problem in the file is collected and thrown together, each with its file:line:column.
+import { readFile, stat } from 'node:fs/promises';
+import { isMap, isScalar } from 'yaml';
+import { DiagnosticsError } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { buildDesired } from './build-desired.js';
+import { readEntries } from './read-entries.js';
+import { checkSchema } from './schema-check.js';
+import { findingDiagnostic } from './schema-messages.js';
+import { checkEntries } from './semantic-checks.js';
+import type { Desired } from './types.js';
+import { deref, errorAt, expandedSize, nodeOffset, parseYaml } from './yaml-source.js';
+import type { YamlSource } from './yaml-source.js';
+
+/** Far above any real tailnet (10,000 users in 1,000 groups take under 1 MB); checked before parsing, so a wrong file fails fast. */
+export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+
+/**
+ * How far aliases may multiply (yaml's `maxAliasCount`): reusing a member list in a few dozen groups
+ * is fine, while a "billion laughs" file is refused after about a thousand expansions, not after
+ * exhausting memory.
+ */
+export const MAX_ALIAS_COUNT = 1000;
+
+/** The most values a file may stand for with its aliases expanded (a 5 MB file without aliases has far fewer). */
+export const MAX_EXPANDED_VALUES = 1_000_000;
+
+export interface LoadedConfig {
+  desired: Desired;
+  warnings: Diagnostic[];
+}
+
+/** Thrown when the config file cannot be read at all (as opposed to DiagnosticsError: read, but wrong). */
+export class ConfigFileError extends Error {
+  readonly path: string;
+  constructor(path: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ConfigFileError';
+    this.path = path;
+  }
+}
+
+function byOrder(a: Diagnostic, b: Diagnostic): number {
+  return a.line - b.line || a.column - b.column;
+}
+
+function fail(diagnostics: Diagnostic[]): never {
+  throw new DiagnosticsError([...diagnostics].sort(byOrder));
+}
+
+function tooLarge(file: string, bytes: number): Diagnostic {
+  const size = `${bytes.toLocaleString('en-US')} bytes (${(bytes / (1024 * 1024)).toFixed(1)} MB)`;
+  const message = `the file is ${size}, over the ${MAX_CONFIG_BYTES / (1024 * 1024)} MB limit for a tailnet-access file; is this the right file?`;
+  return { file, line: 1, column: 1, severity: 'error', code: 'config.too-large', message };
+}
+
+function describeTop(source: YamlSource): string | undefined {
+  const top = deref(source, source.doc.contents);
+  if (isMap(top)) return undefined;
+  if (top === null || (isScalar(top) && top.value === null)) return 'the file is empty; it needs at least "version: 1"';
+  const found = isScalar(top) ? `the text ${JSON.stringify(String(top.value))}` : 'a list';
+  return `the top level must be a mapping (version:, users:, groups:, settings:), not ${found}`;
+}
+
+function refuseAliases(source: YamlSource, reason: string): never {
+  const [first] = source.aliases.keys();
+  const message = `refusing to expand the YAML aliases: ${reason}; write the entries out instead`;
+  return fail([errorAt(source, nodeOffset(first) ?? 0, 'yaml.alias', message)]);
+}
+
+// toJS expands aliases; yaml stops with a ReferenceError once they multiply past maxAliasCount.
+function toData(source: YamlSource): unknown {
+  let data: unknown;
+  try {
+    data = source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    refuseAliases(source, `they multiply into too much data (more than ${MAX_ALIAS_COUNT} copies)`);
+  }
+  if (source.aliases.size > 0 && expandedSize(source) > MAX_EXPANDED_VALUES) {
+    refuseAliases(source, `they stand for more than ${MAX_EXPANDED_VALUES.toLocaleString('en-US')} values`);
+  }
+  return data;
+}
+
+/**
+ * Parses the text of a tailnet-access.yaml. `file` is used in every position. Throws DiagnosticsError
+ * with all errors found; returns the Desired state and the warnings otherwise.
+ */
+export function parseConfig(text: string, file: string): LoadedConfig {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_CONFIG_BYTES) fail([tooLarge(file, bytes)]);
+  // Editors do not count a byte-order mark as a column, so it must not shift line 1.
+  const { source, errors } = parseYaml(text.startsWith('\uFEFF') ? text.slice(1) : text, file);
+  if (errors.length > 0) fail(errors);
+  const top = describeTop(source);
+  if (top !== undefined) fail([errorAt(source, nodeOffset(source.doc.contents) ?? 0, 'config.top-level', top)]);
+  const schema = checkSchema(toData(source));
+  const entries = readEntries(source);
+  const semantic = checkEntries(entries);
+  const schemaErrors = schema.ok ? [] : schema.findings.map((f) => findingDiagnostic(source, f));
+  if (!schema.ok || semantic.errors.length > 0) fail([...schemaErrors, ...semantic.errors]);
+  return { desired: buildDesired(file, schema.value, entries), warnings: semantic.warnings.sort(byOrder) };
+}
+
+function unreadable(path: string, error: unknown): ConfigFileError {
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  const reason =
+    code === 'ENOENT'
+      ? `${path} does not exist; pass the right path with --config (or the action's config input), or write one with "tailnet-access import"`
+      : code === 'EACCES' || code === 'EPERM'
+        ? `cannot read ${path}: permission denied`
+        : code === 'EISDIR'
+          ? `${path} is a directory; give the path of the tailnet-access.yaml file`
+          : `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`;
+  return new ConfigFileError(path, reason, { cause: error });
+}
+
+/** Reads and parses a config file; a file that cannot be read throws ConfigFileError naming the path. */
+/**
+ * Reads and parses the file at `path`. `shownAs` is how positions name the file (default `path`):
+ * the CLI passes the path as the user typed it, relative to where they are.
+ */
+export async function loadConfig(path: string, shownAs: string = path): Promise<LoadedConfig> {
+  let bytes: Buffer;
+  try {
+    // The size is checked before reading, so pointing --config at a huge file costs nothing.
+    const { size } = await stat(path);
+    if (size > MAX_CONFIG_BYTES) fail([tooLarge(shownAs, size)]);
+    bytes = await readFile(path);
+  } catch (error) {
+    if (error instanceof DiagnosticsError) throw error;
+    throw unreadable(shownAs, error);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new ConfigFileError(shownAs, `${shownAs} is not UTF-8 text; save it as UTF-8`, { cause: error });
+  }
+  return parseConfig(text, shownAs);
+}

@@ -1,0 +1,90 @@
+// The entries of the file in the order and at the places they are written. Reading tolerates any
+// shape (schema errors are reported separately), so the semantic checks can run on a file that also
+// has schema errors and every problem is reported in one go.
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { Pair, YAMLMap } from 'yaml';
+import type { SourceRef } from '../diagnostics.js';
+import { deref, keyRef, keyText, nodeOffset, refAt, valueRef } from './yaml-source.js';
+import type { YamlSource } from './yaml-source.js';
+
+export interface UserEntry {
+  /** The key as written. */
+  login: string;
+  at: SourceRef;
+  /** The role as written (a string when the file is valid), or undefined when none was given. */
+  role: unknown;
+  roleAt: SourceRef;
+}
+
+export interface MemberEntry {
+  login: unknown;
+  at: SourceRef;
+}
+
+export interface GroupEntry {
+  /** The key as written, with or without `group:`. */
+  key: string;
+  at: SourceRef;
+  members: MemberEntry[];
+}
+
+export interface SettingEntry {
+  key: string;
+  at: SourceRef;
+}
+
+export interface Entries {
+  users: UserEntry[];
+  groups: GroupEntry[];
+  settings: SettingEntry[];
+}
+
+function pairsOf(source: YamlSource, node: unknown): Pair[] {
+  const map = deref(source, node);
+  return isMap(map) ? map.items.filter((pair): pair is Pair => isPair(pair)) : [];
+}
+
+function field(map: YAMLMap, key: string): Pair | undefined {
+  return map.items.find((pair): pair is Pair => isPair(pair) && keyText(pair) === key);
+}
+
+function section(source: YamlSource, name: string): Pair[] {
+  const top = deref(source, source.doc.contents);
+  if (!isMap(top)) return [];
+  return pairsOf(source, field(top, name)?.value);
+}
+
+function readUser(source: YamlSource, pair: Pair): UserEntry {
+  const login = keyText(pair);
+  const at = keyRef(source, pair);
+  const value = deref(source, pair.value);
+  if (isMap(value)) {
+    const rolePair = field(value, 'role');
+    if (!rolePair) return { login, at, role: undefined, roleAt: at };
+    const role = deref(source, rolePair.value);
+    return { login, at, role: isScalar(role) ? role.value : role, roleAt: valueRef(source, rolePair) };
+  }
+  return { login, at, role: isScalar(value) ? value.value : value, roleAt: valueRef(source, pair) };
+}
+
+function readGroup(source: YamlSource, pair: Pair): GroupEntry {
+  const value = deref(source, pair.value);
+  const list = isMap(value) ? deref(source, field(value, 'members')?.value) : value;
+  const members: MemberEntry[] = [];
+  if (isSeq(list)) {
+    for (const item of list.items) {
+      const member = deref(source, item);
+      const at = refAt(source, nodeOffset(item) ?? nodeOffset(list) ?? 0);
+      members.push({ login: isScalar(member) ? member.value : member, at });
+    }
+  }
+  return { key: keyText(pair), at: keyRef(source, pair), members };
+}
+
+export function readEntries(source: YamlSource): Entries {
+  return {
+    users: section(source, 'users').map((pair) => readUser(source, pair)),
+    groups: section(source, 'groups').map((pair) => readGroup(source, pair)),
+    settings: section(source, 'settings').map((pair) => ({ key: keyText(pair), at: keyRef(source, pair) })),
+  };
+}

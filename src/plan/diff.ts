@@ -1,0 +1,206 @@
+// diff(desired, live) -> plan. Pure: no I/O, no clock, no randomness, so the same inputs always give
+// the same plan, in the same order, and a plan can be tested without a network.
+import type { Desired, DesiredGroup, Role } from '../config/types.js';
+import { formatSourceRef, type SourceRef } from '../diagnostics.js';
+import { isScimGroup } from '../policy/groups.js';
+import type { PolicyGroups, TargetGroup } from '../policy/types.js';
+import type { PolicyDocument, TailscaleUser } from '../tailscale/types.js';
+import type { Change, GroupChange, PlanProblem, PlanResult, PlanWarning, UserRoleChange } from './types.js';
+
+/** What the API says the tailnet holds right now. */
+export interface LiveTailnet {
+  /** The tailnet as addressed in API paths (`-` for the credential's own). */
+  tailnet: string;
+  /** Member users (`type=member`); shared users are not ours to manage. */
+  users: TailscaleUser[];
+  policy: PolicyDocument;
+  groups: PolicyGroups;
+}
+
+const key = (login: string): string => login.toLowerCase();
+const at = (ref: SourceRef): string => formatSourceRef(ref);
+
+interface Context {
+  desired: Desired;
+  usersByLogin: Map<string, TailscaleUser>;
+  warnings: PlanWarning[];
+  problems: PlanProblem[];
+}
+
+export function diff(desired: Desired, live: LiveTailnet): PlanResult {
+  const ctx: Context = { desired, usersByLogin: indexUsers(live.users), warnings: [], problems: [] };
+  const roleChanges = [...declaredRoleChanges(ctx), ...unmanagedUserChanges(ctx, live.users)];
+  const { changes: groupChanges, target } = groupDiff(ctx, live.groups);
+  roleChanges.sort((a, b) => compareText(key(a.login), key(b.login)));
+  const changes: Change[] = [...roleChanges, ...groupChanges];
+  return {
+    plan: { version: 1, tailnet: live.tailnet, policyEtag: live.policy.etag, changes, warnings: ctx.warnings },
+    problems: ctx.problems,
+    ...(groupChanges.length > 0 ? { targetGroups: target } : {}),
+  };
+}
+
+function indexUsers(users: TailscaleUser[]): Map<string, TailscaleUser> {
+  const byLogin = new Map<string, TailscaleUser>();
+  for (const user of users) byLogin.set(key(user.loginName), user);
+  return byLogin;
+}
+
+function declaredRoleChanges(ctx: Context): UserRoleChange[] {
+  const changes: UserRoleChange[] = [];
+  for (const wanted of ctx.desired.users) {
+    const user = ctx.usersByLogin.get(key(wanted.login));
+    if (!user) {
+      ctx.warnings.push({
+        code: 'user.not-in-tailnet',
+        message: `${wanted.login} is not a member of the tailnet yet (never signed in, or not invited); nothing to change until they join`,
+        path: at(wanted.at),
+      });
+      continue;
+    }
+    if (wanted.role === undefined || wanted.role === user.role) continue;
+    if (wanted.role === 'owner') {
+      ctx.problems.push({
+        code: 'owner.not-owner',
+        message: `${wanted.login} is stated as owner but is ${article(user.role)} ${user.role}; the owner is only checked, never assigned (ownership is transferred in the admin console)`,
+        path: at(wanted.at),
+      });
+      continue;
+    }
+    if (user.role === 'owner') {
+      ctx.problems.push({
+        code: 'owner.change',
+        message: `${wanted.login} is the tailnet owner; the owner's role is never changed (state "owner" or list them as {} to leave the role alone)`,
+        path: at(wanted.at),
+      });
+      continue;
+    }
+    changes.push(roleChange(user, wanted.role, 'declared'));
+  }
+  return changes;
+}
+
+function unmanagedUserChanges(ctx: Context, users: TailscaleUser[]): UserRoleChange[] {
+  const mode = ctx.desired.settings.unmanagedUsers;
+  if (mode === 'ignore') return [];
+  const listed = new Set(ctx.desired.users.map((u) => key(u.login)));
+  const unmanaged = users.filter((u) => !listed.has(key(u.loginName))).sort((a, b) => compareText(key(a.loginName), key(b.loginName)));
+  const changes: UserRoleChange[] = [];
+  for (const user of unmanaged) {
+    const demotable = mode === 'demote' && user.role !== 'member' && user.role !== 'owner';
+    if (demotable) {
+      changes.push(roleChange(user, 'member', 'unmanaged'));
+      continue;
+    }
+    const what =
+      mode === 'demote'
+        ? user.role === 'owner'
+          ? 'is the owner and is never demoted; list them as owner'
+          : 'is already a member; nothing to demote'
+        : `(${user.role}) is in the tailnet but not in ${ctx.desired.file}`;
+    if (mode === 'report' || user.role === 'owner') {
+      ctx.warnings.push({ code: 'user.unmanaged', message: `${user.loginName} ${what}` });
+    }
+  }
+  return changes;
+}
+
+function roleChange(user: TailscaleUser, to: Role, reason: UserRoleChange['reason']): UserRoleChange {
+  return { type: 'user.role', login: user.loginName, userId: user.id, from: user.role, to, reason };
+}
+
+interface GroupDiff {
+  changes: GroupChange[];
+  target: TargetGroup[];
+}
+
+function groupDiff(ctx: Context, live: PolicyGroups): GroupDiff {
+  const liveByName = new Map(live.groups.map((g) => [g.name, g]));
+  const wantedByName = new Map(ctx.desired.groups.map((g) => [g.name, g]));
+  const liveByFoldedName = new Map(live.groups.map((g) => [g.name.toLowerCase(), g.name]));
+  const changes: GroupChange[] = [];
+  const target: TargetGroup[] = [];
+
+  for (const group of live.groups) {
+    const wanted = wantedByName.get(group.name);
+    if (wanted) {
+      const members = resolveMembers(ctx, wanted);
+      const { next, add, remove } = mergeMembers(group.members, members);
+      if (add.length > 0 || remove.length > 0) changes.push({ type: 'group.update', group: group.name, add, remove });
+      target.push(withDescription({ name: group.name, members: next }, wanted));
+    } else if (isScimGroup(group.name) || ctx.desired.settings.unmanagedGroups === 'keep') {
+      target.push({ name: group.name, members: group.members });
+    } else {
+      changes.push({ type: 'group.delete', group: group.name, members: group.members });
+    }
+  }
+  for (const wanted of ctx.desired.groups) {
+    if (liveByName.has(wanted.name)) continue;
+    const members = resolveMembers(ctx, wanted);
+    const sameButCase = liveByFoldedName.get(wanted.name.toLowerCase());
+    if (sameButCase !== undefined) {
+      ctx.warnings.push({
+        code: 'group.name-case',
+        message: `${wanted.name} differs only in case from ${sameButCase} in the policy file; group names are case-sensitive, so they are two groups`,
+        path: at(wanted.at),
+      });
+    }
+    changes.push({ type: 'group.create', group: wanted.name, members });
+    target.push(withDescription({ name: wanted.name, members }, wanted));
+  }
+  changes.sort((a, b) => GROUP_ORDER[a.type] - GROUP_ORDER[b.type] || compareText(a.group, b.group));
+  return { changes, target };
+}
+
+const GROUP_ORDER: Record<GroupChange['type'], number> = { 'group.create': 0, 'group.update': 1, 'group.delete': 2 };
+
+function withDescription(group: TargetGroup, wanted: DesiredGroup): TargetGroup {
+  return wanted.description === undefined ? group : { ...group, description: wanted.description };
+}
+
+/**
+ * The group's members as logins spelled the way the users API spells them (that is what Tailscale
+ * matches), de-duplicated without case. Logins not in the tailnet keep the file's spelling and are
+ * reported: Tailscale accepts them, and they take effect when the person joins.
+ */
+function resolveMembers(ctx: Context, group: DesiredGroup): string[] {
+  const seen = new Set<string>();
+  const members: string[] = [];
+  for (const member of group.members) {
+    const folded = key(member.login);
+    if (seen.has(folded)) continue;
+    seen.add(folded);
+    const user = ctx.usersByLogin.get(folded);
+    if (!user) {
+      ctx.warnings.push({
+        code: 'group.member-not-in-tailnet',
+        message: `${member.login} in ${group.name} is not a member of the tailnet yet; Tailscale keeps the entry and it applies once they join`,
+        path: at(member.at),
+      });
+    }
+    members.push(user ? user.loginName : member.login);
+  }
+  return members;
+}
+
+/**
+ * Compares without case. The new list keeps the live members that stay, in their live order, and
+ * appends the added ones in file order: the smallest edit to a hand-maintained policy file.
+ */
+function mergeMembers(liveMembers: string[], wanted: string[]): { next: string[]; add: string[]; remove: string[] } {
+  const wantedKeys = new Set(wanted.map(key));
+  const liveKeys = new Set(liveMembers.map(key));
+  const remove = liveMembers.filter((m) => !wantedKeys.has(key(m)));
+  const add = wanted.filter((m) => !liveKeys.has(key(m)));
+  const kept = liveMembers.filter((m) => wantedKeys.has(key(m)));
+  return { next: [...kept, ...add], add, remove };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
+}
+

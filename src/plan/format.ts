@@ -1,0 +1,128 @@
+// What the text and markdown renderers share: the counts, the summary sentence, and the plan laid
+// out as aligned lines grouped by section. The renderers only decide how a line is marked and coloured.
+import type { Change, GroupChange, Plan, UserRoleChange } from './types.js';
+import { escapeControls } from './escape.js';
+
+export interface ChangeCounts {
+  roles: number;
+  create: number;
+  update: number;
+  delete: number;
+}
+
+export function countChanges(changes: readonly Change[]): ChangeCounts {
+  const counts: ChangeCounts = { roles: 0, create: 0, update: 0, delete: 0 };
+  for (const change of changes) {
+    if (change.type === 'user.role') counts.roles++;
+    else if (change.type === 'group.create') counts.create++;
+    else if (change.type === 'group.update') counts.update++;
+    else counts.delete++;
+  }
+  return counts;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "1 role change, 2 groups to create, 1 to update, 1 to delete" (empty when nothing changes). */
+export function describeCounts(counts: ChangeCounts): string {
+  const parts: string[] = [];
+  if (counts.roles > 0) parts.push(plural(counts.roles, 'role change', 'role changes'));
+  // "group" is said once, with the first group count: "1 group to create, 1 to update".
+  let noun = true;
+  for (const [n, verb] of [[counts.create, 'create'], [counts.update, 'update'], [counts.delete, 'delete']] as const) {
+    if (n === 0) continue;
+    parts.push(noun ? `${plural(n, 'group', 'groups')} to ${verb}` : `${n} to ${verb}`);
+    noun = false;
+  }
+  return parts.join(', ');
+}
+
+/** The first 12 characters of an ETag without its quotes: enough to tell two policies apart. */
+export function shortEtag(etag: string): string {
+  const bare = etag.replace(/^W\//, '').replace(/^"|"$/g, '');
+  if (bare === '') return '(none)';
+  return bare.length > 12 ? `${bare.slice(0, 12)}…` : bare;
+}
+
+export type Sign = '+' | '-' | '~';
+
+export interface PlanLine {
+  sign: Sign;
+  /** 0 for a change, 1 for a member added to or removed from an updated group. */
+  depth: 0 | 1;
+  /** Already free of control characters; column-aligned within its section. */
+  text: string;
+}
+
+/** One change, as lines that must never be separated (a group update and its members). */
+export type PlanEntry = PlanLine[];
+
+export interface PlanSection {
+  title: 'Users' | 'Groups';
+  entries: PlanEntry[];
+}
+
+// One absurdly long login should not push every other line off the screen.
+const MAX_COLUMN = 40;
+
+function columnWidth(values: readonly string[]): number {
+  let width = 0;
+  for (const value of values) width = Math.max(width, value.length);
+  return Math.min(width, MAX_COLUMN);
+}
+
+function pad(value: string, width: number): string {
+  return value.length >= width ? value : value + ' '.repeat(width - value.length);
+}
+
+function userEntries(changes: readonly UserRoleChange[]): PlanEntry[] {
+  const logins = changes.map((c) => escapeControls(c.login));
+  const loginWidth = columnWidth(logins);
+  // Roles come from the API as well as from the file: shown as carefully as names.
+  const froms = changes.map((c) => escapeControls(c.from));
+  const fromWidth = columnWidth(froms);
+  return changes.map((change, i) => {
+    const note = change.reason === 'unmanaged' ? '  (not in the file)' : '';
+    const role = `${pad(froms[i] as string, fromWidth)} -> ${escapeControls(change.to)}`;
+    const text = `${pad(logins[i] as string, loginWidth)}  ${role}${note}`;
+    return [{ sign: '~', depth: 0, text }];
+  });
+}
+
+function memberList(members: readonly string[]): string {
+  return members.length === 0 ? '(no members)' : `(${members.map(escapeControls).join(', ')})`;
+}
+
+function groupEntries(changes: readonly GroupChange[]): PlanEntry[] {
+  const names = changes.map((c) => escapeControls(c.group));
+  // Only create and delete lines have a second column to align.
+  const nameWidth = columnWidth(names.filter((_, i) => changes[i]?.type !== 'group.update'));
+  return changes.map((change, i) => {
+    const name = names[i] as string;
+    if (change.type === 'group.update') {
+      return [
+        { sign: '~', depth: 0, text: name },
+        ...change.add.map((m): PlanLine => ({ sign: '+', depth: 1, text: escapeControls(m) })),
+        ...change.remove.map((m): PlanLine => ({ sign: '-', depth: 1, text: escapeControls(m) })),
+      ];
+    }
+    const sign = change.type === 'group.create' ? '+' : '-';
+    return [{ sign, depth: 0, text: `${pad(name, nameWidth)}  ${memberList(change.members)}` }];
+  });
+}
+
+/** The plan's changes by section (Users, then Groups), each keeping the plan's stable order. */
+export function planSections(plan: Plan): PlanSection[] {
+  const users: UserRoleChange[] = [];
+  const groups: GroupChange[] = [];
+  for (const change of plan.changes) {
+    if (change.type === 'user.role') users.push(change);
+    else groups.push(change);
+  }
+  const sections: PlanSection[] = [];
+  if (users.length > 0) sections.push({ title: 'Users', entries: userEntries(users) });
+  if (groups.length > 0) sections.push({ title: 'Groups', entries: groupEntries(groups) });
+  return sections;
+}

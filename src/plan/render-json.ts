@@ -1,0 +1,41 @@
+// The plan as JSON (contract.md §3, schema/plan.schema.json). Objects are rebuilt field by field so
+// the key order is the contract's whatever order the plan was assembled in, and so nothing that is
+// not part of the contract (a stray property on a change) leaks into the output.
+import type { Change, Plan, PlanWarning } from './types.js';
+
+function changeJson(change: Change): Change {
+  switch (change.type) {
+    case 'user.role':
+      return {
+        type: change.type,
+        login: change.login,
+        userId: change.userId,
+        from: change.from,
+        to: change.to,
+        reason: change.reason,
+      };
+    case 'group.create':
+    case 'group.delete':
+      return { type: change.type, group: change.group, members: [...change.members] };
+    case 'group.update':
+      return { type: change.type, group: change.group, add: [...change.add], remove: [...change.remove] };
+  }
+}
+
+function warningJson(warning: PlanWarning): PlanWarning {
+  const out: PlanWarning = { code: warning.code, message: warning.message };
+  if (warning.path !== undefined) out.path = warning.path;
+  return out;
+}
+
+/** The plan as 2-space-indented JSON with a final newline. */
+export function renderPlanJson(plan: Plan): string {
+  const json: Plan = {
+    version: plan.version,
+    tailnet: plan.tailnet,
+    policyEtag: plan.policyEtag,
+    changes: plan.changes.map(changeJson),
+    warnings: plan.warnings.map(warningJson),
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}

@@ -1,0 +1,53 @@
+// The plan for a terminal, in the manner of `terraform plan`: a header, the changes by section with
+// +/~/- marks, the warnings, and one summary line.
+import type { Plan } from './types.js';
+import { escapeControls } from './escape.js';
+import { countChanges, describeCounts, planSections, shortEtag } from './format.js';
+import type { Sign } from './format.js';
+
+export interface TextRenderOptions {
+  /** ANSI colours; the CLI passes `process.stdout.isTTY && !NO_COLOR`. */
+  color: boolean;
+  /** Named in the no-changes line. Default `tailnet-access.yaml`. */
+  configPath?: string;
+}
+
+const ANSI = { green: '\x1b[32m', yellow: '\x1b[33m', red: '\x1b[31m', bold: '\x1b[1m', reset: '\x1b[0m' };
+const SIGN_COLOR: Record<Sign, string> = { '+': ANSI.green, '~': ANSI.yellow, '-': ANSI.red };
+
+export function renderPlanText(plan: Plan, options: TextRenderOptions): string {
+  const paint = (code: string, text: string): string => (options.color ? `${code}${text}${ANSI.reset}` : text);
+  const out: string[] = [
+    `Tailnet: ${escapeControls(plan.tailnet)}, policy ETag: ${escapeControls(shortEtag(plan.policyEtag))}`,
+    '',
+  ];
+
+  for (const section of planSections(plan)) {
+    out.push(`${section.title}:`);
+    for (const entry of section.entries) {
+      for (const line of entry) {
+        const indent = line.depth === 0 ? '  ' : '      ';
+        out.push(`${indent}${paint(SIGN_COLOR[line.sign], line.sign)} ${line.text}`);
+      }
+    }
+    out.push('');
+  }
+
+  if (plan.warnings.length > 0) {
+    out.push('Warnings:');
+    for (const warning of plan.warnings) {
+      // `path: message`, the shape editors and CI annotations jump to.
+      const where = warning.path === undefined ? '' : `${escapeControls(warning.path)}: `;
+      out.push(`  ${paint(ANSI.yellow, '!')} ${where}${escapeControls(warning.message)}`);
+    }
+    out.push('');
+  }
+
+  if (plan.changes.length === 0) {
+    const config = escapeControls(options.configPath ?? 'tailnet-access.yaml');
+    out.push(`${paint(ANSI.bold + ANSI.green, 'No changes.')} The tailnet matches ${config}.`);
+  } else {
+    out.push(`${paint(ANSI.bold, 'Plan:')} ${describeCounts(countChanges(plan.changes))}.`);
+  }
+  return `${out.join('\n')}\n`;
+}

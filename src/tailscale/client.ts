@@ -1,0 +1,120 @@
+// The Tailscale API client: one object per tailnet and credential, holding one keep-alive connection
+// pool, the access-token cache and the request counters. The calls themselves live by resource in
+// users.ts, policy.ts and oauth-apps.ts; this file wires them to one transport.
+import type { Role } from '../config/types.js';
+import { createAuthorizer } from './auth.js';
+import type { Credential } from './auth.js';
+import { ApiCaller } from './caller.js';
+import { ClientUsageError } from './errors.js';
+import { Transport, transportOptions } from './http.js';
+import type { ClientStats, TransportSettings } from './http.js';
+import { createOAuthApp, deleteOAuthApp, getOAuthApp, listOAuthApps, updateOAuthApp } from './oauth-apps.js';
+import { getPolicy, getPolicyDetails, setPolicy, validatePolicy } from './policy.js';
+import { parseSettings } from './shapes.js';
+import type {
+  LiveState,
+  OAuthApp,
+  OAuthAppInput,
+  PolicyDetails,
+  PolicyDocument,
+  TailnetSettings,
+  TailscaleUser,
+  UserInvite,
+  UserInviteRequest,
+  ValidateResult,
+} from './types.js';
+import { createUserInvites, getUser, listUserInvites, listUsers, setUserRole } from './users.js';
+import type { UserFilter, UserRef } from './users.js';
+
+export type { Credential, CredentialKind } from './auth.js';
+export type { ClientEvent, ClientStats } from './http.js';
+export type { UserFilter, UserRef } from './users.js';
+export {
+  ClientUsageError,
+  PolicyRejectedError,
+  PreconditionFailedError,
+  TailscaleApiError,
+  TailscaleError,
+  TailscaleNetworkError,
+  UnexpectedResponseError,
+} from './errors.js';
+export { exchangeAuthorizationCode } from './oauth.js';
+export type { AuthorizationCodeExchange } from './oauth.js';
+
+export interface ClientOptions extends TransportSettings {
+  credential: Credential;
+  /** Default `-`, the credential's own tailnet; or a tailnet ID, or a legacy name like `example.com`. */
+  tailnet?: string;
+}
+
+export interface TailscaleClient {
+  readonly tailnet: string;
+  /** A snapshot of the counters so far. */
+  readonly stats: ClientStats;
+  listUsers(filter?: UserFilter): Promise<TailscaleUser[]>;
+  getUser(id: string): Promise<TailscaleUser>;
+  setUserRole(user: UserRef, role: Role): Promise<void>;
+  createUserInvites(invites: readonly UserInviteRequest[]): Promise<UserInvite[]>;
+  listUserInvites(): Promise<UserInvite[]>;
+  getPolicy(): Promise<PolicyDocument>;
+  /** Throws PreconditionFailedError on 412 and PolicyRejectedError on 400 (see policy.ts). */
+  setPolicy(text: string, ifMatch: string): Promise<PolicyDocument>;
+  validatePolicy(text: string): Promise<ValidateResult>;
+  getPolicyDetails(): Promise<PolicyDetails>;
+  getTailnetSettings(): Promise<TailnetSettings>;
+  listOAuthApps(): Promise<OAuthApp[]>;
+  getOAuthApp(id: string): Promise<OAuthApp>;
+  createOAuthApp(input: OAuthAppInput): Promise<OAuthApp>;
+  updateOAuthApp(id: string, input: OAuthAppInput): Promise<OAuthApp>;
+  deleteOAuthApp(id: string): Promise<void>;
+  /** Users and policy, read in parallel: what `plan` needs. */
+  readLiveState(): Promise<LiveState>;
+  /** Closes the connection pool; the client cannot be used afterwards. */
+  close(): Promise<void>;
+}
+
+export function createTailscaleClient(options: ClientOptions): TailscaleClient {
+  const tailnet = options.tailnet ?? '-';
+  if (tailnet.trim() === '') throw new ClientUsageError('the tailnet name is empty; use "-" for the credential\'s own tailnet');
+  const settings = transportOptions(options);
+  const transport = new Transport(settings);
+  const api = new ApiCaller(transport, createAuthorizer(options.credential, transport, settings.now), tailnet);
+
+  const client: TailscaleClient = {
+    tailnet,
+    get stats() {
+      return { ...transport.stats };
+    },
+    listUsers: (filter) => listUsers(api, filter),
+    getUser: (id) => getUser(api, id),
+    setUserRole: (user, role) => setUserRole(api, user, role),
+    createUserInvites: (invites) => createUserInvites(api, invites),
+    listUserInvites: () => listUserInvites(api),
+    getPolicy: () => getPolicy(api),
+    setPolicy: (text, ifMatch) => setPolicy(api, text, ifMatch),
+    validatePolicy: (text) => validatePolicy(api, text),
+    getPolicyDetails: () => getPolicyDetails(api),
+    getTailnetSettings: () =>
+      api.json(
+        {
+          operation: 'read the tailnet settings',
+          method: 'GET',
+          path: `${api.tailnetPath}/settings`,
+          idempotent: true,
+          scopes: ['policy_file:read', 'feature_settings:read'],
+        },
+        parseSettings,
+      ),
+    listOAuthApps: () => listOAuthApps(api),
+    getOAuthApp: (id) => getOAuthApp(api, id),
+    createOAuthApp: (input) => createOAuthApp(api, input),
+    updateOAuthApp: (id, input) => updateOAuthApp(api, id, input),
+    deleteOAuthApp: (id) => deleteOAuthApp(api, id),
+    async readLiveState() {
+      const [users, policy] = await Promise.all([client.listUsers(), client.getPolicy()]);
+      return { users, policy };
+    },
+    close: () => transport.close(),
+  };
+  return client;
+}

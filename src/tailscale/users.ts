@@ -1,0 +1,103 @@
+// Users, roles and invites (reference/tailscale-api.md, "Users").
+import type { Role } from '../config/types.js';
+import type { ApiCaller, CallSpec } from './caller.js';
+import { jsonBody, segment } from './caller.js';
+import { parseInviteList, parseUser, parseUserList } from './shapes.js';
+import type { TailscaleUser, UserInvite, UserInviteRequest } from './types.js';
+import { ClientUsageError } from './errors.js';
+
+export interface UserFilter {
+  /** Default `member`: shared users belong to other tailnets and are not ours to manage. */
+  type?: 'member' | 'shared' | 'all';
+  role?: Role | 'all';
+}
+
+/** A user by ID, or a user as listed (then errors name the login instead of the ID). */
+export type UserRef = string | Pick<TailscaleUser, 'id' | 'loginName'>;
+
+function noSuchUser(id: string): Partial<Record<number, string>> {
+  return { 404: `no user with ID "${id}" (deleted since it was listed?)` };
+}
+
+export async function listUsers(api: ApiCaller, filter: UserFilter = {}): Promise<TailscaleUser[]> {
+  const query: Record<string, string> = { type: filter.type ?? 'member' };
+  if (filter.role !== undefined) query.role = filter.role;
+  return api.json(
+    { operation: 'list users', method: 'GET', path: `${api.tailnetPath}/users`, query, idempotent: true, scopes: ['users:read'] },
+    parseUserList,
+  );
+}
+
+export async function getUser(api: ApiCaller, id: string): Promise<TailscaleUser> {
+  return api.json(
+    {
+      operation: `read user ${id}`,
+      method: 'GET',
+      path: `/users/${segment(id)}`,
+      idempotent: true,
+      scopes: ['users:read'],
+      byStatus: noSuchUser(id),
+    },
+    (json) => parseUser(json),
+  );
+}
+
+/**
+ * POST, not PATCH. Setting a role twice is harmless, so the transport may resend it after a network
+ * error. Owner is never granted: ownership moves only in the admin console (a decision of the
+ * reference page), and this is the last place that can refuse it.
+ */
+export async function setUserRole(api: ApiCaller, user: UserRef, role: Role): Promise<void> {
+  const id = typeof user === 'string' ? user : user.id;
+  const who = typeof user === 'string' ? `user ${user}` : user.loginName;
+  if (role === 'owner') {
+    throw new ClientUsageError(`refusing to make ${who} the owner: ownership is transferred only in the Tailscale admin console`);
+  }
+  const spec: CallSpec = {
+    operation: `change the role of ${who} to ${role}`,
+    method: 'POST',
+    path: `/users/${segment(id)}/role`,
+    ...jsonBody({ role }),
+    idempotent: true,
+    scopes: ['users'],
+    byStatus: noSuchUser(id),
+  };
+  await api.ok(
+    api.auth.kind === 'api-key'
+      ? { ...spec, forbidden: 'also, an API key cannot change the role of the user who created it' }
+      : spec,
+  );
+}
+
+/** Not idempotent (a resent create could invite twice), so it is retried only after a 429. */
+export async function createUserInvites(api: ApiCaller, invites: readonly UserInviteRequest[]): Promise<UserInvite[]> {
+  if (invites.length === 0) return [];
+  const who = invites.length <= 3 ? invites.map((i) => i.email).join(', ') : `${invites.length} people`;
+  const spec: CallSpec = {
+    operation: `invite ${who}`,
+    method: 'POST',
+    path: `${api.tailnetPath}/user-invites`,
+    ...jsonBody(invites.map(({ email, role }) => ({ email, role }))),
+    idempotent: false,
+    scopes: ['users'],
+  };
+  return api.json(
+    api.auth.kind === 'api-key'
+      ? spec
+      : { ...spec, forbidden: 'invites need an inviting user, so only an API key (not an OAuth client) can create them' },
+    parseInviteList,
+  );
+}
+
+export async function listUserInvites(api: ApiCaller): Promise<UserInvite[]> {
+  return api.json(
+    {
+      operation: 'list open user invites',
+      method: 'GET',
+      path: `${api.tailnetPath}/user-invites`,
+      idempotent: true,
+      scopes: ['users:read'],
+    },
+    parseInviteList,
+  );
+}
