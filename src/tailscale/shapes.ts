@@ -28,7 +28,6 @@ export class ShapeError extends Error {
 type Fields = Record<string, unknown>;
 
 const USER_TYPES: readonly UserType[] = ['member', 'shared'];
-const USER_STATUSES: readonly UserStatus[] = ['active', 'idle', 'suspended', 'needs-approval', 'over-billing-limit'];
 
 function record(value: unknown, what: string): Fields {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -123,7 +122,7 @@ export function parseUser(value: unknown, what = 'the user'): TailscaleUser {
     displayName: optionalText(f, 'displayName', what) ?? '',
     type: oneOf(f, 'type', USER_TYPES, what),
     role: oneOf<Role>(f, 'role', ROLES, what),
-    status: oneOf(f, 'status', USER_STATUSES, what),
+    status: requiredText(f, 'status', what),
     deviceCount: typeof f.deviceCount === 'number' ? f.deviceCount : 0,
     currentlyConnected: f.currentlyConnected === true,
   };

@@ -2,7 +2,9 @@
 import type { Role } from '../config/types.js';
 
 export type UserType = 'member' | 'shared';
-export type UserStatus = 'active' | 'idle' | 'suspended' | 'needs-approval' | 'over-billing-limit';
+export type KnownUserStatus = 'active' | 'idle' | 'suspended' | 'needs-approval' | 'over-billing-limit';
+/** A status Tailscale adds later is kept as text rather than failing every listing: it changes no plan. */
+export type UserStatus = KnownUserStatus | (string & {});
 
 export interface TailscaleUser {
   id: string;
