@@ -11,6 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const entries = [
   { source: 'build/src/cli.js', target: 'dist/cli.js' },
+  { source: 'build/src/index.js', target: 'dist/index.js' },
 ];
 
 function run(cmd, args) {

@@ -153,6 +153,6 @@ describe('diff: groups', () => {
     const file = desired({ users: { 'bob@example.com': 'admin' }, groups: { b: ['alice@example.com'], a: ['bob@example.com'] }, settings: { unmanagedUsers: 'report' } });
     const state = live(everyone, { 'group:z': [], 'group:y': [] });
     expect(JSON.stringify(diff(file, state))).toBe(JSON.stringify(diff(file, state)));
-    expect(diff(file, state).plan.changes.map((c) => c.type === 'user.role' ? c.login : c.group)).toEqual(['bob@example.com', 'group:a', 'group:b']);
+    expect(diff(file, state).plan.changes.map((c) => ('login' in c ? c.login : c.group))).toEqual(['bob@example.com', 'group:a', 'group:b']);
   });
 });

@@ -31,12 +31,12 @@ const COMMON = {
 } as const satisfies ParseArgsOptionsConfig;
 
 const PER_COMMAND = {
-  plan: { 'detailed-exitcode': { type: 'boolean' }, inventory: { type: 'boolean' } },
-  apply: { 'max-changes': { type: 'string' }, force: { type: 'boolean' }, yes: { type: 'boolean' } },
-  drift: {},
+  plan: { 'detailed-exitcode': { type: 'boolean' }, inventory: { type: 'boolean' }, 'idle-days': { type: 'string' }, 'state-file': { type: 'string' } },
+  apply: { 'max-changes': { type: 'string' }, force: { type: 'boolean' }, yes: { type: 'boolean' }, 'state-file': { type: 'string' } },
+  drift: { 'state-file': { type: 'string' } },
   import: { 'policy-file': { type: 'string' }, force: { type: 'boolean' } },
-  check: {},
-  render: { check: { type: 'boolean' } },
+  check: { for: { type: 'string' } },
+  render: { check: { type: 'boolean' }, 'from-live': { type: 'boolean' } },
   'create-oauth-app': {
     name: { type: 'string' },
     description: { type: 'string' },

@@ -7,11 +7,25 @@ import { renderPlanJson } from '../plan/render-json.js';
 import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
 import type { Plan, PlanProblem } from '../plan/types.js';
+import { hasPendingChanges, type PolicyFilePlan } from '../policy-file/plan.js';
+import { composePlanText, renderPlanJsonWithPolicyFile, renderPlanMarkdownWithPolicyFile } from '../policy-file/render-plan.js';
 import { configPath, emit, isSet, note, resolvePath, useColor, type CommandContext } from './io.js';
-import { planWith } from './read-plan.js';
+import { inventoryRequest, renderInventoryFor } from './plan-inventory.js';
+import { planWith, policyFileOptionsFor } from './read-plan.js';
 import { withClient } from './session.js';
 
-export function renderPlan(ctx: CommandContext, plan: Plan, shownConfig: string): string {
+/** The plan in the command's format; under settings.policyFile with the policy file's section. */
+export function renderPlan(ctx: CommandContext, plan: Plan, shownConfig: string, policyFile?: PolicyFilePlan): string {
+  if (policyFile) {
+    switch (ctx.args.format) {
+      case 'json':
+        return renderPlanJsonWithPolicyFile(plan, policyFile);
+      case 'markdown':
+        return renderPlanMarkdownWithPolicyFile(plan, policyFile, { configPath: shownConfig });
+      case 'text':
+        return composePlanText(renderPlanText(plan, { color: useColor(ctx), configPath: shownConfig }), plan, policyFile, { color: useColor(ctx), configPath: shownConfig });
+    }
+  }
   switch (ctx.args.format) {
     case 'json':
       return renderPlanJson(plan);
@@ -29,14 +43,17 @@ export function reportProblems(ctx: CommandContext, problems: readonly PlanProbl
 
 export async function runPlan(ctx: CommandContext): Promise<number> {
   const shown = configPath(ctx);
+  const inventory = inventoryRequest(ctx);
   const config = await loadConfig(resolvePath(ctx, shown), shown);
-  const read = await withClient(ctx, config.desired, (client) => planWith(config, client));
-  await emit(ctx, renderPlan(ctx, read.plan, shown));
+  const policyFile = await policyFileOptionsFor(ctx, config, resolvePath(ctx, shown));
+  const read = await withClient(ctx, config.desired, (client) => planWith(config, client, policyFile));
+  const rendered = renderPlan(ctx, read.plan, shown, read.policyFile);
+  await emit(ctx, inventory ? `${rendered}\n${renderInventoryFor(ctx, inventory, read, shown)}` : rendered);
   if (read.problems.length > 0) {
     reportProblems(ctx, read.problems);
     return EXIT_ERROR;
   }
-  const pending = read.plan.changes.length > 0;
+  const pending = hasPendingChanges(read, read.policyFile);
   if (ctx.args.command === 'drift') return pending ? EXIT_CHANGES : EXIT_OK;
   return pending && isSet(ctx, 'detailed-exitcode') ? EXIT_CHANGES : EXIT_OK;
 }

@@ -6,19 +6,31 @@ import { RefusedError, UsageError } from '../errors.js';
 import { EXIT_ERROR } from '../exit-codes.js';
 import { redact } from '../secrets.js';
 import { TailscaleError } from '../tailscale/client.js';
+import { runApply } from './apply.js';
 import { parseCommandLine, usage, type CommandName } from './args.js';
+import { runCheck } from './check.js';
+import { runCreateOAuthApp } from './create-oauth-app.js';
 import { runDemo } from './demo.js';
+import { runImport } from './import.js';
 import type { CommandContext, CommandIO } from './io.js';
 import { runPlan } from './plan.js';
+import { runProvision } from './provision.js';
+import { runRender } from './render.js';
 import { runSimulate } from './simulate.js';
 
 type Runner = (ctx: CommandContext) => Promise<number>;
 
 const RUNNERS: Partial<Record<CommandName, Runner>> = {
   plan: runPlan,
+  apply: runApply,
   drift: runPlan,
   simulate: runSimulate,
   demo: runDemo,
+  check: runCheck,
+  import: runImport,
+  'create-oauth-app': runCreateOAuthApp,
+  provision: runProvision,
+  render: runRender,
 };
 
 export async function runCli(argv: string[], io: CommandIO): Promise<number> {

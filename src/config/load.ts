@@ -1,11 +1,15 @@
 // tailnet-access.yaml -> Desired. parseConfig is pure (text in, data out); loadConfig adds the read.
-// Every problem in the file is collected and thrown together, each with its file:line:column.
+// Every problem in the file is collected and thrown together, each with its file:line:column. A valid
+// file in plain YAML takes the quick path; anything else, and every error, the precise one.
 import { readFile, stat } from 'node:fs/promises';
 import { isMap, isScalar } from 'yaml';
 import { DiagnosticsError } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { buildDesired } from './build-desired.js';
+import type { FileSettings } from './build-desired.js';
+import { readPlainConfig } from './plain-config.js';
 import { readEntries } from './read-entries.js';
+import type { Entries } from './read-entries.js';
 import { checkSchema } from './schema-check.js';
 import { findingDiagnostic } from './schema-messages.js';
 import { checkEntries } from './semantic-checks.js';
@@ -84,6 +88,10 @@ function toData(source: YamlSource): unknown {
   return data;
 }
 
+function loaded(file: string, config: FileSettings, entries: Entries, warnings: Diagnostic[]): LoadedConfig {
+  return { desired: buildDesired(file, config, entries), warnings: warnings.sort(byOrder) };
+}
+
 /**
  * Parses the text of a tailnet-access.yaml. `file` is used in every position. Throws DiagnosticsError
  * with all errors found; returns the Desired state and the warnings otherwise.
@@ -92,7 +100,27 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_CONFIG_BYTES) fail([tooLarge(file, bytes)]);
   // Editors do not count a byte-order mark as a column, so it must not shift line 1.
-  const { source, errors } = parseYaml(text.startsWith('\uFEFF') ? text.slice(1) : text, file);
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  return parseQuickly(body, file) ?? parsePrecisely(body, file);
+}
+
+/**
+ * The quick path: a valid file written in plain YAML (as nearly every one is) loads without building
+ * the `yaml` document or compiling the schema, which cost most of the time and memory on a big
+ * tailnet. Undefined when the text is not plain YAML or has any error, so that the precise path
+ * decides and words every problem. `text` has no byte-order mark.
+ */
+export function parseQuickly(text: string, file: string): LoadedConfig | undefined {
+  const plain = readPlainConfig(text, file);
+  if (!plain) return undefined;
+  const semantic = checkEntries(plain.entries);
+  if (semantic.errors.length > 0) return undefined;
+  return loaded(file, plain.config, plain.entries, semantic.warnings);
+}
+
+/** The precise path: any YAML, every error found and placed. `text` has no byte-order mark. */
+export function parsePrecisely(text: string, file: string): LoadedConfig {
+  const { source, errors } = parseYaml(text, file);
   if (errors.length > 0) fail(errors);
   const top = describeTop(source);
   if (top !== undefined) fail([errorAt(source, nodeOffset(source.doc.contents) ?? 0, 'config.top-level', top)]);
@@ -101,7 +129,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   const semantic = checkEntries(entries);
   const schemaErrors = schema.ok ? [] : schema.findings.map((f) => findingDiagnostic(source, f));
   if (!schema.ok || semantic.errors.length > 0) fail([...schemaErrors, ...semantic.errors]);
-  return { desired: buildDesired(file, schema.value, entries), warnings: semantic.warnings.sort(byOrder) };
+  return loaded(file, schema.value, entries, semantic.warnings);
 }
 
 function unreadable(path: string, error: unknown): ConfigFileError {
@@ -117,10 +145,10 @@ function unreadable(path: string, error: unknown): ConfigFileError {
   return new ConfigFileError(path, reason, { cause: error });
 }
 
-/** Reads and parses a config file; a file that cannot be read throws ConfigFileError naming the path. */
 /**
  * Reads and parses the file at `path`. `shownAs` is how positions name the file (default `path`):
- * the CLI passes the path as the user typed it, relative to where they are.
+ * the CLI passes the path as the user typed it, relative to where they are. A file that cannot be
+ * read throws ConfigFileError naming the path.
  */
 export async function loadConfig(path: string, shownAs: string = path): Promise<LoadedConfig> {
   let bytes: Buffer;

@@ -25,6 +25,8 @@ export interface GroupEntry {
   /** The key as written, with or without `group:`. */
   key: string;
   at: SourceRef;
+  /** The description as written (a string when the file is valid), or undefined when none was given. */
+  description: unknown;
   members: MemberEntry[];
 }
 
@@ -54,6 +56,11 @@ function section(source: YamlSource, name: string): Pair[] {
   return pairsOf(source, field(top, name)?.value);
 }
 
+/** A scalar's value; any other node as it is (a schema error, reported separately). */
+function valueOf(node: unknown): unknown {
+  return isScalar(node) ? node.value : node;
+}
+
 function readUser(source: YamlSource, pair: Pair): UserEntry {
   const login = keyText(pair);
   const at = keyRef(source, pair);
@@ -61,24 +68,25 @@ function readUser(source: YamlSource, pair: Pair): UserEntry {
   if (isMap(value)) {
     const rolePair = field(value, 'role');
     if (!rolePair) return { login, at, role: undefined, roleAt: at };
-    const role = deref(source, rolePair.value);
-    return { login, at, role: isScalar(role) ? role.value : role, roleAt: valueRef(source, rolePair) };
+    return { login, at, role: valueOf(deref(source, rolePair.value)), roleAt: valueRef(source, rolePair) };
   }
-  return { login, at, role: isScalar(value) ? value.value : value, roleAt: valueRef(source, pair) };
+  return { login, at, role: valueOf(value), roleAt: valueRef(source, pair) };
 }
 
 function readGroup(source: YamlSource, pair: Pair): GroupEntry {
   const value = deref(source, pair.value);
   const list = isMap(value) ? deref(source, field(value, 'members')?.value) : value;
+  const described = isMap(value) ? field(value, 'description') : undefined;
+  const description = described ? valueOf(deref(source, described.value)) : undefined;
   const members: MemberEntry[] = [];
   if (isSeq(list)) {
     for (const item of list.items) {
       const member = deref(source, item);
       const at = refAt(source, nodeOffset(item) ?? nodeOffset(list) ?? 0);
-      members.push({ login: isScalar(member) ? member.value : member, at });
+      members.push({ login: valueOf(member), at });
     }
   }
-  return { key: keyText(pair), at: keyRef(source, pair), members };
+  return { key: keyText(pair), at: keyRef(source, pair), description, members };
 }
 
 export function readEntries(source: YamlSource): Entries {

@@ -1,11 +1,11 @@
 // diff(desired, live) -> plan. Pure: no I/O, no clock, no randomness, so the same inputs always give
 // the same plan, in the same order, and a plan can be tested without a network.
-import type { Desired, DesiredGroup, Role } from '../config/types.js';
+import type { Desired, DesiredGroup, DesiredUser, Role } from '../config/types.js';
 import { formatSourceRef, type SourceRef } from '../diagnostics.js';
 import { isScimGroup } from '../policy/groups.js';
 import type { PolicyGroups, TargetGroup } from '../policy/types.js';
 import type { PolicyDocument, TailscaleUser } from '../tailscale/types.js';
-import type { Change, GroupChange, PlanProblem, PlanResult, PlanWarning, UserRoleChange } from './types.js';
+import type { Change, GroupChange, PlanProblem, PlanResult, PlanWarning, UserInviteChange, UserRoleChange } from './types.js';
 
 /** What the API says the tailnet holds right now. */
 export interface LiveTailnet {
@@ -15,6 +15,15 @@ export interface LiveTailnet {
   users: TailscaleUser[];
   policy: PolicyDocument;
   groups: PolicyGroups;
+  /** Read only under `settings.inviteMissingUsers`. */
+  invites?: LiveInvites;
+}
+
+export interface LiveInvites {
+  /** Emails with an open invite: invited, not accepted yet. */
+  pending: string[];
+  /** Why this credential cannot invite anyone (an OAuth client has no inviting user), if it cannot. */
+  blocked?: string;
 }
 
 const key = (login: string): string => login.toLowerCase();
@@ -22,17 +31,20 @@ const at = (ref: SourceRef): string => formatSourceRef(ref);
 
 interface Context {
   desired: Desired;
+  invites: LiveInvites | undefined;
   usersByLogin: Map<string, TailscaleUser>;
   warnings: PlanWarning[];
   problems: PlanProblem[];
 }
 
 export function diff(desired: Desired, live: LiveTailnet): PlanResult {
-  const ctx: Context = { desired, usersByLogin: indexUsers(live.users), warnings: [], problems: [] };
-  const roleChanges = [...declaredRoleChanges(ctx), ...unmanagedUserChanges(ctx, live.users)];
+  const ctx: Context = { desired, invites: live.invites, usersByLogin: indexUsers(live.users), warnings: [], problems: [] };
+  const invites: UserInviteChange[] = [];
+  const roleChanges = [...declaredRoleChanges(ctx, invites), ...unmanagedUserChanges(ctx, live.users)];
   const { changes: groupChanges, target } = groupDiff(ctx, live.groups);
   roleChanges.sort((a, b) => compareText(key(a.login), key(b.login)));
-  const changes: Change[] = [...roleChanges, ...groupChanges];
+  invites.sort((a, b) => compareText(key(a.login), key(b.login)));
+  const changes: Change[] = [...roleChanges, ...invites, ...groupChanges];
   return {
     plan: { version: 1, tailnet: live.tailnet, policyEtag: live.policy.etag, changes, warnings: ctx.warnings },
     problems: ctx.problems,
@@ -46,16 +58,13 @@ function indexUsers(users: TailscaleUser[]): Map<string, TailscaleUser> {
   return byLogin;
 }
 
-function declaredRoleChanges(ctx: Context): UserRoleChange[] {
+function declaredRoleChanges(ctx: Context, invites: UserInviteChange[]): UserRoleChange[] {
   const changes: UserRoleChange[] = [];
   for (const wanted of ctx.desired.users) {
     const user = ctx.usersByLogin.get(key(wanted.login));
     if (!user) {
-      ctx.warnings.push({
-        code: 'user.not-in-tailnet',
-        message: `${wanted.login} is not a member of the tailnet yet (never signed in, or not invited); nothing to change until they join`,
-        path: at(wanted.at),
-      });
+      const invite = missingUser(ctx, wanted);
+      if (invite) invites.push(invite);
       continue;
     }
     if (wanted.role === undefined || wanted.role === user.role) continue;
@@ -78,6 +87,33 @@ function declaredRoleChanges(ctx: Context): UserRoleChange[] {
     changes.push(roleChange(user, wanted.role, 'declared'));
   }
   return changes;
+}
+
+/** A declared login that is not in the tailnet: an invite, when the file asks for invites and one can be sent. */
+function missingUser(ctx: Context, wanted: DesiredUser): UserInviteChange | undefined {
+  const path = at(wanted.at);
+  if (wanted.role === 'owner') {
+    ctx.problems.push({ code: 'owner.not-owner', message: `${wanted.login} is stated as owner but is not in the tailnet; the owner is only checked, never assigned`, path });
+    return undefined;
+  }
+  const invites = ctx.desired.settings.inviteMissingUsers ? ctx.invites : undefined;
+  if (!invites) {
+    ctx.warnings.push({
+      code: 'user.not-in-tailnet',
+      message: `${wanted.login} is not a member of the tailnet yet (never signed in, or not invited); nothing to change until they join`,
+      path,
+    });
+    return undefined;
+  }
+  if (invites.pending.some((email) => key(email) === key(wanted.login))) {
+    ctx.warnings.push({ code: 'user.invite-pending', message: `${wanted.login} has been invited and has not accepted yet`, path });
+    return undefined;
+  }
+  if (invites.blocked !== undefined) {
+    ctx.warnings.push({ code: 'user.invite-unavailable', message: `${wanted.login} is not in the tailnet and cannot be invited: ${invites.blocked}`, path });
+    return undefined;
+  }
+  return { type: 'user.invite', login: wanted.login, role: wanted.role ?? 'member' };
 }
 
 function unmanagedUserChanges(ctx: Context, users: TailscaleUser[]): UserRoleChange[] {

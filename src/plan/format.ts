@@ -1,19 +1,21 @@
 // What the text and markdown renderers share: the counts, the summary sentence, and the plan laid
 // out as aligned lines grouped by section. The renderers only decide how a line is marked and coloured.
-import type { Change, GroupChange, Plan, UserRoleChange } from './types.js';
+import { isGroupChange, type Change, type GroupChange, type Plan, type UserChange } from './types.js';
 import { escapeControls } from './escape.js';
 
 export interface ChangeCounts {
   roles: number;
+  invites: number;
   create: number;
   update: number;
   delete: number;
 }
 
 export function countChanges(changes: readonly Change[]): ChangeCounts {
-  const counts: ChangeCounts = { roles: 0, create: 0, update: 0, delete: 0 };
+  const counts: ChangeCounts = { roles: 0, invites: 0, create: 0, update: 0, delete: 0 };
   for (const change of changes) {
     if (change.type === 'user.role') counts.roles++;
+    else if (change.type === 'user.invite') counts.invites++;
     else if (change.type === 'group.create') counts.create++;
     else if (change.type === 'group.update') counts.update++;
     else counts.delete++;
@@ -29,6 +31,7 @@ function plural(n: number, one: string, many: string): string {
 export function describeCounts(counts: ChangeCounts): string {
   const parts: string[] = [];
   if (counts.roles > 0) parts.push(plural(counts.roles, 'role change', 'role changes'));
+  if (counts.invites > 0) parts.push(plural(counts.invites, 'invite', 'invites'));
   // "group" is said once, with the first group count: "1 group to create, 1 to update".
   let noun = true;
   for (const [n, verb] of [[counts.create, 'create'], [counts.update, 'update'], [counts.delete, 'delete']] as const) {
@@ -77,13 +80,16 @@ function pad(value: string, width: number): string {
   return value.length >= width ? value : value + ' '.repeat(width - value.length);
 }
 
-function userEntries(changes: readonly UserRoleChange[]): PlanEntry[] {
+function userEntries(changes: readonly UserChange[]): PlanEntry[] {
   const logins = changes.map((c) => escapeControls(c.login));
   const loginWidth = columnWidth(logins);
   // Roles come from the API as well as from the file: shown as carefully as names.
-  const froms = changes.map((c) => escapeControls(c.from));
+  const froms = changes.map((c) => (c.type === 'user.role' ? escapeControls(c.from) : ''));
   const fromWidth = columnWidth(froms);
   return changes.map((change, i) => {
+    if (change.type === 'user.invite') {
+      return [{ sign: '+', depth: 0, text: `${pad(logins[i] as string, loginWidth)}  invite as ${escapeControls(change.role)}` }];
+    }
     const note = change.reason === 'unmanaged' ? '  (not in the file)' : '';
     const role = `${pad(froms[i] as string, fromWidth)} -> ${escapeControls(change.to)}`;
     const text = `${pad(logins[i] as string, loginWidth)}  ${role}${note}`;
@@ -115,14 +121,26 @@ function groupEntries(changes: readonly GroupChange[]): PlanEntry[] {
 
 /** The plan's changes by section (Users, then Groups), each keeping the plan's stable order. */
 export function planSections(plan: Plan): PlanSection[] {
-  const users: UserRoleChange[] = [];
+  const users: UserChange[] = [];
   const groups: GroupChange[] = [];
   for (const change of plan.changes) {
-    if (change.type === 'user.role') users.push(change);
-    else groups.push(change);
+    if (isGroupChange(change)) groups.push(change);
+    else users.push(change);
   }
   const sections: PlanSection[] = [];
   if (users.length > 0) sections.push({ title: 'Users', entries: userEntries(users) });
   if (groups.length > 0) sections.push({ title: 'Groups', entries: groupEntries(groups) });
   return sections;
+}
+
+/** One line naming a change, for lists of skipped or failed changes. */
+export function changeLabel(change: Change): string {
+  switch (change.type) {
+    case 'user.role':
+      return `${change.login}  ${change.from} -> ${change.to}`;
+    case 'user.invite':
+      return `${change.login}  invite as ${change.role}`;
+    default:
+      return change.group;
+  }
 }

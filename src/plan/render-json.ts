@@ -3,7 +3,8 @@
 // not part of the contract (a stray property on a change) leaks into the output.
 import type { Change, Plan, PlanWarning } from './types.js';
 
-function changeJson(change: Change): Change {
+/** One change with the contract's keys in the contract's order (shared with the apply report's JSON). */
+export function changeJson(change: Change): Change {
   switch (change.type) {
     case 'user.role':
       return {
@@ -14,6 +15,8 @@ function changeJson(change: Change): Change {
         to: change.to,
         reason: change.reason,
       };
+    case 'user.invite':
+      return { type: change.type, login: change.login, role: change.role };
     case 'group.create':
     case 'group.delete':
       return { type: change.type, group: change.group, members: [...change.members] };

@@ -14,6 +14,16 @@ export interface UserRoleChange {
   reason: ChangeReason;
 }
 
+/**
+ * A declared user who is not in the tailnet, invited with their role (`settings.inviteMissingUsers`).
+ * Tailscale has no call that creates a user: people join by signing in, or by accepting an invite.
+ */
+export interface UserInviteChange {
+  type: 'user.invite';
+  login: string;
+  role: Exclude<Role, 'owner'>;
+}
+
 export interface GroupCreate {
   type: 'group.create';
   group: string;
@@ -34,7 +44,20 @@ export interface GroupDelete {
 }
 
 export type GroupChange = GroupCreate | GroupUpdate | GroupDelete;
-export type Change = UserRoleChange | GroupChange;
+export type UserChange = UserRoleChange | UserInviteChange;
+export type Change = UserChange | GroupChange;
+
+export function isGroupChange(change: Change): change is GroupChange {
+  return change.type === 'group.create' || change.type === 'group.update' || change.type === 'group.delete';
+}
+
+export function isRoleChange(change: Change): change is UserRoleChange {
+  return change.type === 'user.role';
+}
+
+export function isInvite(change: Change): change is UserInviteChange {
+  return change.type === 'user.invite';
+}
 
 export interface PlanWarning {
   /** e.g. `user.not-in-tailnet`, `user.unmanaged`, `group.unmanaged`, `group.member-not-in-tailnet`. */

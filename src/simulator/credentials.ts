@@ -12,10 +12,23 @@ export interface Actor {
   credentialId: string;
   /** Set for API keys: the user the key acts as. */
   userId?: string;
+  /** Set for API keys of the form `tskey-api-<keyId>-<secret>`: the key's non-secret id. */
+  keyId?: string;
   scopes: string[];
 }
 
+/** What `GET /tailnet/{tailnet}/keys/{keyId}` tells about an API key; never the key itself. */
+export interface ApiKeyInfo {
+  id: string;
+  userId: string;
+  expires?: string;
+  scopes?: string[];
+  /** True once the key has expired (the API describes revoked and expired keys this way, not with 404). */
+  invalid: boolean;
+}
+
 interface ApiKeyRecord {
+  id?: string;
   user: string;
   expiresAt?: number;
   scopes?: string[];
@@ -26,6 +39,11 @@ interface AccessToken {
   credentialId: string;
   scopes: string[];
   expiresAt: number;
+}
+
+/** The id inside an API key, `tskey-api-<id>-<secret>`, or undefined for a key of another form. */
+export function apiKeyIdOf(key: string): string | undefined {
+  return /^tskey-api-([A-Za-z0-9]+)-./.exec(key)?.[1];
 }
 
 export function randomSecret(bytes = 18): string {
@@ -47,6 +65,8 @@ export class CredentialStore {
   /** Adds an API key acting as `user` (an id or a login); `expires` is RFC 3339. */
   addApiKey(key: string, user: string, expires?: string, scopes?: string[]): void {
     const record: ApiKeyRecord = { user };
+    const id = apiKeyIdOf(key);
+    if (id !== undefined) record.id = id;
     if (expires !== undefined) record.expiresAt = Date.parse(expires);
     if (scopes) record.scopes = [...scopes];
     this.apiKeys.set(key, record);
@@ -68,7 +88,9 @@ export class CredentialStore {
       if (key.expiresAt !== undefined && !(key.expiresAt > now)) return undefined;
       const user = this.users.find(key.user);
       if (!user) return undefined;
-      return { kind: 'api-key', credentialId: user.id, userId: user.id, scopes: key.scopes ?? scopesOfRole(user.role) };
+      const actor: Actor = { kind: 'api-key', credentialId: user.id, userId: user.id, scopes: key.scopes ?? scopesOfRole(user.role) };
+      if (key.id !== undefined) actor.keyId = key.id;
+      return actor;
     }
     const access = this.tokens.get(token);
     if (!access) return undefined;
@@ -77,6 +99,21 @@ export class CredentialStore {
       return undefined;
     }
     return { kind: access.kind, credentialId: access.credentialId, scopes: [...access.scopes] };
+  }
+
+  /** The API key with this id, as the keys endpoint describes it; undefined when there is none. */
+  apiKeyInfo(keyId: string): ApiKeyInfo | undefined {
+    for (const record of this.apiKeys.values()) {
+      if (record.id !== keyId) continue;
+      const user = this.users.find(record.user);
+      if (!user) return undefined;
+      const invalid = record.expiresAt !== undefined && !(record.expiresAt > this.clock.now());
+      const info: ApiKeyInfo = { id: keyId, userId: user.id, invalid };
+      if (record.expiresAt !== undefined) info.expires = new Date(record.expiresAt).toISOString();
+      if (record.scopes) info.scopes = [...record.scopes];
+      return info;
+    }
+    return undefined;
   }
 
   issueAccessToken(kind: AccessToken['kind'], credentialId: string, scopes: string[], ttlSeconds: number): string {

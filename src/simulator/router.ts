@@ -29,7 +29,7 @@ export interface RouteContext {
 export interface Route {
   method: string;
   pattern: string;
-  /** The scope the route needs; null for the unauthenticated token endpoints. */
+  /** The scope the route needs; null for the unauthenticated token endpoints; '' when the handler checks it. */
   scope: string | null;
   handler(context: RouteContext): SimResponse | Promise<SimResponse>;
 }

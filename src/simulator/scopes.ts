@@ -20,6 +20,21 @@ export function isWithheld(withheld: readonly string[], needed: string): boolean
   return needed.endsWith(READ) && withheld.includes(needed.slice(0, -READ.length));
 }
 
+// The scopes the simulator's routes ask for, so that `all` can be spelt out when part of it is withheld.
+const KNOWN_SCOPES = ['users', 'policy_file', 'oauth_apps', 'feature_settings', 'devices:posture_attributes', 'api_access_tokens'];
+
+/**
+ * What a credential granted `granted` holds once the `withheldScopes` knob has taken its share: what
+ * token answers and key details report, so a connection check can see the gap without writing.
+ */
+export function effectiveScopes(granted: readonly string[], withheld: readonly string[]): string[] {
+  if (withheld.length === 0) return [...granted];
+  const spelt = granted.flatMap((scope) =>
+    scope === 'all' ? KNOWN_SCOPES : scope === 'all:read' ? KNOWN_SCOPES.map((known) => `${known}${READ}`) : [scope],
+  );
+  return [...new Set(spelt.filter((scope) => !isWithheld(withheld, scope)))];
+}
+
 export function parseScopeList(scope: string | null | undefined): string[] {
   return (scope ?? '').split(/\s+/).filter((item) => item !== '');
 }

@@ -17,6 +17,7 @@ import { RequestLog, authorizationKind } from './request-log.js';
 import { Router, type RouteContext } from './router.js';
 import { consentRoutes } from './routes/consent.js';
 import { inviteRoutes } from './routes/invites.js';
+import { keyRoutes } from './routes/keys.js';
 import { oauthAppRoutes } from './routes/oauth-apps.js';
 import { oauthTokenRoutes } from './routes/oauth.js';
 import { policyRoutes } from './routes/policy.js';
@@ -52,7 +53,7 @@ export interface Simulator {
 const API_PREFIX = '/api/v2';
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const apiRouter = new Router([...userRoutes, ...inviteRoutes, ...policyRoutes, ...settingsRoutes, ...oauthAppRoutes, ...oauthTokenRoutes]);
+const apiRouter = new Router([...userRoutes, ...inviteRoutes, ...policyRoutes, ...settingsRoutes, ...oauthAppRoutes, ...oauthTokenRoutes, ...keyRoutes]);
 const pageRouter = new Router(consentRoutes);
 
 type Outcome = SimResponse | 'reset';

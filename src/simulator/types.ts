@@ -127,6 +127,11 @@ export interface Knobs {
   faults?: FaultConfig;
   /** Decided after a write was applied: the change stands but the answer is lost. */
   faultsAfterWrite?: FaultConfig;
+  /**
+   * Users (ids, or logins in any case) whose role changes are refused with 403, as the API refuses a
+   * change it will not make; lets tests see one role change fail while the others succeed.
+   */
+  refuseRoleChangesOf?: string[];
   /** Fires after a policy GET, before the next policy POST is checked; removed once spent. */
   externalWriter?: PolicyEdit | ExternalWriter;
   consent: 'grant' | 'deny';
@@ -134,7 +139,7 @@ export interface Knobs {
   consentUser?: string;
   /** `expires_in` of client-credential and token-exchange tokens. */
   tokenTtlSeconds: number;
-  /** Scopes denied to every credential at request time, whatever it was granted. */
+  /** Scopes denied to every credential at request time, whatever it was granted; token answers leave them out of `scope`. */
   withheldScopes: string[];
   /** `fail` (default): a policy test the simulator cannot evaluate fails validation, saying why. */
   unevaluableTests: 'fail' | 'pass';

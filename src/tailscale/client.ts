@@ -3,10 +3,11 @@
 // users.ts, policy.ts and oauth-apps.ts; this file wires them to one transport.
 import type { Role } from '../config/types.js';
 import { createAuthorizer } from './auth.js';
-import type { Credential } from './auth.js';
+import type { Credential, CredentialKind } from './auth.js';
 import { ApiCaller } from './caller.js';
 import { ClientUsageError } from './errors.js';
 import { Transport, transportOptions } from './http.js';
+import { apiKeyIdOf, getKey } from './keys.js';
 import type { ClientStats, TransportSettings } from './http.js';
 import { createOAuthApp, deleteOAuthApp, getOAuthApp, listOAuthApps, updateOAuthApp } from './oauth-apps.js';
 import { getPolicy, getPolicyDetails, setPolicy, validatePolicy } from './policy.js';
@@ -18,6 +19,7 @@ import type {
   PolicyDetails,
   PolicyDocument,
   TailnetSettings,
+  TailscaleKey,
   TailscaleUser,
   UserInvite,
   UserInviteRequest,
@@ -49,6 +51,9 @@ export interface ClientOptions extends TransportSettings {
 
 export interface TailscaleClient {
   readonly tailnet: string;
+  readonly credentialKind: CredentialKind;
+  /** The id of the API key the client uses (`tskey-api-<id>-…`); undefined for other credentials. */
+  readonly apiKeyId: string | undefined;
   /** A snapshot of the counters so far. */
   readonly stats: ClientStats;
   listUsers(filter?: UserFilter): Promise<TailscaleUser[]>;
@@ -62,6 +67,8 @@ export interface TailscaleClient {
   validatePolicy(text: string): Promise<ValidateResult>;
   getPolicyDetails(): Promise<PolicyDetails>;
   getTailnetSettings(): Promise<TailnetSettings>;
+  /** `GET /tailnet/{tailnet}/keys/{keyId}`: who made a key (an API key may read its own record). */
+  getKey(keyId: string): Promise<TailscaleKey>;
   listOAuthApps(): Promise<OAuthApp[]>;
   getOAuthApp(id: string): Promise<OAuthApp>;
   createOAuthApp(input: OAuthAppInput): Promise<OAuthApp>;
@@ -80,8 +87,11 @@ export function createTailscaleClient(options: ClientOptions): TailscaleClient {
   const transport = new Transport(settings);
   const api = new ApiCaller(transport, createAuthorizer(options.credential, transport, settings.now), tailnet);
 
+  const { credential } = options;
   const client: TailscaleClient = {
     tailnet,
+    credentialKind: credential.kind,
+    apiKeyId: credential.kind === 'api-key' ? apiKeyIdOf(credential.key.trim()) : undefined,
     get stats() {
       return { ...transport.stats };
     },
@@ -105,6 +115,7 @@ export function createTailscaleClient(options: ClientOptions): TailscaleClient {
         },
         parseSettings,
       ),
+    getKey: (keyId) => getKey(api, keyId),
     listOAuthApps: () => listOAuthApps(api),
     getOAuthApp: (id) => getOAuthApp(api, id),
     createOAuthApp: (input) => createOAuthApp(api, input),

@@ -25,7 +25,26 @@ export function groupsOfLivePolicy(text: string): PolicyGroups {
   }
 }
 
-export async function readLive(client: TailscaleClient): Promise<LiveTailnet> {
-  const { users, policy } = await client.readLiveState();
-  return { tailnet: client.tailnet, users, policy, groups: groupsOfLivePolicy(policy.text) };
+export interface ReadLiveOptions {
+  /** Also read the open user invites (for `settings.inviteMissingUsers`). */
+  invites?: boolean;
+}
+
+/** Invites need an inviting user: only a user's own API key has one. */
+export const INVITES_NEED_API_KEY =
+  'Tailscale creates invites only for a user, so this needs a user-owned API key (TAILSCALE_API_KEY), not an OAuth client or workload identity';
+
+export async function readLive(client: TailscaleClient, options: ReadLiveOptions = {}): Promise<LiveTailnet> {
+  const canInvite = client.credentialKind === 'api-key';
+  const [{ users, policy }, pending] = await Promise.all([
+    client.readLiveState(),
+    options.invites && canInvite ? client.listUserInvites() : Promise.resolve(undefined),
+  ]);
+  const live: LiveTailnet = { tailnet: client.tailnet, users, policy, groups: groupsOfLivePolicy(policy.text) };
+  if (options.invites) {
+    live.invites = canInvite
+      ? { pending: (pending ?? []).flatMap((invite) => (invite.email ? [invite.email] : [])) }
+      : { pending: [], blocked: INVITES_NEED_API_KEY };
+  }
+  return live;
 }

@@ -105,6 +105,19 @@ export interface PolicyDetails {
   errors: string[];
 }
 
+/** `GET /tailnet/{tailnet}/keys/{keyId}`: what a key is and who made it; never the key itself. */
+export interface TailscaleKey {
+  id: string;
+  /** `api` for API access tokens; `auth`, `client`, `federated` for the others. */
+  keyType: string;
+  /** The user who created the key; absent for keys made by trust credentials. */
+  userId?: string;
+  expires?: string;
+  /** True for a revoked or expired key. */
+  invalid: boolean;
+  scopes?: string[];
+}
+
 /** Everything `plan` reads, fetched together. */
 export interface LiveState {
   users: TailscaleUser[];

@@ -3,12 +3,13 @@
 // or in Basic auth, as golang.org/x/oauth2 may send them) or authorization_code (OAuth apps), and
 // `POST /oauth/token-exchange` (workload identity: client_id + jwt, see jwt.ts for what is checked).
 // Bad client credentials answer 401 `API token invalid` like the live service; code problems answer
-// 400 `invalid_grant: …` (the live text is unknown).
+// 400 `invalid_grant: …` (the live text is unknown). A token's `scope` leaves out what the
+// `withheldScopes` knob withholds, as a client without those scopes would be told.
 import { sameSecret } from '../oauth-apps-store.js';
 import { ApiError, MESSAGES, json, type SimResponse } from '../http.js';
 import { jwtProblem } from '../jwt.js';
 import type { Route, RouteContext } from '../router.js';
-import { covers, parseScopeList } from '../scopes.js';
+import { covers, effectiveScopes, parseScopeList } from '../scopes.js';
 
 function readForm(context: RouteContext): URLSearchParams {
   const type = context.headers['content-type'] ?? '';
@@ -51,7 +52,8 @@ function clientCredentialsGrant(context: RouteContext, form: URLSearchParams): S
   const scopes = requested.length ? requested : client.scopes;
   const ttl = context.knobs.tokenTtlSeconds;
   const token = context.state.credentials.issueAccessToken('oauth-client', client.id, scopes, ttl);
-  return json(200, { access_token: token, token_type: 'Bearer', expires_in: ttl, scope: scopes.join(' ') });
+  const held = effectiveScopes(scopes, context.knobs.withheldScopes);
+  return json(200, { access_token: token, token_type: 'Bearer', expires_in: ttl, scope: held.join(' ') });
 }
 
 function authorizationCodeGrant(context: RouteContext, form: URLSearchParams): SimResponse {
@@ -83,7 +85,8 @@ function tokenExchange(context: RouteContext): SimResponse {
   if (problem) throw new ApiError(401, `invalid jwt: ${problem}`);
   const ttl = context.knobs.tokenTtlSeconds;
   const accessToken = context.state.credentials.issueAccessToken('federated', identity.clientId, identity.scopes, ttl);
-  return json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope: identity.scopes.join(' ') });
+  const held = effectiveScopes(identity.scopes, context.knobs.withheldScopes);
+  return json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, scope: held.join(' ') });
 }
 
 export const oauthTokenRoutes: Route[] = [

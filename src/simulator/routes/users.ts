@@ -34,6 +34,10 @@ function setRole(context: RouteContext): SimResponse {
   if (user.type === 'shared') throw new ApiError(400, `cannot change the role of ${user.loginName}: a shared user belongs to another tailnet`);
   if (user.role === 'owner') throw new ApiError(400, `cannot change the role of the tailnet owner ${user.loginName}: ownership is transferred in the admin console`);
   if (role === 'owner') throw new ApiError(400, `cannot make ${user.loginName} the owner: ownership is transferred in the admin console`);
+  const refused = context.knobs.refuseRoleChangesOf ?? [];
+  if (refused.some((who) => who === user.id || who.toLowerCase() === user.loginName.toLowerCase())) {
+    throw new ApiError(403, MESSAGES.notEnoughPermissions);
+  }
   if (context.actor?.kind === 'api-key' && context.actor.userId === user.id) {
     throw new ApiError(403, "user-based access tokens cannot update their own user's role");
   }

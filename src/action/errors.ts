@@ -1,0 +1,38 @@
+// Failures the action reports with more than a message: the plan they concern goes into the job
+// summary beside them, and their positions become annotations.
+import type { Plan, PlanProblem } from '../plan/types.js';
+import type { PolicyErrorData } from '../tailscale/types.js';
+
+/** The file asks for something that cannot be done (e.g. `owner` for someone who is not the owner). */
+export class PlanProblemsError extends Error {
+  readonly problems: readonly PlanProblem[];
+  readonly plan: Plan;
+  constructor(problems: readonly PlanProblem[], plan: Plan) {
+    const n = problems.length;
+    super(`the plan cannot be carried out: fix the ${n === 1 ? 'problem' : `${n} problems`} in the file`);
+    this.name = 'PlanProblemsError';
+    this.problems = problems;
+    this.plan = plan;
+  }
+}
+
+/** Tailscale's validator refuses the policy file this plan would write. */
+export class CandidatePolicyRejectedError extends Error {
+  /** What the validator said, then its per-user lines. */
+  readonly verdict: readonly string[];
+  readonly plan: Plan;
+  constructor(message: string, data: readonly PolicyErrorData[], plan: Plan) {
+    super(`Tailscale's validator rejects the policy file this plan would write: ${message}`);
+    this.name = 'CandidatePolicyRejectedError';
+    this.verdict = [message, ...policyDataLines(data)];
+    this.plan = plan;
+  }
+}
+
+/** The validator's per-user `data` as lines: `alice@example.com: error: …`. */
+export function policyDataLines(data: readonly PolicyErrorData[]): string[] {
+  return data.flatMap((entry) => {
+    const who = entry.user ? `${entry.user}: ` : '';
+    return [...(entry.errors ?? []).map((e) => `${who}error: ${e}`), ...(entry.warnings ?? []).map((w) => `${who}warning: ${w}`)];
+  });
+}

@@ -1,0 +1,40 @@
+// mode: plan (pull_request): the plan in the log, the job summary and the outputs, and, on a pull
+// request, in the sticky comment; problems become annotations at their lines and fail the check.
+import { annotate, pathFindings, positioned } from '../github/annotations.js';
+import { fitSummary, writeJobSummary } from '../github/job-summary.js';
+import { MAX_BODY_LENGTH } from '../github/rest.js';
+import { renderPlanMarkdown } from '../plan/render-markdown.js';
+import { renderPlanText } from '../plan/render-text.js';
+import { describeFailure, failureMarkdown } from './failure.js';
+import { log } from './log.js';
+import { planSummaryLine, setPlanOutputs } from './outputs.js';
+import { readActionPlan } from './plan-read.js';
+import { cannotPlan, skipPullRequest, stickyComment } from './pull-request.js';
+import type { ActionSettings } from './settings.js';
+
+export async function runPlanMode(settings: ActionSettings): Promise<void> {
+  const untrusted = cannotPlan(settings);
+  if (untrusted) {
+    skipPullRequest(untrusted);
+    return;
+  }
+  const configPath = settings.config.shownAs;
+  const runUrl = settings.github.runUrl;
+  const sticky = stickyComment(settings);
+  try {
+    const { read } = await readActionPlan(settings, { validate: true });
+    const plan = read.plan;
+    log.block(renderPlanText(plan, { color: true, configPath }));
+    annotate(positioned(pathFindings('warning', plan.warnings)));
+    await setPlanOutputs(settings, plan, planSummaryLine(plan, configPath));
+    writeJobSummary(fitSummary((maxLength) => renderPlanMarkdown(plan, { configPath, runUrl, maxLength })));
+    await sticky?.post(renderPlanMarkdown(plan, { configPath, runUrl, marker: sticky.marker, maxLength: MAX_BODY_LENGTH }));
+  } catch (error) {
+    // The comment turns into the error, so the PR never shows a plan that is no longer true.
+    if (sticky) {
+      const report = describeFailure(error, configPath);
+      await sticky.post(failureMarkdown(report, { heading: 'tailnet-access plan', configPath, runUrl, marker: sticky.marker, maxLength: MAX_BODY_LENGTH }));
+    }
+    throw error;
+  }
+}

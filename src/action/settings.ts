@@ -1,0 +1,89 @@
+// Everything the action was asked to do, read once from the inputs, the environment and the event
+// payload by inputs.ts. Every other module takes this object as a parameter and reads nothing else.
+import type { RepoRef } from '../github/rest.js';
+import type { Credential } from '../tailscale/client.js';
+
+export const MODES = ['plan', 'apply', 'drift', 'check', 'create-oauth-app'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface PullRequestInfo {
+  number: number;
+  /** `owner/name` of the branch's repository; undefined when the fork has been deleted. */
+  headRepo: string | undefined;
+  baseRepo: string | undefined;
+  /** Opened from another repository: GitHub gives such runs no secrets and a read-only token. */
+  fromFork: boolean;
+}
+
+export interface EventInfo {
+  /** `GITHUB_EVENT_NAME`. */
+  name: string;
+  /** `GITHUB_REF`, e.g. `refs/heads/main`. */
+  ref: string | undefined;
+  /** The repository's default branch, from the event payload. */
+  defaultBranch: string | undefined;
+  pullRequest?: PullRequestInfo;
+}
+
+/** A credential, or (when none was given at all) the message that says which inputs to set. */
+export type CredentialSetting = { given: true; credential: Credential } | { given: false; missing: string };
+
+export interface GitHubSettings {
+  /** The `github-token` input; undefined when empty. */
+  token: string | undefined;
+  apiUrl: string;
+  serverUrl: string;
+  repository: RepoRef | undefined;
+  /** Link to this workflow run (and attempt), for comments and issues. */
+  runUrl: string | undefined;
+  /** The repository checkout: config paths are relative to it, and so are annotation paths. */
+  workspace: string;
+  /** Where the plan JSON is written (`RUNNER_TEMP`). */
+  runnerTemp: string;
+}
+
+/** The inputs of `mode: create-oauth-app` (contract.md §4); lists split on commas and newlines. */
+export interface OAuthAppSettings {
+  name: string | undefined;
+  description: string | undefined;
+  redirectUris: string[];
+  scopes: string[];
+  allowedNodeAttributes: string[];
+  /** The Actions secret that receives the client secret. */
+  secretName: string | undefined;
+  /** Store the secret in this deployment environment instead of the repository. */
+  secretEnvironment: string | undefined;
+  /** A token allowed to write Actions secrets (the workflow's own token never is). */
+  secretsToken: string | undefined;
+  /** Replace the settings of an existing app of that name (its secret stays the same). */
+  update: boolean;
+}
+
+export interface ActionSettings {
+  mode: Mode;
+  /** Why this mode, for the log: `the pull_request event`, `the mode input`. */
+  modeFrom: string;
+  config: {
+    /** Absolute path of the file. */
+    path: string;
+    /** The path relative to the workspace, with `/`: how messages and annotations name it. */
+    shownAs: string;
+  };
+  /** The `tailnet` input; undefined means the file's `tailnet`, else `-`. */
+  tailnet: string | undefined;
+  baseUrl: string;
+  credential: CredentialSetting;
+  /** The `max-changes` input; undefined means the file's `settings.maxChanges`. */
+  maxChanges: number | undefined;
+  /** Apply a plan larger than max-changes. */
+  force: boolean;
+  /** Drift mode: fail the job when the tailnet differs from the file. */
+  failOnDrift: boolean;
+  /** Plan mode: keep the sticky comment on the pull request. */
+  comment: boolean;
+  /** Drift mode: keep an issue open while there is drift. */
+  driftIssue: boolean;
+  github: GitHubSettings;
+  event: EventInfo;
+  oauthApp: OAuthAppSettings;
+}

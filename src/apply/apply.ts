@@ -1,0 +1,114 @@
+// apply: make the tailnet match the file with the fewest writes, safely (issue 3).
+//   read users and policy (keep the ETag) -> plan -> rails -> role changes -> invites -> policy write (412 loop)
+// Everything that can refuse does so before the first write, by throwing ApplyRefusedError. Once
+// writing has begun, failures are collected into the report instead of thrown, so the caller always
+// learns what was done: a failed role change does not stop the others, and the policy write is all or
+// nothing. Role changes already made stay made when the policy write fails: each is correct on its
+// own (the file asked for it and the rails passed), undoing them would be more writes that can fail,
+// and running apply again converges.
+import type { LoadedConfig } from '../config/load.js';
+import { checkRails } from '../plan/rails.js';
+import type { Change, Plan, UserRoleChange } from '../plan/types.js';
+import type { TailscaleClient } from '../tailscale/client.js';
+import { ApplyRefusedError } from './errors.js';
+import { findKeyOwner } from './key-owner.js';
+import { writePolicy, type PolicySettings } from './policy.js';
+import { sendInvites } from './invites.js';
+import { firstPolicyFileRead, groupChangesOf, invitesOf, readAndPlan, roleChangesOf, type PolicyFileRead } from './read.js';
+import { applyRoleChanges } from './roles.js';
+import type { ApplyEvent, ApplyOptions, ApplyReport, SkippedChange } from './types.js';
+import { writeWholePolicy } from './whole-policy.js';
+
+const DEFAULT_CONCURRENCY = 4;
+const DEFAULT_POLICY_ATTEMPTS = 5;
+const DEFAULT_CONFLICT_DELAY_MS = 250;
+
+export const CHANGED_DURING_APPLY =
+  'not made: this role differed only on a later read (changed in the admin console while apply ran?); run apply again';
+
+function positiveInteger(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of at least 1, got ${value}`);
+  return value;
+}
+
+export async function applyConfig(config: LoadedConfig, client: TailscaleClient, options: ApplyOptions = {}): Promise<ApplyReport> {
+  const concurrency = positiveInteger(options.concurrency, DEFAULT_CONCURRENCY, 'concurrency');
+  const maxAttempts = positiveInteger(options.maxPolicyAttempts, DEFAULT_POLICY_ATTEMPTS, 'maxPolicyAttempts');
+  if (options.maxChanges !== undefined && !(Number.isInteger(options.maxChanges) && options.maxChanges >= 0)) {
+    throw new RangeError(`maxChanges must be a whole number of changes (0 or more), got ${options.maxChanges}`);
+  }
+  const emit = (event: ApplyEvent): void => options.onProgress?.(event);
+
+  const policyFile = policyFileRead(config, options);
+  const first = await readAndPlan(config, client, policyFile);
+  const plan = first.result.plan;
+  const roleChanges = roleChangesOf(plan);
+  // The key's record is read only when it matters: a plan without role changes needs no such rail.
+  const keyOwner = roleChanges.length > 0 ? await findKeyOwner(client) : { kind: 'none' as const };
+  const rails = checkRails({
+    plan,
+    problems: first.result.problems,
+    users: first.live.users,
+    desired: config.desired,
+    keyOwner,
+    maxChanges: options.maxChanges,
+    force: options.force,
+  });
+  if (rails.refusals.length > 0) throw new ApplyRefusedError(plan, rails.refusals, first.section);
+  emit({ type: 'planned', attempt: 1, plan });
+
+  const roles = await applyRoleChanges(client, roleChanges, first.live.users, concurrency, emit);
+  const invites = await sendInvites(client, invitesOf(plan), emit);
+  const settings: PolicySettings = {
+    maxAttempts,
+    conflictDelayMs: options.conflictDelayMs ?? DEFAULT_CONFLICT_DELAY_MS,
+    random: options.random ?? Math.random,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    maxChanges: options.maxChanges,
+    force: options.force === true,
+    emit,
+  };
+  // Under settings.policyFile the file in git is written whole; otherwise only the groups of the live policy.
+  const whole = policyFile ? await writeWholePolicy(config, client, first, roleChanges, settings, policyFile.options) : undefined;
+  const policy = whole ?? (await writePolicy(config, client, first, roleChanges, settings));
+
+  const lastPlan = policy.last.result.plan;
+  // Users as first planned (a later read sees sent invites as pending), groups as last written.
+  const finalPlan: Plan = { ...lastPlan, changes: [...roleChanges, ...invitesOf(plan), ...groupChangesOf(lastPlan)] };
+  const notMade = [...roles.failed, ...roles.skipped].map((r) => r.change);
+  const reread = policy.last !== first;
+  const skipped: SkippedChange[] = [...roles.skipped, ...(reread ? leftoverRoles(roleChangesOf(lastPlan), notMade) : [])];
+  const failed = [...roles.failed, ...invites.failed, ...policy.failed];
+  const applied: Change[] = [...roles.applied, ...invites.applied, ...policy.applied];
+  return {
+    version: 1,
+    tailnet: finalPlan.tailnet,
+    plan: finalPlan,
+    applied,
+    failed,
+    skipped,
+    ...(policy.outcome ? { policy: policy.outcome } : {}),
+    ...(whole ? { policyFile: whole.report } : {}),
+    warnings: [...lastPlan.warnings, ...rails.warnings, ...policy.warnings],
+    converged: failed.length === 0 && skipped.length === 0 && policy.outcome?.status !== 'failed',
+  };
+}
+
+/** Under settings.policyFile the caller must hand over the file: apply never guesses where it is. */
+function policyFileRead(config: LoadedConfig, options: ApplyOptions): PolicyFileRead | undefined {
+  if (config.desired.settings.policyFile === undefined) return undefined;
+  if (!options.policyFile) {
+    throw new TypeError(`${config.desired.file} sets settings.policyFile, but apply was not given the policy file (ApplyOptions.policyFile)`);
+  }
+  return firstPolicyFileRead(config, options.policyFile);
+}
+
+/**
+ * Role changes a read after a 412 still shows, other than those that failed or were held back: a role
+ * someone changed while apply ran. This run does not chase them; the next one will.
+ */
+function leftoverRoles(later: readonly UserRoleChange[], notMade: readonly UserRoleChange[]): SkippedChange[] {
+  const pending = new Set(notMade.map((c) => c.userId));
+  return later.filter((c) => !pending.has(c.userId)).map((change) => ({ change, reason: CHANGED_DURING_APPLY }));
+}

@@ -1,0 +1,88 @@
+// Role changes, in three phases: promotions, then sideways moves, then demotions, each phase done
+// before the next begins, so the tailnet never has fewer admins than at the start or the end. Within
+// a phase a few changes run at once. A failed change does not stop the others; but a demotion that,
+// after a failed promotion, would leave no active owner or admin is not made (the rails checked the
+// plan as a whole, assuming every change succeeds).
+import { activeFullAdmins, rolePhase, type RolePhase } from '../plan/rails.js';
+import type { UserRoleChange } from '../plan/types.js';
+import { ClientUsageError, TailscaleError } from '../tailscale/client.js';
+import type { TailscaleClient } from '../tailscale/client.js';
+import type { TailscaleUser } from '../tailscale/types.js';
+import type { ApplyEvent } from './types.js';
+
+export interface RoleOutcome {
+  applied: UserRoleChange[];
+  failed: { change: UserRoleChange; error: string }[];
+  skipped: { change: UserRoleChange; reason: string }[];
+}
+
+const PHASES: readonly RolePhase[] = ['promote', 'sideways', 'demote'];
+
+export const NO_ADMIN_LEFT =
+  'not made: a promotion it relied on failed, and without it this demotion would leave the tailnet with no active owner or admin; run apply again once the failure is fixed';
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+export async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+export async function applyRoleChanges(
+  client: TailscaleClient,
+  changes: readonly UserRoleChange[],
+  users: readonly TailscaleUser[],
+  concurrency: number,
+  emit: (event: ApplyEvent) => void,
+): Promise<RoleOutcome> {
+  const done = new Set<UserRoleChange>();
+  const failed = new Map<UserRoleChange, string>();
+  const skipped = new Map<UserRoleChange, string>();
+  const usersById = new Map(users.map((u) => [u.id, u]));
+
+  const change = async (c: UserRoleChange): Promise<void> => {
+    try {
+      await client.setUserRole({ id: c.userId, loginName: usersById.get(c.userId)?.loginName ?? c.login }, c.to);
+      done.add(c);
+      emit({ type: 'role-changed', change: c });
+    } catch (error) {
+      if (!(error instanceof TailscaleError || error instanceof ClientUsageError)) throw error;
+      failed.set(c, error.message);
+      emit({ type: 'role-failed', change: c, error: error.message });
+    }
+  };
+
+  for (const phase of PHASES) {
+    let batch = changes.filter((c) => rolePhase(c) === phase);
+    if (phase === 'demote') batch = keepAnAdmin(batch, users, [...done], skipped);
+    await eachLimited(batch, concurrency, change);
+  }
+  // In the plan's order, whatever order the writes finished in.
+  return {
+    applied: changes.filter((c) => done.has(c)),
+    failed: changes.flatMap((c) => (failed.has(c) ? [{ change: c, error: failed.get(c) ?? '' }] : [])),
+    skipped: changes.flatMap((c) => (skipped.has(c) ? [{ change: c, reason: skipped.get(c) ?? '' }] : [])),
+  };
+}
+
+/** The demotions that still leave an active owner or admin after what was actually done. */
+function keepAnAdmin(
+  demotions: readonly UserRoleChange[],
+  users: readonly TailscaleUser[],
+  done: readonly UserRoleChange[],
+  skipped: Map<UserRoleChange, string>,
+): UserRoleChange[] {
+  const allowed: UserRoleChange[] = [];
+  for (const demotion of demotions) {
+    const before = activeFullAdmins(users, [...done, ...allowed]);
+    const after = activeFullAdmins(users, [...done, ...allowed, demotion]);
+    if (after === 0 && before > 0) skipped.set(demotion, NO_ADMIN_LEFT);
+    else allowed.push(demotion);
+  }
+  return allowed;
+}

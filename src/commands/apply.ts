@@ -1,0 +1,59 @@
+// `apply`: plan afresh, check the safety rails, then make the tailnet match the file (contract.md §2).
+// Exit 0 when the tailnet matches the file afterwards; 1 when a rail refused (nothing written, and the
+// refused plan is shown in text and markdown) or when any change failed (the report says which).
+import { applyConfig, ApplyRefusedError, type ApplyEvent, type ApplyReport } from '../apply/index.js';
+import { loadConfig } from '../config/load.js';
+import { UsageError } from '../errors.js';
+import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
+import { renderApplyReportJson } from '../plan/render-report-json.js';
+import { renderApplyReportMarkdown } from '../plan/render-report-markdown.js';
+import { renderApplyReportText } from '../plan/render-report-text.js';
+import { composeReportText, renderApplyReportJsonWithPolicyFile, renderApplyReportMarkdownWithPolicyFile } from '../policy-file/render-report.js';
+import { configPath, emit, flag, isSet, note, resolvePath, useColor, type CommandContext } from './io.js';
+import { renderPlan } from './plan.js';
+import { policyFileOptionsFor } from './read-plan.js';
+import { withClient } from './session.js';
+
+export function parseMaxChanges(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new UsageError(`--max-changes must be a whole number of changes (0 or more), not "${value}"`);
+  }
+  return n;
+}
+
+function renderReport(ctx: CommandContext, report: ApplyReport, shownConfig: string): string {
+  switch (ctx.args.format) {
+    case 'json':
+      return report.policyFile ? renderApplyReportJsonWithPolicyFile(report) : renderApplyReportJson(report);
+    case 'markdown':
+      return report.policyFile ? renderApplyReportMarkdownWithPolicyFile(report, { configPath: shownConfig }) : renderApplyReportMarkdown(report, { configPath: shownConfig });
+    case 'text': {
+      const text = renderApplyReportText(report, { color: useColor(ctx), configPath: shownConfig });
+      return report.policyFile ? composeReportText(text, report, { color: useColor(ctx), configPath: shownConfig }) : text;
+    }
+  }
+}
+
+export async function runApply(ctx: CommandContext): Promise<number> {
+  const shown = configPath(ctx);
+  const maxChanges = parseMaxChanges(flag(ctx, 'max-changes'));
+  const config = await loadConfig(resolvePath(ctx, shown), shown);
+  const policyFile = await policyFileOptionsFor(ctx, config, resolvePath(ctx, shown));
+  // The report comes at the end; a conflict is worth a word while it happens (it adds a wait).
+  const onProgress = (event: ApplyEvent): void => {
+    if (event.type === 'policy-conflict') note(ctx, `The policy file changed since it was read (attempt ${event.attempt}); reading it again.`);
+  };
+  const options = { force: isSet(ctx, 'force'), onProgress, ...(maxChanges === undefined ? {} : { maxChanges }), ...(policyFile ? { policyFile } : {}) };
+  let report: ApplyReport;
+  try {
+    report = await withClient(ctx, config.desired, (client) => applyConfig(config, client, options));
+  } catch (error) {
+    // What would have been done, next to why it was not. JSON output stays a report or nothing.
+    if (error instanceof ApplyRefusedError && ctx.args.format !== 'json') await emit(ctx, renderPlan(ctx, error.plan, shown, error.policyFile));
+    throw error;
+  }
+  await emit(ctx, renderReport(ctx, report, shown));
+  return report.converged ? EXIT_OK : EXIT_ERROR;
+}

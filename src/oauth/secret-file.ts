@@ -1,0 +1,33 @@
+// The command line's places for a new app's client secret: a 0600 file (named by the user, or a fresh
+// one whose path is printed), or standard output when explicitly asked for.
+import type { OAuthApp } from '../tailscale/types.js';
+import type { SecretSink } from './create-or-find.js';
+import { assertCanCreate, createPrivateFile, createPrivateTempFile } from './private-file.js';
+
+/**
+ * `file` given: it must not exist before the create (checked in `prepare`, before any write), and is
+ * created 0600. Not given: a new 0600 file in a new 0700 temporary directory.
+ */
+export function secretFileSink(file?: string): SecretSink {
+  return {
+    description: file === undefined ? 'a new private file' : `the file ${file}`,
+    prepare: () => (file === undefined ? Promise.resolve() : assertCanCreate(file, 'the secret file')),
+    async store(secret: string, app: OAuthApp): Promise<string> {
+      if (file === undefined) return createPrivateTempFile('tailnet-access-oauth-app-', `${app.id}.client-secret`, `${secret}\n`);
+      await createPrivateFile(file, `${secret}\n`);
+      return file;
+    },
+  };
+}
+
+/** Standard output, and nothing else there, so `… --print-secret > file` captures only the secret. */
+export function stdoutSecretSink(stdout: { write(text: string): unknown }): SecretSink {
+  return {
+    description: 'standard output',
+    prepare: () => Promise.resolve(),
+    store(secret: string): Promise<string> {
+      stdout.write(`${secret}\n`);
+      return Promise.resolve('standard output');
+    },
+  };
+}

@@ -1,0 +1,130 @@
+// What this tool last applied to each tailnet's policy, kept between runs so that an edit made in the
+// admin console (outside git) is noticed before it is overwritten, as Tailscale's gitops-pusher does
+// with its cached ETag. The CLI keeps it in a JSON file; the action keeps it wherever its runs share
+// state. Besides the ETag the record holds the text's hash and the text, so a later run can show what
+// was edited and tell whether the file in git already holds the edit.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface AppliedPolicy {
+  /** The ETag the policy had right after this tool wrote (or last confirmed) it, quotes included. */
+  etag: string;
+  /** sha256 hex of the text. */
+  sha256: string;
+  /** The text itself; optional, since a store with little room may keep the ETag and hash alone. */
+  text?: string;
+}
+
+export interface EtagStore {
+  /** How messages name the store, e.g. `.tailnet-access/state.json`. */
+  readonly description: string;
+  /** The record for a tailnet (as addressed in API paths, `-` for the credential's own), if any. */
+  get(tailnet: string): Promise<AppliedPolicy | undefined>;
+  set(tailnet: string, applied: AppliedPolicy): Promise<void>;
+}
+
+export function sha256Of(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export function appliedPolicy(etag: string, text: string): AppliedPolicy {
+  return { etag, sha256: sha256Of(text), text };
+}
+
+/** The state file cannot be read or written; the message says which file and what to do. */
+export class StateFileError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StateFileError';
+  }
+}
+
+/** The folder of the CLI's default state file, beside the config file. */
+export const DEFAULT_STATE_DIR = '.tailnet-access';
+/** The environment variable naming the CLI's state file. */
+export const STATE_ENV = 'TAILNET_ACCESS_STATE';
+
+interface StateFile {
+  version: 1;
+  policies: Record<string, AppliedPolicy>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readRecord(value: unknown): AppliedPolicy | undefined {
+  if (!isRecord(value) || typeof value.etag !== 'string' || typeof value.sha256 !== 'string') return undefined;
+  const record: AppliedPolicy = { etag: value.etag, sha256: value.sha256 };
+  if (typeof value.text === 'string') record.text = value.text;
+  return record;
+}
+
+/**
+ * The CLI's store: one JSON file for every tailnet it applied to. Written whole through a temporary
+ * file and a rename, so an interrupted run leaves the old state, never half a file. The folder it
+ * creates gets a `.gitignore` of `*`: the state belongs to the machine that applies, not to git.
+ */
+export class FileEtagStore implements EtagStore {
+  readonly description: string;
+  constructor(
+    private readonly file: string,
+    shown: string = file,
+  ) {
+    this.description = shown;
+  }
+
+  private async load(): Promise<StateFile> {
+    let raw: string;
+    try {
+      raw = await readFile(this.file, 'utf8');
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return { version: 1, policies: {} };
+      throw new StateFileError(`cannot read the state file ${this.description}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch (error) {
+      throw new StateFileError(`the state file ${this.description} is not valid JSON; delete it to start afresh (edits made outside git before the next apply then go unnoticed once)`, { cause: error });
+    }
+    if (!isRecord(parsed) || parsed.version !== 1 || !isRecord(parsed.policies)) {
+      throw new StateFileError(`the state file ${this.description} is not a tailnet-access state file (version 1); point --state-file elsewhere, or delete it to start afresh`);
+    }
+    const policies: Record<string, AppliedPolicy> = {};
+    for (const [tailnet, value] of Object.entries(parsed.policies)) {
+      const record = readRecord(value);
+      if (record) policies[tailnet] = record;
+    }
+    return { version: 1, policies };
+  }
+
+  async get(tailnet: string): Promise<AppliedPolicy | undefined> {
+    return (await this.load()).policies[tailnet];
+  }
+
+  async set(tailnet: string, applied: AppliedPolicy): Promise<void> {
+    const state = await this.load();
+    state.policies[tailnet] = applied;
+    const dir = path.dirname(this.file);
+    try {
+      const created = await mkdir(dir, { recursive: true });
+      if (created !== undefined && path.basename(dir) === DEFAULT_STATE_DIR) await writeFile(path.join(dir, '.gitignore'), '*\n');
+      const temporary = `${this.file}.${process.pid}.tmp`;
+      await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`);
+      await rename(temporary, this.file);
+    } catch (error) {
+      throw new StateFileError(`cannot write the state file ${this.description}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+}
+
+/**
+ * The CLI's state file: `--state-file`, else $TAILNET_ACCESS_STATE, else `.tailnet-access/state.json`
+ * in the config file's folder. Relative paths are taken from `cwd`.
+ */
+export function stateFilePath(flag: string | undefined, env: Readonly<Record<string, string | undefined>>, configPath: string, cwd: string): string {
+  const given = flag ?? (env[STATE_ENV] || undefined);
+  return given !== undefined ? path.resolve(cwd, given) : path.join(path.dirname(configPath), DEFAULT_STATE_DIR, 'state.json');
+}

@@ -1,0 +1,46 @@
+// Edits made to the live policy outside git: the live ETag is not the one this tool last applied.
+// What was edited is shown as a diff of the last applied text against the live one (when the store
+// kept the text), and an edit the file in git already holds (someone folded it in) is told apart,
+// because writing the file then loses nothing.
+import type { PolicyDocument } from '../tailscale/types.js';
+import { sha256Of, type AppliedPolicy } from './etag-store.js';
+import { holdsChanges, unifiedDiff, type UnifiedDiff } from './line-diff.js';
+
+export interface ManualEdit {
+  /** The ETag this tool last applied. */
+  appliedEtag: string;
+  liveEtag: string;
+  /** Last applied -> live, when the store kept the text. */
+  diff?: UnifiedDiff;
+  /** The desired policy already holds the edit, so writing it loses nothing. */
+  kept: boolean;
+}
+
+/** An ETag without its quotes, shortened: enough to tell two policies apart in a sentence. */
+export function etagLabel(etag: string): string {
+  const bare = etag.replace(/^W\//, '').replace(/^"|"$/g, '');
+  return bare.length > 12 ? `${bare.slice(0, 12)}…` : bare;
+}
+
+/** Undefined when there is no record to compare with, or the live policy is the one last applied. */
+export function detectManualEdit(applied: AppliedPolicy | undefined, live: PolicyDocument, desired: string): ManualEdit | undefined {
+  if (!applied || applied.etag === live.etag || applied.sha256 === sha256Of(live.text)) return undefined;
+  const base = applied.text;
+  const kept = live.text === desired || (base !== undefined && holdsChanges(base, live.text, desired));
+  const edit: ManualEdit = { appliedEtag: applied.etag, liveEtag: live.etag, kept };
+  if (base !== undefined) {
+    edit.diff = unifiedDiff(base, live.text, {
+      oldName: `last applied by tailnet-access (ETag ${etagLabel(applied.etag)})`,
+      newName: `live policy (ETag ${etagLabel(live.etag)})`,
+    });
+  }
+  return edit;
+}
+
+/**
+ * Whether the live policy is the desired one. Equal texts are; so is a live policy still carrying the
+ * ETag this tool got when it wrote this very text, should the server store it reformatted.
+ */
+export function liveMatches(live: PolicyDocument, desired: string, applied: AppliedPolicy | undefined): boolean {
+  return live.text === desired || (applied !== undefined && applied.etag === live.etag && applied.sha256 === sha256Of(desired));
+}

@@ -1,0 +1,62 @@
+// How each failure is told: a title, the lines behind it, the places to annotate, and the plan it
+// concerns; in markdown, under the length it is given.
+import { describe, expect, it } from 'vitest';
+import { CandidatePolicyRejectedError, PlanProblemsError } from '../src/action/errors.js';
+import { describeFailure, failureMarkdown } from '../src/action/failure.js';
+import { ConfigFileError } from '../src/config/load.js';
+import { DiagnosticsError } from '../src/diagnostics.js';
+import { RefusedError, UsageError } from '../src/errors.js';
+import { GitHubApiError } from '../src/github/rest.js';
+import type { Plan, UserRoleChange } from '../src/plan/types.js';
+
+const promote = (login: string, userId: string): UserRoleChange => ({ type: 'user.role', login, userId, from: 'member', to: 'admin', reason: 'declared' });
+const plan: Plan = { version: 1, tailnet: '-', policyEtag: '"abc"', changes: [promote('bob@example.com', '1')], warnings: [] };
+
+describe('describeFailure', () => {
+  it('counts the problems in the file and annotates each at its place', () => {
+    const error = new DiagnosticsError([
+      { file: 'ta.yaml', line: 2, column: 3, severity: 'error', code: 'schema', message: 'unknown key "usrs"; did you mean "users"?' },
+      { file: 'ta.yaml', line: 5, column: 1, severity: 'error', code: 'x', message: 'bad' },
+    ]);
+    const report = describeFailure(error, 'ta.yaml');
+    expect(report.title).toBe('2 problems in ta.yaml; nothing was read from or written to the tailnet');
+    expect(report.lines).toEqual(['ta.yaml:2:3: unknown key "usrs"; did you mean "users"?', 'ta.yaml:5:1: bad']);
+    expect(report.findings.map((f) => f.at)).toEqual([
+      { file: 'ta.yaml', line: 2, column: 3 },
+      { file: 'ta.yaml', line: 5, column: 1 },
+    ]);
+  });
+
+  it('keeps the plan beside plan problems and validator rejections', () => {
+    const problems = describeFailure(new PlanProblemsError([{ code: 'owner', message: 'alice is not the owner', path: 'ta.yaml:3:3' }], plan), 'ta.yaml');
+    expect(problems).toMatchObject({ title: 'The plan cannot be carried out: fix the 1 problem in ta.yaml', lines: ['ta.yaml:3:3: alice is not the owner'], plan });
+    const rejected = describeFailure(new CandidatePolicyRejectedError('test(s) failed', [{ user: 'alice@example.com', errors: ['want: Accept, got: Drop'] }], plan), 'ta.yaml');
+    expect(rejected).toMatchObject({ lines: ['test(s) failed', 'alice@example.com: error: want: Accept, got: Drop'], findings: [], plan });
+  });
+
+  it('translates the rails’ flags into the action’s inputs', () => {
+    const report = describeFailure(new RefusedError('max-changes', 'the plan has 80 changes, over maxChanges 50; pass --max-changes 80'), 'ta.yaml');
+    expect(report.title).toBe('Refused by the max-changes safety rail');
+    expect(report.lines.at(-1)).toContain('max-changes input');
+  });
+
+  it('gives each kind of error its own title', () => {
+    expect(describeFailure(new UsageError('x'), 'f').title).toBe('The action is not set up correctly');
+    expect(describeFailure(new ConfigFileError('f', 'f does not exist'), 'f').title).toBe('Cannot read the config file');
+    expect(describeFailure(new GitHubApiError('comment', 500, '500 oops'), 'f').title).toBe('A GitHub API call failed');
+    expect(describeFailure(new TypeError('boom'), 'f')).toEqual({ title: 'Unexpected error', lines: ['boom'], findings: [] });
+  });
+});
+
+describe('failureMarkdown', () => {
+  it('puts the marker first and stays under the length, however long the error and the plan', () => {
+    const many: Plan = { ...plan, changes: Array.from({ length: 5000 }, (_, i) => promote(`user-${i}@example.com`, String(i))) };
+    const report = { title: 'boom', lines: Array.from({ length: 5000 }, (_, i) => `line ${i} of a long error`), findings: [], plan: many };
+    const text = failureMarkdown(report, { heading: 'tailnet-access plan', configPath: 'ta.yaml', marker: '<!-- m -->', runUrl: 'https://github.example/run/1', maxLength: 20_000 });
+    expect(text.length).toBeLessThanOrEqual(20_000);
+    expect(text.startsWith('<!-- m -->')).toBe(true);
+    expect(text).toContain('**Error:** boom');
+    expect(text).toContain('The plan it concerns');
+    expect(text.match(/\[Workflow run\]/g)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,398 @@
+// A loopback stand-in for GitHub, for the action's tests: the few REST routes the action calls
+// (issue comments, issues), the runner's ID-token endpoint, and runAction(), which starts the built
+// dist/index.js the way the runner does (INPUT_* variables, event file, output and summary files).
+// It keeps state like GitHub (comments stay, issues open and close), checks the token, pages with
+// Link headers, refuses bodies over 65,536 characters, and can deny a permission the way a
+// GITHUB_TOKEN without it is denied.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+
+export const STUB_OWNER = 'example';
+export const STUB_REPO = 'infra';
+export const BOT_LOGIN = 'github-actions[bot]';
+const MAX_BODY = 65_536;
+
+export interface StubComment {
+  id: number;
+  body: string;
+  user: { login: string };
+  html_url: string;
+}
+
+export interface StubIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  state_reason: string | null;
+  labels: { name: string }[];
+  html_url: string;
+  /** Set on pull requests (the issues API lists them too). */
+  pull_request?: { url: string };
+  comments: StubComment[];
+}
+
+export interface StubRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  status: number;
+}
+
+export type StubPermission = 'pull-requests' | 'issues';
+
+export interface GitHubStub {
+  /** The API root, for GITHUB_API_URL. */
+  readonly url: string;
+  readonly token: string;
+  /** The ID token the OIDC endpoint hands out (set it before a workload-identity run). */
+  idToken: string | undefined;
+  readonly idTokenRequestToken: string;
+  readonly requests: StubRequest[];
+  /** Write permissions the token lacks: writes there answer 403 as GitHub does. */
+  readonly denied: Set<StubPermission>;
+  /** The next `count` requests answer `status` (a 502 from GitHub's front end, say) without acting. */
+  failNext(count: number, status?: number): void;
+  addPullRequest(number: number): StubIssue;
+  addComment(number: number, body: string, login?: string): StubComment;
+  issue(number: number): StubIssue | undefined;
+  issues(): StubIssue[];
+  close(): Promise<void>;
+}
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  /** The write permission the route needs, if any. */
+  needs?: (issue: StubIssue | undefined) => StubPermission;
+  handle(match: RegExpExecArray, body: Record<string, unknown>, url: URL): { status: number; json: unknown; link?: string };
+}
+
+function page<T>(items: T[], url: URL): { items: T[]; link?: string } {
+  const perPage = Math.min(Number(url.searchParams.get('per_page') ?? '30'), 100);
+  const current = Number(url.searchParams.get('page') ?? '1');
+  const slice = items.slice((current - 1) * perPage, current * perPage);
+  if (current * perPage >= items.length) return { items: slice };
+  const next = new URL(url);
+  next.searchParams.set('page', String(current + 1));
+  return { items: slice, link: `<${next.href}>; rel="next", <${url.href}>; rel="first"` };
+}
+
+class StubError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export async function startGitHubStub(options: { token?: string } = {}): Promise<GitHubStub> {
+  const token = options.token ?? 'ghs_stubTokenNotARealGitHubToken0123456789';
+  const idTokenRequestToken = 'stub-id-token-request-token-0123456789';
+  const issues = new Map<number, StubIssue>();
+  const requests: StubRequest[] = [];
+  const denied = new Set<StubPermission>();
+  let nextNumber = 1;
+  let nextCommentId = 1000;
+  let base = '';
+  const web = (suffix: string): string => `https://github.example/${STUB_OWNER}/${STUB_REPO}/${suffix}`;
+
+  const newIssue = (number: number, fields: Partial<StubIssue>): StubIssue => {
+    const issue: StubIssue = { number, title: '', body: '', state: 'open', state_reason: null, labels: [], html_url: web(`issues/${number}`), comments: [], ...fields };
+    issues.set(number, issue);
+    nextNumber = Math.max(nextNumber, number + 1);
+    return issue;
+  };
+  const mustExist = (number: string | undefined): StubIssue => {
+    const issue = issues.get(Number(number));
+    if (!issue) throw new StubError(404, 'Not Found');
+    return issue;
+  };
+  const checkBody = (body: unknown): string => {
+    if (typeof body !== 'string') throw new StubError(422, 'Invalid request: body is not a string');
+    if (body.length > MAX_BODY) throw new StubError(422, `Validation Failed: body is too long (maximum is ${MAX_BODY} characters)`);
+    return body;
+  };
+  const addComment = (issue: StubIssue, body: string, login = BOT_LOGIN): StubComment => {
+    const comment = { id: nextCommentId++, body, user: { login }, html_url: `${issue.html_url}#issuecomment-${nextCommentId}` };
+    issue.comments.push(comment);
+    return comment;
+  };
+  const commentPermission = (issue: StubIssue | undefined): StubPermission => (issue?.pull_request ? 'pull-requests' : 'issues');
+  const findComment = (id: string | undefined): { issue: StubIssue; comment: StubComment } => {
+    for (const issue of issues.values()) {
+      const comment = issue.comments.find((c) => c.id === Number(id));
+      if (comment) return { issue, comment };
+    }
+    throw new StubError(404, 'Not Found');
+  };
+
+  const repo = `/repos/${STUB_OWNER}/${STUB_REPO}`;
+  const routes: Route[] = [
+    {
+      method: 'GET',
+      pattern: new RegExp(`^${repo}/issues/(\\d+)/comments$`),
+      handle: (m, _b, url) => {
+        const { items, link } = page(mustExist(m[1]).comments, url);
+        return { status: 200, json: items, ...(link ? { link } : {}) };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^${repo}/issues/(\\d+)/comments$`),
+      needs: commentPermission,
+      handle: (m, body) => ({ status: 201, json: addComment(mustExist(m[1]), checkBody(body.body)) }),
+    },
+    {
+      method: 'PATCH',
+      pattern: new RegExp(`^${repo}/issues/comments/(\\d+)$`),
+      needs: commentPermission,
+      handle: (m, body) => {
+        const { comment } = findComment(m[1]);
+        comment.body = checkBody(body.body);
+        return { status: 200, json: comment };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^${repo}/issues$`),
+      handle: (_m, _b, url) => {
+        const state = url.searchParams.get('state') ?? 'open';
+        const labels = url.searchParams.get('labels')?.split(',').filter(Boolean) ?? [];
+        const matching = [...issues.values()]
+          .filter((i) => state === 'all' || i.state === state)
+          .filter((i) => labels.every((l) => i.labels.some((x) => x.name === l)))
+          .sort((a, b) => b.number - a.number)
+          .map(({ comments: _comments, ...rest }) => rest);
+        const { items, link } = page(matching, url);
+        return { status: 200, json: items, ...(link ? { link } : {}) };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^${repo}/issues$`),
+      needs: () => 'issues',
+      handle: (_m, body) => {
+        if (typeof body.title !== 'string' || body.title === '') throw new StubError(422, 'Validation Failed: title is missing');
+        const labels = Array.isArray(body.labels) ? body.labels.map((name) => ({ name: String(name) })) : [];
+        const { comments: _comments, ...issue } = newIssue(nextNumber, { title: body.title, body: checkBody(body.body), labels });
+        return { status: 201, json: issue };
+      },
+    },
+    {
+      method: 'PATCH',
+      pattern: new RegExp(`^${repo}/issues/(\\d+)$`),
+      needs: () => 'issues',
+      handle: (m, body) => {
+        const issue = mustExist(m[1]);
+        if (body.title !== undefined) issue.title = String(body.title);
+        if (body.body !== undefined) issue.body = checkBody(body.body);
+        if (body.state === 'open' || body.state === 'closed') issue.state = body.state;
+        if (body.state_reason !== undefined) issue.state_reason = String(body.state_reason);
+        const { comments: _comments, ...rest } = issue;
+        return { status: 200, json: rest };
+      },
+    },
+  ];
+
+  function route(req: IncomingMessage, url: URL, raw: string): { status: number; json: unknown; link?: string; headers?: Record<string, string> } {
+    // The runner's OIDC endpoint: its own request token, not the repository token.
+    if (url.pathname === '/oidc/token') {
+      if (req.headers.authorization !== `Bearer ${idTokenRequestToken}`) throw new StubError(401, 'bad ID token request token');
+      if (stub.idToken === undefined) throw new StubError(500, 'no ID token configured in the stub');
+      return { status: 200, json: { value: stub.idToken } };
+    }
+    if (req.headers.authorization !== `Bearer ${token}` && req.headers.authorization !== `token ${token}`) throw new StubError(401, 'Bad credentials');
+    const method = req.method ?? 'GET';
+    for (const r of routes) {
+      const match = r.pattern.exec(url.pathname);
+      if (!match || r.method !== method) continue;
+      const body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
+      const needed = r.needs?.(issues.get(Number(match[1])));
+      if (needed !== undefined && denied.has(needed)) {
+        throw new StubError(403, 'Resource not accessible by integration', { 'x-accepted-github-permissions': `${needed.replace('-', '_')}=write` });
+      }
+      return r.handle(match, body, url);
+    }
+    throw new StubError(404, 'Not Found');
+  }
+
+  const failures: number[] = [];
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', base);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let status: number;
+    let payload: unknown;
+    let headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    try {
+      const failure = failures.shift();
+      if (failure !== undefined) throw new StubError(failure, 'Server Error');
+      const result = route(req, url, Buffer.concat(chunks).toString('utf8'));
+      status = result.status;
+      payload = result.json;
+      if (result.link) headers.link = result.link;
+    } catch (error) {
+      status = error instanceof StubError ? error.status : 500;
+      payload = { message: error instanceof Error ? error.message : String(error), documentation_url: 'https://docs.github.com/rest' };
+      if (error instanceof StubError) headers = { ...headers, ...error.headers };
+    }
+    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status });
+    res.writeHead(status, headers);
+    res.end(JSON.stringify(payload));
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      res.writeHead(500);
+      res.end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const stub: GitHubStub = {
+    url: base,
+    token,
+    idToken: undefined,
+    idTokenRequestToken,
+    requests,
+    denied,
+    failNext: (count, status = 502) => {
+      for (let i = 0; i < count; i++) failures.push(status);
+    },
+    addPullRequest: (number) => newIssue(number, { title: `PR ${number}`, pull_request: { url: `${base}${repo}/pulls/${number}` }, html_url: web(`pull/${number}`) }),
+    addComment: (number, body, login) => addComment(mustExist(String(number)), body, login),
+    issue: (number) => issues.get(number),
+    issues: () => [...issues.values()].filter((i) => i.pull_request === undefined),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+  return stub;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The runner's side: start dist/index.js as a job step would.
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ACTION_ENTRY = path.join(ROOT, 'dist', 'index.js');
+
+export interface ActionRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The step summary file's content. */
+  summary: string;
+  /** Outputs parsed from the GITHUB_OUTPUT file. */
+  outputs: Record<string, string>;
+  /** Raw text of the GITHUB_OUTPUT file, for secret scans. */
+  outputFile: string;
+  /** The content of the file the plan-json output names, read before the runner's temp is removed. */
+  planJson: string | undefined;
+}
+
+export interface ActionRunOptions {
+  /** `with:` of the step, by input name as written in action.yml (`api-key`). */
+  inputs: Record<string, string>;
+  eventName: string;
+  event: unknown;
+  /** The checkout: config paths are relative to it. */
+  workspace: string;
+  /** The GitHub API the run talks to (this stub or another stand-in) and the workflow's token. */
+  github: { url: string; token: string };
+  ref?: string;
+  /** Extra environment, e.g. ACTIONS_ID_TOKEN_REQUEST_URL. */
+  env?: Record<string, string>;
+}
+
+/** Reads the `name<<delimiter` blocks @actions/core writes to GITHUB_OUTPUT. */
+export function parseOutputFile(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const head = /^([^<=]+)<<(.+)$/.exec(lines[i] ?? '');
+    if (!head) continue;
+    const [, name, delimiter] = head;
+    const value: string[] = [];
+    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] ?? '');
+    outputs[name as string] = value.join('\n');
+  }
+  return outputs;
+}
+
+/** The runner's name for an input's variable: upper case, spaces to underscores, dashes kept. */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+interface ActionManifest {
+  inputs: Record<string, { default?: string }>;
+}
+
+/** Every input of action.yml with its default, as the runner sets them; `${{ github.token }}` is the stub's token. */
+export async function inputDefaults(token: string): Promise<Record<string, string>> {
+  const manifest = parseYaml(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as ActionManifest;
+  return Object.fromEntries(
+    Object.entries(manifest.inputs).map(([name, spec]) => [name, String(spec.default ?? '').replace('${{ github.token }}', token)]),
+  );
+}
+
+export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
+  const temp = await mkdtemp(path.join(tmpdir(), 'tailnet-access-runner-'));
+  try {
+    const eventPath = path.join(temp, 'event.json');
+    const outputPath = path.join(temp, 'output');
+    const summaryPath = path.join(temp, 'summary.md');
+    await writeFile(eventPath, JSON.stringify(options.event));
+    await writeFile(outputPath, '');
+    await writeFile(summaryPath, '');
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: temp,
+      CI: 'true',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: options.eventName,
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_OUTPUT: outputPath,
+      GITHUB_STEP_SUMMARY: summaryPath,
+      GITHUB_API_URL: options.github.url,
+      GITHUB_SERVER_URL: 'https://github.example',
+      GITHUB_REPOSITORY: `${STUB_OWNER}/${STUB_REPO}`,
+      GITHUB_RUN_ID: '4242',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_REF: options.ref ?? 'refs/heads/main',
+      GITHUB_WORKSPACE: options.workspace,
+      RUNNER_TEMP: temp,
+      ...options.env,
+    };
+    const inputs = { ...(await inputDefaults(options.github.token)), ...options.inputs };
+    for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value;
+    const child = spawn(process.execPath, [ACTION_ENTRY], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    const outputFile = await readFile(outputPath, 'utf8');
+    const outputs = parseOutputFile(outputFile);
+    const planJson = outputs['plan-json'] === undefined ? undefined : await readFile(outputs['plan-json'], 'utf8');
+    return { code, stdout, stderr, summary: await readFile(summaryPath, 'utf8'), outputs, outputFile, planJson };
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+}
