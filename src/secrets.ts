@@ -1,15 +1,16 @@
 // Every secret the process reads is registered here the moment it is read: in GitHub Actions it is
-// masked with core.setSecret (the runner then hides it in every log line), and everywhere, redact()
-// removes it from any text we print, post or throw, as a second line of defence.
-import * as core from '@actions/core';
+// masked with the runner's `add-mask` command (what core.setSecret sends; the runner then hides it in
+// every log line), and everywhere, redact() removes it from any text we print, post or throw, as a
+// second line of defence.
+import { issueCommand } from './github/runner.js';
 
 const known = new Set<string>();
 
 export function registerSecret(value: string | undefined): void {
   if (!value || known.has(value)) return;
   known.add(value);
-  // Outside Actions, setSecret would print the value itself (`::add-mask::…`) to stdout.
-  if (process.env.GITHUB_ACTIONS === 'true') core.setSecret(value);
+  // Outside Actions the command would print the value itself (`::add-mask::…`) to stdout.
+  if (process.env.GITHUB_ACTIONS === 'true') issueCommand('add-mask', {}, value);
 }
 
 export function redact(text: string): string {

@@ -2,7 +2,7 @@
 // put its client secret straight into an Actions secret. The secret is never an output and never
 // logged; the outputs are the app ID and the client ID. main.ts passes the settings its input reader
 // made, the Tailscale client it opened, and the repository the run belongs to.
-import * as core from '@actions/core';
+import { info as runnerInfo, setOutput as runnerSetOutput } from '../github/runner.js';
 import {
   actionsSecretTargetProblems,
   describeActionsSecret,
@@ -53,9 +53,9 @@ export interface CreateOAuthAppModeDeps {
   github: { apiUrl: string; repository: string | { owner: string; repo: string } | undefined };
   /** The Tailscale base URL, for the recovery command if storing the secret fails. */
   baseUrl?: string | undefined;
-  /** Default core.setOutput. */
+  /** Default: the runner's GITHUB_OUTPUT file. */
   setOutput?: (name: string, value: string) => void;
-  /** Default core.info. */
+  /** Default: the job log. */
   info?: (line: string) => void;
   githubCalls?: GitHubCallOptions;
 }
@@ -137,8 +137,8 @@ function actionsSecretSink(target: ActionsSecretTarget, calls: GitHubCallOptions
 
 export async function runCreateOAuthAppMode(settings: CreateOAuthAppSettings, deps: CreateOAuthAppModeDeps): Promise<CreateOAuthAppModeResult> {
   registerSecret(settings.secretsToken);
-  const info = deps.info ?? core.info;
-  const setOutput = deps.setOutput ?? core.setOutput;
+  const info = deps.info ?? runnerInfo;
+  const setOutput = deps.setOutput ?? runnerSetOutput;
   const target: ActionsSecretTarget = {
     apiUrl: deps.github.apiUrl,
     repository: repositoryOf(deps.github.repository),

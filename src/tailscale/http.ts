@@ -3,7 +3,11 @@
 // success or not; the client turns a failed answer into a typed error, because only it knows which
 // call it was making and what the failure means for it.
 import { performance } from 'node:perf_hooks';
-import { Agent } from 'undici';
+// undici's parts rather than its index: the index also evaluates fetch, WebSocket, cache and mock
+// support, about 25 ms of every cold start of the action (bench/cold-start.mjs). The version is pinned.
+import type { Agent as AgentType } from 'undici';
+import Agent from 'undici/lib/dispatcher/agent.js';
+import dispatchRequest from 'undici/lib/api/api-request.js';
 import { redact } from '../secrets.js';
 import { ClientUsageError, TailscaleNetworkError } from './errors.js';
 import type { CallSite } from './errors.js';
@@ -161,7 +165,7 @@ export class Transport {
   readonly stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, bytesSent: 0, bytesReceived: 0 };
   private readonly origin: string;
   private readonly root: string;
-  private readonly agent: Agent;
+  private readonly agent: AgentType;
   private nextId = 1;
 
   constructor(private readonly options: TransportOptions) {
@@ -247,7 +251,7 @@ export class Transport {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs);
     try {
-      const answer = await this.agent.request({
+      const answer = await dispatchRequest.call(this.agent, {
         origin: this.origin,
         path: site.path + query,
         method: request.method,

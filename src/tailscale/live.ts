@@ -36,11 +36,13 @@ export const INVITES_NEED_API_KEY =
 
 export async function readLive(client: TailscaleClient, options: ReadLiveOptions = {}): Promise<LiveTailnet> {
   const canInvite = client.credentialKind === 'api-key';
-  const [{ users, policy }, pending] = await Promise.all([
-    client.readLiveState(),
+  // The policy's groups are read as soon as it arrives, while the (larger) user list is still on its way.
+  const [users, { policy, groups }, pending] = await Promise.all([
+    client.listUsers(),
+    client.getPolicy().then((policy) => ({ policy, groups: groupsOfLivePolicy(policy.text) })),
     options.invites && canInvite ? client.listUserInvites() : Promise.resolve(undefined),
   ]);
-  const live: LiveTailnet = { tailnet: client.tailnet, users, policy, groups: groupsOfLivePolicy(policy.text) };
+  const live: LiveTailnet = { tailnet: client.tailnet, users, policy, groups };
   if (options.invites) {
     live.invites = canInvite
       ? { pending: (pending ?? []).flatMap((invite) => (invite.email ? [invite.email] : [])) }
