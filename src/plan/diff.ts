@@ -172,7 +172,7 @@ function groupDiff(ctx: Context, live: PolicyGroups): GroupDiff {
   }
   for (const wanted of ctx.desired.groups) {
     if (liveByName.has(wanted.name)) continue;
-    const members = resolveMembers(ctx, wanted);
+    const members = [...resolveMembers(ctx, wanted).values()];
     const sameButCase = liveByFoldedName.get(wanted.name.toLowerCase());
     if (sameButCase !== undefined) {
       ctx.warnings.push({
@@ -196,16 +196,14 @@ function withDescription(group: TargetGroup, wanted: DesiredGroup): TargetGroup 
 
 /**
  * The group's members as logins spelled the way the users API spells them (that is what Tailscale
- * matches), de-duplicated without case. Logins not in the tailnet keep the file's spelling and are
- * reported: Tailscale accepts them, and they take effect when the person joins.
+ * matches), de-duplicated without case, keyed by the folded login. Logins not in the tailnet keep the
+ * file's spelling and are reported: Tailscale accepts them, and they take effect when the person joins.
  */
-function resolveMembers(ctx: Context, group: DesiredGroup): string[] {
-  const seen = new Set<string>();
-  const members: string[] = [];
+function resolveMembers(ctx: Context, group: DesiredGroup): Map<string, string> {
+  const members = new Map<string, string>();
   for (const member of group.members) {
     const folded = key(member.login);
-    if (seen.has(folded)) continue;
-    seen.add(folded);
+    if (members.has(folded)) continue;
     const user = ctx.usersByLogin.get(folded);
     if (!user) {
       ctx.warnings.push({
@@ -214,7 +212,7 @@ function resolveMembers(ctx: Context, group: DesiredGroup): string[] {
         path: at(member.at),
       });
     }
-    members.push(user ? user.loginName : member.login);
+    members.set(folded, user ? user.loginName : member.login);
   }
   return members;
 }
@@ -223,12 +221,17 @@ function resolveMembers(ctx: Context, group: DesiredGroup): string[] {
  * Compares without case. The new list keeps the live members that stay, in their live order, and
  * appends the added ones in file order: the smallest edit to a hand-maintained policy file.
  */
-function mergeMembers(liveMembers: string[], wanted: string[]): { next: string[]; add: string[]; remove: string[] } {
-  const wantedKeys = new Set(wanted.map(key));
-  const liveKeys = new Set(liveMembers.map(key));
-  const remove = liveMembers.filter((m) => !wantedKeys.has(key(m)));
-  const add = wanted.filter((m) => !liveKeys.has(key(m)));
-  const kept = liveMembers.filter((m) => wantedKeys.has(key(m)));
+function mergeMembers(liveMembers: readonly string[], wanted: ReadonlyMap<string, string>): { next: string[]; add: string[]; remove: string[] } {
+  const liveKeys = new Set<string>();
+  const kept: string[] = [];
+  const remove: string[] = [];
+  for (const member of liveMembers) {
+    const folded = key(member);
+    liveKeys.add(folded);
+    (wanted.has(folded) ? kept : remove).push(member);
+  }
+  const add: string[] = [];
+  for (const [folded, member] of wanted) if (!liveKeys.has(folded)) add.push(member);
   return { next: [...kept, ...add], add, remove };
 }
 

