@@ -34,6 +34,21 @@ describe('describeFailure', () => {
     expect(rejected).toMatchObject({ lines: ['test(s) failed', 'alice@example.com: error: want: Accept, got: Drop'], findings: [], plan });
   });
 
+  it('names the files the problems are in: the policy file under settings.policyFile', () => {
+    const syntax = new DiagnosticsError([{ file: 'infra/policy.hujson', line: 27, column: 3, severity: 'error', code: 'policy.syntax', message: "expected ','" }]);
+    expect(describeFailure(syntax, 'ta.yaml').title).toBe('1 problem in infra/policy.hujson; nothing was read from or written to the tailnet');
+    const both = new PlanProblemsError(
+      [
+        { code: 'owner', message: 'alice is not the owner', path: 'ta.yaml:3:3' },
+        { code: 'policy.not-rendered', message: 'run `tailnet-access render`', path: 'policy.hujson:13:1' },
+        { code: 'policy.invalid', message: 'tag not found', path: 'policy.hujson:40:9' },
+      ],
+      plan,
+    );
+    expect(describeFailure(both, 'ta.yaml').title).toBe('The plan cannot be carried out: fix the 3 problems in ta.yaml and policy.hujson');
+    expect(describeFailure(new PlanProblemsError([{ code: 'x', message: 'somewhere' }], plan), 'ta.yaml').title).toBe('The plan cannot be carried out: fix the 1 problem in ta.yaml');
+  });
+
   it('translates the rails’ flags into the action’s inputs', () => {
     const report = describeFailure(new RefusedError('max-changes', 'the plan has 80 changes, over maxChanges 50; pass --max-changes 80'), 'ta.yaml');
     expect(report.title).toBe('Refused by the max-changes safety rail');

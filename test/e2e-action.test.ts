@@ -128,6 +128,16 @@ describe('the action, run from dist/index.js as the runner runs it', () => {
     expectNoCredential();
   });
 
+  it('logs the invites apply sends under settings.inviteMissingUsers', async () => {
+    const inviting = CONFIG.replace('  bob@example.com: admin\n', '  bob@example.com: admin\n  grace@example.com: auditor\n');
+    await writeFile(path.join(workspace, 'tailnet-access.yaml'), `${inviting}settings:\n  inviteMissingUsers: true\n`);
+    const applied = await act('push', { ref: 'refs/heads/main', repository });
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('Invited 1 user to the tailnet: grace@example.com (auditor)\n');
+    expect(applied.outputs.summary).toBe('Applied: 1 role change, 1 invite, 1 group created, 1 updated.');
+    expectNoCredential();
+  });
+
   it('opens one drift issue on a scheduled run with drift, and closes it once the drift is gone', async () => {
     const drift = await act('schedule', { schedule: '0 4 * * *', repository });
     expect(drift.code).toBe(1);

@@ -1,7 +1,9 @@
 // mode: apply (push to the default branch): plan afresh and make the tailnet match the file. A push
-// to any other branch is a notice and nothing else: only reviewed, merged files are applied.
+// to any other branch is a notice and nothing else: only reviewed, merged files are applied. Under
+// settings.policyFile the repository's policy file is written whole, and the policy as applied is
+// recorded as a deployment of the commit, so the next run can tell an edit made outside git.
 import * as runner from '../github/runner.js';
-import { applyConfig, type ApplyEvent } from '../apply/index.js';
+import { applyConfig, ApplyRefusedError, type ApplyEvent, type ApplyOptions, type ApplyReport } from '../apply/index.js';
 import { loadConfig } from '../config/load.js';
 import { annotate, pathFindings, positioned } from '../github/annotations.js';
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
@@ -9,10 +11,13 @@ import { escapeMarkdownInline } from '../plan/escape.js';
 import { describeApplied, describeOutcome } from '../plan/render-report-format.js';
 import { renderApplyReportMarkdown } from '../plan/render-report-markdown.js';
 import { renderApplyReportText } from '../plan/render-report-text.js';
+import { composeReportText, renderApplyReportMarkdownWithPolicyFile } from '../policy-file/render-report.js';
+import { lineCounts } from '../policy-file/render-section.js';
 import { redact } from '../secrets.js';
 import { branchOf } from './event.js';
 import { log } from './log.js';
 import { planSummaryLine, setPlanOutputs } from './outputs.js';
+import { actionPolicyFile, refusedPolicyFileFindings } from './policy-file.js';
 import { tailnetFor, withTailscale } from './session.js';
 import type { ActionSettings } from './settings.js';
 
@@ -26,6 +31,8 @@ export function notOnDefaultBranch(settings: ActionSettings): string | undefined
   return `Not applying: ${where}, and tailnet-access applies only from ${target}, after review. Merge the change to apply it.`;
 }
 
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
 function progress(event: ApplyEvent): void {
   switch (event.type) {
     case 'role-changed':
@@ -33,6 +40,12 @@ function progress(event: ApplyEvent): void {
       break;
     case 'role-failed':
       log.warning(`Could not change the role of ${event.change.login}: ${event.error}`);
+      break;
+    case 'invites-sent':
+      log.info(`Invited ${plural(event.changes.length, 'user', 'users')} to the tailnet: ${event.changes.map((c) => `${c.login} (${c.role})`).join(', ')}`);
+      break;
+    case 'invites-failed':
+      log.warning(`Could not send the ${plural(event.count, 'invite', 'invites')}: ${event.error}`);
       break;
     case 'policy-conflict':
       log.info(`The policy file changed while applying (attempt ${event.attempt}); reading it again`);
@@ -42,7 +55,29 @@ function progress(event: ApplyEvent): void {
       break;
     case 'planned':
       break;
+    default: {
+      // A new kind of event must be given its line here: this fails to compile until it is.
+      const unhandled: never = event;
+      throw new TypeError(`unhandled apply event ${JSON.stringify(unhandled)}`);
+    }
   }
+}
+
+/** "2 changes applied, 1 failed", and whether the policy file was written when its write failed. */
+function incomplete(report: ApplyReport): string {
+  const file = report.policyFile;
+  return `${describeOutcome(report)}${file && report.policy?.status === 'failed' ? `; ${file.file} not written` : ''}`;
+}
+
+/** The `summary` output: what was applied, the policy file's write included. */
+export function applySummaryLine(report: ApplyReport, configPath: string): string {
+  const file = report.policyFile;
+  const status = report.policy?.status;
+  if (!report.converged) return `Apply incomplete: ${incomplete(report)}.`;
+  const written = file && status === 'written' ? `${file.file} written (${lineCounts(file.added, file.removed)})` : undefined;
+  if (report.plan.changes.length > 0) return `Applied: ${describeApplied(report)}${written ? `; ${written}` : ''}.`;
+  if (written) return `Applied: ${written}.`;
+  return file ? `No changes: the tailnet matches ${configPath} and ${file.file}.` : planSummaryLine(report.plan, configPath);
 }
 
 export async function runApplyMode(settings: ActionSettings): Promise<void> {
@@ -56,17 +91,25 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
   const configPath = settings.config.shownAs;
   const runUrl = settings.github.runUrl;
   const config = await loadConfig(settings.config.path, configPath);
-  const options = { force: settings.force, onProgress: progress, ...(settings.maxChanges === undefined ? {} : { maxChanges: settings.maxChanges }) };
-  const report = await withTailscale(settings, tailnetFor(settings, config), (client) => applyConfig(config, client, options));
-  log.block(renderApplyReportText(report, { color: true, configPath }));
+  const tailnet = tailnetFor(settings, config);
+  const policyFile = await actionPolicyFile(settings, config, tailnet);
+  const options: ApplyOptions = { force: settings.force, onProgress: progress, ...(settings.maxChanges === undefined ? {} : { maxChanges: settings.maxChanges }), ...(policyFile ? { policyFile } : {}) };
+  let report: ApplyReport;
+  try {
+    report = await withTailscale(settings, tailnet, (client) => applyConfig(config, client, options));
+  } catch (error) {
+    // The refusal lists its reasons; those in the policy file also go on its lines.
+    if (error instanceof ApplyRefusedError && error.policyFile) annotate(refusedPolicyFileFindings(error.policyFile, config.desired.settings.onManualEdits));
+    throw error;
+  }
+  const text = renderApplyReportText(report, { color: true, configPath });
+  log.block(report.policyFile ? composeReportText(text, report, { color: true, configPath }) : text);
   annotate(positioned(pathFindings('warning', report.warnings)));
-  const summary =
-    report.plan.changes.length === 0
-      ? planSummaryLine(report.plan, configPath)
-      : report.converged
-        ? `Applied: ${describeApplied(report)}.`
-        : `Apply incomplete: ${describeOutcome(report)}.`;
-  await setPlanOutputs(settings, report.plan, summary);
-  writeJobSummary(fitSummary((maxLength) => renderApplyReportMarkdown(report, { configPath, maxLength, ...(runUrl ? { runUrl } : {}) })));
-  if (!report.converged) runner.setFailed(redact(`Apply did not finish: ${describeOutcome(report)}. The job summary says what failed and why; run apply again once it is fixed.`));
+  // Not about a line of a file, but about the workflow's permissions: worth an annotation all the same.
+  for (const warning of report.warnings) if (warning.code === 'policy.state-not-saved') log.warning(warning.message);
+  const hasChanges = report.plan.changes.length > 0 || report.policy !== undefined;
+  await setPlanOutputs(settings, { plan: report.plan, summary: applySummaryLine(report, configPath), hasChanges });
+  const markdown = report.policyFile ? renderApplyReportMarkdownWithPolicyFile : renderApplyReportMarkdown;
+  writeJobSummary(fitSummary((maxLength) => markdown(report, { configPath, maxLength, ...(runUrl ? { runUrl } : {}) })));
+  if (!report.converged) runner.setFailed(redact(`Apply did not finish: ${incomplete(report)}. The job summary says what failed and why; run apply again once it is fixed.`));
 }

@@ -6,11 +6,13 @@ import { ApplyRefusedError } from '../apply/errors.js';
 import { ConfigFileError } from '../config/load.js';
 import { DiagnosticsError, formatDiagnostic } from '../diagnostics.js';
 import { RefusedError, UsageError } from '../errors.js';
-import { annotate, diagnosticFindings, pathFindings, type Finding } from '../github/annotations.js';
+import { annotate, diagnosticFindings, parseSourceRef, pathFindings, type Finding } from '../github/annotations.js';
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
 import { GitHubApiError } from '../github/rest.js';
 import { renderErrorMarkdown, renderPlanMarkdown } from '../plan/render-markdown.js';
 import type { Plan } from '../plan/types.js';
+import type { PolicyFilePlan } from '../policy-file/plan.js';
+import { renderPlanMarkdownWithPolicyFile } from '../policy-file/render-plan.js';
 import { redact } from '../secrets.js';
 import { PolicyRejectedError, TailscaleError } from '../tailscale/client.js';
 import { LivePolicyError } from '../tailscale/live.js';
@@ -26,27 +28,37 @@ export interface FailureReport {
   findings: Finding[];
   /** The plan the failure concerns, shown beside it in the job summary. */
   plan?: Plan;
+  /** Under settings.policyFile: the policy file's part of that plan (its diff, an edit made outside git). */
+  policyFile?: PolicyFilePlan;
 }
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 const linesOf = (error: Error): string[] => error.message.split('\n');
 
+/** The files named, each once, in order (`tailnet-access.yaml and policy.hujson`); `fallback` when none is. */
+function filesOf(files: readonly (string | undefined)[], fallback: string): string {
+  const named = [...new Set(files.filter((f) => f !== undefined))];
+  return named.length === 0 ? fallback : named.join(' and ');
+}
+
 export function describeFailure(error: unknown, configShown: string): FailureReport {
   if (error instanceof DiagnosticsError) {
     const n = error.diagnostics.length;
     return {
-      title: `${plural(n, 'problem', 'problems')} in ${configShown}; nothing was read from or written to the tailnet`,
+      title: `${plural(n, 'problem', 'problems')} in ${filesOf(error.diagnostics.map((d) => d.file), configShown)}; nothing was read from or written to the tailnet`,
       lines: error.diagnostics.map(formatDiagnostic),
       findings: diagnosticFindings(error.diagnostics),
     };
   }
   if (error instanceof PlanProblemsError) {
-    return {
-      title: `The plan cannot be carried out: fix the ${plural(error.problems.length, 'problem', 'problems')} in ${configShown}`,
+    const report: FailureReport = {
+      title: `The plan cannot be carried out: fix the ${plural(error.problems.length, 'problem', 'problems')} in ${filesOf(error.problems.map((p) => parseSourceRef(p.path)?.file), configShown)}`,
       lines: error.problems.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`),
       findings: pathFindings('error', error.problems),
       plan: error.plan,
     };
+    if (error.policyFile) report.policyFile = error.policyFile;
+    return report;
   }
   if (error instanceof CandidatePolicyRejectedError) {
     return { title: "Tailscale's validator rejects the policy file this plan would write", lines: [...error.verdict], findings: [], plan: error.plan };
@@ -58,7 +70,10 @@ export function describeFailure(error: unknown, configShown: string): FailureRep
     // The rails speak the CLI's flags; in a workflow they are inputs of the same names.
     const flags = /--(force|max-changes)\b/.test(error.message) ? ['(In the action, --max-changes N is the max-changes input and --force is force: true.)'] : [];
     const report: FailureReport = { title: `Refused by the ${error.rail} safety rail`, lines: [...linesOf(error), ...flags], findings: [] };
-    if (error instanceof ApplyRefusedError) report.plan = error.plan;
+    if (error instanceof ApplyRefusedError) {
+      report.plan = error.plan;
+      if (error.policyFile) report.policyFile = error.policyFile;
+    }
     return report;
   }
   const titles: [new (...args: never[]) => Error, string][] = [
@@ -94,7 +109,8 @@ export function failureMarkdown(report: FailureReport, options: FailureMarkdownO
   const link = runUrl ? { runUrl } : {};
   if (!report.plan) return renderErrorMarkdown(report.title, report.lines, { ...link, ...(marker ? { marker } : {}), heading, maxLength });
   const error = renderErrorMarkdown(report.title, report.lines, { ...(marker ? { marker } : {}), heading, maxLength: Math.floor(maxLength / 2) });
-  const plan = renderPlanMarkdown(report.plan, { ...link, configPath, heading: 'The plan it concerns', maxLength: maxLength - error.length - 1 });
+  const planOptions = { ...link, configPath, heading: 'The plan it concerns', maxLength: maxLength - error.length - 1 };
+  const plan = report.policyFile ? renderPlanMarkdownWithPolicyFile(report.plan, report.policyFile, planOptions) : renderPlanMarkdown(report.plan, planOptions);
   return `${error}\n${plan}`;
 }
 

@@ -1,7 +1,7 @@
 // The action's side of GitHub: a REST client when there is a token and a repository to use it on,
 // and the markers that identify this config's comment and issue.
 import { marker, type MarkerKind } from '../github/marker.js';
-import { GitHubApiError, GitHubRest } from '../github/rest.js';
+import { GitHubRest } from '../github/rest.js';
 import type { ActionSettings } from './settings.js';
 
 // The marker must be the same on a run whose file does not parse, so it names the tailnet input
@@ -15,10 +15,4 @@ export function markerFor(kind: MarkerKind, settings: ActionSettings): string {
 export function githubRest(settings: ActionSettings): GitHubRest | undefined {
   const { token, repository, apiUrl } = settings.github;
   return token && repository ? new GitHubRest({ apiUrl, token }) : undefined;
-}
-
-/** A failed GitHub call as a warning: the message, and the permission the job needs when GitHub did not name it. */
-export function githubWarning(what: string, error: GitHubApiError, permission: string): string {
-  const denied = (error.status === 403 || error.status === 404) && error.neededPermission === undefined;
-  return `${what}: ${error.message}${denied ? ` (this needs \`permissions: ${permission}\` in the workflow)` : ''}`;
 }

@@ -111,6 +111,7 @@ function readGitHub(inputs: Inputs, env: Env): GitHubSettings {
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     serverUrl,
     repository,
+    sha: env.GITHUB_SHA || undefined,
     runUrl,
     workspace: env.GITHUB_WORKSPACE || process.cwd(),
     runnerTemp: env.RUNNER_TEMP || os.tmpdir(),
@@ -131,12 +132,19 @@ function readEventInfo(env: Env): EventInfo {
   return readEvent(env.GITHUB_EVENT_NAME ?? '', env.GITHUB_REF, payload);
 }
 
+/**
+ * How messages and annotations name a file: its path from the repository root, with `/`, since
+ * annotations need that to show in a pull request's diff; a file outside the checkout keeps `given`.
+ */
+export function shownPath(workspace: string, absolute: string, given: string): string {
+  const relative = path.relative(workspace, absolute);
+  const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  return inside ? relative.split(path.sep).join('/') : given;
+}
+
 function configPaths(value: string, workspace: string): ActionSettings['config'] {
   const absolute = path.resolve(workspace, value);
-  const relative = path.relative(workspace, absolute);
-  // Annotations need a path from the repository root; a file outside the checkout keeps its given name.
-  const inside = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-  return { path: absolute, shownAs: inside ? relative.split(path.sep).join('/') : value };
+  return { path: absolute, shownAs: shownPath(workspace, absolute, value) };
 }
 
 function readOAuthApp(inputs: Inputs): OAuthAppSettings {

@@ -1,5 +1,6 @@
 // The step's outputs: `has-changes`, `plan-json` (a file: a plan can be far larger than an output
-// value should be) and `summary`, one line a later step can put in a message.
+// value should be) and `summary`, one line a later step can put in a message. Under
+// settings.policyFile the policy file counts as a change, and the plan JSON carries its `policyFile`.
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,11 +8,17 @@ import * as runner from '../github/runner.js';
 import { countChanges, describeCounts } from '../plan/format.js';
 import { renderPlanJson } from '../plan/render-json.js';
 import type { Plan } from '../plan/types.js';
+import { hasPendingChanges, type PolicyFilePlan } from '../policy-file/plan.js';
+import { policyPlanSummary, renderPlanJsonWithPolicyFile } from '../policy-file/render-plan.js';
 import { redact } from '../secrets.js';
 import type { ActionSettings } from './settings.js';
 
 /** "Plan: 1 role change, 2 groups to create." or "No changes: the tailnet matches tailnet-access.yaml." */
-export function planSummaryLine(plan: Plan, configShown: string): string {
+export function planSummaryLine(plan: Plan, configShown: string, policyFile?: PolicyFilePlan): string {
+  if (policyFile) {
+    const { lead, rest } = policyPlanSummary(plan, policyFile, configShown);
+    return lead === 'Plan:' ? `Plan: ${rest}` : `No changes: the tailnet matches ${configShown} and ${policyFile.file}.`;
+  }
   if (plan.changes.length === 0) return `No changes: the tailnet matches ${configShown}.`;
   return `Plan: ${describeCounts(countChanges(plan.changes))}.`;
 }
@@ -22,10 +29,20 @@ export function planJsonPath(settings: ActionSettings, tailnet: string): string 
   return path.join(settings.github.runnerTemp, `tailnet-access-plan-${key}.json`);
 }
 
-export async function setPlanOutputs(settings: ActionSettings, plan: Plan, summary: string): Promise<void> {
+export interface PlanOutputs {
+  plan: Plan;
+  summary: string;
+  /** Under settings.policyFile, in plan and drift: the policy file's part of the plan. */
+  policyFile?: PolicyFilePlan | undefined;
+  /** Whether anything was (or is) to change; default: the plan's changes, the policy file's included. */
+  hasChanges?: boolean;
+}
+
+export async function setPlanOutputs(settings: ActionSettings, outputs: PlanOutputs): Promise<void> {
+  const { plan, policyFile } = outputs;
   const file = planJsonPath(settings, plan.tailnet);
-  await writeFile(file, renderPlanJson(plan));
-  runner.setOutput('has-changes', plan.changes.length > 0 ? 'true' : 'false');
+  await writeFile(file, policyFile ? renderPlanJsonWithPolicyFile(plan, policyFile) : renderPlanJson(plan));
+  runner.setOutput('has-changes', (outputs.hasChanges ?? hasPendingChanges(outputs, policyFile)) ? 'true' : 'false');
   runner.setOutput('plan-json', file);
-  runner.setOutput('summary', redact(summary));
+  runner.setOutput('summary', redact(outputs.summary));
 }

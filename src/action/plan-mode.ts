@@ -1,14 +1,15 @@
 // mode: plan (pull_request): the plan in the log, the job summary and the outputs, and, on a pull
 // request, in the sticky comment; problems become annotations at their lines and fail the check.
+// Under settings.policyFile the plan shows the whole policy diff and Tailscale's verdict, and its
+// problems (a file not rendered, a rule Tailscale refuses) are annotated on the policy file.
 import { annotate, pathFindings, positioned } from '../github/annotations.js';
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
 import { MAX_BODY_LENGTH } from '../github/rest.js';
-import { renderPlanMarkdown } from '../plan/render-markdown.js';
-import { renderPlanText } from '../plan/render-text.js';
 import { describeFailure, failureMarkdown } from './failure.js';
 import { log } from './log.js';
 import { planSummaryLine, setPlanOutputs } from './outputs.js';
 import { readActionPlan } from './plan-read.js';
+import { planMarkdown, planText } from './plan-views.js';
 import { cannotPlan, skipPullRequest, stickyComment } from './pull-request.js';
 import type { ActionSettings } from './settings.js';
 
@@ -23,12 +24,12 @@ export async function runPlanMode(settings: ActionSettings): Promise<void> {
   const sticky = stickyComment(settings);
   try {
     const { read } = await readActionPlan(settings, { validate: true });
-    const plan = read.plan;
-    log.block(renderPlanText(plan, { color: true, configPath }));
+    const { plan, policyFile } = read;
+    log.block(planText(plan, policyFile, configPath));
     annotate(positioned(pathFindings('warning', plan.warnings)));
-    await setPlanOutputs(settings, plan, planSummaryLine(plan, configPath));
-    writeJobSummary(fitSummary((maxLength) => renderPlanMarkdown(plan, { configPath, runUrl, maxLength })));
-    await sticky?.post(renderPlanMarkdown(plan, { configPath, runUrl, marker: sticky.marker, maxLength: MAX_BODY_LENGTH }));
+    await setPlanOutputs(settings, { plan, policyFile, summary: planSummaryLine(plan, configPath, policyFile) });
+    writeJobSummary(fitSummary((maxLength) => planMarkdown(plan, policyFile, { configPath, runUrl, maxLength })));
+    await sticky?.post(planMarkdown(plan, policyFile, { configPath, runUrl, marker: sticky.marker, maxLength: MAX_BODY_LENGTH }));
   } catch (error) {
     // The comment turns into the error, so the PR never shows a plan that is no longer true.
     if (sticky) {

@@ -2,11 +2,11 @@
 // cannot be planned (from a fork, or without credentials).
 import * as runner from '../github/runner.js';
 import { writeJobSummary } from '../github/job-summary.js';
-import { GitHubApiError } from '../github/rest.js';
+import { deniedWarning, GitHubApiError } from '../github/rest.js';
 import { upsertStickyComment } from '../github/sticky-comment.js';
 import { escapeMarkdownInline } from '../plan/escape.js';
 import { redact } from '../secrets.js';
-import { githubRest, githubWarning, markerFor } from './github.js';
+import { githubRest, markerFor } from './github.js';
 import { log } from './log.js';
 import type { ActionSettings, PullRequestInfo } from './settings.js';
 
@@ -33,7 +33,7 @@ export function stickyComment(settings: ActionSettings): StickyComment | undefin
         log.info(`Plan comment ${result.action}: ${result.url}`);
       } catch (error) {
         if (!(error instanceof GitHubApiError)) throw error;
-        log.warning(githubWarning(`could not update the plan comment on pull request #${pr.number}`, error, 'pull-requests: write'));
+        log.warning(deniedWarning(`could not update the plan comment on pull request #${pr.number}`, error, 'pull-requests: write'));
       }
     },
   };

@@ -34,6 +34,8 @@ export interface GitHubSettings {
   apiUrl: string;
   serverUrl: string;
   repository: RepoRef | undefined;
+  /** `GITHUB_SHA`: the commit the run is for, which apply records as deployed. */
+  sha: string | undefined;
   /** Link to this workflow run (and attempt), for comments and issues. */
   runUrl: string | undefined;
   /** The repository checkout: config paths are relative to it, and so are annotation paths. */

@@ -61,6 +61,26 @@ export function asFailure(error: unknown, what: string): PolicyFailure {
   throw error;
 }
 
+/**
+ * After a read that followed a conflict: the rails again, on the role changes already planned and the
+ * group changes of the new read (an edit in the console may have grown the plan past a rail).
+ */
+export function recheckRails(config: LoadedConfig, first: ApplyRead, read: ApplyRead, roleChanges: readonly UserRoleChange[], settings: PolicySettings, attempt: number): void {
+  const plan = { ...read.result.plan, changes: [...roleChanges, ...groupChangesOf(read.result.plan)] };
+  const rails = checkRails({
+    plan,
+    problems: read.result.problems,
+    users: first.live.users,
+    desired: config.desired,
+    keyOwner: { kind: 'none' },
+    maxChanges: settings.maxChanges,
+    force: settings.force,
+  });
+  const refused = rails.refusals[0];
+  if (refused) throw new PolicyFailure(`refused by the ${refused.rail} rail after reading the policy again: ${refused.message}`);
+  settings.emit({ type: 'planned', attempt, plan });
+}
+
 export async function writePolicy(
   config: LoadedConfig,
   client: TailscaleClient,
@@ -89,19 +109,7 @@ export async function writePolicy(
       warned.add(name);
       warnings.push({ code: 'group.edited-in-console', message: `${name} was edited in the console since the plan; the file wins` });
     }
-    const plan = { ...read.result.plan, changes: [...roleChanges, ...groupChangesOf(read.result.plan)] };
-    const rails = checkRails({
-      plan,
-      problems: read.result.problems,
-      users: first.live.users,
-      desired: config.desired,
-      keyOwner: { kind: 'none' },
-      maxChanges: settings.maxChanges,
-      force: settings.force,
-    });
-    const refused = rails.refusals[0];
-    if (refused) throw new PolicyFailure(`refused by the ${refused.rail} rail after reading the policy again: ${refused.message}`);
-    settings.emit({ type: 'planned', attempt: attempts + 1, plan });
+    recheckRails(config, first, read, roleChanges, settings, attempts + 1);
   };
 
   for (;;) {

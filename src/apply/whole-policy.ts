@@ -5,14 +5,13 @@
 // the file in git. After a write, the store remembers the new ETag, so the next run can tell an edit
 // made outside git from its own.
 import type { LoadedConfig } from '../config/load.js';
-import { checkRails } from '../plan/rails.js';
 import type { GroupChange, PlanWarning, UserRoleChange } from '../plan/types.js';
 import { appliedPolicy, StateFileError } from '../policy-file/etag-store.js';
 import { detectManualEdit, etagLabel, type ManualEdit } from '../policy-file/manual-edits.js';
 import type { PolicyFileOptions, PolicyFilePlan } from '../policy-file/plan.js';
 import { PolicyRejectedError, PreconditionFailedError, TailscaleError } from '../tailscale/client.js';
 import type { TailscaleClient } from '../tailscale/client.js';
-import { asFailure, detailLines, MAX_CONFLICT_DELAY_MS, PolicyFailure, type PolicyResult, type PolicySettings } from './policy.js';
+import { asFailure, detailLines, MAX_CONFLICT_DELAY_MS, PolicyFailure, recheckRails, type PolicyResult, type PolicySettings } from './policy.js';
 import { groupChangesOf, readAndPlan, type ApplyRead } from './read.js';
 import type { ManualEditReport, PolicyFileReport, PolicyOutcome } from './types.js';
 
@@ -100,19 +99,7 @@ export async function writeWholePolicy(
       edits.push(editReport(edit, 'during'));
       warnings.push({ code: 'policy.edited-outside-git', message: `${what}; apply overwrites it (settings.onManualEdits: warn), and the report shows what it was`, path: `${sectionOf(read).file}:1:1` });
     }
-    const plan = { ...read.result.plan, changes: [...roleChanges, ...groupChangesOf(read.result.plan)] };
-    const rails = checkRails({
-      plan,
-      problems: read.result.problems,
-      users: first.live.users,
-      desired: config.desired,
-      keyOwner: { kind: 'none' },
-      maxChanges: settings.maxChanges,
-      force: settings.force,
-    });
-    const refused = rails.refusals[0];
-    if (refused) throw new PolicyFailure(`refused by the ${refused.rail} rail after reading the policy again: ${refused.message}`);
-    settings.emit({ type: 'planned', attempt: attempts + 1, plan });
+    recheckRails(config, first, read, roleChanges, settings, attempts + 1);
   };
 
   try {

@@ -1,4 +1,5 @@
-// A thin client for the handful of GitHub REST calls the action makes (comments and issues), on
+// A thin client for the handful of GitHub REST calls the action makes (comments, issues, deployments
+// and a file's contents), on
 // Node's built-in fetch. Octokit would bring hundreds of endpoint definitions and a second HTTP stack
 // into a bundle whose start-up time is part of every workflow run; these few calls need neither.
 // Every body sent is passed through redact(), so no registered secret can be posted by accident.
@@ -48,6 +49,21 @@ function permissionHint(status: number, permission: string | undefined): string 
   return `the token lacks "${permission}": add \`permissions: { ${permission} }\` to the job`;
 }
 
+/**
+ * A failed call as a warning: the message, and the permission the job needs when GitHub did not name
+ * it (a 403 or 404 without `x-accepted-github-permissions`: a token without the permission cannot tell
+ * a forbidden resource from a missing one).
+ */
+export function deniedWarning(what: string, error: GitHubApiError, permission: string): string {
+  return `${what}: ${withPermission(error, permission)}`;
+}
+
+/** The error's message, and the permission the job needs when GitHub did not name it. */
+export function withPermission(error: GitHubApiError, permission: string): string {
+  const denied = (error.status === 403 || error.status === 404) && error.neededPermission === undefined;
+  return `${error.message}${denied ? ` (this needs \`permissions: ${permission}\` in the workflow)` : ''}`;
+}
+
 /** `issues=write; pull_requests=write` -> `issues: write` (the first set, as a workflow spells it). */
 export function neededPermission(header: string | null): string | undefined {
   const first = header?.split(';')[0]?.split(',')[0]?.trim();
@@ -94,6 +110,12 @@ export class GitHubRest {
     return (await response.json()) as T;
   }
 
+  /** A GET whose answer is text in the media type `accept` names, e.g. a file's raw bytes as UTF-8. */
+  async text(operation: string, path: string, accept: string): Promise<string> {
+    const response = await this.send(operation, 'GET', this.url(path), undefined, accept);
+    return response.text();
+  }
+
   /** Every page of a list, 100 items a page, following the `Link` header; a caller that has found what it wants stops reading. */
   async *pages<T>(operation: string, path: string): AsyncGenerator<T[]> {
     const first = this.url(path);
@@ -120,9 +142,9 @@ export class GitHubRest {
     return url;
   }
 
-  private async send(operation: string, method: GitHubMethod, url: URL, body?: unknown): Promise<Response> {
+  private async send(operation: string, method: GitHubMethod, url: URL, body?: unknown, accept?: string): Promise<Response> {
     const payload = body === undefined ? undefined : redact(JSON.stringify(body));
-    const headers = payload === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' };
+    const headers = { ...this.headers, ...(accept === undefined ? {} : { accept }), ...(payload === undefined ? {} : { 'content-type': 'application/json' }) };
     // POST creates: a second copy after a lost answer would be a duplicate comment or issue.
     const attempts = method === 'POST' ? 1 : ATTEMPTS;
     for (let attempt = 1; ; attempt++) {

@@ -4,9 +4,12 @@
 // pointer to the full plan, and as many whole changes as fit). Blocks are only ever dropped whole,
 // so no fence or tag is cut open.
 import type { Plan, PlanWarning } from './types.js';
-import { codeBlock, escapeControls, escapeHtml, escapeMarkdownInline, fenceFor, inlineCode } from './escape.js';
+import { codeBlock, escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from './escape.js';
 import { countChanges, describeCounts, planSections } from './format.js';
-import type { ChangeCounts, PlanSection, Sign } from './format.js';
+import type { ChangeCounts } from './format.js';
+import { commentHead, details, diffLines, joinBlocks as join, RenderOptionsError, runLink } from './markdown-blocks.js';
+
+export { RenderOptionsError };
 
 /** What the plan and the error state of a comment have in common. */
 export interface CommentOptions {
@@ -27,84 +30,11 @@ export interface MarkdownRenderOptions extends CommentOptions {
   fullPlanHint?: string;
 }
 
-/** An option the caller got wrong (our own code, not the user's file). */
-export class RenderOptionsError extends Error {
-  override name = 'RenderOptionsError';
-}
-
-const DEFAULT_MAX_LENGTH = 65_000;
 const DEFAULT_HEADING = 'tailnet-access plan';
 const DEFAULT_HINT = 'The full plan is in the job summary of the workflow run.';
 // Above this many lines a section collapses, so a PR conversation is not buried under one comment.
 const COLLAPSE_ABOVE_LINES = 30;
 const COLLAPSE_ABOVE_WARNINGS = 10;
-
-// GitHub's diff highlighting colours `+`, `-` and `!` (changed); it has no colour for `~`.
-const DIFF_MARK: Record<Sign, string> = { '+': '+', '-': '-', '~': '!' };
-
-/** The checked maxLength, and the first blocks: the marker, the heading and the status line. */
-function commentHead(options: CommentOptions, status: string): { maxLength: number; head: (string | undefined)[] } {
-  const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
-  if (!Number.isInteger(maxLength) || maxLength <= 0) {
-    throw new RenderOptionsError(`maxLength must be a positive integer, got ${maxLength}`);
-  }
-  // One HTML comment and nothing else, or the "comment" would render (or swallow the body).
-  const { marker } = options;
-  if (marker !== undefined && !/^<!--(?!>|->)(?:(?!--)[\s\S])*-->$/.test(marker)) {
-    const example = '"<!-- tailnet-access -->"';
-    throw new RenderOptionsError(`marker must be a single HTML comment such as ${example}, got ${JSON.stringify(marker)}`);
-  }
-  return { maxLength, head: [marker, `### ${escapeMarkdownInline(options.heading ?? DEFAULT_HEADING)}`, status] };
-}
-
-function runLink(runUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(runUrl);
-  } catch {
-    throw new RenderOptionsError(`runUrl must be an absolute http(s) URL, got ${JSON.stringify(runUrl)}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new RenderOptionsError(`runUrl must be an http(s) URL, got ${JSON.stringify(runUrl)}`);
-  }
-  // URL already percent-encodes spaces, quotes and angle brackets; parentheses would end the link.
-  return `[Workflow run](${url.href.replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
-}
-
-function details(summary: string, body: string): string {
-  // The blank line after </summary> lets GitHub render the markdown inside.
-  return `<details>\n<summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`;
-}
-
-function join(blocks: readonly (string | undefined)[]): string {
-  return `${blocks.filter((b) => b !== undefined && b !== '').join('\n\n')}\n`;
-}
-
-interface DiffLines {
-  lines: string[];
-  changes: number;
-}
-
-/** The diff lines of the first changes that fit in `budget` characters (all of them by default). */
-function diffLines(sections: readonly PlanSection[], budget = Infinity): DiffLines {
-  const lines: string[] = [];
-  let used = 0;
-  let changes = 0;
-  for (const section of sections) {
-    let titled = false;
-    for (const entry of section.entries) {
-      const entryLines = entry.map((l) => `${DIFF_MARK[l.sign]} ${l.depth === 1 ? '    ' : ''}${l.text}`);
-      const title = titled ? [] : [...(lines.length > 0 ? [''] : []), section.title];
-      const cost = [...title, ...entryLines].reduce((sum, l) => sum + l.length + 1, 0);
-      if (used + cost > budget) return { lines, changes };
-      lines.push(...title, ...entryLines);
-      used += cost;
-      titled = true;
-      changes++;
-    }
-  }
-  return { lines, changes };
-}
 
 function statusLine(plan: Plan, counts: ChangeCounts, configPath: string): string {
   if (plan.changes.length === 0) return `**No changes.** The tailnet matches ${inlineCode(configPath)}.`;
@@ -150,7 +80,7 @@ function countsTable(counts: ChangeCounts): string {
 
 export function renderPlanMarkdown(plan: Plan, options: MarkdownRenderOptions): string {
   const counts = countChanges(plan.changes);
-  const { maxLength, head } = commentHead(options, statusLine(plan, counts, options.configPath));
+  const { maxLength, head } = commentHead(options, DEFAULT_HEADING, statusLine(plan, counts, options.configPath));
   const foot = footer(plan, options.runUrl);
   const sections = planSections(plan);
   const listedWarnings = warningsBlock(plan.warnings);
@@ -191,7 +121,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownRenderOptions): 
 
 /** The error state of the sticky comment: what failed, and its messages in a code block. */
 export function renderErrorMarkdown(title: string, lines: readonly string[], options: CommentOptions = {}): string {
-  const { maxLength, head } = commentHead(options, `**Error:** ${escapeMarkdownInline(title)}`);
+  const { maxLength, head } = commentHead(options, DEFAULT_HEADING, `**Error:** ${escapeMarkdownInline(title)}`);
   const foot = options.runUrl === undefined ? undefined : runLink(options.runUrl);
   const whole = join([...head, lines.length > 0 ? codeBlock(lines) : undefined, foot]);
   if (whole.length <= maxLength) return whole;

@@ -5,10 +5,9 @@
 // as many failures as fit in half the room and as many applied changes as fit in the rest. Blocks are
 // only ever dropped whole, so no fence or tag is cut open.
 import type { ApplyReport } from '../apply/types.js';
-import { codeBlock, escapeHtml, escapeMarkdownInline, fenceFor, inlineCode } from './escape.js';
+import { codeBlock, escapeMarkdownInline, fenceFor, inlineCode } from './escape.js';
 import { countChanges, shortEtag } from './format.js';
-import type { PlanSection, Sign } from './format.js';
-import { RenderOptionsError } from './render-markdown.js';
+import { commentHead, details, diffLines, joinBlocks as join, RenderOptionsError, runLink } from './markdown-blocks.js';
 import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './render-report-format.js';
 import type { Change, PlanWarning } from './types.js';
 
@@ -27,20 +26,12 @@ export interface ReportMarkdownOptions {
   fullReportHint?: string;
 }
 
-const DEFAULT_MAX_LENGTH = 65_000;
 const DEFAULT_HINT = 'The full report is in the job summary of the workflow run.';
 const COLLAPSE_ABOVE_LINES = 30;
 const COLLAPSE_ABOVE_ITEMS = 10;
-const DIFF_MARK: Record<Sign, string> = { '+': '+', '-': '-', '~': '!' };
 
 function checkedHead(report: ApplyReport, options: ReportMarkdownOptions): { maxLength: number; head: (string | undefined)[] } {
-  const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
-  if (!Number.isInteger(maxLength) || maxLength <= 0) throw new RenderOptionsError(`maxLength must be a positive integer, got ${maxLength}`);
-  const { marker } = options;
-  if (marker !== undefined && !/^<!--(?!>|->)(?:(?!--)[\s\S])*-->$/.test(marker)) {
-    throw new RenderOptionsError(`marker must be a single HTML comment such as "<!-- tailnet-access -->", got ${JSON.stringify(marker)}`);
-  }
-  return { maxLength, head: [marker, `### ${escapeMarkdownInline(options.heading ?? 'tailnet-access apply')}`, statusLine(report, options.configPath)] };
+  return commentHead(options, 'tailnet-access apply', statusLine(report, options.configPath));
 }
 
 function statusLine(report: ApplyReport, configPath: string): string {
@@ -53,46 +44,6 @@ function statusLine(report: ApplyReport, configPath: string): string {
     case 'incomplete':
       return `**Apply incomplete:** ${escapeMarkdownInline(describeOutcome(report))}. The tailnet does not match ${file} yet: fix what failed, then run apply again.`;
   }
-}
-
-function runLink(runUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(runUrl);
-  } catch {
-    throw new RenderOptionsError(`runUrl must be an absolute http(s) URL, got ${JSON.stringify(runUrl)}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new RenderOptionsError(`runUrl must be an http(s) URL, got ${JSON.stringify(runUrl)}`);
-  return `[Workflow run](${url.href.replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
-}
-
-function details(summary: string, body: string): string {
-  return `<details>\n<summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`;
-}
-
-function join(blocks: readonly (string | undefined)[]): string {
-  return `${blocks.filter((b) => b !== undefined && b !== '').join('\n\n')}\n`;
-}
-
-/** Diff lines of the first changes that fit in `budget` characters. */
-function diffLines(sections: readonly PlanSection[], budget = Infinity): { lines: string[]; changes: number } {
-  const lines: string[] = [];
-  let used = 0;
-  let changes = 0;
-  for (const section of sections) {
-    let titled = false;
-    for (const entry of section.entries) {
-      const entryLines = entry.map((l) => `${DIFF_MARK[l.sign]} ${l.depth === 1 ? '    ' : ''}${l.text}`);
-      const title = titled ? [] : [...(lines.length > 0 ? [''] : []), section.title];
-      const cost = [...title, ...entryLines].reduce((sum, l) => sum + l.length + 1, 0);
-      if (used + cost > budget) return { lines, changes };
-      lines.push(...title, ...entryLines);
-      used += cost;
-      titled = true;
-      changes++;
-    }
-  }
-  return { lines, changes };
 }
 
 /** A change named in a list item: the login and what happens to it, or the group. */

@@ -65,12 +65,12 @@ export function parseHujson(text: string): HujsonDocument {
   const first = errors[0];
   if (first) fail(describe(text, first), first.offset);
   if (!root) return fail('the document is empty', 0);
-  checkDuplicateKeys(root, text, fail);
+  checkDuplicateKeys(root, fail);
   checkLineCommentEnds(text, root.offset + root.length, fail);
   return { text, root, lines };
 }
 
-function checkDuplicateKeys(node: Node, text: string, fail: (reason: string, offset: number) => never): void {
+function checkDuplicateKeys(node: Node, fail: (reason: string, offset: number) => never): void {
   const stack: Node[] = [node];
   for (let current = stack.pop(); current; current = stack.pop()) {
     if (current.type === 'object') {

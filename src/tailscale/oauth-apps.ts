@@ -26,7 +26,7 @@ function notFound(api: ApiCaller, appId?: string): Partial<Record<number, string
   };
 }
 
-function writeSpec(api: ApiCaller, spec: Omit<CallSpec, 'scopes'>, input: OAuthAppInput): CallSpec {
+function writeSpec(spec: Omit<CallSpec, 'scopes'>, input: OAuthAppInput): CallSpec {
   const attributes = (input.allowedNodeAttributes?.length ?? 0) > 0;
   const full: CallSpec = { ...spec, ...jsonBody(bodyOf(input)), scopes: ['oauth_apps'] };
   return attributes ? { ...full, forbidden: 'sending allowedNodeAttributes also needs the "devices:posture_attributes" scope' } : full;
@@ -63,7 +63,6 @@ export async function getOAuthApp(api: ApiCaller, id: string): Promise<OAuthApp>
 /** The answer carries `clientSecret`, this once; it is registered as a secret as it is read. */
 export async function createOAuthApp(api: ApiCaller, input: OAuthAppInput): Promise<OAuthApp> {
   const spec = writeSpec(
-    api,
     { operation: `create OAuth app "${input.name}"`, method: 'POST', path: `${api.tailnetPath}/oauth-apps`, idempotent: false },
     input,
   );
@@ -73,7 +72,6 @@ export async function createOAuthApp(api: ApiCaller, input: OAuthAppInput): Prom
 /** A full replacement (PUT): fields left out are cleared. The secret is kept and not returned. */
 export async function updateOAuthApp(api: ApiCaller, id: string, input: OAuthAppInput): Promise<OAuthApp> {
   const spec = writeSpec(
-    api,
     { operation: `update OAuth app ${id}`, method: 'PUT', path: `${api.tailnetPath}/oauth-apps/${segment(id)}`, idempotent: true },
     input,
   );

@@ -13,7 +13,6 @@ import type {
   TailscaleUser,
   TokenResponse,
   UserInvite,
-  UserStatus,
   UserType,
 } from './types.js';
 

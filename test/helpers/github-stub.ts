@@ -1,9 +1,10 @@
 // A loopback stand-in for GitHub, for the action's tests: the few REST routes the action calls
-// (issue comments, issues), the runner's ID-token endpoint, and runAction(), which starts the built
-// dist/index.js the way the runner does (INPUT_* variables, event file, output and summary files).
-// It keeps state like GitHub (comments stay, issues open and close), checks the token, pages with
-// Link headers, refuses bodies over 65,536 characters, and can deny a permission the way a
-// GITHUB_TOKEN without it is denied.
+// (issue comments, issues, deployments and their statuses, a file's contents at a commit), the
+// runner's ID-token endpoint, and runAction(), which starts the built dist/index.js the way the runner
+// does (INPUT_* variables, event file, output and summary files). It keeps state like GitHub (comments
+// stay, issues open and close, deployments pile up newest first), checks the token, pages with Link
+// headers, refuses bodies over 65,536 characters and deployments of unknown commits, and can deny a
+// permission the way a GITHUB_TOKEN without it is denied.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -16,6 +17,8 @@ import { parse as parseYaml } from 'yaml';
 export const STUB_OWNER = 'example';
 export const STUB_REPO = 'infra';
 export const BOT_LOGIN = 'github-actions[bot]';
+/** The commit runs are for unless they name another. */
+export const STUB_SHA = '5ca1ab1e0000000000000000000000000000c0de';
 const MAX_BODY = 65_536;
 
 export interface StubComment {
@@ -45,7 +48,28 @@ export interface StubRequest {
   status: number;
 }
 
-export type StubPermission = 'pull-requests' | 'issues';
+export type StubPermission = 'pull-requests' | 'issues' | 'deployments' | 'contents';
+
+export interface StubDeploymentStatus {
+  id: number;
+  state: string;
+  description: string;
+  log_url: string;
+}
+
+export interface StubDeployment {
+  id: number;
+  sha: string;
+  ref: string;
+  environment: string;
+  task: string;
+  payload: unknown;
+  description: string;
+  /** As sent; GitHub checks the commit's statuses unless this is given (`[]` checks none). */
+  required_contexts: unknown;
+  auto_merge: unknown;
+  statuses: StubDeploymentStatus[];
+}
 
 export interface GitHubStub {
   /** The API root, for GITHUB_API_URL. */
@@ -57,8 +81,16 @@ export interface GitHubStub {
   readonly requests: StubRequest[];
   /** Write permissions the token lacks: writes there answer 403 as GitHub does. */
   readonly denied: Set<StubPermission>;
+  /** Permissions the token has not at all (`permissions:` leaves them out): reads answer 403 too. */
+  readonly noAccess: Set<StubPermission>;
+  /** Makes `sha` a commit holding these files (path from the repository root -> text). */
+  commit(sha: string, files: Record<string, string>): void;
+  /** Newest first, as GitHub lists them. */
+  deployments(): StubDeployment[];
   /** The next `count` requests answer `status` (a 502 from GitHub's front end, say) without acting. */
   failNext(count: number, status?: number): void;
+  /** The next request whose path matches answers `status` without acting; later ones act. */
+  failNextTo(path: RegExp, status?: number): void;
   addPullRequest(number: number): StubIssue;
   addComment(number: number, body: string, login?: string): StubComment;
   issue(number: number): StubIssue | undefined;
@@ -66,12 +98,22 @@ export interface GitHubStub {
   close(): Promise<void>;
 }
 
+interface RouteResult {
+  status: number;
+  json: unknown;
+  link?: string;
+  /** Sent as it is instead of `json` (a file's raw contents). */
+  raw?: string;
+}
+
 interface Route {
   method: string;
   pattern: RegExp;
   /** The write permission the route needs, if any. */
   needs?: (issue: StubIssue | undefined) => StubPermission;
-  handle(match: RegExpExecArray, body: Record<string, unknown>, url: URL): { status: number; json: unknown; link?: string };
+  /** The permission a read needs at least at `read`, if any. */
+  reads?: StubPermission;
+  handle(match: RegExpExecArray, body: Record<string, unknown>, url: URL, accept: string): RouteResult;
 }
 
 function page<T>(items: T[], url: URL): { items: T[]; link?: string } {
@@ -100,7 +142,11 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
   const issues = new Map<number, StubIssue>();
   const requests: StubRequest[] = [];
   const denied = new Set<StubPermission>();
+  const noAccess = new Set<StubPermission>();
+  const commits = new Map<string, Map<string, string>>();
+  const deployments: StubDeployment[] = [];
   let nextNumber = 1;
+  let nextDeploymentId = 500;
   let nextCommentId = 1000;
   let base = '';
   const web = (suffix: string): string => `https://github.example/${STUB_OWNER}/${STUB_REPO}/${suffix}`;
@@ -126,6 +172,11 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
     issue.comments.push(comment);
     return comment;
   };
+  const deploymentJson = ({ statuses: _statuses, ...deployment }: StubDeployment) => ({
+    ...deployment,
+    url: `${base}${repo}/deployments/${deployment.id}`,
+    statuses_url: `${base}${repo}/deployments/${deployment.id}/statuses`,
+  });
   const commentPermission = (issue: StubIssue | undefined): StubPermission => (issue?.pull_request ? 'pull-requests' : 'issues');
   const findComment = (id: string | undefined): { issue: StubIssue; comment: StubComment } => {
     for (const issue of issues.values()) {
@@ -201,9 +252,72 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
         return { status: 200, json: rest };
       },
     },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^${repo}/deployments$`),
+      reads: 'deployments',
+      handle: (_m, _b, url) => {
+        const filters = ['environment', 'task', 'sha', 'ref'] as const;
+        const matching = deployments.filter((d) => filters.every((f) => !url.searchParams.has(f) || d[f] === url.searchParams.get(f))).map(deploymentJson);
+        const { items, link } = page(matching, url);
+        return { status: 200, json: items, ...(link ? { link } : {}) };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^${repo}/deployments$`),
+      needs: () => 'deployments',
+      handle: (_m, body) => {
+        const ref = typeof body.ref === 'string' ? body.ref : '';
+        if (!commits.has(ref)) throw new StubError(422, `No ref found for: ${ref}`);
+        if (body.required_contexts === undefined) throw new StubError(409, `Conflict: Commit status checks failed for ${ref}`);
+        const deployment: StubDeployment = {
+          id: nextDeploymentId++,
+          sha: ref,
+          ref,
+          environment: typeof body.environment === 'string' ? body.environment : 'production',
+          task: typeof body.task === 'string' ? body.task : 'deploy',
+          payload: typeof body.payload === 'string' ? JSON.parse(body.payload) : (body.payload ?? {}),
+          description: typeof body.description === 'string' ? body.description : '',
+          required_contexts: body.required_contexts,
+          auto_merge: body.auto_merge,
+          statuses: [],
+        };
+        if (deployment.environment.length > 255) throw new StubError(422, 'Validation Failed: environment is too long');
+        deployments.unshift(deployment);
+        return { status: 201, json: deploymentJson(deployment) };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: new RegExp(`^${repo}/deployments/(\\d+)/statuses$`),
+      needs: () => 'deployments',
+      handle: (m, body) => {
+        const deployment = deployments.find((d) => d.id === Number(m[1]));
+        if (!deployment) throw new StubError(404, 'Not Found');
+        const states = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
+        if (typeof body.state !== 'string' || !states.includes(body.state)) throw new StubError(422, 'Validation Failed: state');
+        const status = { id: deployment.id * 10 + deployment.statuses.length, state: body.state, description: String(body.description ?? ''), log_url: String(body.log_url ?? '') };
+        deployment.statuses.push(status);
+        return { status: 201, json: status };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: new RegExp(`^${repo}/contents/(.+)$`),
+      reads: 'contents',
+      handle: (m, _b, url, accept) => {
+        const files = commits.get(url.searchParams.get('ref') ?? '');
+        const file = decodeURIComponent(m[1] ?? '');
+        const text = files?.get(file);
+        if (text === undefined) throw new StubError(404, 'Not Found');
+        if (accept.includes('raw')) return { status: 200, json: undefined, raw: text };
+        return { status: 200, json: { type: 'file', encoding: 'base64', path: file, content: Buffer.from(text).toString('base64') } };
+      },
+    },
   ];
 
-  function route(req: IncomingMessage, url: URL, raw: string): { status: number; json: unknown; link?: string; headers?: Record<string, string> } {
+  function route(req: IncomingMessage, url: URL, raw: string): RouteResult {
     // The runner's OIDC endpoint: its own request token, not the repository token.
     if (url.pathname === '/oidc/token') {
       if (req.headers.authorization !== `Bearer ${idTokenRequestToken}`) throw new StubError(401, 'bad ID token request token');
@@ -217,15 +331,19 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
       if (!match || r.method !== method) continue;
       const body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
       const needed = r.needs?.(issues.get(Number(match[1])));
-      if (needed !== undefined && denied.has(needed)) {
+      if (needed !== undefined && (denied.has(needed) || noAccess.has(needed))) {
         throw new StubError(403, 'Resource not accessible by integration', { 'x-accepted-github-permissions': `${needed.replace('-', '_')}=write` });
       }
-      return r.handle(match, body, url);
+      if (r.reads !== undefined && noAccess.has(r.reads)) {
+        throw new StubError(403, 'Resource not accessible by integration', { 'x-accepted-github-permissions': `${r.reads.replace('-', '_')}=read` });
+      }
+      return r.handle(match, body, url, req.headers.accept ?? '');
     }
     throw new StubError(404, 'Not Found');
   }
 
   const failures: number[] = [];
+  const pathFailures: { path: RegExp; status: number }[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', base);
@@ -233,13 +351,18 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
     for await (const chunk of req) chunks.push(chunk as Buffer);
     let status: number;
     let payload: unknown;
+    let raw: string | undefined;
     let headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
     try {
       const failure = failures.shift();
       if (failure !== undefined) throw new StubError(failure, 'Server Error');
+      const byPath = pathFailures.findIndex((f) => f.path.test(url.pathname));
+      if (byPath >= 0) throw new StubError(pathFailures.splice(byPath, 1)[0]?.status ?? 502, 'Server Error');
       const result = route(req, url, Buffer.concat(chunks).toString('utf8'));
       status = result.status;
       payload = result.json;
+      raw = result.raw;
+      if (raw !== undefined) headers['content-type'] = 'text/plain; charset=utf-8';
       if (result.link) headers.link = result.link;
     } catch (error) {
       status = error instanceof StubError ? error.status : 500;
@@ -248,7 +371,7 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
     }
     requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status });
     res.writeHead(status, headers);
-    res.end(JSON.stringify(payload));
+    res.end(raw ?? JSON.stringify(payload));
   }
 
   const server = createServer((req, res) => {
@@ -267,8 +390,16 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
     idTokenRequestToken,
     requests,
     denied,
+    noAccess,
+    commit: (sha, files) => {
+      commits.set(sha, new Map(Object.entries(files)));
+    },
+    deployments: () => [...deployments],
     failNext: (count, status = 502) => {
       for (let i = 0; i < count; i++) failures.push(status);
+    },
+    failNextTo: (path, status = 502) => {
+      pathFailures.push({ path, status });
     },
     addPullRequest: (number) => newIssue(number, { title: `PR ${number}`, pull_request: { url: `${base}${repo}/pulls/${number}` }, html_url: web(`pull/${number}`) }),
     addComment: (number, body, login) => addComment(mustExist(String(number)), body, login),
@@ -313,6 +444,8 @@ export interface ActionRunOptions {
   /** The GitHub API the run talks to (this stub or another stand-in) and the workflow's token. */
   github: { url: string; token: string };
   ref?: string;
+  /** GITHUB_SHA: the commit the run is for (give the stub its files with `commit`). */
+  sha?: string;
   /** Extra environment, e.g. ACTIONS_ID_TOKEN_REQUEST_URL. */
   env?: Record<string, string>;
 }
@@ -373,6 +506,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
       GITHUB_RUN_ID: '4242',
       GITHUB_RUN_ATTEMPT: '1',
       GITHUB_REF: options.ref ?? 'refs/heads/main',
+      GITHUB_SHA: options.sha ?? STUB_SHA,
       GITHUB_WORKSPACE: options.workspace,
       RUNNER_TEMP: temp,
       ...options.env,

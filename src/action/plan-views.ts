@@ -1,0 +1,17 @@
+// The plan as the log and as markdown (job summary, PR comment, drift issue); under settings.policyFile
+// with the policy file's section (its whole diff, Tailscale's verdict, an edit made outside git) and a
+// status line that counts the policy file.
+import { renderPlanMarkdown, type MarkdownRenderOptions } from '../plan/render-markdown.js';
+import { renderPlanText } from '../plan/render-text.js';
+import type { Plan } from '../plan/types.js';
+import type { PolicyFilePlan } from '../policy-file/plan.js';
+import { composePlanText, renderPlanMarkdownWithPolicyFile } from '../policy-file/render-plan.js';
+
+export function planText(plan: Plan, policyFile: PolicyFilePlan | undefined, configPath: string): string {
+  const text = renderPlanText(plan, { color: true, configPath });
+  return policyFile ? composePlanText(text, plan, policyFile, { color: true, configPath }) : text;
+}
+
+export function planMarkdown(plan: Plan, policyFile: PolicyFilePlan | undefined, options: MarkdownRenderOptions): string {
+  return policyFile ? renderPlanMarkdownWithPolicyFile(plan, policyFile, options) : renderPlanMarkdown(plan, options);
+}

@@ -1,0 +1,61 @@
+// The action under settings.policyFile (the whole policy kept in git): the policy file from the
+// checkout, named from the repository root so its annotations land in the pull request's diff; the
+// record of the last applied policy in the repository's deployments (src/github/deployment-store.ts);
+// and the fix commands spelled as the README has people run them.
+import type { LoadedConfig } from '../config/load.js';
+import type { OnManualEdits } from '../config/types.js';
+import { DeploymentEtagStore } from '../github/deployment-store.js';
+import { diagnosticFindings, type Finding } from '../github/annotations.js';
+import { renderCommandFor } from '../policy-file/not-rendered.js';
+import { manualEditMessage, type PolicyFileOptions, type PolicyFilePlan } from '../policy-file/plan.js';
+import { policyFileLocation, readPolicyFileAt } from '../policy-file/source.js';
+import { githubRest } from './github.js';
+import { shownPath } from './inputs.js';
+import { log } from './log.js';
+import type { ActionSettings } from './settings.js';
+
+/**
+ * The policy-file options for plan, drift and apply; undefined without settings.policyFile. Read before
+ * connecting, so a missing or unreadable file costs no API call. Only apply records (with the commit
+ * it applied); plan and drift read the record.
+ */
+export async function actionPolicyFile(settings: ActionSettings, config: LoadedConfig, tailnet: string): Promise<PolicyFileOptions | undefined> {
+  const location = policyFileLocation(config.desired, settings.config.path);
+  if (location === undefined) return undefined;
+  const file = await readPolicyFileAt(config.desired, { path: location.path, shown: shownPath(settings.github.workspace, location.path, location.shown) });
+  const configPath = settings.config.shownAs;
+  const options: PolicyFileOptions = { file, renderCommand: renderCommandFor(configPath), pullCommand: renderCommandFor(configPath, ' --from-live') };
+  const rest = githubRest(settings);
+  const repo = settings.github.repository;
+  if (rest === undefined || repo === undefined) {
+    log.warning(
+      "no github-token (or no GITHUB_REPOSITORY): tailnet-access keeps the record of the policy it last applied in the repository's deployments, which this run cannot reach, so edits made outside git go unnoticed",
+    );
+    return options;
+  }
+  options.store = new DeploymentEtagStore({
+    rest,
+    repo,
+    configPath,
+    tailnet,
+    policyFile: file.shown,
+    sha: settings.mode === 'apply' ? settings.github.sha : undefined,
+    runUrl: settings.github.runUrl,
+    warn: log.warning,
+  });
+  return options;
+}
+
+/**
+ * The errors on the policy file of a plan apply refused: where it is not rendered, what Tailscale
+ * refuses, and, under onManualEdits: fail, the edit made outside git that stopped it. The refusal's
+ * message lists them too; these put them on the file's lines.
+ */
+export function refusedPolicyFileFindings(section: PolicyFilePlan, mode: OnManualEdits): Finding[] {
+  const findings = diagnosticFindings([...(section.notRendered ? [section.notRendered] : []), ...section.invalid]);
+  const edit = section.manualEdit;
+  if (edit && !edit.kept && mode === 'fail') {
+    findings.push({ severity: 'error', message: manualEditMessage(section, edit, mode, 'apply'), at: { file: section.file, line: 1, column: 1 } });
+  }
+  return findings;
+}
