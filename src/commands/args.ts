@@ -59,6 +59,75 @@ const PER_COMMAND = {
   demo: {},
 } as const satisfies Record<CommandName, ParseArgsOptionsConfig>;
 
+/** What each command's own flags do, for `tailnet-access <command> --help`. */
+const FLAG_HELP: Record<CommandName, Record<string, string>> = {
+  plan: {
+    'detailed-exitcode': 'exit 2 when there are changes (0 when none), like terraform plan',
+    inventory: 'add a table of users: role, status, devices, last seen; idle, in no group, never joined',
+    'idle-days N': 'with --inventory, flag users not seen for N days (default 90)',
+    'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered',
+  },
+  apply: {
+    'max-changes N': 'go ahead with a plan of up to N changes (overrides settings.maxChanges)',
+    force: 'go ahead although more than half of the managed users lose a role or a group',
+    yes: 'accepted for scripts; apply never asks',
+    'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered',
+  },
+  drift: { 'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered' },
+  import: {
+    'policy-file FILE': 'take the groups from this policy file in the repository and set settings.policyFile',
+    force: 'overwrite an existing config file',
+  },
+  check: { 'for plan|apply': 'what the credential must be able to do (default apply)' },
+  render: {
+    check: 'change nothing; exit 1 when the policy file is not what render would write',
+    'from-live': "copy the tailnet's live policy into the policy file (to fold a console edit into git)",
+  },
+  'create-oauth-app': {
+    'name N': 'the app (3-50 of A-Z a-z 0-9 . _ -); an app of that name is found, not duplicated',
+    'description D': 'what the app is for',
+    'redirect-uri URI': 'repeatable; https, or a loopback address',
+    'scope S': 'repeatable; default auth_keys:create:once',
+    'allowed-node-attribute A': 'repeatable; custom:… attributes given to provisioned devices',
+    update: 'replace the settings of an existing app of that name (its secret stays)',
+    'secret-file PATH': 'write the client secret here (created with mode 0600; never overwritten)',
+    'print-secret': 'print the client secret on standard output instead (nothing else goes there)',
+  },
+  provision: {
+    'client-id ID': 'the OAuth app',
+    'client-secret-file PATH': "a file holding the app's client secret",
+    'port P': 'the loopback port of the redirect URI (default 8976: http://127.0.0.1:8976/callback)',
+    'login-url URL': 'where the consent screen is (default https://login.tailscale.com)',
+    print: 'print the tailscale up command (key in a 0600 file) instead of running it',
+    'token-file PATH': 'with --print, where to write the single-use auth key',
+  },
+  simulate: {
+    'fixture FILE': 'a JSON fixture (users, policy, credentials) instead of the built-in example tailnet',
+    'port P': 'listen on this port (default: any free one)',
+    'host H': 'listen on this address (default 127.0.0.1)',
+  },
+  demo: {},
+};
+
+/** The command's own flags (long names), for tests that keep the help in step with the parser. */
+export function flagsOf(command: CommandName): string[] {
+  return Object.keys(PER_COMMAND[command]);
+}
+
+export function commandUsage(command: CommandName): string {
+  const own = Object.entries(FLAG_HELP[command]);
+  const width = Math.max(0, ...own.map(([flag]) => flag.length + 2));
+  return [
+    `Usage: tailnet-access ${command} [options]`,
+    '',
+    `${COMMANDS[command].charAt(0).toUpperCase()}${COMMANDS[command].slice(1)}.`,
+    ...(own.length > 0 ? ['', 'Options:', ...own.map(([flag, what]) => `  ${`--${flag}`.padEnd(width)}  ${what}`)] : []),
+    '',
+    'Common options (--config, --tailnet, --base-url, --format, --out, --no-color) and credentials:',
+    'see tailnet-access --help.',
+  ].join('\n');
+}
+
 export type Format = 'text' | 'markdown' | 'json';
 
 export interface ParsedArgs {

@@ -7,7 +7,7 @@ import { EXIT_ERROR } from '../exit-codes.js';
 import { redact } from '../secrets.js';
 import { TailscaleError } from '../tailscale/client.js';
 import { runApply } from './apply.js';
-import { parseCommandLine, usage, type CommandName } from './args.js';
+import { commandUsage, parseCommandLine, usage, type CommandName } from './args.js';
 import { runCheck } from './check.js';
 import { runCreateOAuthApp } from './create-oauth-app.js';
 import { runDemo } from './demo.js';
@@ -37,7 +37,7 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   try {
     const args = parseCommandLine(argv);
     if (args.help || args.command === undefined) {
-      io.stdout.write(`${usage()}\n`);
+      io.stdout.write(`${args.command === undefined ? usage() : commandUsage(args.command)}\n`);
       return 0;
     }
     const runner = RUNNERS[args.command];
