@@ -17,24 +17,20 @@ import { OAuthAppInputError, validateOAuthAppInput, type OAuthAppDraft } from '.
 import { createOrFindOAuthApp, type CreateOrFindResult, type OAuthAppsApi, type SecretSink } from '../oauth/create-or-find.js';
 import { registerSecret } from '../secrets.js';
 
-/**
- * The mode's inputs, read and split by the action's input reader (its `OAuthAppSettings` fits this
- * shape); unset inputs are undefined or empty lists.
- */
+/** The inputs of `mode: create-oauth-app` (contract.md §4); lists split on commas and newlines. */
 export interface CreateOAuthAppSettings {
   name: string | undefined;
   description: string | undefined;
   redirectUris: string[];
-  /** Empty: the default scope, `auth_keys:create:once`. */
   scopes: string[];
   allowedNodeAttributes: string[];
   /** The Actions secret that receives the client secret. */
   secretName: string | undefined;
-  /** Store the secret in this environment of the repository instead of the repository. */
+  /** Store the secret in this deployment environment instead of the repository. */
   secretEnvironment: string | undefined;
-  /** A token that may write secrets. */
+  /** A token allowed to write Actions secrets (the workflow's own token never is). */
   secretsToken: string | undefined;
-  /** Replace the settings of an existing app of that name (its secret survives). */
+  /** Replace the settings of an existing app of that name (its secret stays the same). */
   update?: boolean | undefined;
 }
 

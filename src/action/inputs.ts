@@ -12,7 +12,7 @@ import type { RepoRef } from '../github/rest.js';
 import { registerSecret } from '../secrets.js';
 import { readEvent } from './event.js';
 import { idTokenSource } from './id-token.js';
-import { MODES, type ActionSettings, type CredentialSetting, type EventInfo, type GitHubSettings, type Mode, type OAuthAppSettings } from './settings.js';
+import { MODES, type ActionSettings, type CredentialSetting, type EventInfo, type GitHubSettings, type Mode } from './settings.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -147,7 +147,7 @@ function configPaths(value: string, workspace: string): ActionSettings['config']
   return { path: absolute, shownAs: shownPath(workspace, absolute, value) };
 }
 
-function readOAuthApp(inputs: Inputs): OAuthAppSettings {
+function readOAuthApp(inputs: Inputs): ActionSettings['oauthApp'] {
   return {
     name: inputs.text('app-name'),
     description: inputs.text('app-description'),

@@ -2,6 +2,7 @@
 // payload by inputs.ts. Every other module takes this object as a parameter and reads nothing else.
 import type { RepoRef } from '../github/rest.js';
 import type { Credential } from '../tailscale/client.js';
+import type { CreateOAuthAppSettings } from './create-oauth-app-mode.js';
 
 export const MODES = ['plan', 'apply', 'drift', 'check', 'create-oauth-app'] as const;
 export type Mode = (typeof MODES)[number];
@@ -44,22 +45,6 @@ export interface GitHubSettings {
   runnerTemp: string;
 }
 
-/** The inputs of `mode: create-oauth-app` (contract.md §4); lists split on commas and newlines. */
-export interface OAuthAppSettings {
-  name: string | undefined;
-  description: string | undefined;
-  redirectUris: string[];
-  scopes: string[];
-  allowedNodeAttributes: string[];
-  /** The Actions secret that receives the client secret. */
-  secretName: string | undefined;
-  /** Store the secret in this deployment environment instead of the repository. */
-  secretEnvironment: string | undefined;
-  /** A token allowed to write Actions secrets (the workflow's own token never is). */
-  secretsToken: string | undefined;
-  /** Replace the settings of an existing app of that name (its secret stays the same). */
-  update: boolean;
-}
 
 export interface ActionSettings {
   mode: Mode;
@@ -87,5 +72,6 @@ export interface ActionSettings {
   driftIssue: boolean;
   github: GitHubSettings;
   event: EventInfo;
-  oauthApp: OAuthAppSettings;
+  /** The inputs of `mode: create-oauth-app` (contract.md §4); lists split on commas and newlines. */
+  oauthApp: CreateOAuthAppSettings & { update: boolean };
 }

@@ -1,26 +1,14 @@
 // Reads the top-level `groups` of a policy file: names, members and the comment above each group,
 // with every element's place in the text kept for the rewriter.
 import type { JSONScanner, Node } from 'jsonc-parser';
-import type { Position } from '../diagnostics.js';
-import { parseHujson, topLevelProperty, type HujsonDocument } from './hujson.js';
+import { parseHujson, PolicyTextError, topLevelProperty, type HujsonDocument } from './hujson.js';
 import { layoutOf, type Element, type Layout } from './layout.js';
 import { commentText, scannerFor } from './trivia.js';
 import type { PolicyGroup, PolicyGroups } from './types.js';
 
 /** The policy is valid HuJSON but not shaped like a policy (e.g. a group that is not a list of logins). */
-export class PolicyShapeError extends Error implements Position {
-  readonly line: number;
-  readonly column: number;
-  readonly offset: number;
-  readonly reason: string;
-  constructor(reason: string, offset: number, at: Position) {
-    super(`line ${at.line}, column ${at.column}: ${reason}`);
-    this.name = 'PolicyShapeError';
-    this.reason = reason;
-    this.offset = offset;
-    this.line = at.line;
-    this.column = at.column;
-  }
+export class PolicyShapeError extends PolicyTextError {
+  override name = 'PolicyShapeError';
 }
 
 /** A group together with where it stands in the text. */

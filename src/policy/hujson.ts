@@ -11,7 +11,8 @@ export interface HujsonDocument {
   lines: LineIndex;
 }
 
-export class HujsonSyntaxError extends Error implements Position {
+/** A problem at a place in a policy text, said as Tailscale says it: `line N, column M: …`. */
+export class PolicyTextError extends Error implements Position {
   readonly line: number;
   readonly column: number;
   readonly offset: number;
@@ -19,12 +20,16 @@ export class HujsonSyntaxError extends Error implements Position {
   readonly reason: string;
   constructor(reason: string, offset: number, at: Position) {
     super(`line ${at.line}, column ${at.column}: ${reason}`);
-    this.name = 'HujsonSyntaxError';
     this.reason = reason;
     this.offset = offset;
     this.line = at.line;
     this.column = at.column;
   }
+}
+
+/** Not HuJSON at all: Tailscale would refuse to parse it. */
+export class HujsonSyntaxError extends PolicyTextError {
+  override name = 'HujsonSyntaxError';
 }
 
 // Keyed by jsonc-parser's error names (its enums are const enums, not importable as values here).
