@@ -133,16 +133,19 @@ describe('isScimGroup', () => {
 
 const corpus = new URL('../../shared/corpus/policies/', import.meta.url);
 
-describe.skipIf(!existsSync(corpus))('readPolicyGroups over the policy corpus', () => {
+const corpusPresent = existsSync(new URL('SOURCES.tsv', corpus));
+
+describe.skipIf(!corpusPresent)('readPolicyGroups over the policy corpus', () => {
+  // vitest runs a skipped describe's body too (to collect its tests), so it must read nothing then.
   const validity = new Map(
-    readFileSync(new URL('SOURCES.tsv', corpus), 'utf8')
+    (corpusPresent ? readFileSync(new URL('SOURCES.tsv', corpus), 'utf8') : '')
       .trim()
       .split('\n')
       .slice(1)
       .map((line) => line.split('\t'))
       .map((cells) => [cells[0] ?? '', cells[4] === 'yes'] as const),
   );
-  const files = readdirSync(corpus).filter((name) => name.endsWith('.hujson'));
+  const files = corpusPresent ? readdirSync(corpus).filter((name) => name.endsWith('.hujson')) : [];
 
   it('knows whether each file is valid', () => {
     expect(files.length).toBeGreaterThan(0);

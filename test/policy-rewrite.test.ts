@@ -270,14 +270,17 @@ describe('rewritePolicyGroups refusals', () => {
 
 const corpus = new URL('../../shared/corpus/policies/', import.meta.url);
 
-describe.skipIf(!existsSync(corpus))('rewritePolicyGroups over the policy corpus', () => {
-  const valid = readFileSync(new URL('SOURCES.tsv', corpus), 'utf8')
+const corpusPresent = existsSync(new URL('SOURCES.tsv', corpus));
+
+describe.skipIf(!corpusPresent)('rewritePolicyGroups over the policy corpus', () => {
+  // vitest runs a skipped describe's body too (to collect its tests), so it must read nothing then.
+  const valid = (corpusPresent ? readFileSync(new URL('SOURCES.tsv', corpus), 'utf8') : '')
     .trim()
     .split('\n')
     .map((line) => line.split('\t'))
     .filter((cells) => cells[4] === 'yes')
     .map((cells) => cells[0] ?? '');
-  const files = readdirSync(corpus).filter((name) => valid.includes(name));
+  const files = corpusPresent ? readdirSync(corpus).filter((name) => valid.includes(name)) : [];
 
   it.each(files)('%s: every mutation keeps everything outside groups', (name) => {
     expectAllMutations(readFileSync(new URL(name, corpus), 'utf8'));

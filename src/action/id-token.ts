@@ -10,6 +10,9 @@ export const ID_TOKEN_PERMISSION_HINT = 'add `permissions: id-token: write` to t
 /** A function the Tailscale client calls before each token exchange (ID tokens live minutes). */
 export function idTokenSource(audience: string, env: Readonly<Record<string, string | undefined>> = process.env): () => Promise<string> {
   return async () => {
+    // The runner's bearer token for its OIDC service is a credential too; it would only show if a
+    // failed request echoed its headers, but then it must show as ***.
+    registerSecret(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
     let token: string | undefined;
     try {
       token = await getIDToken(audience, env);

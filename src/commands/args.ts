@@ -166,14 +166,27 @@ export function parseCommandLine(argv: string[]): ParsedArgs | { help: true; com
   return { command: name, values, format, color, help: values.help === true };
 }
 
-function explainParseError(error: unknown, command: string, known: string[]): string {
+/** The other commands that have this flag, for "unknown flag" when it was given to the wrong one. */
+function commandsWith(flag: string): CommandName[] {
+  return (Object.keys(PER_COMMAND) as CommandName[]).filter((name) => Object.hasOwn(PER_COMMAND[name], flag));
+}
+
+function explainParseError(error: unknown, command: CommandName, known: string[]): string {
   const message = error instanceof Error ? error.message : String(error);
-  const flag = /option '(--?[\w-]+)/.exec(message)?.[1] ?? /argument '([^']+)'/.exec(message)?.[1];
+  const flag = /option '(--?[\w-]+)/i.exec(message)?.[1] ?? /argument '([^']+)'/.exec(message)?.[1];
   if (flag && /Unknown option/i.test(message)) {
-    const hint = suggest(flag.replace(/^-+/, ''), known);
+    const name = flag.replace(/^-+/, '');
+    const elsewhere = commandsWith(name);
+    if (elsewhere.length > 0) return `${command}: unknown flag ${flag}; it is a flag of ${elsewhere.join(', ')}, not of ${command}`;
+    const hint = suggest(name, known);
     return `${command}: unknown flag ${flag}${hint ? `; did you mean --${hint}?` : ''}`;
   }
   if (flag && /Unexpected argument/i.test(message)) return `${command}: unexpected argument "${flag}" (flags take the form --name value)`;
+  // parseArgs words these for programmers ("Option '--config <value>' argument missing").
+  if (flag && /argument missing|argument is ambiguous/i.test(message)) {
+    return `${command}: ${flag} needs a value (${flag} VALUE, or ${flag}=VALUE when the value starts with "-")`;
+  }
+  if (flag && /does not take an argument/i.test(message)) return `${command}: ${flag} takes no value; give it alone to turn it on`;
   return `${command}: ${message}`;
 }
 

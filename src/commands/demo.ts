@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
 import { defaultFixture } from '../simulator/default-fixture.js';
 import { startSimulator } from '../simulator/server.js';
-import type { CommandContext } from './io.js';
+import { flag, type CommandContext } from './io.js';
 import { runPlan } from './plan.js';
 
 /** examples/ beside the bundle (dist/cli.js) or the source (src/commands/demo.ts). */
@@ -24,10 +24,11 @@ export async function runDemo(ctx: CommandContext): Promise<number> {
   if (!key) throw new Error('the built-in fixture has no API key');
   const sim = await startSimulator({ fixture });
   try {
-    const config = path.relative(ctx.cwd, exampleConfig()) || 'tailnet-access.yaml';
+    // --config plans the user's own file against the example tailnet; --base-url would leave the simulator.
+    const config = flag(ctx, 'config') ?? (path.relative(ctx.cwd, exampleConfig()) || 'tailnet-access.yaml');
     ctx.stderr.write(`Simulated tailnet ${fixture.tailnet} at ${sim.url}; planning ${config} against it.\n\n`);
     const env = { ...ctx.env, TAILSCALE_BASE_URL: sim.url, TAILSCALE_API_KEY: key, TAILSCALE_OAUTH_CLIENT_ID: undefined, TAILSCALE_OAUTH_CLIENT_SECRET: undefined, TAILSCALE_ID_TOKEN: undefined, TAILSCALE_TAILNET: undefined };
-    const args = { ...ctx.args, command: 'plan' as const, values: { ...ctx.args.values, config } };
+    const args = { ...ctx.args, command: 'plan' as const, values: { ...ctx.args.values, config, 'base-url': undefined } };
     return await runPlan({ ...ctx, env, args });
   } finally {
     await sim.close();

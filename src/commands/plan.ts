@@ -4,24 +4,57 @@
 import { loadConfig } from '../config/load.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { renderPlanJson } from '../plan/render-json.js';
-import { renderPlanMarkdown } from '../plan/render-markdown.js';
+import { renderPlanMarkdown, type MarkdownRenderOptions } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
 import type { Plan, PlanProblem } from '../plan/types.js';
 import { hasPendingChanges, type PolicyFilePlan } from '../policy-file/plan.js';
 import { composePlanText, renderPlanJsonWithPolicyFile, renderPlanMarkdownWithPolicyFile } from '../policy-file/render-plan.js';
+import type { Format } from './args.js';
 import { configPath, emit, isSet, note, resolvePath, useColor, type CommandContext } from './io.js';
 import { inventoryRequest, renderInventoryFor } from './plan-inventory.js';
 import { planWith, policyFileOptionsFor } from './read-plan.js';
 import { withClient } from './session.js';
 
 /** The plan in the command's format; under settings.policyFile with the policy file's section. */
-export function renderPlan(ctx: CommandContext, plan: Plan, shownConfig: string, policyFile?: PolicyFilePlan): string {
+export function renderPlan(ctx: CommandContext, plan: Plan, shownConfig: string, policyFile?: PolicyFilePlan, problems = 0): string {
+  const rendered = renderPlanBody(ctx, plan, shownConfig, policyFile);
+  return problems > 0 ? withoutMatchClaim(rendered, ctx.args.format, problems) : rendered;
+}
+
+// The colour codes the text renderer may put around "No changes.".
+const ANSI_CODES = /\x1b\[[0-9;]*m/g;
+
+/**
+ * A plan with problems cannot be carried out, so its summary must not say "No changes. The tailnet
+ * matches …": the file states something the tailnet does not hold (an owner who is not the owner, a
+ * policy Tailscale refuses). The problems themselves follow on standard error.
+ */
+function withoutMatchClaim(rendered: string, format: Format, problems: number): string {
+  const below = problems === 1 ? 'the problem below' : `the ${problems} problems below`;
+  if (format === 'text') {
+    const lines = rendered.replace(/\n$/, '').split('\n');
+    const last = lines.at(-1) ?? '';
+    if (!last.replace(ANSI_CODES, '').startsWith('No changes.')) return rendered;
+    return `${[...lines.slice(0, -1), `Not planned: fix ${below} first; until then the tailnet does not match the file.`].join('\n')}\n`;
+  }
+  if (format === 'markdown') {
+    return rendered.replace(/^\*\*No changes\.\*\* .*$/m, `**Not planned:** fix ${below} first; until then the tailnet does not match the file.`);
+  }
+  return rendered;
+}
+
+// A drift report is headed as one, so a pasted or posted report says what it is.
+function markdownOptions(ctx: CommandContext, shownConfig: string): MarkdownRenderOptions {
+  return ctx.args.command === 'drift' ? { configPath: shownConfig, heading: 'tailnet-access drift' } : { configPath: shownConfig };
+}
+
+function renderPlanBody(ctx: CommandContext, plan: Plan, shownConfig: string, policyFile?: PolicyFilePlan): string {
   if (policyFile) {
     switch (ctx.args.format) {
       case 'json':
         return renderPlanJsonWithPolicyFile(plan, policyFile);
       case 'markdown':
-        return renderPlanMarkdownWithPolicyFile(plan, policyFile, { configPath: shownConfig });
+        return renderPlanMarkdownWithPolicyFile(plan, policyFile, markdownOptions(ctx, shownConfig));
       case 'text':
         return composePlanText(renderPlanText(plan, { color: useColor(ctx), configPath: shownConfig }), plan, policyFile, { color: useColor(ctx), configPath: shownConfig });
     }
@@ -30,7 +63,7 @@ export function renderPlan(ctx: CommandContext, plan: Plan, shownConfig: string,
     case 'json':
       return renderPlanJson(plan);
     case 'markdown':
-      return renderPlanMarkdown(plan, { configPath: shownConfig });
+      return renderPlanMarkdown(plan, markdownOptions(ctx, shownConfig));
     case 'text':
       return renderPlanText(plan, { color: useColor(ctx), configPath: shownConfig });
   }
@@ -47,7 +80,7 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
   const config = await loadConfig(resolvePath(ctx, shown), shown);
   const policyFile = await policyFileOptionsFor(ctx, config, resolvePath(ctx, shown));
   const read = await withClient(ctx, config.desired, (client) => planWith(config, client, policyFile));
-  const rendered = renderPlan(ctx, read.plan, shown, read.policyFile);
+  const rendered = renderPlan(ctx, read.plan, shown, read.policyFile, read.problems.length);
   await emit(ctx, inventory ? `${rendered}\n${renderInventoryFor(ctx, inventory, read, shown)}` : rendered);
   if (read.problems.length > 0) {
     reportProblems(ctx, read.problems);

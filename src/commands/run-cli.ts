@@ -12,7 +12,7 @@ import { runCheck } from './check.js';
 import { runCreateOAuthApp } from './create-oauth-app.js';
 import { runDemo } from './demo.js';
 import { runImport } from './import.js';
-import type { CommandContext, CommandIO } from './io.js';
+import { checkOut, type CommandContext, type CommandIO } from './io.js';
 import { runPlan } from './plan.js';
 import { runProvision } from './provision.js';
 import { runRender } from './render.js';
@@ -42,7 +42,9 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     }
     const runner = RUNNERS[args.command];
     if (!runner) throw new UsageError(`the ${args.command} command is not available in this build yet`);
-    return await runner({ ...io, args });
+    const ctx = { ...io, args };
+    await checkOut(ctx);
+    return await runner(ctx);
   } catch (error) {
     io.stderr.write(`${redact(describeFailure(error))}\n`);
     return EXIT_ERROR;

@@ -2,7 +2,7 @@
 // Prints the base URL and the credentials of its fixture, then serves until interrupted.
 import { defaultFixture } from '../simulator/default-fixture.js';
 import { loadFixture } from '../simulator/fixture.js';
-import { startSimulator } from '../simulator/server.js';
+import { startSimulator, type Simulator } from '../simulator/server.js';
 import type { Fixture } from '../simulator/types.js';
 import { UsageError } from '../errors.js';
 import { flag, resolvePath, type CommandContext } from './io.js';
@@ -20,9 +20,22 @@ function portOf(ctx: CommandContext): number {
   return port;
 }
 
+/** Listening fails for reasons a user can fix with --port or --host; say which. */
+async function listen(fixture: Fixture, port: number, host: string): Promise<Simulator> {
+  try {
+    return await startSimulator({ fixture, port, host });
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is already in use; give another --port, or leave it out to take any free one`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on --host ${host}: it is not an address of this machine (the default is 127.0.0.1)`);
+    if (code === 'EACCES') throw new UsageError(`not allowed to listen on port ${port}; ports below 1024 need privileges, so give a higher --port`);
+    throw error;
+  }
+}
+
 export async function runSimulate(ctx: CommandContext): Promise<number> {
   const fixture = fixtureFor(ctx);
-  const sim = await startSimulator({ fixture, port: portOf(ctx), host: flag(ctx, 'host') ?? '127.0.0.1' });
+  const sim = await listen(fixture, portOf(ctx), flag(ctx, 'host') ?? '127.0.0.1');
   const key = fixture.credentials?.apiKeys?.[0]?.key;
   ctx.stdout.write(
     [

@@ -14,7 +14,7 @@ import { checkSchema } from './schema-check.js';
 import { findingDiagnostic } from './schema-messages.js';
 import { checkEntries } from './semantic-checks.js';
 import type { Desired } from './types.js';
-import { deref, errorAt, expandedSize, nodeOffset, parseYaml } from './yaml-source.js';
+import { deref, DUPLICATE_KEY, errorAt, expandedSize, nodeOffset, parseYaml } from './yaml-source.js';
 import type { YamlSource } from './yaml-source.js';
 
 /** Far above any real tailnet (10,000 users in 1,000 groups take under 1 MB); checked before parsing, so a wrong file fails fast. */
@@ -121,14 +121,16 @@ export function parseQuickly(text: string, file: string): LoadedConfig | undefin
 /** The precise path: any YAML, every error found and placed. `text` has no byte-order mark. */
 export function parsePrecisely(text: string, file: string): LoadedConfig {
   const { source, errors } = parseYaml(text, file);
-  if (errors.length > 0) fail(errors);
+  // A duplicate key leaves a readable document (the later value counts), so the rest of the file is
+  // still checked and every problem is reported in one go; any other YAML error stops here.
+  if (errors.some((e) => e.code !== DUPLICATE_KEY)) fail(errors);
   const top = describeTop(source);
   if (top !== undefined) fail([errorAt(source, nodeOffset(source.doc.contents) ?? 0, 'config.top-level', top)]);
   const schema = checkSchema(toData(source));
   const entries = readEntries(source);
   const semantic = checkEntries(entries);
   const schemaErrors = schema.ok ? [] : schema.findings.map((f) => findingDiagnostic(source, f));
-  if (!schema.ok || semantic.errors.length > 0) fail([...schemaErrors, ...semantic.errors]);
+  if (errors.length > 0 || !schema.ok || semantic.errors.length > 0) fail([...errors, ...schemaErrors, ...semantic.errors]);
   return loaded(file, schema.value, entries, semantic.warnings);
 }
 

@@ -71,6 +71,15 @@ function checkMembers(groups: GroupEntry[], warnings: Diagnostic[]): void {
   }
 }
 
+// onManualEdits guards the policy file kept in git; without one it would promise a check that never runs.
+function checkPolicyFileSettings(settings: Entries['settings'], warnings: Diagnostic[]): void {
+  if (settings.some((s) => s.key === 'policyFile')) return;
+  const manual = settings.find((s) => s.key === 'onManualEdits');
+  if (!manual) return;
+  const message = 'settings.onManualEdits has no effect without settings.policyFile: edits made in the admin console are noticed only for a policy file kept in git';
+  warnings.push(diagnostic(manual.at, 'warning', 'settings.without-policy-file', message));
+}
+
 export function checkEntries(entries: Entries): SemanticFindings {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
@@ -78,5 +87,6 @@ export function checkEntries(entries: Entries): SemanticFindings {
   checkOwners(entries.users, errors);
   checkGroupNames(entries.groups, errors);
   checkMembers(entries.groups, warnings);
+  checkPolicyFileSettings(entries.settings, warnings);
   return { errors, warnings };
 }

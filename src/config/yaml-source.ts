@@ -105,6 +105,13 @@ export function parseYaml(text: string, file: string): ParsedYaml {
   return { source, errors: checkStructure(source) };
 }
 
+/** Whether `inner` is written inside `outer` (an alias inside its own anchor makes a cycle). */
+function contains(outer: Node, inner: Node): boolean {
+  const [start, , end] = outer.range ?? [0, 0, 0];
+  const at = inner.range?.[0] ?? -1;
+  return at >= start && at < end;
+}
+
 function checkStructure(source: YamlSource): Diagnostic[] {
   const errors: Diagnostic[] = [];
   const anchors = new Map<string, Node>();
@@ -112,7 +119,10 @@ function checkStructure(source: YamlSource): Diagnostic[] {
   visit(source.doc, (_key, node) => {
     if (isAlias(node)) {
       const target = anchors.get(node.source);
-      if (target) source.aliases.set(node, target);
+      if (target && contains(target, node)) {
+        const message = `the alias *${node.source} stands for the value it is inside, which never ends; write the entries out instead`;
+        errors.push(errorAt(source, node.range?.[0] ?? 0, 'yaml.alias', message));
+      } else if (target) source.aliases.set(node, target);
       else {
         const message = `unknown alias *${node.source}: define "&${node.source}" before using it`;
         errors.push(errorAt(source, node.range?.[0] ?? 0, 'yaml.alias', message));
@@ -124,6 +134,9 @@ function checkStructure(source: YamlSource): Diagnostic[] {
   });
   return errors;
 }
+
+/** The code of a key written twice in one mapping. */
+export const DUPLICATE_KEY = 'duplicate-key';
 
 function checkKeys(source: YamlSource, pairs: Pair[]): Diagnostic[] {
   const errors: Diagnostic[] = [];
@@ -140,7 +153,7 @@ function checkKeys(source: YamlSource, pairs: Pair[]): Diagnostic[] {
     const first = seen.get(name);
     if (first) {
       const message = `duplicate key ${JSON.stringify(name)}: it is already at line ${keyRef(source, first).line}`;
-      errors.push(errorAt(source, at, 'duplicate-key', message));
+      errors.push(errorAt(source, at, DUPLICATE_KEY, message));
     } else seen.set(name, pair);
   }
   return errors;

@@ -100,7 +100,8 @@ function explainStatus(target: ActionsSecretTarget, status: number, said: string
 }
 
 async function messageOf(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '');
+  // Redacted before it is cut to size, so the head of a secret that straddles the cut cannot survive.
+  const text = redact(await response.text().catch(() => ''));
   try {
     const body = JSON.parse(text) as { message?: unknown };
     if (typeof body.message === 'string' && body.message !== '') return `: ${body.message}`;

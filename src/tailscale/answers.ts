@@ -2,6 +2,7 @@
 // Tailscale's `{"message", "data"}`, then OAuth's `{"error", "error_description"}`, and otherwise kept
 // as raw text (a proxy's HTML page says more than nothing), squeezed and truncated.
 import { STATUS_CODES } from 'node:http';
+import { redact } from '../secrets.js';
 import { PreconditionFailedError, TailscaleApiError, UnexpectedResponseError } from './errors.js';
 import type { ApiErrorInit, CallSite } from './errors.js';
 import { hintFor } from './hints.js';
@@ -16,8 +17,9 @@ export function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
 }
 
+/** Redacts first: cutting first could keep the head of a secret that straddles the cut. */
 function truncate(text: string): string {
-  const squeezed = text.replace(/\s+/g, ' ').trim();
+  const squeezed = redact(text).replace(/\s+/g, ' ').trim();
   return squeezed.length > MAX_MESSAGE ? `${squeezed.slice(0, MAX_MESSAGE)}…` : squeezed;
 }
 
@@ -72,23 +74,37 @@ export function errorForAnswer(response: ApiResponse, call: CallSite, ctx: CallH
   return response.status === 412 ? new PreconditionFailedError(call, init) : new TailscaleApiError(call, init);
 }
 
-/** The answer's JSON, or an error that says the server is not speaking the API's language. */
-export function readJson(response: ApiResponse, call: CallSite, host: string): unknown {
+/**
+ * The answer's JSON, or an error that says the server is not speaking the API's language. The body of
+ * an answer that carries a secret (a token, a new app's client secret, invite links) is never quoted:
+ * in a shape we cannot read, the secret in it was never registered, so redaction could not catch it.
+ */
+export function readJson(response: ApiResponse, call: CallSite, host: string, holdsSecret = false): unknown {
   const json = tryJson(response.text);
   if (json === undefined) {
-    const shown = response.text.trim() === '' ? 'an empty body' : `"${truncate(response.text)}"`;
+    const shown =
+      response.text.trim() === ''
+        ? 'an empty body'
+        : holdsSecret
+          ? `${Buffer.byteLength(response.text)} bytes of something else (not shown, as this answer carries a secret)`
+          : `"${truncate(response.text)}"`;
     throw new UnexpectedResponseError(call, response.status, `expected JSON, got ${shown}`, host);
   }
   return json;
 }
 
-/** The answer's JSON, checked by `parse` (which throws ShapeError naming the field that is wrong). */
-export function decode<T>(response: ApiResponse, call: CallSite, host: string, parse: (json: unknown) => T): T {
-  const json = readJson(response, call, host);
+/**
+ * The answer's JSON, checked by `parse` (which throws ShapeError naming the field that is wrong, and
+ * quoting the start of a wrong text value: not for an answer that carries a secret, as that value may
+ * be the secret, in a place where it was never registered).
+ */
+export function decode<T>(response: ApiResponse, call: CallSite, host: string, parse: (json: unknown) => T, holdsSecret = false): T {
+  const json = readJson(response, call, host, holdsSecret);
   try {
     return parse(json);
   } catch (error) {
-    if (error instanceof ShapeError) throw new UnexpectedResponseError(call, response.status, error.message, host);
-    throw error;
+    if (!(error instanceof ShapeError)) throw error;
+    const problem = holdsSecret ? error.message.replace(/"[^"]*"/g, '(text not shown)') : error.message;
+    throw new UnexpectedResponseError(call, response.status, problem, host);
   }
 }

@@ -68,31 +68,38 @@ function requireText(value: string, what: string): void {
   if (value.trim() === '') throw new ClientUsageError(`the ${what} is empty`);
 }
 
+/**
+ * Credentials are used without surrounding whitespace (a key pasted with its newline): in a header
+ * it would make every request fail with a misleading "invalid authorization header".
+ */
 export function createAuthorizer(credential: Credential, transport: Transport, now: () => number): Authorizer {
   switch (credential.kind) {
     case 'api-key': {
-      requireText(credential.key, 'Tailscale API key');
       registerSecret(credential.key);
-      const header = `Bearer ${credential.key}`;
+      requireText(credential.key, 'Tailscale API key');
+      const header = `Bearer ${credential.key.trim()}`;
       return { kind: 'api-key', authorization: () => Promise.resolve(header), rejected: () => false };
     }
     case 'oauth-client': {
+      registerSecret(credential.clientSecret);
       requireText(credential.clientId, 'OAuth client ID');
       requireText(credential.clientSecret, 'OAuth client secret');
-      registerSecret(credential.clientSecret);
-      const { clientId, clientSecret, scopes } = credential;
+      const clientId = credential.clientId.trim();
+      const clientSecret = credential.clientSecret.trim();
+      const { scopes } = credential;
       return new CachedToken('oauth-client', () => clientCredentialsToken(transport, clientId, clientSecret, scopes), now);
     }
     case 'workload-identity': {
       requireText(credential.clientId, 'workload identity client ID');
-      const { clientId, idToken } = credential;
+      const clientId = credential.clientId.trim();
+      const { idToken } = credential;
       return new CachedToken(
         'workload-identity',
         async () => {
           const jwt = await idToken();
           registerSecret(jwt);
           requireText(jwt, 'ID token for the workload identity exchange');
-          return workloadIdentityToken(transport, clientId, jwt);
+          return workloadIdentityToken(transport, clientId, jwt.trim());
         },
         now,
       );

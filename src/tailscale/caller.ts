@@ -15,6 +15,8 @@ export interface CallSpec extends Omit<ApiRequest, 'authorization'> {
   forbidden?: string;
   /** Replace the default hint of a status. */
   byStatus?: Partial<Record<number, string>>;
+  /** The success answer carries a secret: an unreadable one is described, never quoted. */
+  answerHoldsSecret?: boolean;
 }
 
 /**
@@ -79,6 +81,6 @@ export class ApiCaller {
 
   async json<T>(spec: CallSpec, parse: (json: unknown) => T): Promise<T> {
     const response = await this.ok(spec);
-    return decode(response, this.site(spec), this.transport.host, parse);
+    return decode(response, this.site(spec), this.transport.host, parse, spec.answerHoldsSecret === true);
   }
 }

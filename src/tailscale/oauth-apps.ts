@@ -2,17 +2,21 @@
 // (reference/tailscale-api.md, "OAuth apps"). Creating one is not idempotent and its secret is shown
 // only in the answer, so a create is never resent after a network error; callers find an app by name
 // first instead.
-import { isSuccess } from './answers.js';
+import { decode, isSuccess } from './answers.js';
 import type { ApiCaller, CallSpec } from './caller.js';
 import { jsonBody, segment } from './caller.js';
 import { parseOAuthApp, parseOAuthAppList } from './shapes.js';
 import type { OAuthApp, OAuthAppInput } from './types.js';
 
-/** The body as the spec spells it (`redirectURIs`), with only the fields the API knows. */
+/**
+ * The body as the spec spells it (`redirectURIs`), with only the fields the API knows. An empty
+ * `allowedNodeAttributes` is left out: the spec asks for the `devices:posture_attributes` scope when
+ * the field is included at all, and leaving it out means the same (none, as a PUT replaces all).
+ */
 function bodyOf(input: OAuthAppInput): Record<string, unknown> {
   const body: Record<string, unknown> = { name: input.name, redirectURIs: input.redirectURIs, scopes: input.scopes };
   if (input.description !== undefined) body.description = input.description;
-  if (input.allowedNodeAttributes !== undefined) body.allowedNodeAttributes = input.allowedNodeAttributes;
+  if (input.allowedNodeAttributes !== undefined && input.allowedNodeAttributes.length > 0) body.allowedNodeAttributes = input.allowedNodeAttributes;
   return body;
 }
 
@@ -66,16 +70,22 @@ export async function createOAuthApp(api: ApiCaller, input: OAuthAppInput): Prom
     { operation: `create OAuth app "${input.name}"`, method: 'POST', path: `${api.tailnetPath}/oauth-apps`, idempotent: false },
     input,
   );
-  return api.json({ ...spec, byStatus: notFound(api) }, (json) => parseOAuthApp(json));
+  return api.json({ ...spec, byStatus: notFound(api), answerHoldsSecret: true }, (json) => parseOAuthApp(json));
 }
 
-/** A full replacement (PUT): fields left out are cleared. The secret is kept and not returned. */
+/**
+ * A full replacement (PUT): fields left out are cleared. The secret is kept and not returned. A
+ * success without a body (the write is done; only its echo is missing) is answered by reading the app.
+ */
 export async function updateOAuthApp(api: ApiCaller, id: string, input: OAuthAppInput): Promise<OAuthApp> {
   const spec = writeSpec(
     { operation: `update OAuth app ${id}`, method: 'PUT', path: `${api.tailnetPath}/oauth-apps/${segment(id)}`, idempotent: true },
     input,
   );
-  return api.json({ ...spec, byStatus: notFound(api, id) }, (json) => parseOAuthApp(json));
+  const full = { ...spec, byStatus: notFound(api, id) };
+  const response = await api.ok(full);
+  if (response.text.trim() === '') return getOAuthApp(api, id);
+  return decode(response, api.site(full), api.transport.host, (json) => parseOAuthApp(json));
 }
 
 export async function deleteOAuthApp(api: ApiCaller, id: string): Promise<void> {

@@ -31,7 +31,7 @@ async function requestToken(transport: Transport, call: TokenCall): Promise<Toke
   const site = { operation: call.operation, method: 'POST', path: transport.fullPath(call.path) };
   const hints: CallHints = { credential: call.credential, host: transport.host, byStatus: call.byStatus };
   if (!isSuccess(response.status)) throw errorForAnswer(response, site, hints);
-  return decode(response, site, transport.host, parseTokenResponse);
+  return decode(response, site, transport.host, parseTokenResponse, true);
 }
 
 const WRONG_CLIENT = 'the OAuth client ID or secret is wrong, or the secret was regenerated or the client deleted';

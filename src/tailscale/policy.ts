@@ -69,8 +69,31 @@ export async function setPolicy(api: ApiCaller, text: string, ifMatch: string): 
   return documentOf(api, spec, response);
 }
 
-/** Failure is a 200 with a message or data; an empty body or `{}` means the policy is valid. */
+/**
+ * A JSON object that says nothing: `{}`, or empty fields as a Go struct without `omitempty` would send
+ * them (`{"message": "", "data": null}`), or only fields this version does not know.
+ */
+function saysNothing(text: string): boolean {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (json === null) return true;
+  if (typeof json !== 'object' || Array.isArray(json)) return false;
+  const { message, data, error } = json as Record<string, unknown>;
+  const empty = (value: unknown): boolean => value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+  return empty(message) && empty(data) && empty(error);
+}
+
+/**
+ * Failure is a 200 with a non-empty message or data; an empty body or `{}` means the policy is valid
+ * (and so does an answer that says nothing, whatever its exact shape: the write itself is checked by
+ * the server again, while a false failure would block every apply).
+ */
 function validationOf(text: string, answeredOk: boolean): ValidateResult {
+  if (answeredOk && saysNothing(text)) return { ok: true };
   const body = summariseBody(text);
   const result: ValidateResult = { ok: body.message === undefined && body.data === undefined };
   if (body.message !== undefined) result.message = body.message;

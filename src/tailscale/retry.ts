@@ -29,7 +29,8 @@ export function backoffDelay(failedAttempt: number, options: RetryOptions, rando
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   const text = value?.trim();
   if (!text) return undefined;
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Whole seconds per RFC 9110; a fraction is read too, as Date.parse would take "1.5" for a date.
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
   const at = Date.parse(text);
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);

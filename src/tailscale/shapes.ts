@@ -4,7 +4,7 @@
 // `redirectUris`), strict where a wrong guess would change a plan (roles).
 import { ROLES } from '../config/types.js';
 import type { Role } from '../config/types.js';
-import { registerSecret } from '../secrets.js';
+import { redact, registerSecret } from '../secrets.js';
 import type {
   OAuthApp,
   PolicyDetails,
@@ -38,7 +38,8 @@ function record(value: unknown, what: string): Fields {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `"${value.slice(0, 40)}"`;
+  // Redacted before the cut, so no head of a secret survives it.
+  if (typeof value === 'string') return `"${redact(value).slice(0, 40)}"`;
   return typeof value === 'object' ? 'an object' : String(value);
 }
 
@@ -113,6 +114,15 @@ function listIn(value: unknown, key: string, what: string): unknown[] {
   return list;
 }
 
+/**
+ * A user who never connected has no `lastSeen`, or (as Go writes a zero time) `0001-01-01T00:00:00Z`,
+ * or an empty one: all three read as absent, so nothing shows a date two thousand years ago.
+ */
+function seenAt(value: string | undefined): string | undefined {
+  if (value === undefined || value === '' || value.startsWith('0001-01-01')) return undefined;
+  return value;
+}
+
 export function parseUser(value: unknown, what = 'the user'): TailscaleUser {
   const f = record(value, what);
   // Every user object gets the same fields in the same order, absent ones as undefined: users of one
@@ -124,7 +134,7 @@ export function parseUser(value: unknown, what = 'the user'): TailscaleUser {
     profilePicUrl: optionalText(f, 'profilePicUrl', what),
     tailnetId: optionalId(f, 'tailnetId', what),
     created: optionalText(f, 'created', what),
-    lastSeen: optionalText(f, 'lastSeen', what),
+    lastSeen: seenAt(optionalText(f, 'lastSeen', what)),
     type: oneOf(f, 'type', USER_TYPES, what),
     role: oneOf<Role>(f, 'role', ROLES, what),
     status: requiredText(f, 'status', what),
@@ -201,8 +211,11 @@ export function parseTokenResponse(value: unknown): TokenResponse {
     token_type: optionalText(f, 'token_type', 'the token answer') ?? 'Bearer',
     expires_in: expiresIn,
   };
-  const scope = optionalText(f, 'scope', 'the token answer');
-  if (scope !== undefined) response.scope = scope;
+  // Only informative (what the token may do), so a shape other than RFC 6749's space-separated
+  // text is read if it can be, and otherwise left out rather than refusing a good token.
+  const scope = f.scope;
+  if (typeof scope === 'string') response.scope = scope;
+  else if (Array.isArray(scope) && scope.every((item) => typeof item === 'string')) response.scope = scope.join(' ');
   return response;
 }
 

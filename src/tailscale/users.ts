@@ -1,6 +1,7 @@
 // Users, roles and invites (reference/tailscale-api.md, "Users").
 import type { Role } from '../config/types.js';
 import type { ApiCaller, CallSpec } from './caller.js';
+import { decode } from './answers.js';
 import { jsonBody, segment } from './caller.js';
 import { parseInviteList, parseUser, parseUserList } from './shapes.js';
 import type { TailscaleUser, UserInvite, UserInviteRequest } from './types.js';
@@ -69,24 +70,27 @@ export async function setUserRole(api: ApiCaller, user: UserRef, role: Role): Pr
   );
 }
 
-/** Not idempotent (a resent create could invite twice), so it is retried only after a 429. */
+/**
+ * Not idempotent (a resent create could invite twice), so it is retried only after a 429. A success
+ * without a body still sent the invites: it is not turned into a failure (which would report them as
+ * not sent), and yields no invite details.
+ */
 export async function createUserInvites(api: ApiCaller, invites: readonly UserInviteRequest[]): Promise<UserInvite[]> {
   if (invites.length === 0) return [];
   const who = invites.length <= 3 ? invites.map((i) => i.email).join(', ') : `${invites.length} people`;
-  const spec: CallSpec = {
+  const base: CallSpec = {
     operation: `invite ${who}`,
     method: 'POST',
     path: `${api.tailnetPath}/user-invites`,
     ...jsonBody(invites.map(({ email, role }) => ({ email, role }))),
     idempotent: false,
     scopes: ['users'],
+    answerHoldsSecret: true,
   };
-  return api.json(
-    api.auth.kind === 'api-key'
-      ? spec
-      : { ...spec, forbidden: 'invites need an inviting user, so only an API key (not an OAuth client) can create them' },
-    parseInviteList,
-  );
+  const spec = api.auth.kind === 'api-key' ? base : { ...base, forbidden: 'invites need an inviting user, so only an API key (not an OAuth client) can create them' };
+  const response = await api.ok(spec);
+  if (response.text.trim() === '') return [];
+  return decode(response, api.site(spec), api.transport.host, parseInviteList, true);
 }
 
 export async function listUserInvites(api: ApiCaller): Promise<UserInvite[]> {
@@ -97,6 +101,7 @@ export async function listUserInvites(api: ApiCaller): Promise<UserInvite[]> {
       path: `${api.tailnetPath}/user-invites`,
       idempotent: true,
       scopes: ['users:read'],
+      answerHoldsSecret: true,
     },
     parseInviteList,
   );

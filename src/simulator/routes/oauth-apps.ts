@@ -1,6 +1,6 @@
 // OAuth apps (alpha), with the live spec's validation: name 3–50 of [A-Za-z0-9._-], description at
 // most 300, at least one redirect URI (https, except localhost/127.0.0.1/::1; no other raw IPs),
-// non-empty scopes, `custom:` node attributes (which also need `devices:posture_attributes`).
+// non-empty scopes, `custom:` node attributes (whose mere presence also needs `devices:posture_attributes`).
 // `redirectUris` is accepted as well as `redirectURIs`, because Go matches JSON fields without case.
 import type { OAuthAppInput } from '../../tailscale/types.js';
 import { requireScope } from '../auth.js';
@@ -36,11 +36,13 @@ function readInput(context: RouteContext): OAuthAppInput {
   }
   const scopes = field(body, 'scopes');
   if (!isStringArray(scopes) || scopes.length === 0 || scopes.some((scope) => scope === '')) throw new ApiError(400, 'scopes: must be a non-empty list of scopes');
-  const attributes = field(body, 'allowedNodeAttributes') ?? [];
+  const sent = field(body, 'allowedNodeAttributes');
+  const attributes = sent ?? [];
   if (!isStringArray(attributes)) throw new ApiError(400, 'allowedNodeAttributes: must be a list of strings');
   const notCustom = attributes.find((attribute) => !/^custom:.+/.test(attribute));
   if (notCustom !== undefined) throw new ApiError(400, `allowedNodeAttributes: ${JSON.stringify(notCustom)}: only custom: attributes can be allowed`);
-  if (attributes.length) requireScope(context, 'devices:posture_attributes');
+  // "If you include allowedNodeAttributes in the request body" [spec]: included at all, even empty.
+  if (sent !== undefined && sent !== null) requireScope(context, 'devices:posture_attributes');
   return { name, description, redirectURIs, scopes, allowedNodeAttributes: attributes };
 }
 

@@ -1,9 +1,11 @@
 // The policy file: GET (HuJSON, JSON, or details), POST with If-Match, and validate. Quirks kept from
 // the reference: the ETag is quoted; If-Match must match it exactly (quotes included) or be
-// `"ts-default"` while the default policy is untouched, else 412; validate answers 200 even when the
-// policy fails, with the failure in the body; `details=true` lists warnings as `null` when there are
-// none, as Go encodes an empty list. The external-writer knob edits the stored policy between a GET
-// and the next POST, as a colleague in the admin console would.
+// `"ts-default"` while the default policy is untouched, else 412; a write keeps comments only when
+// sent as `application/hujson`; validate answers 200 even when the policy fails, with the failure in
+// the body; `details=true` lists warnings as `null` when there are none, as Go encodes an empty list.
+// The external-writer knob edits the stored policy between a GET and the next POST, as a colleague in
+// the admin console would.
+import { stripComments } from 'jsonc-parser';
 import { ApiError, MESSAGES, json, rawJson, text, type SimResponse } from '../http.js';
 import { parseJson, type JsonValue } from '../json.js';
 import { PolicyRejection, checkPolicy, groupMemberWarnings, type CheckedPolicy } from '../policy-check.js';
@@ -78,6 +80,16 @@ function checked(text: string): CheckedPolicy {
   }
 }
 
+/**
+ * The text a write stores. Comments are kept only when the body is sent as `application/hujson`
+ * [spec]; any other content type is read as JSON and its comments are lost, so a client that leaves
+ * the header out loses them here as it would against Tailscale.
+ */
+function storedText(context: RouteContext): string {
+  const type = (context.headers['content-type'] ?? '').toLowerCase();
+  return type === HUJSON || type.startsWith(`${HUJSON};`) ? context.body : stripComments(context.body);
+}
+
 function setPolicy(context: RouteContext): SimResponse {
   runExternalWriter(context);
   const policy = context.state.policy;
@@ -89,8 +101,9 @@ function setPolicy(context: RouteContext): SimResponse {
   const candidate = checked(context.body);
   const failed = testRejection(context, candidate, candidate.value.tests);
   if (failed) throw new ApiError(400, failed.message, failed.data);
-  if (context.body !== policy.text || policy.isDefault) context.markApplied();
-  policy.store(context.body, candidate);
+  const text = storedText(context);
+  if (text !== policy.text || policy.isDefault) context.markApplied();
+  policy.store(text, text === context.body ? candidate : undefined);
   return policyAnswer(context);
 }
 
