@@ -1,24 +1,11 @@
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ClientEvent, ClientOptions, TailscaleClient } from '../src/tailscale/client.js';
+import { describe, expect, it } from 'vitest';
+import type { ClientEvent, ClientOptions } from '../src/tailscale/client.js';
 import { TailscaleApiError } from '../src/tailscale/client.js';
-import { API_KEY, clientFor, failureOf, startServer } from './client-test-server.js';
-import type { Handler, Harness, TestServer } from './client-test-server.js';
+import { API_KEY, failureOf, harnessFactory } from './client-test-server.js';
+import type { Handler } from './client-test-server.js';
 
-const servers: TestServer[] = [];
-const clients: TailscaleClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function setup(handler: Handler, options: Partial<ClientOptions> = {}): Promise<Harness & { server: TestServer }> {
-  const server = await startServer(handler);
-  servers.push(server);
-  const harness = clientFor(server, { retry: { maxAttempts: 2 }, ...options });
-  clients.push(harness.client);
-  return { ...harness, server };
-}
+const setup = harnessFactory({ retry: { maxAttempts: 2 } });
 
 const NO_PERMISSION = { status: 403, body: { message: 'calling actor does not have enough permissions to perform this function' } };
 

@@ -1,23 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ClientOptions, TailscaleClient } from '../src/tailscale/client.js';
+import { describe, expect, it } from 'vitest';
 import { PreconditionFailedError, TailscaleApiError, TailscaleNetworkError } from '../src/tailscale/client.js';
-import { clientFor, failureOf, startServer, user } from './client-test-server.js';
-import type { Handler, Harness, Reply, TestServer } from './client-test-server.js';
+import { clientFor, failureOf, harnessFactory, startServer, user } from './client-test-server.js';
+import type { Handler, Reply } from './client-test-server.js';
 
-const servers: TestServer[] = [];
-const clients: TailscaleClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function setup(handler: Handler, options: Partial<ClientOptions> = {}): Promise<Harness & { server: TestServer }> {
-  const server = await startServer(handler);
-  servers.push(server);
-  const harness = clientFor(server, { retry: { baseDelayMs: 100, maxDelayMs: 1000 }, ...options });
-  clients.push(harness.client);
-  return { ...harness, server };
-}
+const setup = harnessFactory({ retry: { baseDelayMs: 100, maxDelayMs: 1000 } });
 
 /** Answers with `failures` in turn, then succeeds. */
 function failingThen(...failures: Reply[]): Handler {
@@ -117,8 +103,7 @@ describe('retries', () => {
     const server = await startServer(() => ({ status: 200 }));
     await server.close();
     const { client, delays } = clientFor(server);
-    clients.push(client);
-    const e = await failureOf(() => client.listUsers());
+    const e = await failureOf(() => client.listUsers()).finally(() => client.close());
     expect(e).toMatchObject({ code: 'ECONNREFUSED', attempts: 1 });
     expect(e.message).toContain(`no answer from ${new URL(server.baseUrl).host}: the connection was refused`);
     expect(delays).toEqual([]);

@@ -1,6 +1,7 @@
 // A scripted loopback HTTP server for the client tests: each test says what to answer, the server
 // records what it received. Deliberately tiny and independent of src/simulator.
 import { createServer } from 'node:http';
+import { afterEach } from 'vitest';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClientEvent, ClientOptions, TailscaleClient } from '../src/tailscale/client.js';
@@ -123,4 +124,24 @@ export async function failureOf(fn: () => Promise<unknown>): Promise<Error> {
     throw new Error(`threw a non-Error: ${String(error)}`);
   }
   throw new Error('expected a failure, but the call succeeded');
+}
+
+/**
+ * A `setup(handler, options)` for a test file: each call starts a server and a client on it (with
+ * `defaults` under the call's options), and both are closed after each test.
+ */
+export function harnessFactory(defaults: Partial<ClientOptions> = {}): (handler: Handler, options?: Partial<ClientOptions>) => Promise<Harness & { server: TestServer }> {
+  const servers: TestServer[] = [];
+  const clients: TailscaleClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  return async (handler, options = {}) => {
+    const server = await startServer(handler);
+    servers.push(server);
+    const harness = clientFor(server, { ...defaults, ...options });
+    clients.push(harness.client);
+    return { ...harness, server };
+  };
 }

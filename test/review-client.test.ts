@@ -1,25 +1,10 @@
 // Review of the client against a server that differs from the simulator where the reference leaves
 // the real API unknown: validate answers that say nothing in another shape, successes without a body,
 // zero dates, an informative field in another shape, fractional Retry-After, a pasted key's newline.
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ClientOptions, TailscaleClient } from '../src/tailscale/client.js';
-import { API_KEY, clientFor, startServer, user } from './client-test-server.js';
-import type { Handler, Harness, TestServer } from './client-test-server.js';
+import { describe, expect, it } from 'vitest';
+import { API_KEY, harnessFactory, user } from './client-test-server.js';
 
-const servers: TestServer[] = [];
-const clients: TailscaleClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-async function setup(handler: Handler, options: Partial<ClientOptions> = {}): Promise<Harness & { server: TestServer }> {
-  const server = await startServer(handler);
-  servers.push(server);
-  const harness = clientFor(server, options);
-  clients.push(harness.client);
-  return { ...harness, server };
-}
+const setup = harnessFactory();
 
 const POLICY = '{\n\t"groups": {"group:eng": ["alice@example.com"]},\n}\n';
 const APP = { name: 'provisioner', redirectURIs: ['http://localhost:8976/callback'], scopes: ['auth_keys:create:once'] };
