@@ -3,7 +3,8 @@
 // the file is not what render would make of it (an error to fix, like a failed lint: exit 2 is the
 // contract's "tailnet changes pending", which this is not). `--from-live` does the opposite: it copies
 // the live policy into the file, to fold an edit made in the admin console into git.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../atomic-write.js';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { UsageError } from '../errors.js';
@@ -60,7 +61,7 @@ async function render(ctx: CommandContext, config: LoadedConfig, shown: string, 
     await show(ctx, outcome, `${file.shown} already holds the groups of ${shown}; nothing to write.`);
     return EXIT_OK;
   }
-  await writeFile(file.path, rendered);
+  await writeFileAtomic(file.path, rendered);
   await show(ctx, { ...outcome, written: true }, `Rendered the groups of ${shown} into ${file.shown} (${lineCounts(diff.added, diff.removed)}):`);
   return EXIT_OK;
 }
@@ -79,7 +80,7 @@ async function fromLive(ctx: CommandContext, config: LoadedConfig, shown: string
   const before = await currentText(location);
   const diff = unifiedDiff(before, live.text, { oldName: `${location.shown} (as it was)`, newName: `live policy (ETag ${etagLabel(live.etag)})` });
   const outcome = { file: location.shown, changed: before !== live.text, written: before !== live.text, diff };
-  if (outcome.written) await writeFile(location.path, live.text);
+  if (outcome.written) await writeFileAtomic(location.path, live.text);
   const what = outcome.written ? `Wrote the live policy (ETag ${etagLabel(live.etag)}) into ${location.shown} (${lineCounts(diff.added, diff.removed)}):` : `${location.shown} already holds the live policy; nothing to write.`;
   await show(ctx, outcome, what);
   const differing = groupsDiffering(live.text, renderPolicyFile(config.desired, { ...location, text: live.text }));

@@ -4,7 +4,8 @@
 // state. Besides the ETag the record holds the text's hash and the text, so a later run can show what
 // was edited and tell whether the file in git already holds the edit.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../atomic-write.js';
 import path from 'node:path';
 
 export interface AppliedPolicy {
@@ -111,9 +112,7 @@ export class FileEtagStore implements EtagStore {
     try {
       const created = await mkdir(dir, { recursive: true });
       if (created !== undefined && path.basename(dir) === DEFAULT_STATE_DIR) await writeFile(path.join(dir, '.gitignore'), '*\n');
-      const temporary = `${this.file}.${process.pid}.tmp`;
-      await writeFile(temporary, `${JSON.stringify(state, null, 2)}\n`);
-      await rename(temporary, this.file);
+      await writeFileAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`);
     } catch (error) {
       throw new StateFileError(`cannot write the state file ${this.description}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
