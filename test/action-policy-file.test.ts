@@ -19,6 +19,7 @@ import { appliedPolicy, StateFileError } from '../src/policy-file/etag-store.js'
 import type { PolicyFilePlan } from '../src/policy-file/plan.js';
 import { clearSecretsForTest } from '../src/secrets.js';
 import { inputVariable } from './helpers/github-stub.js';
+import { captureStdout } from './helpers/stdout.js';
 
 const plan = (changes: Plan['changes'] = []): Plan => ({ version: 1, tailnet: '-', policyEtag: '"live"', changes, warnings: [] });
 const update: GroupChange = { type: 'group.update', group: 'group:eng', add: ['bob@example.com'], remove: [] };
@@ -109,11 +110,7 @@ describe('actionPolicyFile', () => {
     await mkdir(path.join(workspace, 'policies'));
     await writeFile(path.join(workspace, 'infra', 'tailnet-access.yaml'), 'version: 1\nsettings:\n  policyFile: ../policies/policy.hujson\n');
     await writeFile(path.join(workspace, 'policies', 'policy.hujson'), '{\n\t"groups": {},\n}\n');
-    written = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
+    written = captureStdout();
   });
   afterEach(async () => {
     vi.restoreAllMocks();

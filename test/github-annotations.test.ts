@@ -4,15 +4,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { annotate, diagnosticFindings, MAX_ANNOTATIONS, parseSourceRef, pathFindings } from '../src/github/annotations.js';
 import { fitSummary } from '../src/github/job-summary.js';
 import { clearSecretsForTest, registerSecret } from '../src/secrets.js';
+import { captureStdout } from './helpers/stdout.js';
 
 let written: string[];
 
 beforeEach(() => {
-  written = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
+  written = captureStdout();
 });
 
 afterEach(() => {

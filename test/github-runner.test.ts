@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { appendSummary, error, getIDToken, getInput, IdTokenRequestError, notice, setFailed, setOutput, warning } from '../src/github/runner.js';
 import { parseOutputFile, startGitHubStub } from './helpers/github-stub.js';
+import { captureStdout } from './helpers/stdout.js';
 
 let dir: string;
 let written: string[];
@@ -13,11 +14,7 @@ const saved = { ...process.env };
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'tailnet-access-runner-'));
-  written = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    written.push(String(chunk));
-    return true;
-  });
+  written = captureStdout();
 });
 
 afterEach(async () => {

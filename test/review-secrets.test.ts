@@ -7,6 +7,7 @@ import { clearSecretsForTest, redact, registerSecret } from '../src/secrets.js';
 import type { TailscaleClient } from '../src/tailscale/client.js';
 import { API_KEY, clientFor, failureOf, startServer, user } from './client-test-server.js';
 import type { Handler, TestServer } from './client-test-server.js';
+import { captureStdout } from './helpers/stdout.js';
 
 const saved = { ...process.env };
 const servers: TestServer[] = [];
@@ -59,11 +60,7 @@ describe('registerSecret and redact', () => {
   });
 
   it('redacts each line of a secret that spans lines, and masks each line in Actions', () => {
-    const written: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      written.push(String(chunk));
-      return true;
-    });
+    const written = captureStdout();
     process.env.GITHUB_ACTIONS = 'true';
     registerSecret('firstHalfOfTheKey\nsecondHalfOfTheKey\n');
     expect(redact('log: firstHalfOfTheKey')).toBe('log: ***');
