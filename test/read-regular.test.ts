@@ -1,7 +1,7 @@
 // The one way the product reads a file: regular files only, never blocking on a FIFO, and never more
 // than the cap, counted in bytes read (a device or a /proc file says its size is 0).
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -72,6 +72,12 @@ describe('readRegularFile', () => {
     const error = await refusal('/proc/self/status', 16);
     expect(error).toMatchObject({ reason: 'too-large', size: undefined });
     expect(error.describe('/proc/self/status')).toBe('/proc/self/status is over the 16 bytes limit');
+  });
+
+  it.skipIf(!existsSync('/proc/kallsyms'))('reads a file that states no size whole, however long (a /proc file of megabytes)', async () => {
+    const bytes = await readRegularFile('/proc/kallsyms', 64 * 1024 * 1024);
+    expect(bytes.length).toBeGreaterThan(8192);
+    expect(bytes.equals(readFileSync('/proc/kallsyms'))).toBe(true);
   });
 });
 

@@ -45,7 +45,7 @@ export class UnreadableFileError extends Error {
 
 // Windows has no O_NONBLOCK (nor FIFOs to block on); 0 leaves the flags as they are.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
-const CHUNK_BYTES = 1024 * 1024;
+const MIN_ROOM_BYTES = 4096;
 
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${+(bytes / (1024 * 1024)).toFixed(1)} MB`;
@@ -98,17 +98,18 @@ export async function readRegularFile(file: string, limit: number): Promise<Buff
     if (stats.isDirectory()) throw new UnreadableFileError('directory', 'is a directory');
     if (!stats.isFile()) throw new UnreadableFileError('not-regular', kindOf(stats));
     if (stats.size > limit) throw tooLarge(limit, stats.size);
-    const chunks: Buffer[] = [];
+    // Room for the size the file states and one byte more, which stays empty unless it grew; a file
+    // that states no size (a /proc file) gets room as it goes, up to one byte past the cap.
+    let buffer = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(stats.size + 1, MIN_ROOM_BYTES)));
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(stats.size, 1024), limit + 1 - total));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (total === buffer.length) buffer = Buffer.concat([buffer], Math.min(limit + 1, buffer.length * 2));
+      const { bytesRead } = await handle.read(buffer, total, buffer.length - total, null);
       if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
       total += bytesRead;
       if (total > limit) throw tooLarge(limit);
     }
-    return Buffer.concat(chunks, total);
+    return buffer.subarray(0, total);
   } catch (error) {
     if (error instanceof UnreadableFileError) throw error;
     throw openFailure(error);
