@@ -57,7 +57,9 @@ describe('describeFailure', () => {
 
   it('gives each kind of error its own title', () => {
     expect(describeFailure(new UsageError('x'), 'f').title).toBe('The action is not set up correctly');
-    expect(describeFailure(new ConfigFileError('f', 'f does not exist'), 'f').title).toBe('Cannot read the config file');
+    expect(describeFailure(new ConfigFileError('f', 'f does not exist'), 'f').title).toBe('Cannot read f');
+    // The policy file a config names fails the same way, and the title names that file, not the config.
+    expect(describeFailure(new ConfigFileError('infra/policy.hujson', 'the policy file infra/policy.hujson is a directory'), 'tailnet-access.yaml').title).toBe('Cannot read infra/policy.hujson');
     expect(describeFailure(new GitHubApiError('comment', 500, '500 oops'), 'f').title).toBe('A GitHub API call failed');
     expect(describeFailure(new TypeError('boom'), 'f')).toEqual({ title: 'Unexpected error', lines: ['boom'], findings: [] });
   });

@@ -1,6 +1,6 @@
 // The action's one input reader: inputs, runner variables and the event payload -> ActionSettings,
 // with errors that name the input, and every secret masked as it is read.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -119,10 +119,25 @@ describe('readSettings', () => {
     await expect(settingsFor({ 'base-url': 'api.tailscale.com' })).rejects.toThrow('the base-url input must be a URL such as https://api.tailscale.com');
   });
 
-  it('links the run attempt, and keeps a config outside the checkout as given', async () => {
-    const settings = await settingsFor({ config: '/etc/tailnet-access.yaml' }, 'schedule', {}, { GITHUB_RUN_ATTEMPT: '2', GITHUB_SERVER_URL: 'https://ghe.example/' });
+  it('links the run attempt', async () => {
+    const settings = await settingsFor({}, 'schedule', {}, { GITHUB_RUN_ATTEMPT: '2', GITHUB_SERVER_URL: 'https://ghe.example/' });
     expect(settings.github.runUrl).toBe('https://ghe.example/example/infra/actions/runs/77/attempts/2');
-    expect(settings.config).toEqual({ path: '/etc/tailnet-access.yaml', shownAs: '/etc/tailnet-access.yaml' });
+  });
+
+  it('refuses a config input that leads outside the checkout: absolute, through .., or through a symbolic link', async () => {
+    const real = await realpath(dir);
+    const refusal = (value: string, leadsTo: string): string =>
+      `the config input ${value} leads to ${leadsTo}, outside the workspace ${real} (GITHUB_WORKSPACE, the repository checkout): the action reads only files of the repository, so give a path inside the checkout`;
+    await expect(settingsFor({ config: '/etc/passwd' })).rejects.toThrow(refusal('/etc/passwd', '/etc/passwd'));
+    await expect(settingsFor({ config: '../outside.yaml' })).rejects.toThrow(refusal('../outside.yaml', path.join(path.dirname(real), 'outside.yaml')));
+    const elsewhere = await mkdtemp(path.join(tmpdir(), 'tailnet-access-elsewhere-'));
+    await writeFile(path.join(elsewhere, 'secret.yaml'), 'version: 1\n');
+    await symlink(path.join(elsewhere, 'secret.yaml'), path.join(dir, 'link.yaml'));
+    await expect(settingsFor({ config: 'link.yaml' })).rejects.toThrow(refusal('link.yaml', path.join(await realpath(elsewhere), 'secret.yaml')));
+    await rm(elsewhere, { recursive: true });
+    // Inside, absolute or not, it is named from the repository root.
+    const inside = await settingsFor({ config: path.join(dir, 'access', 'tailnet-access.yaml') });
+    expect(inside.config.shownAs).toBe('access/tailnet-access.yaml');
   });
 
   it('says which file when the event payload cannot be read', async () => {

@@ -2,7 +2,7 @@
 // for annotations), the fix commands, the record kept in deployments (read by every mode, written by
 // apply only), the one-line summaries that count the policy file, and the errors put on its lines
 // when apply refuses.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -12,7 +12,8 @@ import { planSummaryLine } from '../src/action/outputs.js';
 import { actionPolicyFile, refusedPolicyFileFindings } from '../src/action/policy-file.js';
 import type { ActionSettings } from '../src/action/settings.js';
 import type { ApplyReport } from '../src/apply/index.js';
-import { loadConfig } from '../src/config/load.js';
+import { ConfigFileError, loadConfig } from '../src/config/load.js';
+import { DiagnosticsError } from '../src/diagnostics.js';
 import { DeploymentEtagStore } from '../src/github/deployment-store.js';
 import type { GroupChange, Plan } from '../src/plan/types.js';
 import { appliedPolicy, StateFileError } from '../src/policy-file/etag-store.js';
@@ -159,6 +160,43 @@ describe('actionPolicyFile', () => {
     const options = await actionPolicyFile(s, await load(s), 'example.com');
     expect(options?.store).toBeUndefined();
     expect(written.join('')).toMatch(/^::warning::no github-token \(or no GITHUB_REPOSITORY\): .*edits made outside git go unnoticed/m);
+  });
+
+  const policyFileSetting = (value: string) => writeFile(path.join(workspace, 'infra', 'tailnet-access.yaml'), `version: 1\nsettings:\n  policyFile: ${value}\n`);
+
+  it('refuses a policy file outside the checkout at the setting\'s line, before reading a byte of it', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'tailnet-access-runner-'));
+    const secret = path.join(outside, 'environ');
+    await writeFile(secret, 'AWS_SECRET=do-not-publish\n');
+    await symlink(secret, path.join(workspace, 'policies', 'linked.hujson'));
+    const root = await realpath(workspace);
+    for (const [value, leadsTo] of [[secret, secret], [`../../${path.basename(outside)}/environ`, secret], ['../policies/linked.hujson', secret]] as const) {
+      await policyFileSetting(value);
+      const s = await settings('pull_request');
+      const error = await actionPolicyFile(s, await load(s), 'example.com').then(() => undefined, (e: unknown) => e);
+      expect(error, value).toBeInstanceOf(DiagnosticsError);
+      expect((error as DiagnosticsError).diagnostics).toEqual([
+        expect.objectContaining({
+          file: 'infra/tailnet-access.yaml',
+          line: 3,
+          column: 3,
+          code: 'policy-file.outside',
+          message: expect.stringContaining(`settings.policyFile ${JSON.stringify(value)} leads to ${await realpath(leadsTo)}, outside the workspace ${root} (GITHUB_WORKSPACE, the repository checkout)`),
+        }),
+      ]);
+      expect((error as Error).message).not.toContain('do-not-publish');
+    }
+    await rm(outside, { recursive: true });
+  });
+
+  it('names an absolute policy file inside the checkout from the repository root, and a directory as a directory', async () => {
+    await policyFileSetting(path.join(workspace, 'policies', 'policy.hujson'));
+    const s = await settings('pull_request');
+    expect((await actionPolicyFile(s, await load(s), 'example.com'))?.file.shown).toBe('policies/policy.hujson');
+    await policyFileSetting('../policies');
+    const error = await actionPolicyFile(s, await load(s), 'example.com').then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigFileError);
+    expect((error as Error).message).toBe('the policy file policies (settings.policyFile at infra/tailnet-access.yaml:3:3) is a directory; settings.policyFile must name the HuJSON policy file');
   });
 
   it('is nothing without settings.policyFile', async () => {

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,5 +26,30 @@ describe('writeFileAtomic', () => {
     await expect(writeFileAtomic(blocked, 'new')).rejects.toThrow();
     expect(await readFile(file, 'utf8')).toBe('old');
     expect((await readdir(dir)).sort()).toEqual(['blocked', 'policy.hujson']);
+  });
+
+  it('writes through a symbolic link: the link stays, its target changes and keeps its permissions', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'atomic-'));
+    await mkdir(path.join(dir, 'shared'));
+    const target = path.join(dir, 'shared', 'policy.hujson');
+    await writeFile(target, 'old');
+    await chmod(target, 0o640);
+    const link = path.join(dir, 'policy.hujson');
+    await symlink(path.join('shared', 'policy.hujson'), link);
+    await writeFileAtomic(link, 'new');
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readlink(link)).toBe(path.join('shared', 'policy.hujson'));
+    expect(await readFile(target, 'utf8')).toBe('new');
+    expect((await stat(target)).mode & 0o777).toBe(0o640);
+    expect((await readdir(path.join(dir, 'shared'))).sort()).toEqual(['policy.hujson']);
+  });
+
+  it('refuses a link to nothing, saying so, instead of replacing the link with a file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'atomic-'));
+    const link = path.join(dir, 'policy.hujson');
+    await symlink('gone.hujson', link);
+    await expect(writeFileAtomic(link, 'new')).rejects.toThrow(`${link} is a symbolic link to gone.hujson, which does not exist; create that file, or replace the link with the file`);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readdir(dir)).toEqual(['policy.hujson']);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
@@ -175,12 +175,13 @@ describe('import refuses', () => {
     expect(s.requests.entries.length).toBe(0);
   });
 
-  it('--policy-file naming a file that does not exist, before reading the tailnet', async () => {
+  it('to write either file when --policy-file does not exist yet and the tailnet cannot be read', async () => {
     const dir = tempDir();
     const result = await cli(['import', '--policy-file', 'policy.hujson'], apiKeyEnv('http://127.0.0.1:9'), dir);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('error: --policy-file policy.hujson does not exist\n');
+    expect(result.stderr).toMatch(/^error: .*127\.0\.0\.1:9/);
     expect(existsSync(path.join(dir, 'tailnet-access.yaml'))).toBe(false);
+    expect(existsSync(path.join(dir, 'policy.hujson'))).toBe(false);
   });
 
   it('and writes nothing when the tailnet cannot be read, without showing the key', async () => {
@@ -191,5 +192,100 @@ describe('import refuses', () => {
     expect(result.stderr).toContain('401');
     expect(result.stderr).not.toContain(OWNER_KEY);
     expect(existsSync(path.join(dir, 'tailnet-access.yaml'))).toBe(false);
+  });
+});
+
+describe('import --policy-file with no such file yet', () => {
+  // Tabs, comments, a trailing comma and text outside ASCII: the file must be the API's bytes, not a re-serialisation.
+  const LIVE = `// The tailnet's policy, as edited in the admin console.
+{
+\t"groups": {
+\t\t// Engineering: everyone who ships code.
+\t\t"group:eng": ["alice@example.com", "bob@example.com"],
+\t\t"group:ops@example.com": ["henry@example.com"],
+\t},
+\t// Zürich office: ssh only.
+\t"acls": [{"action": "accept", "src": ["group:eng"], "dst": ["*:22"]},],
+}
+`;
+
+  it('writes the live policy into it byte for byte, and a config that points at it: render --check passes, plan shows no changes', async () => {
+    const s = await sim(tailnet(USERS, LIVE));
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'infra'));
+    const result = await cli(['import', '--policy-file', 'infra/policy.hujson'], apiKeyEnv(s.url), dir);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'infra', 'policy.hujson'), 'utf8')).toBe(s.state.policy.text);
+    expect(s.state.policy.text).toBe(LIVE);
+    expect(result.stdout).toMatch(/^Wrote infra\/policy\.hujson: the live policy \(ETag [0-9a-f]{12}…\), byte for byte as the Tailscale API gave it\.\nWrote tailnet-access\.yaml: 4 users, 1 group\.\n/);
+    expect(result.stdout).toContain('Review both files, then commit them.');
+    expect(readFileSync(path.join(dir, 'tailnet-access.yaml'), 'utf8')).toMatch(/^ {2}policyFile: infra\/policy\.hujson #/m);
+    expect(s.requests.countWrites()).toBe(0);
+    expect((await cli(['render', '--check'], {}, dir)).code).toBe(0);
+    const plan = await cli(['plan', '--detailed-exitcode'], apiKeyEnv(s.url), dir);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout.trimEnd().split('\n').at(-1)).toBe('No changes. The tailnet matches tailnet-access.yaml and infra/policy.hujson.');
+  });
+
+  it('says in JSON that it wrote the policy file', async () => {
+    const s = await sim(tailnet(USERS, LIVE));
+    const dir = tempDir();
+    const result = await cli(['import', '--policy-file', 'policy.hujson', '--format', 'json'], apiKeyEnv(s.url), dir);
+    expect(JSON.parse(result.stdout)).toMatchObject({ file: 'tailnet-access.yaml', users: 4, groups: 1, policyFile: { file: 'policy.hujson', written: true } });
+    const again = await cli(['import', '--policy-file', 'policy.hujson', '--format', 'json', '--config', 'again.yaml'], apiKeyEnv(s.url), dir);
+    expect(JSON.parse(again.stdout)).toMatchObject({ policyFile: { file: 'policy.hujson', written: false } });
+  });
+
+  it('writes neither file when the config is there already, and takes the policy file back when the config cannot be written', async () => {
+    const s = await sim(tailnet(USERS, LIVE));
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'tailnet-access.yaml'), 'version: 1\n');
+    expect((await cli(['import', '--policy-file', 'policy.hujson'], apiKeyEnv(s.url), dir)).stderr).toContain('tailnet-access.yaml already exists');
+    expect(existsSync(path.join(dir, 'policy.hujson'))).toBe(false);
+    const failed = await cli(['import', '--policy-file', 'policy.hujson', '--config', 'missing/tailnet-access.yaml'], apiKeyEnv(s.url), dir);
+    expect(failed.code).toBe(1);
+    expect(existsSync(path.join(dir, 'policy.hujson'))).toBe(false);
+  });
+
+  it('refuses a policy file outside the repository of the config, before reading the tailnet', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'repo', '.git'), { recursive: true });
+    const result = await cli(['import', '--policy-file', '../policy.hujson'], apiKeyEnv('http://127.0.0.1:9'), path.join(dir, 'repo'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `error: --policy-file ../policy.hujson leads to ${path.join(realpathSync(dir), 'policy.hujson')}, outside the repository ${realpathSync(path.join(dir, 'repo'))} (the nearest folder above the config file holding .git); settings.policyFile may only name a file inside it, so keep the policy file in the repository\n`,
+    );
+    expect(existsSync(path.join(dir, 'policy.hujson'))).toBe(false);
+  });
+});
+
+describe('import --out', () => {
+  it('is where the YAML goes, as --config is; --force replaces that file, and the summary goes to standard output', async () => {
+    const s = await sim(tailnet(USERS, GROUPED));
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'tailnet-access.yaml'), 'version: 1\n');
+    const refused = await cli(['import', '--out', 'tailnet-access.yaml'], apiKeyEnv(s.url), dir);
+    expect(refused.stderr).toContain('tailnet-access.yaml already exists');
+    const forced = await cli(['import', '--force', '--out', 'tailnet-access.yaml'], apiKeyEnv(s.url), dir);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toMatch(/^Wrote tailnet-access\.yaml: 4 users, 4 groups\./);
+    expect((await loadConfig(path.join(dir, 'tailnet-access.yaml'))).desired.users).toHaveLength(4);
+    expect((await cli(['import', '--out', 'other.yaml'], apiKeyEnv(s.url), dir)).code).toBe(0);
+    expect(readFileSync(path.join(dir, 'other.yaml'), 'utf8')).toBe(readFileSync(path.join(dir, 'tailnet-access.yaml'), 'utf8'));
+  });
+
+  it('refuses --out and --config that disagree, and an --out that is the policy file it reads', async () => {
+    const dir = tempDir();
+    const env = apiKeyEnv('http://127.0.0.1:9');
+    expect((await cli(['import', '--out', 'a.yaml', '--config', 'b.yaml'], env, dir)).stderr).toBe(
+      'error: import: --config b.yaml and --out a.yaml both say where the YAML goes; give one of them\n',
+    );
+    expect((await cli(['import', '--out', 'a.yaml', '--config', './a.yaml'], env, dir)).stderr).not.toContain('both say');
+    writeFileSync(path.join(dir, 'policy.hujson'), '{}\n');
+    expect((await cli(['import', '--force', '--policy-file', 'policy.hujson', '--out', 'policy.hujson'], env, dir)).stderr).toBe(
+      'error: --policy-file policy.hujson is the file the YAML would be written to; give the policy file, and the YAML\'s place with --config\n',
+    );
+    expect(readFileSync(path.join(dir, 'policy.hujson'), 'utf8')).toBe('{}\n');
   });
 });

@@ -3,7 +3,9 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GuardedStream } from '../src/commands/guarded-stream.js';
 import { runCli } from '../src/commands/run-cli.js';
 import { createOrFindOAuthApp, SecretNotStoredError, ReadBackMismatchError, type OAuthAppsApi, type SecretSink } from '../src/oauth/create-or-find.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
@@ -162,6 +164,21 @@ describe('create-oauth-app', () => {
     expect(run.out).toBe(`${secret}\n`);
     expect(sim.state.oauthApps.secretMatches(app?.id ?? '', secret)).toBe(true);
     expect(run.err).toContain('Its client secret is in standard output.');
+  });
+
+  it('with --print-secret to a closed pipe, says the secret was not stored (it is shown only once), never printing it', async () => {
+    const closed = new Writable({ write: (_chunk, _encoding, done) => done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })) });
+    let err = '';
+    const code = await runCli(['create-oauth-app', ...BASE, '--print-secret'], {
+      env: { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url },
+      cwd: dir,
+      stdout: new GuardedStream(closed),
+      stderr: { write: (text: string) => (err += text) },
+    });
+    scan.saw('stderr of --print-secret to a closed pipe', err);
+    expect(code).toBe(1);
+    const [app] = sim.state.oauthApps.list();
+    expect(err).toContain(`OAuth app "${app?.name}" (ID ${app?.id}) was created, but its client secret could not be stored in standard output: writing it failed (EPIPE)`);
   });
 
   it('refuses to pick one of two apps of the same name', async () => {

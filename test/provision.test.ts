@@ -328,7 +328,7 @@ process.exit(${exitCode});
       [[...flagsFor(app, secretFile), '--token-file', 'k'], /--token-file goes with --print/],
       [[...flagsFor(app, secretFile), '--print', '--token-file', 'no/such/dir/k'], /the directory of --token-file .* does not exist/],
       [flagsFor(app, empty), /empty.secret is empty/],
-      [flagsFor(app, path.join(dir, 'missing.secret')), /cannot read the OAuth app client secret from .*missing\.secret \(ENOENT\)/],
+      [flagsFor(app, path.join(dir, 'missing.secret')), /cannot read the OAuth app client secret: .*missing\.secret does not exist; check the path/],
       [flagsFor(app, other), /the client secret belongs to another OAuth app than/],
     ];
     for (const [args, message] of cases) {

@@ -1,6 +1,6 @@
 // `tailnet-access render`, in-process through runCli: offline and in place, `--check` for CI, and
 // `--from-live` to fold an edit made in the admin console into git.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, realpath, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -81,6 +81,8 @@ describe('render', () => {
   });
 
   it('names paths from where it runs, and puts --config into the fix when the config is not the default', async () => {
+    // In a repository, the config may name a policy file anywhere in it.
+    await mkdir(path.join(dir, '.git'));
     await mkdir(path.join(dir, 'infra'));
     await writeFile(path.join(dir, 'infra', 'access.yaml'), YAML.replace('policy.hujson', '../policy.hujson').replace('[alice@example.com]', '[bob@example.com]'));
     const run = await cli(['render', '--check', '--config', 'infra/access.yaml']);
@@ -102,7 +104,7 @@ describe('render', () => {
     );
     await rm(path.join(dir, 'policy.hujson'));
     expect((await cli(['render'])).stderr).toBe(
-      'error: the policy file policy.hujson (settings.policyFile at tailnet-access.yaml:5:3) does not exist; fix the path, or write the file (import --policy-file reads an existing one)\n',
+      'error: the policy file policy.hujson (settings.policyFile at tailnet-access.yaml:5:3) does not exist; fix the path, or write the file (import --policy-file writes it from the live policy)\n',
     );
     await writeFile(path.join(dir, 'policy.hujson'), POLICY.replace('["alice@example.com"],\n', '["alice@example.com"]\n'));
     const broken = await cli(['render']);
@@ -133,9 +135,73 @@ describe('render --from-live', () => {
     expect(sim.requests.countWrites()).toBe(0);
   });
 
+  it('with no config yet, says how to start: import --policy-file, which writes both files', async () => {
+    await rm(path.join(dir, 'tailnet-access.yaml'));
+    const run = await cli(['render', '--from-live'], { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'error: tailnet-access.yaml does not exist, so there is no settings.policyFile to copy the live policy into. To start keeping the policy in git, run `tailnet-access import --policy-file policy.hujson`: it writes the live policy into policy.hujson, byte for byte, and a tailnet-access.yaml that points at it\n',
+    );
+    const elsewhere = await cli(['render', '--from-live', '--config', 'infra/access.yaml'], { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url });
+    expect(elsewhere.stderr).toContain('run `tailnet-access import --policy-file infra/policy.hujson --config infra/access.yaml`');
+    expect(sim.requests.entries).toEqual([]);
+  });
+
   it('does not go with --check', async () => {
     expect((await cli(['render', '--check', '--from-live'])).stderr).toBe(
       'error: render: --check and --from-live do not go together (--from-live writes the file; --check never writes)\n',
     );
+  });
+});
+
+describe('render and the files the config names', () => {
+  it('writes through a symbolically linked policy file: the link stays, and the file it points to is rendered', async () => {
+    await mkdir(path.join(dir, 'shared'));
+    await rename(path.join(dir, 'policy.hujson'), path.join(dir, 'shared', 'policy.hujson'));
+    await symlink(path.join('shared', 'policy.hujson'), path.join(dir, 'policy.hujson'));
+    await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('[alice@example.com]', '[bob@example.com]'));
+    const run = await cli(['render']);
+    expect(run.stderr).toBe('');
+    expect((await lstat(path.join(dir, 'policy.hujson'))).isSymbolicLink()).toBe(true);
+    expect(await readFile(path.join(dir, 'shared', 'policy.hujson'), 'utf8')).toBe(POLICY.replace('["alice@example.com"]', '["bob@example.com"]'));
+    expect((await cli(['render', '--check'])).code).toBe(0);
+  });
+
+  it('refuses a policy file outside the repository at the setting, without reading it', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'tailnet-access-elsewhere-'));
+    await writeFile(path.join(outside, 'secret'), 'TOKEN=do-not-print\n');
+    await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('policy.hujson', path.join(outside, 'secret')));
+    const run = await cli(['render', '--check']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `tailnet-access.yaml:5:3: settings.policyFile ${JSON.stringify(path.join(outside, 'secret'))} leads to ${await realpath(path.join(outside, 'secret'))}, outside ${await realpath(dir)} (the config file's folder, which is in no git repository): tailnet-access reads only files inside it, so that a change to this file cannot publish other files of the machine in a plan; keep the policy file in the repository\n1 problem in the file; nothing was read from or written to the tailnet.\n`,
+    );
+    await rm(outside, { recursive: true });
+  });
+
+  it('names an absolute policy file as it is, leading slash and all, and a directory as a directory', async () => {
+    const absolute = path.join(dir, 'policy.hujson');
+    await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('policy.hujson', absolute));
+    await writeFile(absolute, POLICY.replace('["alice@example.com"],\n', '["alice@example.com"]\n'));
+    const broken = await cli(['render', '--check']);
+    expect(broken.stderr.split('\n')[0]).toBe(`${absolute}:6:5: expected ',' between values, found "\\"group:legacy\\""`);
+    await mkdir(path.join(dir, 'policies'));
+    await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('policy.hujson', 'policies'));
+    expect((await cli(['render'])).stderr).toBe(
+      'error: the policy file policies (settings.policyFile at tailnet-access.yaml:5:3) is a directory; settings.policyFile must name the HuJSON policy file\n',
+    );
+  });
+
+  it('refuses --out naming the policy file or the config, before writing anything', async () => {
+    await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('[alice@example.com]', '[bob@example.com]'));
+    await symlink('policy.hujson', path.join(dir, 'report.txt'));
+    expect((await cli(['render', '--out', 'report.txt'])).stderr).toBe(
+      'error: --out report.txt is the policy file policy.hujson; the output would replace it, so give --out another file\n',
+    );
+    expect((await cli(['render', '--out', './tailnet-access.yaml'])).stderr).toBe(
+      'error: --out ./tailnet-access.yaml is the config file tailnet-access.yaml; the output would replace it, so give --out another file\n',
+    );
+    expect(await policy()).toBe(POLICY);
   });
 });

@@ -11,9 +11,9 @@ import { callJson } from './fixtures/simulator/client.js';
 const FIXTURES = 'test/fixtures/simulator';
 const EXAMPLE = 'examples/simulator';
 
-function fixtureError(file: string): string {
+async function fixtureError(file: string): Promise<string> {
   try {
-    loadFixture(path.join(FIXTURES, file));
+    await loadFixture(path.join(FIXTURES, file));
   } catch (error) {
     if (error instanceof FixtureError) return error.message;
     throw error;
@@ -23,7 +23,7 @@ function fixtureError(file: string): string {
 
 describe('loadFixture', () => {
   it('reads a fixture whose policy sits in a file beside it, and serves it', async () => {
-    const fixture = loadFixture(path.join(FIXTURES, 'small.json'));
+    const fixture = await loadFixture(path.join(FIXTURES, 'small.json'));
     expect(fixture.policy).toBe(readFileSync(path.join(FIXTURES, 'small.hujson'), 'utf8'));
     expect(fixture).not.toHaveProperty('policyFile');
     const sim = await startSimulator({ fixture });
@@ -38,10 +38,10 @@ describe('loadFixture', () => {
     }
   });
 
-  it('names the file and the field at fault', () => {
-    expect(fixtureError('bad-role.json')).toMatch(/bad-role\.json: users\[0\]\.role: "boss" is not a role/);
-    expect(fixtureError('bad-policy.json')).toMatch(/bad-policy\.json: "policy": line 2, column \d+: /);
-    expect(fixtureError('missing.json')).toMatch(/missing\.json: cannot read it as JSON/);
+  it('names the file and the field at fault', async () => {
+    expect(await fixtureError('bad-role.json')).toMatch(/bad-role\.json: users\[0\]\.role: "boss" is not a role/);
+    expect(await fixtureError('bad-policy.json')).toMatch(/bad-policy\.json: "policy": line 2, column \d+: /);
+    expect(await fixtureError('missing.json')).toMatch(/missing\.json: the file does not exist$/);
   });
 });
 
@@ -67,7 +67,7 @@ describe('the default fixture', () => {
     expect([...checked.groups]).toEqual([['group:eng', ['alice@example.com', 'dave@example.com']], ['group:old', ['erin@example.com']]]);
   });
 
-  it(`is also ${EXAMPLE}/fixture.json and policy.hujson, generated from the same source`, () => {
+  it(`is also ${EXAMPLE}/fixture.json and policy.hujson, generated from the same source`, async () => {
     const files = defaultFixtureFiles();
     if (process.env.UPDATE_SIMULATOR_EXAMPLE === '1') {
       for (const [name, content] of Object.entries(files)) writeFileSync(path.join(EXAMPLE, name), content);
@@ -75,7 +75,7 @@ describe('the default fixture', () => {
     for (const [name, content] of Object.entries(files)) {
       expect(readFileSync(path.join(EXAMPLE, name), 'utf8'), `${EXAMPLE}/${name} is stale: rerun with UPDATE_SIMULATOR_EXAMPLE=1`).toBe(content);
     }
-    expect(loadFixture(path.join(EXAMPLE, 'fixture.json'))).toEqual(defaultFixture());
+    expect(await loadFixture(path.join(EXAMPLE, 'fixture.json'))).toEqual(defaultFixture());
   });
 });
 

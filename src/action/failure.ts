@@ -76,8 +76,9 @@ export function describeFailure(error: unknown, configShown: string): FailureRep
     }
     return report;
   }
+  // The config file, or the policy file it names: the title says which.
+  if (error instanceof ConfigFileError) return { title: `Cannot read ${error.path}`, lines: linesOf(error), findings: [] };
   const titles: [new (...args: never[]) => Error, string][] = [
-    [ConfigFileError, 'Cannot read the config file'],
     [UsageError, 'The action is not set up correctly'],
     [LivePolicyError, "The tailnet's policy file cannot be read"],
     [TailscaleError, 'A Tailscale API call failed'],

@@ -8,6 +8,7 @@ import * as runner from '../github/runner.js';
 import { chooseCredential } from '../commands/connection.js';
 import { suggest } from '../config/suggest.js';
 import { UsageError } from '../errors.js';
+import { resolveWithin, workspaceBoundary } from '../files/boundary.js';
 import type { RepoRef } from '../github/rest.js';
 import { registerSecret } from '../secrets.js';
 import { readEvent } from './event.js';
@@ -142,8 +143,14 @@ export function shownPath(workspace: string, absolute: string, given: string): s
   return inside ? relative.split(path.sep).join('/') : given;
 }
 
+/** The config input, which must lead (symbolic links followed) to a file of the checkout. */
 function configPaths(value: string, workspace: string): ActionSettings['config'] {
   const absolute = path.resolve(workspace, value);
+  const boundary = workspaceBoundary(workspace);
+  const { real, inside } = resolveWithin(absolute, boundary);
+  if (!inside) {
+    throw new UsageError(`the config input ${value} leads to ${real}, outside ${boundary.name}: the action reads only files of the repository, so give a path inside the checkout`);
+  }
   return { path: absolute, shownAs: shownPath(workspace, absolute, value) };
 }
 

@@ -4,6 +4,7 @@
 // and the fix commands spelled as the README has people run them.
 import type { LoadedConfig } from '../config/load.js';
 import type { OnManualEdits } from '../config/types.js';
+import { workspaceBoundary } from '../files/boundary.js';
 import { DeploymentEtagStore } from '../github/deployment-store.js';
 import { diagnosticFindings, type Finding } from '../github/annotations.js';
 import { renderCommandFor } from '../policy-file/not-rendered.js';
@@ -20,9 +21,10 @@ import type { ActionSettings } from './settings.js';
  * it applied); plan and drift read the record.
  */
 export async function actionPolicyFile(settings: ActionSettings, config: LoadedConfig, tailnet: string): Promise<PolicyFileOptions | undefined> {
-  const location = policyFileLocation(config.desired, settings.config.path);
+  // Only files of the checkout: a pull request must not be able to publish other files of the runner.
+  const location = policyFileLocation(config.desired, settings.config.path, workspaceBoundary(settings.github.workspace));
   if (location === undefined) return undefined;
-  const file = await readPolicyFileAt(config.desired, { path: location.path, shown: shownPath(settings.github.workspace, location.path, location.shown) });
+  const file = await readPolicyFileAt(config.desired, { ...location, shown: shownPath(settings.github.workspace, location.named, location.shown) });
   const configPath = settings.config.shownAs;
   const options: PolicyFileOptions = { file, renderCommand: renderCommandFor(configPath), pullCommand: renderCommandFor(configPath, ' --from-live') };
   const rest = githubRest(settings);

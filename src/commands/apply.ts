@@ -9,9 +9,9 @@ import { renderApplyReportJson } from '../plan/render-report-json.js';
 import { renderApplyReportMarkdown } from '../plan/render-report-markdown.js';
 import { renderApplyReportText } from '../plan/render-report-text.js';
 import { composeReportText, renderApplyReportJsonWithPolicyFile, renderApplyReportMarkdownWithPolicyFile } from '../policy-file/render-report.js';
-import { configPath, emit, flag, isSet, note, resolvePath, useColor, type CommandContext } from './io.js';
+import { configPath, emit, flag, isSet, note, OutputLostError, resolvePath, useColor, type CommandContext } from './io.js';
 import { renderPlan } from './plan.js';
-import { policyFileOptionsFor } from './read-plan.js';
+import { policyFileOptionsFor, refuseOutOntoInputs } from './read-plan.js';
 import { withClient } from './session.js';
 
 export function parseMaxChanges(value: string | undefined): number | undefined {
@@ -39,6 +39,7 @@ function renderReport(ctx: CommandContext, report: ApplyReport, shownConfig: str
 export async function runApply(ctx: CommandContext): Promise<number> {
   const shown = configPath(ctx);
   const maxChanges = parseMaxChanges(flag(ctx, 'max-changes'));
+  await refuseOutOntoInputs(ctx, shown);
   const config = await loadConfig(resolvePath(ctx, shown), shown);
   const policyFile = await policyFileOptionsFor(ctx, config, resolvePath(ctx, shown));
   // The report comes at the end; a conflict is worth a word while it happens (it adds a wait).
@@ -51,9 +52,29 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     report = await withClient(ctx, config.desired, (client) => applyConfig(config, client, options));
   } catch (error) {
     // What would have been done, next to why it was not. JSON output stays a report or nothing.
-    if (error instanceof ApplyRefusedError && ctx.args.format !== 'json') await emit(ctx, renderPlan(ctx, error.plan, shown, error.policyFile, error.refusals.length));
+    if (error instanceof ApplyRefusedError && ctx.args.format !== 'json') await emitOrSay(ctx, renderPlan(ctx, error.plan, shown, error.policyFile, error.refusals.length));
     throw error;
   }
-  await emit(ctx, renderReport(ctx, report, shown));
-  return report.converged ? EXIT_OK : EXIT_ERROR;
+  const outcome = report.converged ? EXIT_OK : EXIT_ERROR;
+  const text = renderReport(ctx, report, shown);
+  try {
+    await emit(ctx, text);
+  } catch (error) {
+    if (!(error instanceof OutputLostError)) throw error;
+    // The tailnet has changed: the record of what changed goes to standard error rather than nowhere,
+    // and the exit code still says whether the tailnet matches the file.
+    note(ctx, `error: ${error.message}. The apply itself went ahead; its report follows.`);
+    note(ctx, text.replace(/\n$/, ''));
+  }
+  return outcome;
+}
+
+/** The refused plan, shown if it can be: the refusal itself, on standard error, is what matters. */
+async function emitOrSay(ctx: CommandContext, text: string): Promise<void> {
+  try {
+    await emit(ctx, text);
+  } catch (error) {
+    if (!(error instanceof OutputLostError)) throw error;
+    note(ctx, `error: ${error.message}`);
+  }
 }

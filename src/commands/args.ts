@@ -75,8 +75,8 @@ const FLAG_HELP: Record<CommandName, Record<string, string>> = {
   },
   drift: { 'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered' },
   import: {
-    'policy-file FILE': 'take the groups from this policy file in the repository and set settings.policyFile',
-    force: 'overwrite an existing config file',
+    'policy-file FILE': 'take the groups from this policy file in the repository and set settings.policyFile (a file not there yet is written from the live policy)',
+    force: 'overwrite an existing config file (--config or --out: where the YAML goes)',
   },
   check: { 'for plan|apply': 'what the credential must be able to do (default apply)' },
   render: {

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { createTailscaleClient } from '../tailscale/client.js';
 import { credentialFromEnv, resolveBaseUrl, resolveTailnet } from './connection.js';
-import { configPath, emit, flag, resolvePath, useColor, type CommandContext } from './io.js';
+import { configPath, emit, flag, refuseOutOnto, resolvePath, useColor, type CommandContext } from './io.js';
 
 function needOf(ctx: CommandContext): CheckNeed {
   const value = flag(ctx, 'for') ?? 'apply';
@@ -20,6 +20,7 @@ async function tailnetOfFile(ctx: CommandContext): Promise<string | undefined> {
   const shown = configPath(ctx);
   const file = resolvePath(ctx, shown);
   if (flag(ctx, 'config') === undefined && !existsSync(file)) return undefined;
+  await refuseOutOnto(ctx, [{ file: shown, what: `the config file ${shown}` }]);
   return (await loadConfig(file, shown)).desired.tailnet;
 }
 

@@ -11,7 +11,7 @@ import { createOrFindOAuthApp, type CreateOrFindResult } from '../oauth/create-o
 import { secretFileSink, stdoutSecretSink } from '../oauth/secret-file.js';
 import type { OAuthApp } from '../tailscale/types.js';
 import { resolveBaseUrl } from './connection.js';
-import { emit, flag, flags, isSet, note, resolvePath, type CommandContext } from './io.js';
+import { emit, flag, flags, isSet, note, refuseOutOnto, resolvePath, type CommandContext } from './io.js';
 import { withClient } from './session.js';
 
 function draftFrom(ctx: CommandContext): OAuthAppDraft {
@@ -92,6 +92,8 @@ export async function runCreateOAuthApp(ctx: CommandContext): Promise<number> {
   if (printSecret && flag(ctx, 'out') !== undefined) throw new UsageError('create-oauth-app: --print-secret writes the secret to standard output; it cannot be combined with --out');
   // Refuse bad settings before the credential is even looked at.
   validateOAuthAppInput(draft);
+  // The secret is shown once: a report written over its file would lose it.
+  if (secretFile !== undefined) await refuseOutOnto(ctx, [{ file: secretFile, what: `the --secret-file ${secretFile}, where the client secret goes` }]);
   const secretSink = printSecret ? stdoutSecretSink(ctx.stdout) : secretFileSink(secretFile === undefined ? undefined : resolvePath(ctx, secretFile));
   const baseUrl = resolveBaseUrl(flag(ctx, 'base-url'), ctx.env);
   const result = await withClient(ctx, undefined, (client) =>

@@ -3,11 +3,17 @@ import { constants } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { sameFile } from '../files/same-file.js';
 import type { ParsedArgs } from './args.js';
 
 export interface Stream {
   write(text: string): unknown;
   isTTY?: boolean;
+  /**
+   * Once what was written so far is out: the first write that failed and was not asked about yet
+   * (EPIPE from a reader that went away, ENOSPC from a full disk). Absent on streams that cannot fail.
+   */
+  takeWriteError?(): Promise<NodeJS.ErrnoException | undefined>;
 }
 
 export interface CommandIO {
@@ -68,18 +74,72 @@ export async function checkOut(ctx: CommandContext): Promise<void> {
   }
 }
 
+export interface OutInput {
+  /** The file, as a path from the working directory or absolute. */
+  file: string;
+  /** How the refusal names it, e.g. `the config file tailnet-access.yaml`. */
+  what: string;
+}
+
+/**
+ * Refuses an --out that names one of the command's own inputs (through a symbolic link, a hard link
+ * or another spelling too): the output comes last, so it would replace the reviewed config, the policy
+ * file or the state file with a report, after apply had already changed the tailnet.
+ */
+export async function refuseOutOnto(ctx: CommandContext, inputs: readonly OutInput[]): Promise<void> {
+  const out = flag(ctx, 'out');
+  if (!out) return;
+  for (const input of inputs) {
+    if (await sameFile(resolvePath(ctx, out), resolvePath(ctx, input.file))) {
+      throw new UsageError(`--out ${out} is ${input.what}; the output would replace it, so give --out another file`);
+    }
+  }
+}
+
+/** Output that did not reach standard output or the --out file; says where and why. */
+export class OutputLostError extends Error {
+  readonly code: string | undefined;
+  constructor(message: string, code: string | undefined) {
+    super(message);
+    this.name = 'OutputLostError';
+    this.code = code;
+  }
+}
+
+const WRITE_FAILURES: Record<string, string> = {
+  EPIPE: 'the reader closed the pipe',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'over the disk quota',
+  EIO: 'an input/output error',
+  EBADF: 'it is closed',
+};
+
+function lostOutput(where: string, code: string | undefined): OutputLostError {
+  const why = code === undefined ? '' : ` (${code}${WRITE_FAILURES[code] ? `: ${WRITE_FAILURES[code]}` : ''})`;
+  return new OutputLostError(`cannot write ${where}${why}; the output was not saved`, code);
+}
+
+/** Waits until what was written to standard output is out; OutputLostError when some of it was lost. */
+export async function confirmOutput(ctx: CommandIO): Promise<void> {
+  const failure = await ctx.stdout.takeWriteError?.();
+  if (failure) throw lostOutput('to standard output', failure.code);
+}
+
+/** `text` on standard output, waiting until it is out; OutputLostError when it cannot get there. */
+export async function printOut(ctx: CommandIO, text: string): Promise<void> {
+  ctx.stdout.write(text);
+  await confirmOutput(ctx);
+}
+
 /** The command's main output: to --out FILE when given, else standard output. */
 export async function emit(ctx: CommandContext, text: string): Promise<void> {
   const out = flag(ctx, 'out');
   const body = text.endsWith('\n') ? text : `${text}\n`;
-  if (!out) {
-    ctx.stdout.write(body);
-    return;
-  }
+  if (!out) return printOut(ctx, body);
   try {
     await writeFile(resolvePath(ctx, out), body);
   } catch (error) {
-    throw new UsageError(`cannot write --out ${out} (${errorCode(error) ?? String(error)}); the output was not saved`);
+    throw lostOutput(`--out ${out}`, errorCode(error) ?? String(error));
   }
 }
 

@@ -12,7 +12,7 @@ import { composePlanText, renderPlanJsonWithPolicyFile, renderPlanMarkdownWithPo
 import type { Format } from './args.js';
 import { configPath, emit, isSet, note, resolvePath, useColor, type CommandContext } from './io.js';
 import { inventoryRequest, renderInventoryFor } from './plan-inventory.js';
-import { planWith, policyFileOptionsFor } from './read-plan.js';
+import { planWith, policyFileOptionsFor, refuseOutOntoInputs } from './read-plan.js';
 import { withClient } from './session.js';
 
 /** The plan in the command's format; under settings.policyFile with the policy file's section. */
@@ -77,6 +77,7 @@ export function reportProblems(ctx: CommandContext, problems: readonly PlanProbl
 export async function runPlan(ctx: CommandContext): Promise<number> {
   const shown = configPath(ctx);
   const inventory = inventoryRequest(ctx);
+  await refuseOutOntoInputs(ctx, shown);
   const config = await loadConfig(resolvePath(ctx, shown), shown);
   const policyFile = await policyFileOptionsFor(ctx, config, resolvePath(ctx, shown));
   const read = await withClient(ctx, config.desired, (client) => planWith(config, client, policyFile));

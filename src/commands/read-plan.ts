@@ -8,10 +8,11 @@ import { diff, type LiveTailnet } from '../plan/diff.js';
 import type { PlanResult, PlanWarning } from '../plan/types.js';
 import { FileEtagStore, stateFilePath } from '../policy-file/etag-store.js';
 import { planPolicyFile, withPolicyFile, type PolicyFileOptions, type PolicyFilePlan } from '../policy-file/plan.js';
-import { readPolicyFile, renderPolicyFile } from '../policy-file/source.js';
+import { isInside, repositoryBoundary } from '../files/boundary.js';
+import { policyFileLocation, readPolicyFileAt, renderPolicyFile } from '../policy-file/source.js';
 import type { TailscaleClient } from '../tailscale/client.js';
 import { readLive } from '../tailscale/live.js';
-import { flag, type CommandContext } from './io.js';
+import { flag, refuseOutOnto, resolvePath, type CommandContext } from './io.js';
 
 export interface PlanRead extends PlanResult {
   config: LoadedConfig;
@@ -46,13 +47,34 @@ export function configWarningLines(warnings: readonly Diagnostic[]): PlanWarning
   return warnings.map((w) => ({ code: w.code, message: w.message, path: formatSourceRef(w) }));
 }
 
+function statePath(ctx: CommandContext, configPath: string): string {
+  return stateFilePath(flag(ctx, 'state-file'), ctx.env, configPath, ctx.cwd);
+}
+
+/** The state file as messages name it: from the working directory when it is below it, else absolute. */
+function shownState(ctx: CommandContext, state: string): string {
+  return isInside(state, ctx.cwd) ? path.relative(ctx.cwd, state) || state : state;
+}
+
+/** Before anything is read: --out must not be the config file, nor the state file beside it. */
+export async function refuseOutOntoInputs(ctx: CommandContext, shownConfig: string): Promise<void> {
+  const state = statePath(ctx, resolvePath(ctx, shownConfig));
+  await refuseOutOnto(ctx, [
+    { file: shownConfig, what: `the config file ${shownConfig}` },
+    { file: state, what: `the state file ${shownState(ctx, state)}` },
+  ]);
+}
+
 /**
  * The CLI's policy-file options under settings.policyFile (undefined without it): the file beside the
- * config, and the state file of `--state-file`, $TAILNET_ACCESS_STATE or `.tailnet-access/state.json`.
+ * config, inside the config's repository, and the state file of `--state-file`, $TAILNET_ACCESS_STATE
+ * or `.tailnet-access/state.json`. --out may not name the policy file.
  */
 export async function policyFileOptionsFor(ctx: CommandContext, config: LoadedConfig, configPath: string): Promise<PolicyFileOptions | undefined> {
-  const file = await readPolicyFile(config.desired, configPath);
-  if (!file) return undefined;
-  const state = stateFilePath(flag(ctx, 'state-file'), ctx.env, configPath, ctx.cwd);
-  return { file, store: new FileEtagStore(state, path.relative(ctx.cwd, state) || state) };
+  const location = policyFileLocation(config.desired, configPath, repositoryBoundary(configPath));
+  if (!location) return undefined;
+  await refuseOutOnto(ctx, [{ file: location.path, what: `the policy file ${location.shown}` }]);
+  const file = await readPolicyFileAt(config.desired, location);
+  const state = statePath(ctx, configPath);
+  return { file, store: new FileEtagStore(state, shownState(ctx, state)) };
 }

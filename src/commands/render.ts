@@ -3,18 +3,20 @@
 // the file is not what render would make of it (an error to fix, like a failed lint: exit 2 is the
 // contract's "tailnet changes pending", which this is not). `--from-live` does the opposite: it copies
 // the live policy into the file, to fold an edit made in the admin console into git.
-import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { ConfigFileError, loadConfig, type LoadedConfig } from '../config/load.js';
 import { formatDiagnostic } from '../diagnostics.js';
 import { UsageError } from '../errors.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
+import { repositoryBoundary } from '../files/boundary.js';
+import { readTextFile, UnreadableFileError } from '../files/read-regular.js';
 import { unifiedDiff, type UnifiedDiff } from '../policy-file/line-diff.js';
 import { etagLabel } from '../policy-file/manual-edits.js';
-import { groupsDiffering, notRenderedDiagnostic, renderCommandFor } from '../policy-file/not-rendered.js';
+import { groupsDiffering, notRenderedDiagnostic, renderCommandFor, shellWord } from '../policy-file/not-rendered.js';
 import { lineCounts, safeLine } from '../policy-file/render-section.js';
-import { policyFileLocation, readPolicyFileAt, renderPolicyFile, type PolicyFile, type PolicyFileLocation } from '../policy-file/source.js';
-import { configPath, emit, isSet, note, resolvePath, type CommandContext } from './io.js';
+import { MAX_POLICY_BYTES, policyFileLocation, readPolicyFileAt, renderPolicyFile, type PolicyFile, type PolicyFileLocation } from '../policy-file/source.js';
+import { configPath, emit, isSet, note, refuseOutOnto, resolvePath, type CommandContext } from './io.js';
 import { withClient } from './session.js';
 
 interface Outcome {
@@ -35,11 +37,13 @@ function show(ctx: CommandContext, outcome: Outcome, sentence: string): Promise<
   return emit(ctx, [sentence, ...lines].join('\n'));
 }
 
-function located(ctx: CommandContext, config: LoadedConfig, shown: string): PolicyFileLocation {
-  const location = policyFileLocation(config.desired, resolvePath(ctx, shown));
+async function located(ctx: CommandContext, config: LoadedConfig, shown: string): Promise<PolicyFileLocation> {
+  const file = resolvePath(ctx, shown);
+  const location = policyFileLocation(config.desired, file, repositoryBoundary(file));
   if (!location) {
     throw new UsageError(`${shown} has no settings.policyFile, so there is no policy file to render; add "policyFile: policy.hujson" under settings (import --policy-file writes it for you)`);
   }
+  await refuseOutOnto(ctx, [{ file: location.path, what: `the policy file ${location.shown}` }]);
   return location;
 }
 
@@ -68,10 +72,11 @@ async function render(ctx: CommandContext, config: LoadedConfig, shown: string, 
 
 async function currentText(location: PolicyFileLocation): Promise<string> {
   try {
-    return await readFile(location.path, 'utf8');
+    return await readTextFile(location.path, MAX_POLICY_BYTES);
   } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return '';
-    throw error;
+    if (!(error instanceof UnreadableFileError)) throw error;
+    if (error.reason === 'missing') return '';
+    throw new UsageError(`${error.describe(`the policy file ${location.shown}`)}; nothing was written`);
   }
 }
 
@@ -95,11 +100,26 @@ async function fromLive(ctx: CommandContext, config: LoadedConfig, shown: string
   return EXIT_OK;
 }
 
+/** With --from-live and no config yet, the way to start is import, which writes both files. */
+async function loadRenderConfig(ctx: CommandContext, shown: string): Promise<LoadedConfig> {
+  try {
+    return await loadConfig(resolvePath(ctx, shown), shown);
+  } catch (error) {
+    if (!isSet(ctx, 'from-live') || !(error instanceof ConfigFileError) || !(error.cause instanceof UnreadableFileError) || error.cause.reason !== 'missing') throw error;
+    const policy = path.join(path.dirname(shown), 'policy.hujson');
+    const config = shown === 'tailnet-access.yaml' ? '' : ` --config ${shellWord(shown)}`;
+    throw new UsageError(
+      `${shown} does not exist, so there is no settings.policyFile to copy the live policy into. To start keeping the policy in git, run \`tailnet-access import --policy-file ${shellWord(policy)}${config}\`: it writes the live policy into ${policy}, byte for byte, and a ${shown} that points at it`,
+    );
+  }
+}
+
 export async function runRender(ctx: CommandContext): Promise<number> {
   if (isSet(ctx, 'check') && isSet(ctx, 'from-live')) throw new UsageError('render: --check and --from-live do not go together (--from-live writes the file; --check never writes)');
   const shown = configPath(ctx);
-  const config = await loadConfig(resolvePath(ctx, shown), shown);
-  const location = located(ctx, config, shown);
+  await refuseOutOnto(ctx, [{ file: shown, what: `the config file ${shown}` }]);
+  const config = await loadRenderConfig(ctx, shown);
+  const location = await located(ctx, config, shown);
   if (isSet(ctx, 'from-live')) return fromLive(ctx, config, shown, location);
   return render(ctx, config, shown, await readPolicyFileAt(config.desired, location));
 }

@@ -12,7 +12,7 @@ import { runCheck } from './check.js';
 import { runCreateOAuthApp } from './create-oauth-app.js';
 import { runDemo } from './demo.js';
 import { runImport } from './import.js';
-import { checkOut, type CommandContext, type CommandIO } from './io.js';
+import { checkOut, confirmOutput, OutputLostError, printOut, type CommandContext, type CommandIO } from './io.js';
 import { runPlan } from './plan.js';
 import { runProvision } from './provision.js';
 import { runRender } from './render.js';
@@ -37,14 +37,17 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   try {
     const args = parseCommandLine(argv);
     if (args.help || args.command === undefined) {
-      io.stdout.write(`${args.command === undefined ? usage() : commandUsage(args.command)}\n`);
+      await printOut(io, `${args.command === undefined ? usage() : commandUsage(args.command)}\n`);
       return 0;
     }
     const runner = RUNNERS[args.command];
     if (!runner) throw new UsageError(`the ${args.command} command is not available in this build yet`);
     const ctx = { ...io, args };
     await checkOut(ctx);
-    return await runner(ctx);
+    const code = await runner(ctx);
+    // Output a command wrote on its own (not through emit) that did not arrive is an error too.
+    await confirmOutput(io);
+    return code;
   } catch (error) {
     io.stderr.write(`${redact(describeFailure(error))}\n`);
     return EXIT_ERROR;
@@ -57,7 +60,7 @@ export function describeFailure(error: unknown): string {
     return `${error.diagnostics.map(formatDiagnostic).join('\n')}\n${n} ${n === 1 ? 'problem' : 'problems'} in the file; nothing was read from or written to the tailnet.`;
   }
   if (error instanceof RefusedError) return `refused by the ${error.rail} rail: ${error.message}`;
-  if (error instanceof UsageError || error instanceof ConfigFileError || error instanceof TailscaleError) return `error: ${error.message}`;
+  if (error instanceof UsageError || error instanceof ConfigFileError || error instanceof TailscaleError || error instanceof OutputLostError) return `error: ${error.message}`;
   if (error instanceof Error) return `error: ${error.message}${process.env.TAILNET_ACCESS_DEBUG ? `\n${error.stack ?? ''}` : ''}`;
   return `error: ${String(error)}`;
 }

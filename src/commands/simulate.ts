@@ -7,7 +7,7 @@ import type { Fixture } from '../simulator/types.js';
 import { UsageError } from '../errors.js';
 import { flag, resolvePath, type CommandContext } from './io.js';
 
-export function fixtureFor(ctx: CommandContext): Fixture {
+export async function fixtureFor(ctx: CommandContext): Promise<Fixture> {
   const file = flag(ctx, 'fixture');
   return file ? loadFixture(resolvePath(ctx, file)) : defaultFixture();
 }
@@ -34,7 +34,7 @@ async function listen(fixture: Fixture, port: number, host: string): Promise<Sim
 }
 
 export async function runSimulate(ctx: CommandContext): Promise<number> {
-  const fixture = fixtureFor(ctx);
+  const fixture = await fixtureFor(ctx);
   const sim = await listen(fixture, portOf(ctx), flag(ctx, 'host') ?? '127.0.0.1');
   const key = fixture.credentials?.apiKeys?.[0]?.key;
   ctx.stdout.write(

@@ -1,10 +1,10 @@
 // tailnet-access.yaml -> Desired. parseConfig is pure (text in, data out); loadConfig adds the read.
 // Every problem in the file is collected and thrown together, each with its file:line:column. A valid
 // file in plain YAML takes the quick path; anything else, and every error, the precise one.
-import { readFile, stat } from 'node:fs/promises';
 import { isMap, isScalar } from 'yaml';
 import { DiagnosticsError } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
+import { readTextFile, UnreadableFileError } from '../files/read-regular.js';
 import { buildDesired } from './build-desired.js';
 import type { FileSettings } from './build-desired.js';
 import { readPlainConfig } from './plain-config.js';
@@ -53,9 +53,10 @@ function fail(diagnostics: Diagnostic[]): never {
   throw new DiagnosticsError([...diagnostics].sort(byOrder));
 }
 
-function tooLarge(file: string, bytes: number): Diagnostic {
-  const size = `${bytes.toLocaleString('en-US')} bytes (${(bytes / (1024 * 1024)).toFixed(1)} MB)`;
-  const message = `the file is ${size}, over the ${MAX_CONFIG_BYTES / (1024 * 1024)} MB limit for a tailnet-access file; is this the right file?`;
+function tooLarge(file: string, bytes: number | undefined): Diagnostic {
+  // A /proc file or one still growing has no size to quote, only the cap it went past.
+  const size = bytes === undefined ? '' : ` ${bytes.toLocaleString('en-US')} bytes (${(bytes / (1024 * 1024)).toFixed(1)} MB),`;
+  const message = `the file is${size} over the ${MAX_CONFIG_BYTES / (1024 * 1024)} MB limit for a tailnet-access file; is this the right file?`;
   return { file, line: 1, column: 1, severity: 'error', code: 'config.too-large', message };
 }
 
@@ -134,17 +135,14 @@ export function parsePrecisely(text: string, file: string): LoadedConfig {
   return loaded(file, schema.value, entries, semantic.warnings);
 }
 
-function unreadable(path: string, error: unknown): ConfigFileError {
-  const code = error instanceof Error && 'code' in error ? error.code : undefined;
-  const reason =
-    code === 'ENOENT'
-      ? `${path} does not exist; pass the right path with --config (or the action's config input), or write one with "tailnet-access import"`
-      : code === 'EACCES' || code === 'EPERM'
-        ? `cannot read ${path}: permission denied`
-        : code === 'EISDIR'
-          ? `${path} is a directory; give the path of the tailnet-access.yaml file`
-          : `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`;
-  return new ConfigFileError(path, reason, { cause: error });
+function unreadable(path: string, error: UnreadableFileError): ConfigFileError {
+  const hint =
+    error.reason === 'missing'
+      ? '; pass the right path with --config (or the action\'s config input), or write one with "tailnet-access import"'
+      : error.reason === 'directory' || error.reason === 'not-regular'
+        ? '; give the path of the tailnet-access.yaml file'
+        : '';
+  return new ConfigFileError(path, `${error.describe(path)}${hint}`, { cause: error });
 }
 
 /**
@@ -153,21 +151,14 @@ function unreadable(path: string, error: unknown): ConfigFileError {
  * read throws ConfigFileError naming the path.
  */
 export async function loadConfig(path: string, shownAs: string = path): Promise<LoadedConfig> {
-  let bytes: Buffer;
-  try {
-    // The size is checked before reading, so pointing --config at a huge file costs nothing.
-    const { size } = await stat(path);
-    if (size > MAX_CONFIG_BYTES) fail([tooLarge(shownAs, size)]);
-    bytes = await readFile(path);
-  } catch (error) {
-    if (error instanceof DiagnosticsError) throw error;
-    throw unreadable(shownAs, error);
-  }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // A regular file only, and never more than the limit read (a huge file is refused by its size first).
+    text = await readTextFile(path, MAX_CONFIG_BYTES);
   } catch (error) {
-    throw new ConfigFileError(shownAs, `${shownAs} is not UTF-8 text; save it as UTF-8`, { cause: error });
+    if (!(error instanceof UnreadableFileError)) throw error;
+    if (error.reason === 'too-large') fail([tooLarge(shownAs, error.size)]);
+    throw unreadable(shownAs, error);
   }
   return parseConfig(text, shownAs);
 }

@@ -1,10 +1,14 @@
 // Files that hold a secret: created with mode 0600 from the first byte (never chmod-ed afterwards, so
 // there is no moment another user could read them), in a 0700 directory when we choose the place.
 import { constants } from 'node:fs';
-import { lstat, mkdtemp, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { lstat, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { readTextFile, UnreadableFileError } from '../files/read-regular.js';
+
+/** A client secret is a line of about 70 characters; anything near this is the wrong file. */
+export const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
 const PRIVATE = 0o600;
 
@@ -69,10 +73,11 @@ export async function assertCanCreate(file: string, what: string): Promise<void>
 export async function readSecretFile(file: string, what: string, warn?: (message: string) => void): Promise<string> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextFile(file, MAX_SECRET_FILE_BYTES);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new SecretFileError(`cannot read ${what} from ${file} (${code}); check the path and its permissions`);
+    if (!(error instanceof UnreadableFileError)) throw error;
+    // Only the reason: the message of an error about a secret file never quotes what it holds.
+    throw new SecretFileError(`cannot read ${what}: ${error.describe(file)}; check the path and its permissions`);
   }
   const secret = text.split(/\r?\n/)[0]?.trim() ?? '';
   if (secret === '') throw new SecretFileError(`${what} file ${file} is empty; its first line must hold the secret`);

@@ -20,14 +20,25 @@ export function secretFileSink(file?: string): SecretSink {
   };
 }
 
-/** Standard output, and nothing else there, so `… --print-secret > file` captures only the secret. */
-export function stdoutSecretSink(stdout: { write(text: string): unknown }): SecretSink {
+export interface SecretOutput {
+  write(text: string): unknown;
+  /** The first write that failed (a closed pipe, a full disk), once what was written is out. */
+  takeWriteError?(): Promise<{ code?: string | undefined } | undefined>;
+}
+
+/**
+ * Standard output, and nothing else there, so `… --print-secret > file` captures only the secret. A
+ * write that fails there is a secret not stored, which must be said: Tailscale shows it only once.
+ */
+export function stdoutSecretSink(stdout: SecretOutput): SecretSink {
   return {
     description: 'standard output',
     prepare: () => Promise.resolve(),
-    store(secret: string): Promise<string> {
+    async store(secret: string): Promise<string> {
       stdout.write(`${secret}\n`);
-      return Promise.resolve('standard output');
+      const failure = await stdout.takeWriteError?.();
+      if (failure) throw new Error(`writing it failed (${failure.code ?? 'error'})`);
+      return 'standard output';
     },
   };
 }

@@ -4,9 +4,10 @@
 // state. Besides the ETag the record holds the text's hash and the text, so a later run can show what
 // was edited and tell whether the file in git already holds the edit.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../atomic-write.js';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
+import { readTextFile, UnreadableFileError } from '../files/read-regular.js';
 
 export interface AppliedPolicy {
   /** The ETag the policy had right after this tool wrote (or last confirmed) it, quotes included. */
@@ -45,6 +46,8 @@ export class StateFileError extends Error {
 export const DEFAULT_STATE_DIR = '.tailnet-access';
 /** The environment variable naming the CLI's state file. */
 export const STATE_ENV = 'TAILNET_ACCESS_STATE';
+/** Room for the policies of many tailnets (each at most the policy file's 10 MB). */
+export const MAX_STATE_BYTES = 64 * 1024 * 1024;
 
 interface StateFile {
   version: 1;
@@ -79,10 +82,11 @@ export class FileEtagStore implements EtagStore {
   private async load(): Promise<StateFile> {
     let raw: string;
     try {
-      raw = await readFile(this.file, 'utf8');
+      raw = await readTextFile(this.file, MAX_STATE_BYTES);
     } catch (error) {
-      if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return { version: 1, policies: {} };
-      throw new StateFileError(`cannot read the state file ${this.description}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      if (!(error instanceof UnreadableFileError)) throw error;
+      if (error.reason === 'missing') return { version: 1, policies: {} };
+      throw new StateFileError(`${error.describe(`the state file ${this.description}`)}; point --state-file elsewhere, or delete it to start afresh`, { cause: error });
     }
     let parsed: unknown;
     try {

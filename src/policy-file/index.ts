@@ -21,5 +21,5 @@ export {
 export { composePlanText, policyPlanSummary, renderPlanJsonWithPolicyFile, renderPlanMarkdownWithPolicyFile } from './render-plan.js';
 export { composeReportText, renderApplyReportJsonWithPolicyFile, renderApplyReportMarkdownWithPolicyFile, renderPolicyFileReportText } from './render-report.js';
 export { lineCounts, policyFileJson, policyFileStatus, renderPolicyFileMarkdown, renderPolicyFileText, type PolicyFileJson } from './render-section.js';
-export { policyFileLocation, readPolicyFile, readPolicyFileAt, renderPolicyFile, type PolicyFile, type PolicyFileLocation } from './source.js';
+export { MAX_POLICY_BYTES, policyFileLocation, readPolicyFileAt, renderPolicyFile, type PolicyFile, type PolicyFileLocation } from './source.js';
 export { validationDiagnostics } from './validation.js';

@@ -1,13 +1,17 @@
 // The policy file named by `settings.policyFile`: where it is, its text, and the desired policy made
 // from it. Problems come back as DiagnosticsError at the policy file's line and column, the form
 // editors and GitHub annotations jump to.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigFileError } from '../config/load.js';
 import type { Desired } from '../config/types.js';
 import { DiagnosticsError, formatSourceRef, type Diagnostic } from '../diagnostics.js';
+import { resolveWithin, type Boundary } from '../files/boundary.js';
+import { readTextFile, UnreadableFileError } from '../files/read-regular.js';
 import { renderDesiredPolicy } from '../policy/desired-policy.js';
 import { HujsonSyntaxError, PolicyRewriteError, PolicyShapeError } from '../policy/index.js';
+
+/** Far above any real policy (the benchmark's big one is 1 MB); a bigger file is the wrong file. */
+export const MAX_POLICY_BYTES = 10 * 1024 * 1024;
 
 export interface PolicyFile {
   /** Where it is read from and written to. */
@@ -19,54 +23,59 @@ export interface PolicyFile {
 }
 
 export interface PolicyFileLocation {
+  /** Where it is read from and written to: symbolic links resolved, inside the boundary. */
   path: string;
+  /** The absolute path the setting names, before links are followed. */
+  named: string;
   shown: string;
 }
 
 /**
  * Where `settings.policyFile` points, or undefined without the setting. `configPath` is the config
- * file on disk; `desired.file` names the same file as the user did, and the shown path follows it.
+ * file on disk; `desired.file` names the same file as the user did, and the shown path follows it
+ * (an absolute setting is shown as it is). A path that leads outside `boundary`, through `..`, an
+ * absolute path or a symbolic link, is refused at the setting's line before anything is read.
  */
-export function policyFileLocation(desired: Desired, configPath: string): PolicyFileLocation | undefined {
+export function policyFileLocation(desired: Desired, configPath: string, boundary: Boundary): PolicyFileLocation | undefined {
   const setting = desired.settings.policyFile;
   if (setting === undefined) return undefined;
-  return {
-    path: path.resolve(path.dirname(configPath), setting),
-    shown: path.normalize(path.join(path.dirname(desired.file), setting)),
-  };
+  const named = path.resolve(path.dirname(configPath), setting);
+  const shown = path.isAbsolute(setting) ? path.normalize(setting) : path.normalize(path.join(path.dirname(desired.file), setting));
+  const { real, inside } = resolveWithin(named, boundary);
+  if (!inside) throw outsideBoundary(desired, setting, real, boundary);
+  return { path: real, named, shown };
 }
 
-function unreadable(desired: Desired, location: PolicyFileLocation, error: unknown): ConfigFileError {
-  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+function outsideBoundary(desired: Desired, setting: string, real: string, boundary: Boundary): DiagnosticsError {
+  const at = desired.settingsAt.policyFile ?? { file: desired.file, line: 1, column: 1 };
+  const message =
+    `settings.policyFile ${JSON.stringify(setting)} leads to ${real}, outside ${boundary.name}: tailnet-access reads only files inside it, ` +
+    'so that a change to this file cannot publish other files of the machine in a plan; keep the policy file in the repository';
+  return new DiagnosticsError([{ ...at, severity: 'error', code: 'policy-file.outside', message }]);
+}
+
+function unreadable(desired: Desired, location: PolicyFileLocation, error: UnreadableFileError): ConfigFileError {
   const at = desired.settingsAt.policyFile;
   const named = at ? ` (settings.policyFile at ${formatSourceRef(at)})` : '';
-  const reason =
-    code === 'ENOENT'
-      ? `the policy file ${location.shown}${named} does not exist; fix the path, or write the file (import --policy-file reads an existing one)`
-      : `cannot read the policy file ${location.shown}${named}: ${error instanceof Error ? error.message : String(error)}`;
-  return new ConfigFileError(location.shown, reason, { cause: error });
-}
-
-/** Reads the policy file of `settings.policyFile`; undefined without the setting. */
-export async function readPolicyFile(desired: Desired, configPath: string): Promise<PolicyFile | undefined> {
-  const location = policyFileLocation(desired, configPath);
-  return location ? readPolicyFileAt(desired, location) : undefined;
+  const what = error.describe(`the policy file ${location.shown}${named}`);
+  const fix =
+    error.reason === 'missing'
+      ? '; fix the path, or write the file (import --policy-file writes it from the live policy)'
+      : error.reason === 'directory' || error.reason === 'not-regular'
+        ? '; settings.policyFile must name the HuJSON policy file'
+        : error.reason === 'too-large'
+          ? ' for a policy file; is this the right file?'
+          : '';
+  return new ConfigFileError(location.shown, `${what}${fix}`, { cause: error });
 }
 
 export async function readPolicyFileAt(desired: Desired, location: PolicyFileLocation): Promise<PolicyFile> {
-  let bytes: Buffer;
   try {
-    bytes = await readFile(location.path);
+    return { path: location.path, shown: location.shown, text: await readTextFile(location.path, MAX_POLICY_BYTES) };
   } catch (error) {
-    throw unreadable(desired, location, error);
+    if (error instanceof UnreadableFileError) throw unreadable(desired, location, error);
+    throw error;
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch (error) {
-    throw new ConfigFileError(location.shown, `the policy file ${location.shown} is not UTF-8 text; save it as UTF-8`, { cause: error });
-  }
-  return { ...location, text };
 }
 
 function problem(file: string, line: number, column: number, code: string, message: string): Diagnostic {

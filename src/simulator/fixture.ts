@@ -1,9 +1,9 @@
 // Fixtures: the tailnet a simulator starts with, given in code or as a JSON file. A file may keep its
 // policy beside it (`"policyFile": "policy.hujson"`, relative to the fixture) instead of inline.
 // Every mistake is reported with the fixture's path and the field, so a broken fixture is quick to fix.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROLES, isRole } from '../config/types.js';
+import { readTextFile, UnreadableFileError } from '../files/read-regular.js';
 import { HujsonSyntaxError, parseHujson } from '../policy/hujson.js';
 import { isObject, isStringArray, type JsonObject, type JsonValue } from './json.js';
 import type { Fixture } from './types.js';
@@ -18,23 +18,31 @@ export class FixtureError extends Error {
 const USER_TYPES = ['member', 'shared'];
 const USER_STATUSES = ['active', 'idle', 'suspended', 'needs-approval', 'over-billing-limit'];
 
-/** Reads a fixture file. Throws FixtureError naming the file and the field at fault. */
-export function loadFixture(file: string): Fixture {
-  let raw: unknown;
+/** Room for a simulated tailnet far bigger than the benchmarks' 10,000 users. */
+export const MAX_FIXTURE_BYTES = 64 * 1024 * 1024;
+
+async function readFixtureText(file: string, shown: string, source: string): Promise<string> {
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    return await readTextFile(file, MAX_FIXTURE_BYTES);
+  } catch (error) {
+    if (error instanceof UnreadableFileError) throw new FixtureError(source, error.describe(shown));
+    throw error;
+  }
+}
+
+/** Reads a fixture file. Throws FixtureError naming the file and the field at fault. */
+export async function loadFixture(file: string): Promise<Fixture> {
+  let raw: unknown;
+  const text = await readFixtureText(file, 'the file', file);
+  try {
+    raw = JSON.parse(text);
   } catch (error) {
     throw new FixtureError(file, `cannot read it as JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (isObject(raw) && typeof raw.policyFile === 'string') {
     if (raw.policy !== undefined) throw new FixtureError(file, 'give "policy" or "policyFile", not both');
     const policyPath = path.resolve(path.dirname(file), raw.policyFile);
-    let policy: string;
-    try {
-      policy = readFileSync(policyPath, 'utf8');
-    } catch (error) {
-      throw new FixtureError(file, `"policyFile": cannot read ${policyPath}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const policy = await readFixtureText(policyPath, `"policyFile": ${policyPath}`, file);
     const inline: JsonObject = { ...raw, policy };
     delete inline.policyFile;
     return validateFixture(inline, file);
