@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMMANDS, commandUsage, flagsOf, isCommand, parseCommandLine } from '../src/commands/args.js';
 import { runCli } from '../src/commands/run-cli.js';
-
-function capture(): { io: Parameters<typeof runCli>[1]; out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    io: { env: {}, cwd: process.cwd(), stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } },
-    out: () => out,
-    err: () => err,
-  };
-}
+import { captureCli as capture } from './helpers/cli-io.js';
 
 describe('the command line', () => {
   it('documents every flag of every command in its --help', () => {

@@ -143,6 +143,11 @@ export function isCommand(name: string): name is CommandName {
   return Object.hasOwn(COMMANDS, name);
 }
 
+/** `tailnet-access --version` (or `-v`): answered before any command is parsed, as `--help` is. */
+export function isVersionRequest(argv: string[]): boolean {
+  return argv[0] === '--version' || argv[0] === '-v';
+}
+
 export function parseCommandLine(argv: string[]): ParsedArgs | { help: true; command?: undefined } {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') return { help: true };
@@ -195,6 +200,7 @@ export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, what]) => `  ${name.padEnd(width)}  ${what}`);
   return [
     'Usage: tailnet-access <command> [options]',
+    '       tailnet-access --version',
     '',
     'Commands:',
     ...lines,

@@ -6,8 +6,9 @@ import { RefusedError, UsageError } from '../errors.js';
 import { EXIT_ERROR } from '../exit-codes.js';
 import { redact } from '../secrets.js';
 import { TailscaleError } from '../tailscale/client.js';
+import { VERSION } from '../version.js';
 import { runApply } from './apply.js';
-import { commandUsage, parseCommandLine, usage, type CommandName } from './args.js';
+import { commandUsage, isVersionRequest, parseCommandLine, usage, type CommandName } from './args.js';
 import { runCheck } from './check.js';
 import { runCreateOAuthApp } from './create-oauth-app.js';
 import { runDemo } from './demo.js';
@@ -35,6 +36,10 @@ const RUNNERS: Partial<Record<CommandName, Runner>> = {
 
 export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   try {
+    if (isVersionRequest(argv)) {
+      io.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
     const args = parseCommandLine(argv);
     if (args.help || args.command === undefined) {
       await printOut(io, `${args.command === undefined ? usage() : commandUsage(args.command)}\n`);

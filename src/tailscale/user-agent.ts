@@ -1,10 +1,9 @@
 // The User-Agent every request carries, so Tailscale (and anyone reading a proxy log) can tell which
-// tool and version made a call. The version is read from package.json at build time (the bundler
-// inlines it), so it cannot drift from the release.
-import pkg from '../../package.json' with { type: 'json' };
+// tool and version made a call.
+import { VERSION } from '../version.js';
 
 export const PROJECT_URL = 'https://github.com/tailnet-access/tailnet-access';
 
 export function defaultUserAgent(): string {
-  return `tailnet-access/${pkg.version} (+${PROJECT_URL}; node/${process.version})`;
+  return `tailnet-access/${VERSION} (+${PROJECT_URL}; node/${process.version})`;
 }
