@@ -8,11 +8,18 @@ import { DeploymentEtagStore } from '../github/deployment-store.js';
 import { diagnosticFindings, type Finding } from '../github/annotations.js';
 import { renderCommandFor } from '../policy-file/not-rendered.js';
 import { manualEditMessage, type PolicyFileOptions, type PolicyFilePlan } from '../policy-file/plan.js';
-import { policyFileLocation, readPolicyFileAt } from '../policy-file/source.js';
+import { policyFileLocation, readPolicyFileAt, type PolicyFile } from '../policy-file/source.js';
 import { githubRest } from './github.js';
 import { shownPath } from './inputs.js';
 import { log } from './log.js';
 import type { ActionSettings } from './settings.js';
+
+/** The policy file of settings.policyFile from the checkout, named from the repository root; undefined without it. */
+export async function readActionPolicyFile(settings: ActionSettings, config: LoadedConfig): Promise<PolicyFile | undefined> {
+  const location = policyFileLocation(config.desired, settings.config.path);
+  if (location === undefined) return undefined;
+  return readPolicyFileAt(config.desired, { path: location.path, shown: shownPath(settings.github.workspace, location.path, location.shown) });
+}
 
 /**
  * The policy-file options for plan, drift and apply; undefined without settings.policyFile. Read before
@@ -20,9 +27,8 @@ import type { ActionSettings } from './settings.js';
  * it applied); plan and drift read the record.
  */
 export async function actionPolicyFile(settings: ActionSettings, config: LoadedConfig, tailnet: string): Promise<PolicyFileOptions | undefined> {
-  const location = policyFileLocation(config.desired, settings.config.path);
-  if (location === undefined) return undefined;
-  const file = await readPolicyFileAt(config.desired, { path: location.path, shown: shownPath(settings.github.workspace, location.path, location.shown) });
+  const file = await readActionPolicyFile(settings, config);
+  if (file === undefined) return undefined;
   const configPath = settings.config.shownAs;
   const options: PolicyFileOptions = { file, renderCommand: renderCommandFor(configPath), pullCommand: renderCommandFor(configPath, ' --from-live') };
   const rest = githubRest(settings);

@@ -2,6 +2,7 @@
 // Every problem in the file is collected and thrown together, each with its file:line:column. A valid
 // file in plain YAML takes the quick path; anything else, and every error, the precise one.
 import { readFile, stat } from 'node:fs/promises';
+import nodePath from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { DiagnosticsError } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -134,11 +135,16 @@ export function parsePrecisely(text: string, file: string): LoadedConfig {
   return loaded(file, schema.value, entries, semantic.warnings);
 }
 
-function unreadable(path: string, error: unknown): ConfigFileError {
+/** Where a missing file was looked for, when the name shown does not say: `(there is no x.yaml in /repo)`. */
+function lookedIn(shown: string, absolute: string): string {
+  return nodePath.isAbsolute(shown) ? '' : ` (there is no ${nodePath.basename(absolute)} in ${nodePath.dirname(absolute)})`;
+}
+
+function unreadable(path: string, absolute: string, error: unknown): ConfigFileError {
   const code = error instanceof Error && 'code' in error ? error.code : undefined;
   const reason =
     code === 'ENOENT'
-      ? `${path} does not exist; pass the right path with --config (or the action's config input), or write one with "tailnet-access import"`
+      ? `${path} does not exist${lookedIn(path, absolute)}; pass the right path with --config (or the action's config input), or write one with "tailnet-access import"`
       : code === 'EACCES' || code === 'EPERM'
         ? `cannot read ${path}: permission denied`
         : code === 'EISDIR'
@@ -161,7 +167,7 @@ export async function loadConfig(path: string, shownAs: string = path): Promise<
     bytes = await readFile(path);
   } catch (error) {
     if (error instanceof DiagnosticsError) throw error;
-    throw unreadable(shownAs, error);
+    throw unreadable(shownAs, nodePath.resolve(path), error);
   }
   let text: string;
   try {
