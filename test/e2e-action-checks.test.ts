@@ -131,6 +131,16 @@ describe('what the log shows', () => {
   });
 });
 
+describe('a wrong tailnet name', () => {
+  it('is named with where it was set: the tailnet input, or the file', async () => {
+    const byInput = await act(GOOD, 'pull_request', sameRepo, { tailnet: 'nope.example' });
+    expect(byInput.code).toBe(1);
+    expect(byInput.stdout).toContain('the tailnet "nope.example" (from the tailnet input) is not the credential\'s own tailnet');
+    const byFile = await act(`${GOOD}tailnet: nope.example\n`, 'pull_request', sameRepo);
+    expect(byFile.stdout).toContain('the tailnet "nope.example" (from tailnet: in tailnet-access.yaml) is not');
+  });
+});
+
 describe('outputs of a plan that fails', () => {
   it('still says whether there are changes and where the plan is, when the plan cannot be carried out', async () => {
     const run = await act('version: 1\nusers:\n  alice@example.com: owner\n  bob@example.com: admin\n', 'pull_request', sameRepo);

@@ -133,6 +133,7 @@ describe('the tailnet by its ID', () => {
     expect(json).toMatchObject({ tailnet: '-', tailnetId: 'T1234CNTRL' });
     // Asked by its legacy name, the name stays and the ID joins it.
     expect((await cli(['plan', '--tailnet', 'example.com'], env)).stdout).toMatch(/^Tailnet: example\.com \(T1234CNTRL\), policy ETag: /);
+    expect((await cli(['check', '--for', 'plan'], env)).stdout).toMatch(/^Tailnet T1234CNTRL at 127\.0\.0\.1:\d+, with /);
     const demo = await cli(['demo']);
     expect(demo.stdout).toMatch(/^Tailnet: T1234CNTRL, /);
   });
