@@ -14,6 +14,6 @@ export async function run(): Promise<void> {
     const runMode = await MODE_RUNNERS[settings.mode]();
     await runMode(settings);
   } catch (error) {
-    reportFailure(error, settings);
+    await reportFailure(error, settings);
   }
 }

@@ -33,7 +33,7 @@ describe('hints', () => {
 
   it('reads a 404 on a tailnet path as an unknown tailnet, and on a user as an unknown user', async () => {
     const { client } = await setup(() => ({ status: 404, body: { message: 'not found' } }), { tailnet: 'T999' });
-    expect((await failureOf(() => client.listUsers())).message).toContain('— no tailnet "T999" is visible to this credential');
+    expect((await failureOf(() => client.listUsers())).message).toContain('— the tailnet "T999" is not visible to this credential');
     expect((await failureOf(() => client.getUser('55'))).message).toContain('404 not found — no user with ID "55"');
   });
 

@@ -163,7 +163,7 @@ describe('the action under settings.policyFile, on push and on schedule', () => 
     const drift = await act('schedule', scheduleEvent);
     expect(drift.code).toBe(1);
     expect(drift.stdout).toMatch(/^::warning title=tailnet-access,file=policy\.hujson,line=1,col=1::the live policy was edited outside git since tailnet-access last applied it/m);
-    expect(drift.stdout).toMatch(/^::error::Drift: the credential's own tailnet differs from tailnet-access\.yaml and policy\.hujson \(the live policy was edited outside git\)/m);
+    expect(drift.stdout).toMatch(/^::error::Drift: tailnet T1234CNTRL differs from tailnet-access\.yaml and policy\.hujson \(the live policy was edited outside git\)/m);
     const [issue] = github.issues();
     expect(issue?.state).toBe('open');
     expect(issue?.body).toContain('**Edited outside git** since the last apply');

@@ -163,7 +163,9 @@ describe('apply under settings.policyFile', () => {
     expect(sim.state.policy.text).toBe(await readFile(policyPath(), 'utf8'));
     expect(apply.stdout.trimEnd().split('\n').at(-1)).toBe('Apply complete: policy.hujson written (+1 -1 lines). The tailnet matches tailnet-access.yaml.');
     const state = JSON.parse(await readFile(path.join(dir, '.tailnet-access', 'state.json'), 'utf8')) as { policies: Record<string, { etag: string }> };
-    expect(state.policies['-']?.etag).toBe(sim.state.policy.etag);
+    // Kept under the tailnet's ID, which says which tailnet "-" was.
+    expect(Object.keys(state.policies)).toEqual(['T1234CNTRL']);
+    expect(state.policies.T1234CNTRL?.etag).toBe(sim.state.policy.etag);
     expect(existsSync(path.join(dir, '.tailnet-access', '.gitignore'))).toBe(true);
 
     sim.requests.clear();

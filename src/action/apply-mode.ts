@@ -102,8 +102,8 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
     if (error instanceof ApplyRefusedError && error.policyFile) annotate(refusedPolicyFileFindings(error.policyFile, config.desired.settings.onManualEdits));
     throw error;
   }
-  const text = renderApplyReportText(report, { color: true, configPath });
-  log.block(report.policyFile ? composeReportText(text, report, { color: true, configPath }) : text);
+  const text = renderApplyReportText(report, { color: false, configPath });
+  log.block(report.policyFile ? composeReportText(text, report, { color: false, configPath }) : text);
   annotate(positioned(pathFindings('warning', report.warnings)));
   // Not about a line of a file, but about the workflow's permissions: worth an annotation all the same.
   for (const warning of report.warnings) if (warning.code === 'policy.state-not-saved') log.warning(warning.message);

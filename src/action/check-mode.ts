@@ -22,7 +22,7 @@ export async function runCheckMode(settings: ActionSettings): Promise<void> {
   const report = await withTailscale(settings, tailnet, (client, credential) =>
     checkConnection(client, { credential, transport: { baseUrl: settings.baseUrl }, need: 'apply' }),
   );
-  log.block(renderCheckText(report, { color: true }));
+  log.block(renderCheckText(report, { color: false }));
   writeJobSummary(renderCheckMarkdown(report, { heading: 'tailnet-access check' }));
   const verdict = checkVerdict(report);
   runner.setOutput('summary', redact(verdict));

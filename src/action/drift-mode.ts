@@ -8,7 +8,7 @@ import { fitSummary, writeJobSummary } from '../github/job-summary.js';
 import { deniedWarning, GitHubApiError, MAX_BODY_LENGTH } from '../github/rest.js';
 import { annotate, pathFindings, positioned } from '../github/annotations.js';
 import { escapeControls, escapeMarkdownInline, inlineCode } from '../plan/escape.js';
-import { countChanges, describeCounts } from '../plan/format.js';
+import { countChanges, describeCounts, tailnetLabel } from '../plan/format.js';
 import type { Plan } from '../plan/types.js';
 import { hasPendingChanges, type PolicyFilePlan } from '../policy-file/plan.js';
 import { policyPlanSummary } from '../policy-file/render-plan.js';
@@ -22,12 +22,14 @@ import type { ActionSettings } from './settings.js';
 
 const HEADING = 'tailnet-access drift';
 
-function tailnetName(tailnet: string): string {
-  return tailnet === '-' ? "the credential's own tailnet" : `tailnet ${tailnet}`;
+/** `tailnet T1234CNTRL`; the credential's own tailnet only when the read did not learn its ID. */
+function tailnetName(plan: Plan): string {
+  const label = tailnetLabel(plan);
+  return label === '-' ? "the credential's own tailnet" : `tailnet ${label}`;
 }
 
-export function driftIssueTitle(tailnet: string, configPath: string): string {
-  return escapeControls(`Tailnet access drift: ${tailnetName(tailnet)} differs from ${configPath}`);
+export function driftIssueTitle(plan: Plan, configPath: string): string {
+  return escapeControls(`Tailnet access drift: ${tailnetName(plan)} differs from ${configPath}`);
 }
 
 const EXPLANATION =
@@ -49,7 +51,7 @@ function issueBody(settings: ActionSettings, plan: Plan, policyFile: PolicyFileP
 
 function closingComment(settings: ActionSettings, plan: Plan): string {
   const run = settings.github.runUrl ? ` ([workflow run](${settings.github.runUrl}))` : '';
-  return `No drift any more: ${escapeMarkdownInline(tailnetName(plan.tailnet))} matches ${inlineCode(settings.config.shownAs)} again${run}. Closing.`;
+  return `No drift any more: ${escapeMarkdownInline(tailnetName(plan))} matches ${inlineCode(settings.config.shownAs)} again${run}. Closing.`;
 }
 
 async function keepIssue(settings: ActionSettings, plan: Plan, policyFile: PolicyFilePlan | undefined): Promise<void> {
@@ -64,8 +66,8 @@ async function keepIssue(settings: ActionSettings, plan: Plan, policyFile: Polic
   const drift = hasPendingChanges({ plan }, policyFile);
   const state: DriftIssueState = drift ? { drift, body: redact(issueBody(settings, plan, policyFile, marker)) } : { drift, closingComment: redact(closingComment(settings, plan)) };
   try {
-    const result = await syncDriftIssue(rest, { repo, marker, title: redact(driftIssueTitle(plan.tailnet, settings.config.shownAs)) }, state);
-    if (result.action !== 'none') log.info(`Drift issue ${result.action}: ${result.url ?? ''}`);
+    const result = await syncDriftIssue(rest, { repo, marker, title: redact(driftIssueTitle(plan, settings.config.shownAs)) }, state);
+    if (result.action !== 'none') log.info(`Drift issue ${result.action}${result.url ? `: ${result.url}` : ''}`);
     if (result.labelMissing) log.warning(`GitHub did not set the ${DRIFT_LABEL} label on ${result.url ?? 'the drift issue'}, so later runs cannot find it: the token needs \`permissions: issues: write\``);
   } catch (error) {
     if (!(error instanceof GitHubApiError)) throw error;
@@ -91,7 +93,7 @@ export async function runDriftMode(settings: ActionSettings): Promise<void> {
   writeJobSummary(fitSummary((maxLength) => planMarkdown(plan, policyFile, { configPath, runUrl, heading: HEADING, maxLength })));
   await keepIssue(settings, plan, policyFile);
   if (!hasPendingChanges({ plan }, policyFile)) return;
-  const message = `Drift: ${tailnetName(plan.tailnet)} differs from ${driftSubject(configPath, plan, policyFile)}.`;
+  const message = `Drift: ${tailnetName(plan)} differs from ${driftSubject(configPath, plan, policyFile)}.`;
   if (settings.failOnDrift) runner.setFailed(redact(message));
   else log.warning(`${message} fail-on-drift is false, so the job succeeds.`);
 }

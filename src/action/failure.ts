@@ -13,10 +13,12 @@ import { renderErrorMarkdown, renderPlanMarkdown } from '../plan/render-markdown
 import type { Plan } from '../plan/types.js';
 import type { PolicyFilePlan } from '../policy-file/plan.js';
 import { renderPlanMarkdownWithPolicyFile } from '../policy-file/render-plan.js';
+import { escapeControlsByLine } from '../plan/escape.js';
 import { redact } from '../secrets.js';
 import { PolicyRejectedError, TailscaleError } from '../tailscale/client.js';
 import { LivePolicyError } from '../tailscale/live.js';
 import { CandidatePolicyRejectedError, PlanProblemsError, policyDataLines } from './errors.js';
+import { setFailureOutputs } from './outputs.js';
 import type { ActionSettings } from './settings.js';
 
 export interface FailureReport {
@@ -115,17 +117,21 @@ export function failureMarkdown(report: FailureReport, options: FailureMarkdownO
   return `${error}\n${plan}`;
 }
 
-export function reportFailure(error: unknown, settings: ActionSettings | undefined): void {
+export async function reportFailure(error: unknown, settings: ActionSettings | undefined): Promise<void> {
   const configPath = settings?.config.shownAs ?? 'tailnet-access.yaml';
   const report = describeFailure(error, configPath);
-  annotate(report.findings);
+  // Messages can quote a server or a file; the log viewer is shown their controls, never sent them.
+  annotate(report.findings.map((finding) => ({ ...finding, message: escapeControlsByLine(finding.message) })));
+  const warn = (what: string, failure: unknown): void =>
+    runner.warning(escapeControlsByLine(redact(`could not ${what}: ${failure instanceof Error ? failure.message : String(failure)}`)));
   try {
     const heading = `tailnet-access ${settings?.mode ?? ''}`.trim();
     writeJobSummary(fitSummary((maxLength) => failureMarkdown(report, { heading, configPath, runUrl: settings?.github.runUrl, maxLength })));
   } catch (summaryError) {
-    runner.warning(redact(`could not write the job summary: ${summaryError instanceof Error ? summaryError.message : String(summaryError)}`));
+    warn('write the job summary', summaryError);
   }
+  if (settings) await setFailureOutputs(settings, report).catch((outputError: unknown) => warn('set the outputs', outputError));
   // With annotations at their lines, the failure itself need only say what they add up to.
   const message = report.findings.length > 0 ? report.title : `${report.title}: ${report.lines.join('\n')}`;
-  runner.setFailed(redact(message));
+  runner.setFailed(escapeControlsByLine(redact(message)));
 }

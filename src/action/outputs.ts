@@ -38,6 +38,17 @@ export interface PlanOutputs {
   hasChanges?: boolean;
 }
 
+/**
+ * The outputs of a failed run: `summary` says what failed; a failure that concerns a plan (problems
+ * in the file, a policy the validator refuses, a rail's refusal) still sets `has-changes` and
+ * `plan-json` from it, so a later `if: always()` step can report on it.
+ */
+export async function setFailureOutputs(settings: ActionSettings, failure: { title: string; plan?: Plan | undefined; policyFile?: PolicyFilePlan | undefined }): Promise<void> {
+  const summary = `Failed: ${failure.title}.`;
+  if (failure.plan === undefined) runner.setOutput('summary', redact(summary));
+  else await setPlanOutputs(settings, { plan: failure.plan, policyFile: failure.policyFile, summary });
+}
+
 export async function setPlanOutputs(settings: ActionSettings, outputs: PlanOutputs): Promise<void> {
   const { plan, policyFile } = outputs;
   const file = planJsonPath(settings, plan.tailnet);

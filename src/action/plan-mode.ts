@@ -10,13 +10,13 @@ import { log } from './log.js';
 import { planSummaryLine, setPlanOutputs } from './outputs.js';
 import { readActionPlan } from './plan-read.js';
 import { planMarkdown, planText } from './plan-views.js';
-import { cannotPlan, skipPullRequest, stickyComment } from './pull-request.js';
+import { cannotPlan, checkFilesOnly, stickyComment } from './pull-request.js';
 import type { ActionSettings } from './settings.js';
 
 export async function runPlanMode(settings: ActionSettings): Promise<void> {
   const untrusted = cannotPlan(settings);
   if (untrusted) {
-    skipPullRequest(untrusted);
+    await checkFilesOnly(settings, untrusted);
     return;
   }
   const configPath = settings.config.shownAs;

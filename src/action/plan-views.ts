@@ -7,9 +7,11 @@ import type { Plan } from '../plan/types.js';
 import type { PolicyFilePlan } from '../policy-file/plan.js';
 import { composePlanText, renderPlanMarkdownWithPolicyFile } from '../policy-file/render-plan.js';
 
+// The log gets no colour codes: colour is for a terminal (README), and a job's log is read as text,
+// downloaded, grepped and pasted, where the codes are noise.
 export function planText(plan: Plan, policyFile: PolicyFilePlan | undefined, configPath: string): string {
-  const text = renderPlanText(plan, { color: true, configPath });
-  return policyFile ? composePlanText(text, plan, policyFile, { color: true, configPath }) : text;
+  const text = renderPlanText(plan, { color: false, configPath });
+  return policyFile ? composePlanText(text, plan, policyFile, { color: false, configPath }) : text;
 }
 
 export function planMarkdown(plan: Plan, policyFile: PolicyFilePlan | undefined, options: MarkdownRenderOptions): string {

@@ -9,11 +9,19 @@ import { DeploymentEtagStore } from '../github/deployment-store.js';
 import { diagnosticFindings, type Finding } from '../github/annotations.js';
 import { renderCommandFor } from '../policy-file/not-rendered.js';
 import { manualEditMessage, type PolicyFileOptions, type PolicyFilePlan } from '../policy-file/plan.js';
-import { policyFileLocation, readPolicyFileAt } from '../policy-file/source.js';
+import { policyFileLocation, readPolicyFileAt, type PolicyFile } from '../policy-file/source.js';
 import { githubRest } from './github.js';
 import { shownPath } from './inputs.js';
 import { log } from './log.js';
 import type { ActionSettings } from './settings.js';
+
+/** The policy file of settings.policyFile from the checkout, named from the repository root; undefined without it. */
+export async function readActionPolicyFile(settings: ActionSettings, config: LoadedConfig): Promise<PolicyFile | undefined> {
+  // Only files of the checkout: a pull request must not be able to publish other files of the runner.
+  const location = policyFileLocation(config.desired, settings.config.path, workspaceBoundary(settings.github.workspace));
+  if (location === undefined) return undefined;
+  return readPolicyFileAt(config.desired, { ...location, shown: shownPath(settings.github.workspace, location.named, location.shown) });
+}
 
 /**
  * The policy-file options for plan, drift and apply; undefined without settings.policyFile. Read before
@@ -21,10 +29,8 @@ import type { ActionSettings } from './settings.js';
  * it applied); plan and drift read the record.
  */
 export async function actionPolicyFile(settings: ActionSettings, config: LoadedConfig, tailnet: string): Promise<PolicyFileOptions | undefined> {
-  // Only files of the checkout: a pull request must not be able to publish other files of the runner.
-  const location = policyFileLocation(config.desired, settings.config.path, workspaceBoundary(settings.github.workspace));
-  if (location === undefined) return undefined;
-  const file = await readPolicyFileAt(config.desired, { ...location, shown: shownPath(settings.github.workspace, location.named, location.shown) });
+  const file = await readActionPolicyFile(settings, config);
+  if (file === undefined) return undefined;
   const configPath = settings.config.shownAs;
   const options: PolicyFileOptions = { file, renderCommand: renderCommandFor(configPath), pullCommand: renderCommandFor(configPath, ' --from-live') };
   const rest = githubRest(settings);

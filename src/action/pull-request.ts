@@ -1,13 +1,20 @@
-// The pull request side of plan mode: the sticky comment, and the honest skip for pull requests that
-// cannot be planned (from a fork, or without credentials).
+// The pull request side of plan mode: the sticky comment, and for pull requests that cannot be planned
+// (from a fork, or without credentials) the check of the files alone, with an honest word on the skip.
+import { loadConfig } from '../config/load.js';
+import { DiagnosticsError } from '../diagnostics.js';
 import * as runner from '../github/runner.js';
+import { annotate, diagnosticFindings } from '../github/annotations.js';
 import { writeJobSummary } from '../github/job-summary.js';
 import { deniedWarning, GitHubApiError } from '../github/rest.js';
 import { upsertStickyComment } from '../github/sticky-comment.js';
 import { escapeMarkdownInline } from '../plan/escape.js';
+import { renderCommandFor } from '../policy-file/not-rendered.js';
 import { redact } from '../secrets.js';
+import { checkFiles } from '../validate/check-files.js';
+import { renderValidationMarkdown } from '../validate/render-validation.js';
 import { githubRest, markerFor } from './github.js';
 import { log } from './log.js';
+import { readActionPolicyFile } from './policy-file.js';
 import type { ActionSettings, PullRequestInfo } from './settings.js';
 
 export interface StickyComment {
@@ -30,7 +37,8 @@ export function stickyComment(settings: ActionSettings): StickyComment | undefin
     async post(body) {
       try {
         const result = await upsertStickyComment(rest, target, redact(body));
-        log.info(`Plan comment ${result.action}: ${result.url}`);
+        // GitHub leaves html_url out of some answers (a proxy, an older Enterprise Server): name the PR then.
+        log.info(`Plan comment ${result.action} on pull request #${pr.number}${result.url ? `: ${result.url}` : ''}`);
       } catch (error) {
         if (!(error instanceof GitHubApiError)) throw error;
         log.warning(deniedWarning(`could not update the plan comment on pull request #${pr.number}`, error, 'pull-requests: write'));
@@ -45,13 +53,28 @@ export function cannotPlan(settings: ActionSettings): PullRequestInfo | undefine
   return pr !== undefined && (pr.fromFork || !settings.credential.given) ? pr : undefined;
 }
 
-/** Says why no plan was made, in the log and the job summary, and lets the job succeed. */
-export function skipPullRequest(pr: PullRequestInfo): void {
+/**
+ * A pull request that cannot be planned still gets the check that needs no secret: the files' errors
+ * are annotated at their lines and fail the step, as on any other pull request. The log and the job
+ * summary say plainly that the live plan was skipped, and why.
+ */
+export async function checkFilesOnly(settings: ActionSettings, pr: PullRequestInfo): Promise<void> {
+  const configPath = settings.config.shownAs;
+  const check = await checkFiles({
+    config: configPath,
+    load: () => loadConfig(settings.config.path, configPath),
+    readPolicyFile: (config) => readActionPolicyFile(settings, config),
+    renderCommand: renderCommandFor(configPath),
+  });
   const why = pr.fromFork
     ? `This pull request comes from ${pr.headRepo ? `the fork ${pr.headRepo}` : 'a fork that no longer exists'}. GitHub runs workflows for pull requests from forks without the repository's secrets and with a read-only token`
     : 'No Tailscale credential reached this job: the api-key, oauth-client-id, oauth-client-secret and audience inputs are all empty (pull requests opened by Dependabot get no repository secrets either)';
-  const text = `${why}, so tailnet-access cannot read the tailnet and no plan was made. Review the change to the file itself; after merge, the apply workflow plans afresh before it writes anything.`;
+  const found = check.errors.length === 0 ? 'found no problems' : `found ${check.errors.length === 1 ? 'a problem' : `${check.errors.length} problems`}, annotated at ${check.errors.length === 1 ? 'its line' : 'their lines'}`;
+  const text = `${why}, so tailnet-access cannot read the tailnet: the live plan was skipped, and only the files were checked (${found}). Review the change itself; after merge, the apply workflow plans afresh before it writes anything.`;
   log.notice(text);
-  writeJobSummary(`### tailnet-access plan skipped\n\n${escapeMarkdownInline(text)}\n`);
+  annotate(diagnosticFindings(check.warnings));
+  writeJobSummary(`### tailnet-access plan skipped\n\n${escapeMarkdownInline(text)}\n\n${renderValidationMarkdown(check)}\n`);
+  // A check with errors fails like any other failure, which sets the outputs itself.
+  if (check.errors.length > 0) throw new DiagnosticsError(check.errors);
   runner.setOutput('summary', pr.fromFork ? 'Skipped: pull request from a fork, no plan was made.' : 'Skipped: no Tailscale credential, no plan was made.');
 }

@@ -9,6 +9,12 @@ export function tailnetFor(settings: ActionSettings, config: LoadedConfig): stri
   return settings.tailnet ?? config.desired.tailnet ?? '-';
 }
 
+/** Where a tailnet of tailnetFor came from, for messages: the input wins over the file, and `-` is the default. */
+function tailnetSource(settings: ActionSettings, tailnet: string): string | undefined {
+  if (settings.tailnet !== undefined) return 'the tailnet input';
+  return tailnet === '-' ? undefined : `tailnet: in ${settings.config.shownAs}`;
+}
+
 export async function withTailscale<T>(
   settings: ActionSettings,
   tailnet: string,
@@ -16,7 +22,7 @@ export async function withTailscale<T>(
 ): Promise<T> {
   if (!settings.credential.given) throw new UsageError(settings.credential.missing);
   const { credential } = settings.credential;
-  const client = createTailscaleClient({ baseUrl: settings.baseUrl, tailnet, credential });
+  const client = createTailscaleClient({ baseUrl: settings.baseUrl, tailnet, tailnetFrom: tailnetSource(settings, tailnet), credential });
   try {
     return await body(client, credential);
   } finally {

@@ -84,6 +84,7 @@ export async function applyConfig(config: LoadedConfig, client: TailscaleClient,
   return {
     version: 1,
     tailnet: finalPlan.tailnet,
+    ...(finalPlan.tailnetId === undefined ? {} : { tailnetId: finalPlan.tailnetId }),
     plan: finalPlan,
     applied,
     failed,

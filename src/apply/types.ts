@@ -108,7 +108,9 @@ export interface PolicyFileReport {
 
 export interface ApplyReport {
   version: 1;
+  /** As asked (`-` for the credential's own); `tailnetId` is what the reads learnt it to be. */
   tailnet: string;
+  tailnetId?: string;
   /**
    * The plan acted on last: the role changes of the first read and the group changes of the read
    * the policy write was based on (the same read unless someone edited the policy meanwhile).

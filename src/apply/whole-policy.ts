@@ -60,7 +60,7 @@ export async function writeWholePolicy(
       return;
     }
     try {
-      await store.set(read.live.tailnet, next);
+      await store.set(read.live.tailnet, next, read.live.tailnetId);
       recorded = true;
     } catch (error) {
       if (!(error instanceof StateFileError)) throw error;

@@ -5,6 +5,7 @@
 // later call would fail the same way; a missing scope fails only its own item.
 import { TailscaleError, type Credential, type TailscaleClient } from '../tailscale/client.js';
 import { DEFAULT_BASE_URL, Transport, transportOptions, type TransportSettings } from '../tailscale/http.js';
+import { tailnetIdOf } from '../tailscale/live.js';
 import { clientCredentialsToken, workloadIdentityToken } from '../tailscale/oauth.js';
 import type { TailscaleUser, TokenResponse, ValidateResult } from '../tailscale/types.js';
 import { explainFailure, type Explained } from './explain.js';
@@ -92,7 +93,7 @@ export async function checkConnection(client: TailscaleClient, options: CheckOpt
   const { credential } = options;
   const settings = options.transport ?? {};
   const host = new URL(settings.baseUrl ?? DEFAULT_BASE_URL).host;
-  const items = new CheckItems({ credential: credential.kind, tailnet: client.tailnet, host });
+  const items = new CheckItems({ credential: credential.kind, tailnet: client.tailnet, tailnetFrom: client.tailnetFrom, host });
   const report: CheckedCredential = { kind: credential.kind };
   if (credential.kind !== 'api-key') report.id = credential.clientId;
   else if (client.apiKeyId !== undefined) report.id = client.apiKeyId;
@@ -100,7 +101,7 @@ export async function checkConnection(client: TailscaleClient, options: CheckOpt
   const scopes = await tokenScopes(items, credential, settings);
   if (scopes !== undefined) report.scopes = scopes;
   const users = await checkReads(items, client);
-  const tailnetId = users?.find((u) => u.type === 'member' && u.tailnetId)?.tailnetId;
+  const tailnetId = users === undefined ? undefined : tailnetIdOf(users);
 
   if (!items.stopped) {
     let basis: WriteBasis;

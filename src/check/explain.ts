@@ -4,6 +4,7 @@
 // only sharpen the explanation.
 import type { CredentialKind } from '../tailscale/client.js';
 import { ClientUsageError, TailscaleApiError, TailscaleNetworkError, UnexpectedResponseError } from '../tailscale/client.js';
+import { namedTailnet } from '../tailscale/hints.js';
 import { LivePolicyError } from '../tailscale/live.js';
 
 /**
@@ -25,6 +26,8 @@ export interface CallContext {
   /** The scope the failed call needs. */
   scope?: string;
   tailnet: string;
+  /** Where the tailnet name was set, when the user set it (`TAILSCALE_TAILNET`, …). */
+  tailnetFrom?: string | undefined;
   host: string;
 }
 
@@ -54,9 +57,9 @@ export function refusedCredential(kind: CredentialKind): Pick<Explained, 'cause'
   }
 }
 
-export function wrongTailnet(tailnet: string): Pick<Explained, 'cause' | 'fix'> {
+export function wrongTailnet(tailnet: string, from?: string): Pick<Explained, 'cause' | 'fix'> {
   return {
-    cause: `the tailnet "${tailnet}" is not the tailnet this credential belongs to (or no such tailnet exists)`,
+    cause: `${namedTailnet(tailnet, from)} is not the tailnet this credential belongs to (or no such tailnet exists)`,
     fix: 'use the tailnet name shown in the admin console under Settings → General, its ID, or "-" for the credential\'s own tailnet (--tailnet, TAILSCALE_TAILNET or tailnet: in the file)',
   };
 }
@@ -92,9 +95,9 @@ function fromApi(error: TailscaleApiError, ctx: CallContext): Explained {
     return { blame: 'credential', detail, ...refusedCredential(ctx.credential) };
   }
   if (error.status === 401) return { blame: 'credential', detail, ...refusedCredential(ctx.credential) };
-  if (error.status === 403 && /tailnet does not match/i.test(said)) return { blame: 'tailnet', detail, ...wrongTailnet(ctx.tailnet) };
+  if (error.status === 403 && /tailnet does not match/i.test(said)) return { blame: 'tailnet', detail, ...wrongTailnet(ctx.tailnet, ctx.tailnetFrom) };
   if (error.status === 404 && error.path.includes('/tailnet/')) {
-    if (ctx.tailnet !== '-') return { blame: 'tailnet', detail, ...wrongTailnet(ctx.tailnet) };
+    if (ctx.tailnet !== '-') return { blame: 'tailnet', detail, ...wrongTailnet(ctx.tailnet, ctx.tailnetFrom) };
     return { blame: 'connection', detail, cause: `the server at ${ctx.host} has no such endpoint`, fix: 'check the base URL (--base-url or TAILSCALE_BASE_URL)' };
   }
   if (error.status === 403) {

@@ -1,6 +1,7 @@
 // The check report for a terminal, for markdown (the action's job summary) and as JSON. Details carry
 // server messages and names the user typed, so every one goes through escape.ts.
 import { escapeControls, escapeMarkdownInline, inlineCode } from '../plan/escape.js';
+import { tailnetLabel } from '../plan/format.js';
 import type { CheckItem, CheckOutcome, CheckReport } from './types.js';
 
 const CREDENTIAL_NAMES: Record<CheckReport['credential']['kind'], string> = {
@@ -43,7 +44,7 @@ export function renderCheckText(report: CheckReport, options: { color: boolean }
   const paint = (outcome: CheckOutcome, text: string) => (options.color ? `${ANSI[outcome]}${text}\x1b[0m` : text);
   const width = Math.max(...report.items.map((i) => i.title.length));
   const out = [
-    `Tailnet ${escapeControls(report.tailnet)} at ${escapeControls(report.host)}, with ${escapeControls(credentialLine(report))}`,
+    `Tailnet ${escapeControls(tailnetLabel(report))} at ${escapeControls(report.host)}, with ${escapeControls(credentialLine(report))}`,
     '',
   ];
   for (const item of report.items) {
@@ -74,7 +75,7 @@ export function renderCheckMarkdown(report: CheckReport, options: { heading?: st
   const blocks: string[] = [
     `### ${escapeMarkdownInline(options.heading ?? 'tailnet-access check')}`,
     `**${escapeMarkdownInline(checkVerdict(report))}**`,
-    `Tailnet ${inlineCode(report.tailnet)} at ${inlineCode(report.host)}, with ${escapeMarkdownInline(credentialLine(report))}.`,
+    `Tailnet ${inlineCode(tailnetLabel(report))} at ${inlineCode(report.host)}, with ${escapeMarkdownInline(credentialLine(report))}.`,
     ['| | Capability | Result | How |', '| --- | --- | --- | --- |', ...report.items.map(itemRow)].join('\n'),
   ];
   const problems = report.items.filter((i) => i.cause !== undefined);

@@ -11,6 +11,7 @@ export const COMMANDS = {
   import: 'write a tailnet-access.yaml that matches the live tailnet',
   check: 'test the connection: tailnet, credential, scopes, users and policy',
   render: 'rewrite the groups of settings.policyFile in place from the file',
+  validate: 'check the file offline (YAML, schema, rules, the policy file rendered); no credential needed',
   'create-oauth-app': 'create (or find by name) an OAuth app; never prints its secret',
   provision: "run an OAuth app's authorization-code flow to a single-use auth key",
   simulate: 'start the built-in Tailscale API simulator on loopback and print its base URL',
@@ -37,6 +38,7 @@ const PER_COMMAND = {
   import: { 'policy-file': { type: 'string' }, force: { type: 'boolean' } },
   check: { for: { type: 'string' } },
   render: { check: { type: 'boolean' }, 'from-live': { type: 'boolean' } },
+  validate: {},
   'create-oauth-app': {
     name: { type: 'string' },
     description: { type: 'string' },
@@ -83,6 +85,7 @@ const FLAG_HELP: Record<CommandName, Record<string, string>> = {
     check: 'change nothing; exit 1 when the policy file is not what render would write',
     'from-live': "copy the tailnet's live policy into the policy file (to fold a console edit into git)",
   },
+  validate: {},
   'create-oauth-app': {
     'name N': 'the app (3-50 of A-Z a-z 0-9 . _ -); an app of that name is found, not duplicated',
     'description D': 'what the app is for',
@@ -97,7 +100,7 @@ const FLAG_HELP: Record<CommandName, Record<string, string>> = {
     'client-id ID': 'the OAuth app',
     'client-secret-file PATH': "a file holding the app's client secret",
     'port P': 'the loopback port of the redirect URI (default 8976: http://127.0.0.1:8976/callback)',
-    'login-url URL': 'where the consent screen is (default https://login.tailscale.com)',
+    'login-url URL': 'where the consent screen is (default https://login.tailscale.com; the base URL itself when it is on this machine, as the simulator is)',
     print: 'print the tailscale up command (key in a 0600 file) instead of running it',
     'token-file PATH': 'with --print, where to write the single-use auth key',
   },
@@ -161,7 +164,8 @@ export function parseCommandLine(argv: string[]): ParsedArgs | { help: true; com
     const parsed = parseArgs({ args: rest, options, strict: true, allowPositionals: false });
     values = parsed.values as ParsedArgs['values'];
   } catch (error) {
-    throw new UsageError(explainParseError(error, name, Object.keys(options)));
+    const unknown = error instanceof Error && /Unknown option '-[^-]/i.test(error.message);
+    throw new UsageError((unknown ? singleDashLong(rest, name, Object.keys(options)) : undefined) ?? explainParseError(error, name, Object.keys(options)));
   }
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'markdown' && format !== 'json') {
@@ -175,6 +179,24 @@ export function parseCommandLine(argv: string[]): ParsedArgs | { help: true; com
 function commandsWith(flag: string): CommandName[] {
   return (Object.keys(PER_COMMAND) as CommandName[]).filter((name) => Object.hasOwn(PER_COMMAND[name], flag));
 }
+
+/**
+ * Terraform's habit, `-detailed-exitcode` with one dash: parseArgs reads it as a cluster of short
+ * flags and complains about `-d`. The first such word is named whole, with its two-dash spelling.
+ */
+function singleDashLong(args: readonly string[], command: CommandName, known: string[]): string | undefined {
+  const end = args.indexOf('--');
+  const word = (end < 0 ? args : args.slice(0, end)).find((arg) => /^-[A-Za-z][\w-]+(=|$)/.test(arg));
+  if (word === undefined) return undefined;
+  const name = word.slice(1).split('=')[0] as string;
+  const alias = TERRAFORM_FLAGS[name];
+  const hint = known.includes(name) ? name : alias !== undefined && known.includes(alias) ? alias : suggest(name, known);
+  if (hint === undefined) return `${command}: unknown flag ${word} (long flags take two dashes, and ${command} has no --${name}; see ${command} --help)`;
+  return `${command}: unknown flag ${word}; did you mean --${hint}? (long flags take two dashes)`;
+}
+
+/** Terraform's names for what our flags do. */
+const TERRAFORM_FLAGS: Partial<Record<string, string>> = { 'auto-approve': 'yes' };
 
 function explainParseError(error: unknown, command: CommandName, known: string[]): string {
   const message = error instanceof Error ? error.message : String(error);

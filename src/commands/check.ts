@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { checkConnection, renderCheckJson, renderCheckMarkdown, renderCheckText, type CheckNeed, type CheckReport } from '../check/index.js';
 import { loadConfig } from '../config/load.js';
+import type { Desired } from '../config/types.js';
 import { UsageError } from '../errors.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { createTailscaleClient } from '../tailscale/client.js';
@@ -15,13 +16,13 @@ function needOf(ctx: CommandContext): CheckNeed {
   return value;
 }
 
-/** The file's tailnet, when there is a file: check often runs before import has written one. */
-async function tailnetOfFile(ctx: CommandContext): Promise<string | undefined> {
+/** The file, when there is one (for its tailnet): check often runs before import has written one. */
+async function desiredOfFile(ctx: CommandContext): Promise<Desired | undefined> {
   const shown = configPath(ctx);
   const file = resolvePath(ctx, shown);
   if (flag(ctx, 'config') === undefined && !existsSync(file)) return undefined;
   await refuseOutOnto(ctx, [{ file: shown, what: `the config file ${shown}` }]);
-  return (await loadConfig(file, shown)).desired.tailnet;
+  return (await loadConfig(file, shown)).desired;
 }
 
 export function renderCheck(ctx: CommandContext, report: CheckReport): string {
@@ -37,10 +38,10 @@ export function renderCheck(ctx: CommandContext, report: CheckReport): string {
 
 export async function runCheck(ctx: CommandContext): Promise<number> {
   const need = needOf(ctx);
-  const tailnet = resolveTailnet(flag(ctx, 'tailnet'), ctx.env, await tailnetOfFile(ctx));
+  const { tailnet, from } = resolveTailnet(flag(ctx, 'tailnet'), ctx.env, await desiredOfFile(ctx));
   const baseUrl = resolveBaseUrl(flag(ctx, 'base-url'), ctx.env);
   const credential = credentialFromEnv(ctx.env);
-  const client = createTailscaleClient({ baseUrl, tailnet, credential });
+  const client = createTailscaleClient({ baseUrl, tailnet, tailnetFrom: from, credential });
   let report: CheckReport;
   try {
     report = await checkConnection(client, { credential, transport: { baseUrl }, need });

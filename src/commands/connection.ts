@@ -23,8 +23,18 @@ const value = (env: Env, name: string): string | undefined => {
   return v ? v : undefined;
 };
 
-export function resolveTailnet(flag: string | undefined, env: Env, fromFile: string | undefined): string {
-  return flag ?? value(env, 'TAILSCALE_TAILNET') ?? fromFile ?? '-';
+/** The tailnet to address, and where its name was set (for messages); `-` when nothing set one. */
+export interface TailnetChoice {
+  tailnet: string;
+  from?: string;
+}
+
+export function resolveTailnet(flag: string | undefined, env: Env, file: { tailnet?: string | undefined; file: string } | undefined): TailnetChoice {
+  if (flag !== undefined) return { tailnet: flag, from: '--tailnet' };
+  const fromEnv = value(env, 'TAILSCALE_TAILNET');
+  if (fromEnv !== undefined) return { tailnet: fromEnv, from: 'TAILSCALE_TAILNET' };
+  if (file?.tailnet !== undefined) return { tailnet: file.tailnet, from: `tailnet: in ${file.file}` };
+  return { tailnet: '-' };
 }
 
 export function resolveBaseUrl(flag: string | undefined, env: Env): string {

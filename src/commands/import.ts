@@ -37,7 +37,7 @@ export class ImportMismatchError extends Error {
 
 /** The file's content for `live`, checked to load cleanly and to plan to no changes. */
 export function importedConfig(live: LiveTailnet, shared: LiveTailnet['users'], file: string): WrittenConfig {
-  const tailnetId = live.users.find((u) => u.tailnetId)?.tailnetId;
+  const { tailnetId } = live;
   const written = writeAccessYaml({ users: live.users, sharedUsers: shared, groups: live.groups, tailnet: live.tailnet, ...(tailnetId ? { tailnetId } : {}) });
   const { plan, problems } = planAgainst(parseConfig(written.text, file), live);
   const first = problems[0] ?? plan.changes[0];

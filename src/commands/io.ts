@@ -4,6 +4,7 @@ import { access, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { sameFile } from '../files/same-file.js';
+import { escapeControlsByLine } from '../plan/escape.js';
 import type { ParsedArgs } from './args.js';
 
 export interface Stream {
@@ -143,8 +144,9 @@ export async function emit(ctx: CommandContext, text: string): Promise<void> {
   }
 }
 
+/** A line for the person at the terminal, on standard error; controls in quoted text are shown, not obeyed. */
 export function note(ctx: CommandContext, text: string): void {
-  ctx.stderr.write(`${text}\n`);
+  ctx.stderr.write(`${escapeControlsByLine(text)}\n`);
 }
 
 /** A path from a flag, relative to the command's working directory. */

@@ -24,6 +24,30 @@ function portOf(ctx: CommandContext): number {
   return port;
 }
 
+/** An address of this machine: Tailscale's own servers are never one, the simulator always is. */
+function isLoopback(url: URL): boolean {
+  return url.hostname === 'localhost' || url.hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(url.hostname);
+}
+
+/**
+ * Where the consent screen is: --login-url; else, when the API is on this machine (the simulator, whose
+ * consent screen is on its own URL), that machine; else Tailscale's. Anything but a plain default is
+ * said, so nobody waits for a redirect from a page that cannot know their app.
+ */
+function loginUrlFor(ctx: CommandContext, baseUrl: string): string {
+  const given = flag(ctx, 'login-url');
+  if (given !== undefined) return given;
+  const api = URL.parse(baseUrl);
+  if (api !== null && isLoopback(api)) {
+    note(ctx, `The API at ${api.origin} is on this machine (the simulator, which serves its own consent screen), so the consent screen is ${api.origin} too; give --login-url to use another.`);
+    return api.origin;
+  }
+  if (api !== null && api.host !== 'api.tailscale.com') {
+    note(ctx, `The consent screen is Tailscale's, ${DEFAULT_LOGIN_URL}; if the API at ${api.origin} has its own, give it with --login-url.`);
+  }
+  return DEFAULT_LOGIN_URL;
+}
+
 async function assertDirectoryOf(file: string): Promise<void> {
   const isDirectory = await stat(path.dirname(file)).then(
     (s) => s.isDirectory(),
@@ -49,12 +73,13 @@ export async function runProvision(ctx: CommandContext): Promise<number> {
   const mismatch = clientIdMismatch(clientId, clientSecret);
   if (mismatch) throw new UsageError(`provision: ${mismatch}`);
 
+  const baseUrl = resolveBaseUrl(flag(ctx, 'base-url'), ctx.env);
   const device = await authorizeDevice({
     clientId,
     clientSecret,
     port,
-    loginUrl: flag(ctx, 'login-url') ?? DEFAULT_LOGIN_URL,
-    api: { baseUrl: resolveBaseUrl(flag(ctx, 'base-url'), ctx.env) },
+    loginUrl: loginUrlFor(ctx, baseUrl),
+    api: { baseUrl },
     openUrl: (url, redirectUri) => {
       note(ctx, 'Open this URL in a browser on this machine, sign in, and approve the request:');
       note(ctx, `  ${url.toString()}`);

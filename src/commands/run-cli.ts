@@ -4,6 +4,7 @@ import { ConfigFileError } from '../config/load.js';
 import { DiagnosticsError, formatDiagnostic } from '../diagnostics.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { EXIT_ERROR } from '../exit-codes.js';
+import { escapeControlsByLine } from '../plan/escape.js';
 import { redact } from '../secrets.js';
 import { TailscaleError } from '../tailscale/client.js';
 import { VERSION } from '../version.js';
@@ -18,6 +19,7 @@ import { runPlan } from './plan.js';
 import { runProvision } from './provision.js';
 import { runRender } from './render.js';
 import { runSimulate } from './simulate.js';
+import { runValidate } from './validate.js';
 
 type Runner = (ctx: CommandContext) => Promise<number>;
 
@@ -32,6 +34,7 @@ const RUNNERS: Partial<Record<CommandName, Runner>> = {
   'create-oauth-app': runCreateOAuthApp,
   provision: runProvision,
   render: runRender,
+  validate: runValidate,
 };
 
 export async function runCli(argv: string[], io: CommandIO): Promise<number> {
@@ -54,7 +57,8 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     await confirmOutput(io);
     return code;
   } catch (error) {
-    io.stderr.write(`${redact(describeFailure(error))}\n`);
+    // A message can quote a server or a file: its controls are shown, not sent to the terminal.
+    io.stderr.write(`${escapeControlsByLine(redact(describeFailure(error)))}\n`);
     return EXIT_ERROR;
   }
 }

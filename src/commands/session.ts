@@ -5,9 +5,11 @@ import { credentialFromEnv, resolveBaseUrl, resolveTailnet } from './connection.
 import { flag, type CommandContext } from './io.js';
 
 export function openClient(ctx: CommandContext, desired?: Desired): TailscaleClient {
+  const { tailnet, from } = resolveTailnet(flag(ctx, 'tailnet'), ctx.env, desired);
   return createTailscaleClient({
     baseUrl: resolveBaseUrl(flag(ctx, 'base-url'), ctx.env),
-    tailnet: resolveTailnet(flag(ctx, 'tailnet'), ctx.env, desired?.tailnet),
+    tailnet,
+    tailnetFrom: from,
     credential: credentialFromEnv(ctx.env),
   });
 }

@@ -1,6 +1,7 @@
 // tailnet-access.yaml -> Desired. parseConfig is pure (text in, data out); loadConfig adds the read.
 // Every problem in the file is collected and thrown together, each with its file:line:column. A valid
 // file in plain YAML takes the quick path; anything else, and every error, the precise one.
+import nodePath from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { DiagnosticsError } from '../diagnostics.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -135,10 +136,15 @@ export function parsePrecisely(text: string, file: string): LoadedConfig {
   return loaded(file, schema.value, entries, semantic.warnings);
 }
 
-function unreadable(path: string, error: UnreadableFileError): ConfigFileError {
+/** Where a missing file was looked for, when the name shown does not say: `(there is no x.yaml in /repo)`. */
+function lookedIn(shown: string, absolute: string): string {
+  return nodePath.isAbsolute(shown) ? '' : ` (there is no ${nodePath.basename(absolute)} in ${nodePath.dirname(absolute)})`;
+}
+
+function unreadable(path: string, absolute: string, error: UnreadableFileError): ConfigFileError {
   const hint =
     error.reason === 'missing'
-      ? '; pass the right path with --config (or the action\'s config input), or write one with "tailnet-access import"'
+      ? `${lookedIn(path, absolute)}; pass the right path with --config (or the action's config input), or write one with "tailnet-access import"`
       : error.reason === 'directory' || error.reason === 'not-regular'
         ? '; give the path of the tailnet-access.yaml file'
         : '';
@@ -158,7 +164,7 @@ export async function loadConfig(path: string, shownAs: string = path): Promise<
   } catch (error) {
     if (!(error instanceof UnreadableFileError)) throw error;
     if (error.reason === 'too-large') fail([tooLarge(shownAs, error.size)]);
-    throw unreadable(shownAs, error);
+    throw unreadable(shownAs, nodePath.resolve(path), error);
   }
   return parseConfig(text, shownAs);
 }

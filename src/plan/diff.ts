@@ -11,6 +11,8 @@ import type { Change, GroupChange, PlanProblem, PlanResult, PlanWarning, UserInv
 export interface LiveTailnet {
   /** The tailnet as addressed in API paths (`-` for the credential's own). */
   tailnet: string;
+  /** The tailnet's ID as its users name it (`tailnetId`), when the read learnt it. */
+  tailnetId?: string;
   /** Member users (`type=member`); shared users are not ours to manage. */
   users: TailscaleUser[];
   policy: PolicyDocument;
@@ -46,7 +48,7 @@ export function diff(desired: Desired, live: LiveTailnet): PlanResult {
   invites.sort((a, b) => compareText(key(a.login), key(b.login)));
   const changes: Change[] = [...roleChanges, ...invites, ...groupChanges];
   return {
-    plan: { version: 1, tailnet: live.tailnet, policyEtag: live.policy.etag, changes, warnings: ctx.warnings },
+    plan: { version: 1, tailnet: live.tailnet, ...(live.tailnetId === undefined ? {} : { tailnetId: live.tailnetId }), policyEtag: live.policy.etag, changes, warnings: ctx.warnings },
     problems: ctx.problems,
     ...(groupChanges.length > 0 ? { targetGroups: target } : {}),
   };

@@ -18,6 +18,14 @@ export function escapeControls(text: string): string {
   return text.replace(CONTROLS, (c) => `\\u{${c.charCodeAt(0).toString(16).padStart(4, '0')}}`);
 }
 
+/**
+ * escapeControls for text of several lines (an error message, a log entry): each line is escaped and
+ * the line breaks between them are kept.
+ */
+export function escapeControlsByLine(text: string): string {
+  return HAS_CONTROL.test(text) ? text.split('\n').map(escapeControls).join('\n') : text;
+}
+
 // Zero-width space: placed after an `@` or `#` it stops GitHub from turning `@someone` into a ping
 // or `org/repo#1` into a cross-reference, while the text still reads the same. Entities such as
 // `&#64;` do not help: GitHub finds mentions in the rendered text, after entities are decoded.

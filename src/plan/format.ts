@@ -144,3 +144,13 @@ export function changeLabel(change: Change): string {
       return change.group;
   }
 }
+
+/**
+ * The tailnet as people should read it: its ID when `-` (the credential's own) was asked, the name
+ * asked with the ID beside it when they differ, and what was asked when the ID is not known.
+ */
+export function tailnetLabel(subject: { tailnet: string; tailnetId?: string | undefined }): string {
+  const { tailnet, tailnetId } = subject;
+  if (tailnetId === undefined || tailnet.toLowerCase() === tailnetId.toLowerCase()) return tailnet;
+  return tailnet === '-' ? tailnetId : `${tailnet} (${tailnetId})`;
+}

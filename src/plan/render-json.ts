@@ -36,6 +36,7 @@ export function renderPlanJson(plan: Plan): string {
   const json: Plan = {
     version: plan.version,
     tailnet: plan.tailnet,
+    ...(plan.tailnetId === undefined ? {} : { tailnetId: plan.tailnetId }),
     policyEtag: plan.policyEtag,
     changes: plan.changes.map(changeJson),
     warnings: plan.warnings.map(warningJson),

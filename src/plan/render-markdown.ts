@@ -5,7 +5,7 @@
 // so no fence or tag is cut open.
 import type { Plan, PlanWarning } from './types.js';
 import { codeBlock, escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from './escape.js';
-import { countChanges, describeCounts, planSections } from './format.js';
+import { countChanges, describeCounts, planSections, tailnetLabel } from './format.js';
 import type { ChangeCounts } from './format.js';
 import { commentHead, details, diffLines, joinBlocks as join, RenderOptionsError, runLink } from './markdown-blocks.js';
 
@@ -43,7 +43,7 @@ function statusLine(plan: Plan, counts: ChangeCounts, configPath: string): strin
 
 function footer(plan: Plan, runUrl: string | undefined): string {
   const etag = inlineCode(plan.policyEtag);
-  const computed = `Computed against the policy with ETag ${etag} of tailnet ${inlineCode(plan.tailnet)}.`;
+  const computed = `Computed against the policy with ETag ${etag} of tailnet ${inlineCode(tailnetLabel(plan))}.`;
   return runUrl === undefined ? computed : `${computed} ${runLink(runUrl)}`;
 }
 

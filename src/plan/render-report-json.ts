@@ -26,6 +26,7 @@ export function renderApplyReportJson(report: ApplyReport): string {
   const json: ApplyReport = {
     version: report.version,
     tailnet: report.tailnet,
+    ...(report.tailnetId === undefined ? {} : { tailnetId: report.tailnetId }),
     converged: report.converged,
     plan,
     applied: report.applied.map(changeJson),

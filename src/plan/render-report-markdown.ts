@@ -6,7 +6,7 @@
 // only ever dropped whole, so no fence or tag is cut open.
 import type { ApplyReport } from '../apply/types.js';
 import { codeBlock, escapeMarkdownInline, fenceFor, inlineCode } from './escape.js';
-import { countChanges, shortEtag } from './format.js';
+import { countChanges, shortEtag, tailnetLabel } from './format.js';
 import { commentHead, details, diffLines, joinBlocks as join, RenderOptionsError, runLink } from './markdown-blocks.js';
 import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './render-report-format.js';
 import type { Change, PlanWarning } from './types.js';
@@ -143,7 +143,7 @@ function footer(report: ApplyReport, runUrl: string | undefined): string {
   const before = report.policy?.etagBefore ?? report.plan.policyEtag;
   const after = etagAfter(report);
   const etags = before === after ? `policy ETag ${inlineCode(after)}` : `policy ETag ${inlineCode(before)} → ${inlineCode(after)}`;
-  const text = `Tailnet ${inlineCode(report.tailnet)}, ${etags}.`;
+  const text = `Tailnet ${inlineCode(tailnetLabel(report))}, ${etags}.`;
   return runUrl === undefined ? text : `${text} ${runLink(runUrl)}`;
 }
 

@@ -3,7 +3,7 @@
 import type { ApplyReport } from '../apply/types.js';
 import { escapeControls } from './escape.js';
 import type { PlanSection, Sign } from './format.js';
-import { changeLabel, shortEtag } from './format.js';
+import { changeLabel, shortEtag, tailnetLabel } from './format.js';
 import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './render-report-format.js';
 
 export interface ReportTextOptions {
@@ -22,7 +22,7 @@ export function renderApplyReportText(report: ApplyReport, options: ReportTextOp
   const before = shortEtag(report.plan.policyEtag);
   const after = shortEtag(etagAfter(report));
   const etag = report.policy?.status === 'written' || report.policy?.status === 'matched' ? `${shortEtag(report.policy.etagBefore)} -> ${after}` : before;
-  const out: string[] = [`Tailnet: ${escapeControls(report.tailnet)}, policy ETag: ${escapeControls(etag)}`, ''];
+  const out: string[] = [`Tailnet: ${escapeControls(tailnetLabel(report))}, policy ETag: ${escapeControls(etag)}`, ''];
 
   const listing = (sections: PlanSection[], indent: string): void => {
     for (const section of sections) {

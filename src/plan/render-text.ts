@@ -2,7 +2,7 @@
 // +/~/- marks, the warnings, and one summary line.
 import type { Plan } from './types.js';
 import { escapeControls } from './escape.js';
-import { countChanges, describeCounts, planSections, shortEtag } from './format.js';
+import { countChanges, describeCounts, planSections, shortEtag, tailnetLabel } from './format.js';
 import type { Sign } from './format.js';
 
 export interface TextRenderOptions {
@@ -18,7 +18,7 @@ const SIGN_COLOR: Record<Sign, string> = { '+': ANSI.green, '~': ANSI.yellow, '-
 export function renderPlanText(plan: Plan, options: TextRenderOptions): string {
   const paint = (code: string, text: string): string => (options.color ? `${code}${text}${ANSI.reset}` : text);
   const out: string[] = [
-    `Tailnet: ${escapeControls(plan.tailnet)}, policy ETag: ${escapeControls(shortEtag(plan.policyEtag))}`,
+    `Tailnet: ${escapeControls(tailnetLabel(plan))}, policy ETag: ${escapeControls(shortEtag(plan.policyEtag))}`,
     '',
   ];
 

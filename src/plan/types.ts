@@ -69,7 +69,10 @@ export interface PlanWarning {
 
 export interface Plan {
   version: 1;
+  /** The tailnet as asked (`-` for the credential's own): what API paths and --tailnet take. */
   tailnet: string;
+  /** The tailnet's ID, learnt from its users: who `-` turned out to be. */
+  tailnetId?: string;
   /** The policy ETag the plan was computed against, quoted as the server sent it. */
   policyEtag: string;
   changes: Change[];

@@ -21,9 +21,12 @@ export interface AppliedPolicy {
 export interface EtagStore {
   /** How messages name the store, e.g. `.tailnet-access/state.json`. */
   readonly description: string;
-  /** The record for a tailnet (as addressed in API paths, `-` for the credential's own), if any. */
-  get(tailnet: string): Promise<AppliedPolicy | undefined>;
-  set(tailnet: string, applied: AppliedPolicy): Promise<void>;
+  /**
+   * The record for a tailnet, as addressed in API paths (`-` for the credential's own) and, when the
+   * read learnt it, by its ID: a store may key its records by the ID, which says which tailnet `-` was.
+   */
+  get(tailnet: string, tailnetId?: string): Promise<AppliedPolicy | undefined>;
+  set(tailnet: string, applied: AppliedPolicy, tailnetId?: string): Promise<void>;
 }
 
 export function sha256Of(text: string): string {
@@ -105,13 +108,18 @@ export class FileEtagStore implements EtagStore {
     return { version: 1, policies };
   }
 
-  async get(tailnet: string): Promise<AppliedPolicy | undefined> {
-    return (await this.load()).policies[tailnet];
+  // Records are kept under the tailnet's ID, so `-`, its ID and its name share one record. Files written
+  // before the ID was known keep theirs under the tailnet as asked: still read, and moved to the ID
+  // by the next write (a `-` record could belong to whichever tailnet `-` was; its ID cannot).
+  async get(tailnet: string, tailnetId?: string): Promise<AppliedPolicy | undefined> {
+    const { policies } = await this.load();
+    return (tailnetId === undefined ? undefined : policies[tailnetId]) ?? policies[tailnet];
   }
 
-  async set(tailnet: string, applied: AppliedPolicy): Promise<void> {
+  async set(tailnet: string, applied: AppliedPolicy, tailnetId?: string): Promise<void> {
     const state = await this.load();
-    state.policies[tailnet] = applied;
+    if (tailnetId !== undefined && tailnetId !== tailnet) delete state.policies[tailnet];
+    state.policies[tailnetId ?? tailnet] = applied;
     const dir = path.dirname(this.file);
     try {
       const created = await mkdir(dir, { recursive: true });

@@ -72,7 +72,7 @@ export interface PolicyImportSource {
 
 export function importFromPolicyFile(source: PolicyImportSource): WrittenConfig {
   const { live, file } = source;
-  const tailnetId = live.users.find((u) => u.tailnetId)?.tailnetId;
+  const { tailnetId } = live;
   const written = writeAccessYaml({
     users: live.users,
     sharedUsers: source.sharedUsers,

@@ -97,7 +97,7 @@ export async function planPolicyFile(
   options: PolicyFileOptions,
   known: PolicyFileKnown,
 ): Promise<PolicyFilePlan> {
-  const lastApplied = await options.store?.get(live.tailnet);
+  const lastApplied = await options.store?.get(live.tailnet, live.tailnetId);
   const verdict = known.verdict ?? (await client.validatePolicy(known.rendered));
   return policyFilePlanOf({ desired, options, live, lastApplied, verdict }, known.rendered);
 }

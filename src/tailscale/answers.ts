@@ -2,6 +2,7 @@
 // Tailscale's `{"message", "data"}`, then OAuth's `{"error", "error_description"}`, and otherwise kept
 // as raw text (a proxy's HTML page says more than nothing), squeezed and truncated.
 import { STATUS_CODES } from 'node:http';
+import { escapeControls } from '../plan/escape.js';
 import { redact } from '../secrets.js';
 import { PreconditionFailedError, TailscaleApiError, UnexpectedResponseError } from './errors.js';
 import type { ApiErrorInit, CallSite } from './errors.js';
@@ -17,10 +18,14 @@ export function isSuccess(status: number): boolean {
   return status >= 200 && status < 300;
 }
 
-/** Redacts first: cutting first could keep the head of a secret that straddles the cut. */
+/**
+ * Redacts first: cutting first could keep the head of a secret that straddles the cut. Controls are
+ * shown as escapes, so a server's ESC sequences or bidi overrides never reach a terminal or a log
+ * through a message quoted from it.
+ */
 function truncate(text: string): string {
   const squeezed = redact(text).replace(/\s+/g, ' ').trim();
-  return squeezed.length > MAX_MESSAGE ? `${squeezed.slice(0, MAX_MESSAGE)}…` : squeezed;
+  return escapeControls(squeezed.length > MAX_MESSAGE ? `${squeezed.slice(0, MAX_MESSAGE)}…` : squeezed);
 }
 
 function tryJson(text: string): unknown {

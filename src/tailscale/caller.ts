@@ -42,6 +42,7 @@ export class ApiCaller {
     readonly transport: Transport,
     readonly auth: Authorizer,
     readonly tailnet: string,
+    readonly tailnetFrom?: string,
   ) {
     this.tailnetPath = `/tailnet/${segment(tailnet)}`;
   }
@@ -66,7 +67,10 @@ export class ApiCaller {
 
   hints(spec: CallSpec): CallHints {
     const hints: CallHints = { credential: this.auth.kind, scopes: spec.scopes, host: this.transport.host };
-    if (spec.path.startsWith('/tailnet/')) hints.tailnet = this.tailnet;
+    if (spec.path.startsWith('/tailnet/')) {
+      hints.tailnet = this.tailnet;
+      if (this.tailnetFrom !== undefined) hints.tailnetFrom = this.tailnetFrom;
+    }
     if (spec.forbidden !== undefined) hints.forbidden = spec.forbidden;
     if (spec.byStatus !== undefined) hints.byStatus = spec.byStatus;
     return hints;

@@ -47,10 +47,13 @@ export interface ClientOptions extends TransportSettings {
   credential: Credential;
   /** Default `-`, the credential's own tailnet; or a tailnet ID, or a legacy name like `example.com`. */
   tailnet?: string;
+  /** Where `tailnet` was set (`TAILSCALE_TAILNET`, `--tailnet`, …), so errors can say; undefined for the default. */
+  tailnetFrom?: string | undefined;
 }
 
 export interface TailscaleClient {
   readonly tailnet: string;
+  readonly tailnetFrom: string | undefined;
   readonly credentialKind: CredentialKind;
   /** The id of the API key the client uses (`tskey-api-<id>-…`); undefined for other credentials. */
   readonly apiKeyId: string | undefined;
@@ -85,11 +88,12 @@ export function createTailscaleClient(options: ClientOptions): TailscaleClient {
   if (tailnet.trim() === '') throw new ClientUsageError('the tailnet name is empty; use "-" for the credential\'s own tailnet');
   const settings = transportOptions(options);
   const transport = new Transport(settings);
-  const api = new ApiCaller(transport, createAuthorizer(options.credential, transport, settings.now), tailnet);
+  const api = new ApiCaller(transport, createAuthorizer(options.credential, transport, settings.now), tailnet, options.tailnetFrom);
 
   const { credential } = options;
   const client: TailscaleClient = {
     tailnet,
+    tailnetFrom: options.tailnetFrom,
     credentialKind: credential.kind,
     apiKeyId: credential.kind === 'api-key' ? apiKeyIdOf(credential.key.trim()) : undefined,
     get stats() {

@@ -8,6 +8,8 @@ export interface HintContext {
   scopes?: readonly string[];
   /** Set when the path is under `/tailnet/{tailnet}`. */
   tailnet?: string;
+  /** Where that name came from (`TAILSCALE_TAILNET`, `--tailnet`, …), when the user set it. */
+  tailnetFrom?: string;
   host: string;
   attempts: number;
   /** Added to the default 403 hint (e.g. invites need a user's API key). */
@@ -26,13 +28,21 @@ const UNAUTHORIZED: Record<CredentialKind | 'none', string> = {
   none: 'the request was not authorised',
 };
 
+/**
+ * `the tailnet "x" (from TAILSCALE_TAILNET)`: a wrong name is fixed where it was set, and a value from
+ * the environment or the file is easy to forget.
+ */
+export function namedTailnet(tailnet: string, from?: string): string {
+  return `the tailnet "${tailnet}"${from ? ` (from ${from})` : ''}`;
+}
+
 function quoted(scopes: readonly string[]): string {
   return scopes.map((s) => `"${s}"`).join(' or ');
 }
 
 function forbiddenHint(message: string, ctx: HintContext): string {
   if (/tailnet does not match/i.test(message)) {
-    const named = ctx.tailnet === undefined ? 'the tailnet' : `the tailnet "${ctx.tailnet}"`;
+    const named = ctx.tailnet === undefined ? 'the tailnet' : namedTailnet(ctx.tailnet, ctx.tailnetFrom);
     return `${named} is not the credential's own tailnet; check the tailnet name, or use "-" for the credential's tailnet`;
   }
   if (/cannot grant scopes/i.test(message)) {
@@ -48,7 +58,7 @@ function forbiddenHint(message: string, ctx: HintContext): string {
 
 function notFoundHint(ctx: HintContext): string {
   if (ctx.tailnet !== undefined && ctx.tailnet !== '-') {
-    return `no tailnet "${ctx.tailnet}" is visible to this credential; check the tailnet name, or use "-" for the credential's own tailnet`;
+    return `${namedTailnet(ctx.tailnet, ctx.tailnetFrom)} is not visible to this credential; check the tailnet name, or use "-" for the credential's own tailnet`;
   }
   return `the server at ${ctx.host} has no such endpoint; check the base URL`;
 }

@@ -4,6 +4,7 @@ import type { LiveTailnet } from '../plan/diff.js';
 import { PolicyShapeError, readPolicyGroups } from '../policy/groups.js';
 import { HujsonSyntaxError } from '../policy/hujson.js';
 import type { PolicyGroups } from '../policy/types.js';
+import type { TailscaleUser } from './types.js';
 import type { TailscaleClient } from './client.js';
 
 /** The tailnet's policy file could not be read as HuJSON, or its groups are malformed. */
@@ -34,6 +35,14 @@ export interface ReadLiveOptions {
 export const INVITES_NEED_API_KEY =
   'Tailscale creates invites only for a user, so this needs a user-owned API key (TAILSCALE_API_KEY), not an OAuth client or workload identity';
 
+/**
+ * Which tailnet `-` (or a legacy name) turned out to be: the `tailnetId` the member users carry. It
+ * comes with the user list every plan reads anyway, so knowing it costs no request.
+ */
+export function tailnetIdOf(users: readonly TailscaleUser[]): string | undefined {
+  return users.find((user) => user.type === 'member' && user.tailnetId)?.tailnetId || undefined;
+}
+
 export async function readLive(client: TailscaleClient, options: ReadLiveOptions = {}): Promise<LiveTailnet> {
   const canInvite = client.credentialKind === 'api-key';
   // The policy's groups are read as soon as it arrives, while the (larger) user list is still on its way.
@@ -43,6 +52,8 @@ export async function readLive(client: TailscaleClient, options: ReadLiveOptions
     options.invites && canInvite ? client.listUserInvites() : Promise.resolve(undefined),
   ]);
   const live: LiveTailnet = { tailnet: client.tailnet, users, policy, groups };
+  const tailnetId = tailnetIdOf(users);
+  if (tailnetId !== undefined) live.tailnetId = tailnetId;
   if (options.invites) {
     live.invites = canInvite
       ? { pending: (pending ?? []).flatMap((invite) => (invite.email ? [invite.email] : [])) }

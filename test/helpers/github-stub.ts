@@ -91,6 +91,8 @@ export interface GitHubStub {
   failNext(count: number, status?: number): void;
   /** The next request whose path matches answers `status` without acting; later ones act. */
   failNextTo(path: RegExp, status?: number): void;
+  /** Answers leave out `html_url`, as some proxies and older GitHub Enterprise Servers do. */
+  omitHtmlUrls: boolean;
   addPullRequest(number: number): StubIssue;
   addComment(number: number, body: string, login?: string): StubComment;
   issue(number: number): StubIssue | undefined;
@@ -371,7 +373,7 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
     }
     requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status });
     res.writeHead(status, headers);
-    res.end(raw ?? JSON.stringify(payload));
+    res.end(raw ?? JSON.stringify(payload, (key, value: unknown) => (stub.omitHtmlUrls && key === 'html_url' ? undefined : value)));
   }
 
   const server = createServer((req, res) => {
@@ -401,6 +403,7 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
     failNextTo: (path, status = 502) => {
       pathFailures.push({ path, status });
     },
+    omitHtmlUrls: false,
     addPullRequest: (number) => newIssue(number, { title: `PR ${number}`, pull_request: { url: `${base}${repo}/pulls/${number}` }, html_url: web(`pull/${number}`) }),
     addComment: (number, body, login) => addComment(mustExist(String(number)), body, login),
     issue: (number) => issues.get(number),
