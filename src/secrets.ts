@@ -1,8 +1,7 @@
 // Every secret the process reads is registered here the moment it is read: in GitHub Actions it is
-// masked with the runner's `add-mask` command (what core.setSecret sends; the runner then hides it in
-// every log line), and everywhere, redact() removes it from any text we print, post or throw, as a
-// second line of defence.
-import { issueCommand } from './github/runner.js';
+// masked with core.setSecret (the runner then hides it in every log line), and everywhere, redact()
+// removes it from any text we print, post or throw, as a second line of defence.
+import { setSecret } from '@actions/core';
 
 const known = new Set<string>();
 /** `known`, longest first: a secret that contains another must be removed whole, not around it. */
@@ -49,7 +48,7 @@ export function registerSecret(value: string | undefined): void {
   for (const spelling of fresh) known.add(spelling);
   longestFirst = [...known].sort((a, b) => b.length - a.length);
   // Outside Actions the command would print the value itself (`::add-mask::…`) to stdout.
-  if (process.env.GITHUB_ACTIONS === 'true') for (const spelling of fresh) issueCommand('add-mask', {}, spelling);
+  if (process.env.GITHUB_ACTIONS === 'true') for (const spelling of fresh) setSecret(spelling);
 }
 
 export function redact(text: string): string {

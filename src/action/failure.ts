@@ -1,14 +1,14 @@
 // Every failure ends here once: annotations at the positions it knows, the error (and the plan it
 // concerns) in the job summary, and a failed step whose message says what to do. The sticky PR
 // comment shows the same title and lines.
-import * as runner from '../github/runner.js';
+import * as core from '@actions/core';
 import { ApplyRefusedError } from '../apply/errors.js';
 import { ConfigFileError } from '../config/load.js';
 import { DiagnosticsError, formatDiagnostic } from '../diagnostics.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { annotate, diagnosticFindings, parseSourceRef, pathFindings, type Finding } from '../github/annotations.js';
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
-import { GitHubApiError } from '../github/rest.js';
+import { ActionsSecretError, GitHubApiError } from '../github/errors.js';
 import { renderErrorMarkdown, renderPlanMarkdown } from '../plan/render-markdown.js';
 import type { Plan } from '../plan/types.js';
 import type { PolicyFilePlan } from '../policy-file/plan.js';
@@ -82,12 +82,13 @@ export function describeFailure(error: unknown, configShown: string): FailureRep
     [LivePolicyError, "The tailnet's policy file cannot be read"],
     [TailscaleError, 'A Tailscale API call failed'],
     [GitHubApiError, 'A GitHub API call failed'],
+    [ActionsSecretError, 'Storing the secret in GitHub failed'],
   ];
   for (const [type, title] of titles) {
     if (error instanceof type) return { title, lines: linesOf(error), findings: [] };
   }
   if (error instanceof Error) {
-    const stack = process.env.RUNNER_DEBUG === '1' && error.stack ? error.stack.split('\n').slice(1) : [];
+    const stack = core.isDebug() && error.stack ? error.stack.split('\n').slice(1) : [];
     return { title: 'Unexpected error', lines: [...linesOf(error), ...stack], findings: [] };
   }
   return { title: 'Unexpected error', lines: [String(error)], findings: [] };
@@ -114,17 +115,17 @@ export function failureMarkdown(report: FailureReport, options: FailureMarkdownO
   return `${error}\n${plan}`;
 }
 
-export function reportFailure(error: unknown, settings: ActionSettings | undefined): void {
+export async function reportFailure(error: unknown, settings: ActionSettings | undefined): Promise<void> {
   const configPath = settings?.config.shownAs ?? 'tailnet-access.yaml';
   const report = describeFailure(error, configPath);
   annotate(report.findings);
   try {
     const heading = `tailnet-access ${settings?.mode ?? ''}`.trim();
-    writeJobSummary(fitSummary((maxLength) => failureMarkdown(report, { heading, configPath, runUrl: settings?.github.runUrl, maxLength })));
+    await writeJobSummary(fitSummary((maxLength) => failureMarkdown(report, { heading, configPath, runUrl: settings?.github.runUrl, maxLength })));
   } catch (summaryError) {
-    runner.warning(redact(`could not write the job summary: ${summaryError instanceof Error ? summaryError.message : String(summaryError)}`));
+    core.warning(redact(`could not write the job summary: ${summaryError instanceof Error ? summaryError.message : String(summaryError)}`));
   }
   // With annotations at their lines, the failure itself need only say what they add up to.
   const message = report.findings.length > 0 ? report.title : `${report.title}: ${report.lines.join('\n')}`;
-  runner.setFailed(redact(message));
+  core.setFailed(redact(message));
 }
