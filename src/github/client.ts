@@ -8,7 +8,6 @@ import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling';
 import { RequestError } from '@octokit/request-error';
-import type { OctokitOptions } from '@octokit/core/types';
 import pkg from '../../package.json' with { type: 'json' };
 import { DEFAULT_RETRY, isRetryableStatus } from '../retry-policy.js';
 import { redact } from '../secrets.js';
@@ -153,7 +152,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       options.warn(`GitHub's ${kind} was hit by ${call}; waiting ${retryAfter} s as GitHub asks, then trying again (retry ${retryCount + 1} of ${DEFAULT_RETRY.maxAttempts - 1})`);
       return true;
     };
-  const octokitOptions: OctokitOptions = {
+  const octokitOptions: NonNullable<Parameters<typeof getOctokit>[1]> = {
     baseUrl: options.baseUrl,
     userAgent: `tailnet-access/${pkg.version}`,
     log: { debug: (m: string) => options.debug?.(m), info: (m: string) => options.debug?.(m), warn: options.warn, error: options.warn },
