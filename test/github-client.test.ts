@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GitHubClient } from '../src/github/client.js';
 import { GitHubApiError, neededPermission } from '../src/github/errors.js';
+import { tokenIdentity } from '../src/github/identity.js';
 import { DEFAULT_RETRY } from '../src/retry-policy.js';
 import { clearSecretsForTest, registerSecret } from '../src/secrets.js';
 import { clientFor, primaryRateLimit, secondaryRateLimit, STUB_OWNER, STUB_REPO, startGitHubStub, type GitHubStub } from './helpers/github-stub.js';
@@ -188,5 +189,21 @@ describe('header parsing', () => {
     expect(neededPermission('pull_requests=write; issues=write')).toBe('pull-requests: write');
     expect(neededPermission('')).toBeUndefined();
     expect(neededPermission(undefined)).toBeUndefined();
+  });
+});
+
+describe('the token identity', () => {
+  it('asks GraphQL who the token is once, and retries that read after a 502', async () => {
+    github.failNextTo(/^\/graphql$/, 502, 'POST');
+    expect(await tokenIdentity(client)).toEqual({ login: 'github-actions[bot]', bot: true });
+    expect(await tokenIdentity(client)).toEqual({ login: 'github-actions[bot]', bot: true });
+    expect(github.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /graphql 502', 'POST /graphql 200']);
+  });
+
+  it("takes an installation token that cannot ask for the workflow's own bot, and fails a person's token", async () => {
+    github.failNextTo(/^\/graphql$/, { status: 403, body: { message: 'Resource not accessible by integration' } }, 'POST');
+    expect(await tokenIdentity(client)).toEqual({ login: 'github-actions[bot]', bot: true });
+    const pat = clientFor({ url: github.url, token: 'github_pat_someoneElse0123456789' }).client;
+    expect((await failure(tokenIdentity(pat))).message).toContain("cannot find out whose token github-token is (GraphQL viewer): 401 Bad credentials");
   });
 });

@@ -25,37 +25,48 @@ interface Closable {
   close(): Promise<void>;
 }
 
+/** Pairs of sockets piped into each other, and a server: all ended together. */
+class Pipes {
+  private readonly sockets = new Set<Socket>();
+
+  /** Pipes `a` and `b` both ways; an error on either ends both. */
+  join(a: Socket, b: Socket): void {
+    this.sockets.add(a).add(b);
+    const drop = () => {
+      a.destroy();
+      b.destroy();
+    };
+    a.on('error', drop);
+    b.on('error', drop);
+  }
+
+  closer(server: { close(done: () => void): unknown }): () => Promise<void> {
+    return () =>
+      new Promise<void>((resolve) => {
+        for (const socket of this.sockets) socket.destroy();
+        server.close(() => resolve());
+      });
+  }
+}
+
 /** A TLS front on loopback for a plain HTTP server: what https://NAME:port reaches. */
 async function tlsFront(target: string): Promise<{ port: number } & Closable> {
   const [cert, key] = await Promise.all([readFile(CERT), readFile(KEY)]);
   const upstream = new URL(target);
-  const sockets = new Set<Socket>();
+  const pipes = new Pipes();
   const server = createTlsServer({ cert, key }, (socket) => {
     const out = connect(Number(upstream.port), upstream.hostname);
-    sockets.add(socket).add(out);
+    pipes.join(socket, out);
     socket.pipe(out).pipe(socket);
-    const drop = () => {
-      socket.destroy();
-      out.destroy();
-    };
-    socket.on('error', drop);
-    out.on('error', drop);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { port: (server.address() as AddressInfo).port, close: pipes.closer(server) };
 }
 
 /** An HTTP proxy that tunnels CONNECT to loopback whatever the name, and notes every tunnel and request. */
 async function startProxy(): Promise<{ url: string; seen: string[] } & Closable> {
   const seen: string[] = [];
-  const sockets = new Set<Socket>();
+  const pipes = new Pipes();
   const server: Server = createServer((req, res) => {
     // A plain http:// request through the proxy: these tests send none.
     seen.push(`${req.method} ${req.url}`);
@@ -70,24 +81,10 @@ async function startProxy(): Promise<{ url: string; seen: string[] } & Closable>
       out.write(head);
       out.pipe(client).pipe(out);
     });
-    sockets.add(client).add(out);
-    const drop = () => {
-      client.destroy();
-      out.destroy();
-    };
-    out.on('error', drop);
-    client.on('error', drop);
+    pipes.join(client, out);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, close: pipes.closer(server) };
 }
 
 /** A port where nothing answers TLS: what a request that skipped the proxy for a .test name would need. */

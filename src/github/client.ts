@@ -92,8 +92,10 @@ function guard(timeoutMs: number, origin: string) {
         throw new OffHostError(`refused to send the token to ${new URL(url).origin}, which is not the GitHub API (${origin})`);
       }
       // POST creates: after a lost answer a second copy would be a second comment or issue. (A rate
-      // limit refuses without acting, so the throttling plugin still waits and sends it again.)
-      options.request = { ...options.request, ...(options.method === 'POST' ? { retries: 0 } : {}), signal: AbortSignal.timeout(timeoutMs) };
+      // limit refuses without acting, so the throttling plugin still waits and sends it again.) A
+      // GraphQL query is a POST that only reads.
+      const creates = options.method === 'POST' && url !== '/graphql';
+      options.request = { ...options.request, ...(creates ? { retries: 0 } : {}), signal: AbortSignal.timeout(timeoutMs) };
       return Promise.resolve(request(options)).catch((error: unknown) => {
         throw asThrottled(error);
       });
