@@ -41,8 +41,11 @@ export interface GitHubClient {
   call<R extends { data: unknown }>(operation: string, request: (octokit: Octokit) => Promise<R>): Promise<R['data']>;
   /** Every page of a listing (octokit.paginate), as long as the caller reads on. */
   pages<T>(operation: string, iterate: (octokit: Octokit) => AsyncIterable<{ data: T[] }>): AsyncGenerator<T[]>;
-  /** What a failure of a call made directly on `octokit` means, as call() would have thrown it. */
-  failure(operation: string, error: unknown): GitHubApiError;
+  /**
+   * A GraphQL query that only reads, sent without the throttling plugin: it counts GraphQL among the
+   * writes it spaces a second apart, which would hold up the comment that follows by that second.
+   */
+  query<T>(operation: string, query: string): Promise<T>;
 }
 
 /** Statuses Octokit's retry plugin must leave alone: those the policy never retries, and 429, the throttling plugin's. */
@@ -161,7 +164,10 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     retry: { retries: DEFAULT_RETRY.maxAttempts - 1, doNotRetry: DO_NOT_RETRY, retryAfterBaseValue: options.backoffMs ?? DEFAULT_RETRY.baseDelayMs },
     throttle: { onRateLimit: waitOrNot('rate limit'), onSecondaryRateLimit: waitOrNot('secondary rate limit'), ...options.spacing },
   };
-  const octokit = getOctokit(options.token, octokitOptions, guard(options.timeoutMs ?? 30_000, origin), retry, throttling);
+  const guarded = guard(options.timeoutMs ?? 30_000, origin);
+  const octokit = getOctokit(options.token, octokitOptions, guarded, retry, throttling);
+  const { throttle: _throttle, ...readerOptions } = octokitOptions;
+  const reader = getOctokit(options.token, readerOptions, guarded, retry);
   const failure = (operation: string, error: unknown): GitHubApiError => (error instanceof GitHubApiError ? error : new GitHubApiError(operation, failureOf(error)));
   const fail = (operation: string, error: unknown): never => {
     throw failure(operation, error);
@@ -169,10 +175,16 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   return {
     octokit,
     repo: options.repo,
-    failure,
     async call(operation, request) {
       try {
         return (await request(octokit)).data;
+      } catch (error) {
+        return fail(operation, error);
+      }
+    },
+    async query(operation, query) {
+      try {
+        return await reader.graphql(query);
       } catch (error) {
         return fail(operation, error);
       }

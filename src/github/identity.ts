@@ -29,13 +29,13 @@ async function ask(github: GitHubClient): Promise<TokenIdentity> {
   const auth = (await github.octokit.auth()) as { tokenType?: string };
   const bot = auth.tokenType === 'installation';
   try {
-    const { viewer } = await github.octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }');
+    const { viewer } = await github.query<{ viewer: { login: string } }>('find out whose token github-token is (GraphQL viewer)', 'query { viewer { login } }');
     return { login: viewer.login, bot };
   } catch (error) {
     // An installation token that cannot ask is almost always the workflow's own; any other token
     // must say who it is, or nothing of its own can be told apart.
     if (bot) return { login: ACTIONS_BOT, bot };
-    throw github.failure('find out whose token github-token is (GraphQL viewer)', error);
+    throw error;
   }
 }
 
