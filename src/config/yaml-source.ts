@@ -134,6 +134,16 @@ function yamlDiagnostics(source: YamlSource, text: string, errors: readonly YAML
   return out;
 }
 
+/** How the file is parsed (bench/plan times yaml alone with them, as the floor of loading a file). */
+export const PARSE_OPTIONS = {
+  prettyErrors: false,
+  uniqueKeys: false,
+  stringKeys: true,
+  merge: false,
+  // Not 'silent': that also drops the error for a second document in the file.
+  logLevel: 'error',
+} as const;
+
 /**
  * Parses the text. Keys are read as strings (so `1:` and `true:` are names, not numbers) and checked
  * for duplicates here in one pass, because yaml's own check compares every key with every other key
@@ -141,15 +151,7 @@ function yamlDiagnostics(source: YamlSource, text: string, errors: readonly YAML
  */
 export function parseYaml(text: string, file: string): ParsedYaml {
   const lines = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter: lines,
-    prettyErrors: false,
-    uniqueKeys: false,
-    stringKeys: true,
-    merge: false,
-    // Not 'silent': that also drops the error for a second document in the file.
-    logLevel: 'error',
-  });
+  const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter: lines });
   const source: YamlSource = { file, lines, doc, aliases: new Map() };
   const errors = yamlDiagnostics(source, text, [...doc.errors, ...doc.warnings]);
   if (errors.length > 0) return { source, errors };
