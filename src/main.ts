@@ -1,6 +1,6 @@
 // The GitHub Action: inputs -> one settings object -> the mode's runner. One try/catch turns every
 // failure into annotations, a job summary and a failed step, with secrets redacted.
-import * as runner from './github/runner.js';
+import * as core from '@actions/core';
 import { readSettings } from './action/inputs.js';
 import { reportFailure } from './action/failure.js';
 import { MODE_RUNNERS } from './action/modes.js';
@@ -10,7 +10,7 @@ export async function run(): Promise<void> {
   let settings: ActionSettings | undefined;
   try {
     settings = readSettings();
-    runner.info(`tailnet-access: mode ${settings.mode} (from ${settings.modeFrom}), config ${settings.config.shownAs}`);
+    core.info(`tailnet-access: mode ${settings.mode} (from ${settings.modeFrom}), config ${settings.config.shownAs}`);
     const runMode = await MODE_RUNNERS[settings.mode]();
     await runMode(settings);
   } catch (error) {

@@ -1,8 +1,7 @@
 // Every secret the process reads is registered here the moment it is read: in GitHub Actions it is
-// masked with the runner's `add-mask` command (what core.setSecret sends; the runner then hides it in
-// every log line), and everywhere, redact() removes it from any text we print, post or throw, as a
-// second line of defence.
-import { issueCommand } from './github/runner.js';
+// masked with core.setSecret (the runner then hides it in every log line), and everywhere, redact()
+// removes it from any text we print, post or throw, as a second line of defence.
+import { setSecret } from '@actions/core';
 
 /**
  * A spelling of a secret and the length of its shortest prefix that still gives the secret away: a
@@ -135,7 +134,7 @@ export function registerSecret(value: string | undefined): void {
   for (const spelling of fresh) known.set(spelling.text, spelling.stem);
   longestFirst = [...known].map(([text, stem]) => ({ text, stem })).sort((a, b) => b.text.length - a.text.length);
   // Outside Actions the command would print the value itself (`::add-mask::…`) to stdout.
-  if (process.env.GITHUB_ACTIONS === 'true') for (const mask of new Set(fresh.flatMap(runnerMasks))) issueCommand('add-mask', {}, mask);
+  if (process.env.GITHUB_ACTIONS === 'true') for (const mask of new Set(fresh.flatMap(runnerMasks))) setSecret(mask);
 }
 
 /** Replaces each run of `text` that is `secret` cut to at least `stem` characters. */

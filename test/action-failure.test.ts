@@ -6,7 +6,7 @@ import { describeFailure, failureMarkdown } from '../src/action/failure.js';
 import { ConfigFileError } from '../src/config/load.js';
 import { DiagnosticsError } from '../src/diagnostics.js';
 import { RefusedError, UsageError } from '../src/errors.js';
-import { GitHubApiError } from '../src/github/rest.js';
+import { ActionsSecretError, GitHubApiError } from '../src/github/errors.js';
 import type { Plan, UserRoleChange } from '../src/plan/types.js';
 
 const promote = (login: string, userId: string): UserRoleChange => ({ type: 'user.role', login, userId, from: 'member', to: 'admin', reason: 'declared' });
@@ -60,7 +60,8 @@ describe('describeFailure', () => {
     expect(describeFailure(new ConfigFileError('f', 'f does not exist'), 'f').title).toBe('Cannot read f');
     // The policy file a config names fails the same way, and the title names that file, not the config.
     expect(describeFailure(new ConfigFileError('infra/policy.hujson', 'the policy file infra/policy.hujson is a directory'), 'tailnet-access.yaml').title).toBe('Cannot read infra/policy.hujson');
-    expect(describeFailure(new GitHubApiError('comment', 500, '500 oops'), 'f').title).toBe('A GitHub API call failed');
+    expect(describeFailure(new GitHubApiError('comment', { status: 500, message: 'oops', errors: [], headers: {} }), 'f').title).toBe('A GitHub API call failed');
+    expect(describeFailure(new ActionsSecretError('write the Actions secret X of o/r (PUT …): GitHub answered 500: oops.', 500), 'f').title).toBe('Storing the secret in GitHub failed');
     expect(describeFailure(new TypeError('boom'), 'f')).toEqual({ title: 'Unexpected error', lines: ['boom'], findings: [] });
   });
 });

@@ -43,9 +43,9 @@ async function settingsFor(inputs: Record<string, string>, eventName = 'push', e
     ...env,
   };
   for (const [name, value] of Object.entries(inputs)) vars[inputVariable(name)] = value;
-  // registerSecret masks only under Actions, as it reads the process's own environment.
-  process.env.GITHUB_ACTIONS = 'true';
-  return readSettings(vars);
+  // The step's environment alone, as the runner gives it (none of this process's own variables).
+  process.env = { PATH: saved.PATH, ...vars };
+  return readSettings();
 }
 
 describe('readSettings', () => {

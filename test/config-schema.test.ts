@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { GROUP_KEY_PATTERN, LOGIN_PATTERN } from '../src/config/names.js';
 import { ROLES } from '../src/config/types.js';
+import { schemaValidatorSource } from '../src/config/schema-validator-source.js';
 import schema from '../schema/tailnet-access.schema.json' with { type: 'json' };
 
 const validate = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
@@ -56,5 +57,12 @@ describe('schema/tailnet-access.schema.json', () => {
     };
     walk(schema, '#');
     expect(missing).toEqual([]);
+  });
+});
+
+describe('the validator the loader runs', () => {
+  it('is ajv’s standalone code for the schema as it is now (else run npm run generate:schema)', () => {
+    const committed = readFileSync(new URL('../src/config/schema-validator.generated.ts', import.meta.url), 'utf8');
+    expect(committed).toBe(schemaValidatorSource());
   });
 });

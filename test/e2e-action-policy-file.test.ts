@@ -206,7 +206,7 @@ describe('the action under settings.policyFile, on push and on schedule', () => 
     expect(run.code, run.stdout).toBe(0);
     expect(sim.state.policy.text).toContain(WIDER_RULE);
     expect(run.stdout).toMatch(
-      /^::warning::the policy was applied, but the GitHub environment "tailnet-access \(tailnet-access\.yaml\)" could not be updated \(GitHub API: cannot record .* add `permissions: \{ deployments: write \}` to the job\); the next run will take this write for an edit made outside git$/m,
+      /^::warning::the policy was applied, but the GitHub environment "tailnet-access \(tailnet-access\.yaml\)" could not be updated \(GitHub API: cannot record .* add `permissions: \{ deployments: write \}` to the job \(https:\/\/docs\.github\.com\/rest\)\); the next run will take this write for an edit made outside git$/m,
     );
     expect(github.deployments()).toEqual([]);
     expectNoCredential();

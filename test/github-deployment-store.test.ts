@@ -4,9 +4,10 @@
 // no record, never a guess.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeploymentEtagStore, POLICY_TASK, policyEnvironment, type DeploymentStoreOptions } from '../src/github/deployment-store.js';
-import { GitHubApiError, GitHubRest } from '../src/github/rest.js';
+import { GitHubApiError } from '../src/github/errors.js';
+import { DEFAULT_RETRY } from '../src/retry-policy.js';
 import { appliedPolicy, StateFileError } from '../src/policy-file/etag-store.js';
-import { STUB_OWNER, STUB_REPO, startGitHubStub, type GitHubStub } from './helpers/github-stub.js';
+import { clientFor, STUB_OWNER, STUB_REPO, startGitHubStub, type GitHubStub } from './helpers/github-stub.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const POLICY = '{\n\t"groups": {"group:eng": ["alice@example.com"]},\n}\n';
@@ -26,8 +27,7 @@ afterEach(async () => {
 
 function store(overrides: Partial<DeploymentStoreOptions> = {}): DeploymentEtagStore {
   return new DeploymentEtagStore({
-    rest: new GitHubRest({ apiUrl: github.url, token: github.token, retryDelayMs: 1 }),
-    repo: { owner: STUB_OWNER, repo: STUB_REPO },
+    github: () => Promise.resolve(clientFor(github).client),
     configPath: 'tailnet-access.yaml',
     tailnet: 'example.com',
     policyFile: 'infra/policy.hujson',
@@ -71,7 +71,7 @@ describe('DeploymentEtagStore', () => {
 
     // A later run (plan, drift or apply) starts without the record in memory.
     expect(await store({ sha: undefined }).get('example.com')).toEqual(applied);
-    expect(github.requests.at(-1)).toMatchObject({ method: 'GET', path: `/repos/${STUB_OWNER}/${STUB_REPO}/contents/infra/policy.hujson`, query: { ref: SHA } });
+    expect(github.requests.at(-1)).toMatchObject({ method: 'GET', path: `/repos/${STUB_OWNER}/${STUB_REPO}/contents/infra%2Fpolicy.hujson`, query: { ref: SHA } });
     expect(warnings).toEqual([]);
   });
 
@@ -116,7 +116,7 @@ describe('DeploymentEtagStore', () => {
   });
 
   it('fails a read GitHub cannot answer, so apply never writes over an edit it could not check for', async () => {
-    github.failNext(3, 503);
+    github.failNext(DEFAULT_RETRY.maxAttempts, 503);
     const error = await store().get('example.com').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitHubApiError);
     expect((error as GitHubApiError).status).toBe(503);

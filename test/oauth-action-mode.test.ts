@@ -70,7 +70,7 @@ function deps(): CreateOAuthAppModeDeps {
       outputs[name] = value;
     },
     info: (line) => log.push(line),
-    githubCalls: { sleep: () => Promise.resolve() },
+    secrets: { backoffMs: 1 },
   };
 }
 

@@ -2,7 +2,7 @@
 // (trimmed, encoded, JSON-escaped, line by line, inside a longer secret), and never half-redacted by a
 // cut made before redaction (error bodies, GitHub error pages, shape errors).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { storeActionsSecret } from '../src/github/actions-secrets.js';
+import { ActionsSecrets } from '../src/github/actions-secrets.js';
 import { clearSecretsForTest, redact, registerSecret } from '../src/secrets.js';
 import type { TailscaleClient } from '../src/tailscale/client.js';
 import { API_KEY, clientFor, failureOf, startServer, user } from './client-test-server.js';
@@ -89,12 +89,10 @@ describe('no head of a secret survives a cut', () => {
   it('redacts a GitHub error page before cutting it to size', async () => {
     const token = 'github_pat_cutAcrossTheLimit0123456789';
     const page = `<html>${'p'.repeat(178)}${token}</html>`;
-    const fetchStub: typeof fetch = () => Promise.resolve(new Response(page, { status: 401 }));
-    const failure = await storeActionsSecret(
-      { apiUrl: 'https://github.example', repository: 'example/infra', name: 'TS_APP_SECRET', token },
-      'tskey-app-a1CNTRL-value',
-      { fetch: fetchStub, maxAttempts: 1 },
-    ).then(
+    const server = await startServer(() => ({ status: 401, headers: { 'content-type': 'text/html' }, body: page }));
+    servers.push(server);
+    const secrets = new ActionsSecrets({ apiUrl: server.baseUrl, repository: 'example/infra', name: 'TS_APP_SECRET', token });
+    const failure = await secrets.store('tskey-app-a1CNTRL-value').then(
       () => undefined,
       (error: unknown) => error,
     );

@@ -2,9 +2,8 @@
 // to any other branch is a notice and nothing else: only reviewed, merged files are applied. Under
 // settings.policyFile the repository's policy file is written whole, and the policy as applied is
 // recorded as a deployment of the commit, so the next run can tell an edit made outside git.
-import * as runner from '../github/runner.js';
+import * as core from '@actions/core';
 import { applyConfig, ApplyRefusedError, type ApplyEvent, type ApplyOptions, type ApplyReport } from '../apply/index.js';
-import { loadConfig } from '../config/load.js';
 import { annotate, pathFindings, positioned } from '../github/annotations.js';
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
 import { escapeMarkdownInline } from '../plan/escape.js';
@@ -17,8 +16,9 @@ import { redact } from '../secrets.js';
 import { branchOf } from './event.js';
 import { log } from './log.js';
 import { planSummaryLine, setPlanOutputs } from './outputs.js';
-import { actionPolicyFile, refusedPolicyFileFindings } from './policy-file.js';
-import { tailnetFor, withTailscale } from './session.js';
+import { readActionFiles } from './plan-read.js';
+import { refusedPolicyFileFindings } from './policy-file.js';
+import { withTailscale } from './session.js';
 import type { ActionSettings } from './settings.js';
 
 /** Why this run must not apply, or undefined when it is on the default branch. */
@@ -84,19 +84,18 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
   const refusal = notOnDefaultBranch(settings);
   if (refusal !== undefined) {
     log.notice(refusal);
-    writeJobSummary(`### tailnet-access apply skipped\n\n${escapeMarkdownInline(refusal)}\n`);
-    runner.setOutput('summary', refusal);
+    await writeJobSummary(`### tailnet-access apply skipped\n\n${escapeMarkdownInline(refusal)}\n`);
+    core.setOutput('summary', refusal);
     return;
   }
   const configPath = settings.config.shownAs;
   const runUrl = settings.github.runUrl;
-  const config = await loadConfig(settings.config.path, configPath);
-  const tailnet = tailnetFor(settings, config);
-  const policyFile = await actionPolicyFile(settings, config, tailnet);
+  const { config, tailnet, policyFile } = await readActionFiles(settings);
   const options: ApplyOptions = { force: settings.force, onProgress: progress, ...(settings.maxChanges === undefined ? {} : { maxChanges: settings.maxChanges }), ...(policyFile ? { policyFile } : {}) };
   let report: ApplyReport;
   try {
-    report = await withTailscale(settings, tailnet, (client) => applyConfig(config, client, options));
+    // Apply reads the tailnet and plans afresh itself, right before its first write.
+    report = await log.phase('Read the tailnet, plan and apply', () => withTailscale(settings, tailnet, (client) => applyConfig(config, client, options)));
   } catch (error) {
     // The refusal lists its reasons; those in the policy file also go on its lines.
     if (error instanceof ApplyRefusedError && error.policyFile) annotate(refusedPolicyFileFindings(error.policyFile, config.desired.settings.onManualEdits));
@@ -108,8 +107,10 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
   // Not about a line of a file, but about the workflow's permissions: worth an annotation all the same.
   for (const warning of report.warnings) if (warning.code === 'policy.state-not-saved') log.warning(warning.message);
   const hasChanges = report.plan.changes.length > 0 || report.policy !== undefined;
-  await setPlanOutputs(settings, { plan: report.plan, summary: applySummaryLine(report, configPath), hasChanges });
-  const markdown = report.policyFile ? renderApplyReportMarkdownWithPolicyFile : renderApplyReportMarkdown;
-  writeJobSummary(fitSummary((maxLength) => markdown(report, { configPath, maxLength, ...(runUrl ? { runUrl } : {}) })));
-  if (!report.converged) runner.setFailed(redact(`Apply did not finish: ${incomplete(report)}. The job summary says what failed and why; run apply again once it is fixed.`));
+  await log.phase('Report: outputs and job summary', async () => {
+    await setPlanOutputs(settings, { plan: report.plan, summary: applySummaryLine(report, configPath), hasChanges });
+    const markdown = report.policyFile ? renderApplyReportMarkdownWithPolicyFile : renderApplyReportMarkdown;
+    await writeJobSummary(fitSummary((maxLength) => markdown(report, { configPath, maxLength, ...(runUrl ? { runUrl } : {}) })));
+  });
+  if (!report.converged) core.setFailed(redact(`Apply did not finish: ${incomplete(report)}. The job summary says what failed and why; run apply again once it is fixed.`));
 }

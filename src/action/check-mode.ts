@@ -1,7 +1,7 @@
 // mode: check (workflow_dispatch): test the connection the way plan and apply use it, explain each
 // failure in the job summary, and fail the job when apply could not run.
 import { existsSync } from 'node:fs';
-import * as runner from '../github/runner.js';
+import * as core from '@actions/core';
 import { checkConnection, checkVerdict, renderCheckMarkdown, renderCheckText } from '../check/index.js';
 import { loadConfig } from '../config/load.js';
 import { writeJobSummary } from '../github/job-summary.js';
@@ -19,12 +19,14 @@ async function checkedTailnet(settings: ActionSettings): Promise<string> {
 
 export async function runCheckMode(settings: ActionSettings): Promise<void> {
   const tailnet = await checkedTailnet(settings);
-  const report = await withTailscale(settings, tailnet, (client, credential) =>
-    checkConnection(client, { credential, transport: { baseUrl: settings.baseUrl }, need: 'apply' }),
+  const report = await log.phase('Check the connection', () =>
+    withTailscale(settings, tailnet, (client, credential) => checkConnection(client, { credential, transport: { baseUrl: settings.baseUrl }, need: 'apply' })),
   );
   log.block(renderCheckText(report, { color: false }));
-  writeJobSummary(renderCheckMarkdown(report, { heading: 'tailnet-access check' }));
   const verdict = checkVerdict(report);
-  runner.setOutput('summary', redact(verdict));
-  if (!report.ok) runner.setFailed(redact(verdict));
+  await log.phase('Report: outputs and job summary', async () => {
+    await writeJobSummary(renderCheckMarkdown(report, { heading: 'tailnet-access check' }));
+    core.setOutput('summary', redact(verdict));
+  });
+  if (!report.ok) core.setFailed(redact(verdict));
 }

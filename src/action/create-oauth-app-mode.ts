@@ -2,20 +2,20 @@
 // put its client secret straight into an Actions secret. The secret is never an output and never
 // logged; the outputs are the app ID and the client ID. main.ts passes the settings its input reader
 // made, the Tailscale client it opened, and the repository the run belongs to.
-import { info as runnerInfo, setOutput as runnerSetOutput } from '../github/runner.js';
+import * as core from '@actions/core';
 import {
   actionsSecretTargetProblems,
+  ActionsSecrets,
   describeActionsSecret,
-  getActionsPublicKey,
-  storeActionsSecret,
   type ActionsPublicKey,
+  type ActionsSecretsOptions,
   type ActionsSecretTarget,
-  type GitHubCallOptions,
 } from '../github/actions-secrets.js';
 import { formatDifferences, type AppDifference } from '../oauth/app-compare.js';
 import { OAuthAppInputError, validateOAuthAppInput, type OAuthAppDraft } from '../oauth/app-input.js';
 import { createOrFindOAuthApp, type CreateOrFindResult, type OAuthAppsApi, type SecretSink } from '../oauth/create-or-find.js';
 import { registerSecret } from '../secrets.js';
+import { log } from './log.js';
 
 /** The inputs of `mode: create-oauth-app` (contract.md §4); lists split on commas and newlines. */
 export interface CreateOAuthAppSettings {
@@ -49,11 +49,11 @@ export interface CreateOAuthAppModeDeps {
   github: { apiUrl: string; repository: string | { owner: string; repo: string } | undefined };
   /** The Tailscale base URL, for the recovery command if storing the secret fails. */
   baseUrl?: string | undefined;
-  /** Default: the runner's GITHUB_OUTPUT file. */
+  /** Default: the step's outputs (core.setOutput). */
   setOutput?: (name: string, value: string) => void;
   /** Default: the job log. */
   info?: (line: string) => void;
-  githubCalls?: GitHubCallOptions;
+  secrets?: ActionsSecretsOptions;
 }
 
 export interface CreateOAuthAppModeResult {
@@ -117,15 +117,16 @@ function checkInputs(settings: CreateOAuthAppSettings, target: ActionsSecretTarg
 }
 
 /** The public key is read before the create, so a token that cannot reach the secrets fails first. */
-function actionsSecretSink(target: ActionsSecretTarget, calls: GitHubCallOptions): SecretSink {
+function actionsSecretSink(target: ActionsSecretTarget, options: ActionsSecretsOptions): SecretSink {
+  const secrets = new ActionsSecrets(target, options);
   let publicKey: ActionsPublicKey | undefined;
   return {
     description: describeActionsSecret(target),
     async prepare() {
-      publicKey = await getActionsPublicKey(target, calls);
+      publicKey = await secrets.publicKey();
     },
     async store(secret) {
-      await storeActionsSecret(target, secret, publicKey === undefined ? calls : { ...calls, publicKey });
+      await secrets.store(secret, publicKey);
       return describeActionsSecret(target);
     },
   };
@@ -133,8 +134,8 @@ function actionsSecretSink(target: ActionsSecretTarget, calls: GitHubCallOptions
 
 export async function runCreateOAuthAppMode(settings: CreateOAuthAppSettings, deps: CreateOAuthAppModeDeps): Promise<CreateOAuthAppModeResult> {
   registerSecret(settings.secretsToken);
-  const info = deps.info ?? runnerInfo;
-  const setOutput = deps.setOutput ?? runnerSetOutput;
+  const info = deps.info ?? core.info;
+  const setOutput = deps.setOutput ?? core.setOutput;
   const target: ActionsSecretTarget = {
     apiUrl: deps.github.apiUrl,
     repository: repositoryOf(deps.github.repository),
@@ -145,7 +146,7 @@ export async function runCreateOAuthAppMode(settings: CreateOAuthAppSettings, de
   checkInputs(settings, target);
   const result = await createOrFindOAuthApp(draftOf(settings), {
     client: deps.client,
-    secretSink: actionsSecretSink(target, deps.githubCalls ?? {}),
+    secretSink: actionsSecretSink(target, deps.secrets ?? { warn: log.warning }),
     update: settings.update,
     baseUrl: deps.baseUrl,
   });

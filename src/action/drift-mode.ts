@@ -2,10 +2,10 @@
 // one open issue per tailnet and config up to date; a clean run closes it with a comment. Under
 // settings.policyFile a live policy other than the file is drift too, and an edit made outside git
 // since the last apply is shown with what it changed.
-import * as runner from '../github/runner.js';
+import * as core from '@actions/core';
 import { DRIFT_LABEL, syncDriftIssue, type DriftIssueState } from '../github/drift-issue.js';
+import { deniedWarning, GitHubApiError, MAX_BODY_LENGTH } from '../github/errors.js';
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
-import { deniedWarning, GitHubApiError, MAX_BODY_LENGTH } from '../github/rest.js';
 import { annotate, pathFindings, positioned } from '../github/annotations.js';
 import { escapeControls, escapeMarkdownInline, inlineCode } from '../plan/escape.js';
 import { countChanges, describeCounts, tailnetLabel } from '../plan/format.js';
@@ -13,7 +13,7 @@ import type { Plan } from '../plan/types.js';
 import { hasPendingChanges, type PolicyFilePlan } from '../policy-file/plan.js';
 import { policyPlanSummary } from '../policy-file/render-plan.js';
 import { redact } from '../secrets.js';
-import { githubRest, markerFor } from './github.js';
+import { githubFor, markerFor } from './github.js';
 import { log } from './log.js';
 import { planSummaryLine, setPlanOutputs } from './outputs.js';
 import { readActionPlan } from './plan-read.js';
@@ -56,9 +56,8 @@ function closingComment(settings: ActionSettings, plan: Plan): string {
 
 async function keepIssue(settings: ActionSettings, plan: Plan, policyFile: PolicyFilePlan | undefined): Promise<void> {
   if (!settings.driftIssue) return;
-  const rest = githubRest(settings);
-  const repo = settings.github.repository;
-  if (rest === undefined || repo === undefined) {
+  const github = githubFor(settings);
+  if (github === undefined) {
     log.warning('no github-token (or no GITHUB_REPOSITORY): the drift issue is not kept; the report is in the job summary');
     return;
   }
@@ -66,7 +65,7 @@ async function keepIssue(settings: ActionSettings, plan: Plan, policyFile: Polic
   const drift = hasPendingChanges({ plan }, policyFile);
   const state: DriftIssueState = drift ? { drift, body: redact(issueBody(settings, plan, policyFile, marker)) } : { drift, closingComment: redact(closingComment(settings, plan)) };
   try {
-    const result = await syncDriftIssue(rest, { repo, marker, title: redact(driftIssueTitle(plan, settings.config.shownAs)) }, state);
+    const result = await syncDriftIssue(await github(), { marker, title: redact(driftIssueTitle(plan, settings.config.shownAs)) }, state);
     if (result.action !== 'none') log.info(`Drift issue ${result.action}${result.url ? `: ${result.url}` : ''}`);
     if (result.labelMissing) log.warning(`GitHub did not set the ${DRIFT_LABEL} label on ${result.url ?? 'the drift issue'}, so later runs cannot find it: the token needs \`permissions: issues: write\``);
   } catch (error) {
@@ -89,11 +88,13 @@ export async function runDriftMode(settings: ActionSettings): Promise<void> {
   const { plan, policyFile } = read;
   log.block(planText(plan, policyFile, configPath));
   annotate(positioned(pathFindings('warning', plan.warnings)));
-  await setPlanOutputs(settings, { plan, policyFile, summary: planSummaryLine(plan, configPath, policyFile) });
-  writeJobSummary(fitSummary((maxLength) => planMarkdown(plan, policyFile, { configPath, runUrl, heading: HEADING, maxLength })));
-  await keepIssue(settings, plan, policyFile);
+  await log.phase('Report: outputs, job summary and drift issue', async () => {
+    await setPlanOutputs(settings, { plan, policyFile, summary: planSummaryLine(plan, configPath, policyFile) });
+    await writeJobSummary(fitSummary((maxLength) => planMarkdown(plan, policyFile, { configPath, runUrl, heading: HEADING, maxLength })));
+    await keepIssue(settings, plan, policyFile);
+  });
   if (!hasPendingChanges({ plan }, policyFile)) return;
   const message = `Drift: ${tailnetName(plan)} differs from ${driftSubject(configPath, plan, policyFile)}.`;
-  if (settings.failOnDrift) runner.setFailed(redact(message));
+  if (settings.failOnDrift) core.setFailed(redact(message));
   else log.warning(`${message} fail-on-drift is false, so the job succeeds.`);
 }

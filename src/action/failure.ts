@@ -1,14 +1,14 @@
 // Every failure ends here once: annotations at the positions it knows, the error (and the plan it
 // concerns) in the job summary, and a failed step whose message says what to do. The sticky PR
 // comment shows the same title and lines.
-import * as runner from '../github/runner.js';
+import * as core from '@actions/core';
 import { ApplyRefusedError } from '../apply/errors.js';
 import { ConfigFileError } from '../config/load.js';
 import { DiagnosticsError, formatDiagnostic } from '../diagnostics.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { annotate, diagnosticFindings, parseSourceRef, pathFindings, type Finding } from '../github/annotations.js';
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
-import { GitHubApiError } from '../github/rest.js';
+import { ActionsSecretError, GitHubApiError } from '../github/errors.js';
 import { renderErrorMarkdown, renderPlanMarkdown } from '../plan/render-markdown.js';
 import type { Plan } from '../plan/types.js';
 import type { PolicyFilePlan } from '../policy-file/plan.js';
@@ -85,12 +85,13 @@ export function describeFailure(error: unknown, configShown: string): FailureRep
     [LivePolicyError, "The tailnet's policy file cannot be read"],
     [TailscaleError, 'A Tailscale API call failed'],
     [GitHubApiError, 'A GitHub API call failed'],
+    [ActionsSecretError, 'Storing the secret in GitHub failed'],
   ];
   for (const [type, title] of titles) {
     if (error instanceof type) return { title, lines: linesOf(error), findings: [] };
   }
   if (error instanceof Error) {
-    const stack = process.env.RUNNER_DEBUG === '1' && error.stack ? error.stack.split('\n').slice(1) : [];
+    const stack = core.isDebug() && error.stack ? error.stack.split('\n').slice(1) : [];
     return { title: 'Unexpected error', lines: [...linesOf(error), ...stack], findings: [] };
   }
   return { title: 'Unexpected error', lines: [String(error)], findings: [] };
@@ -123,15 +124,15 @@ export async function reportFailure(error: unknown, settings: ActionSettings | u
   // Messages can quote a server or a file; the log viewer is shown their controls, never sent them.
   annotate(report.findings.map((finding) => ({ ...finding, message: escapeControlsByLine(finding.message) })));
   const warn = (what: string, failure: unknown): void =>
-    runner.warning(escapeControlsByLine(redact(`could not ${what}: ${failure instanceof Error ? failure.message : String(failure)}`)));
+    core.warning(escapeControlsByLine(redact(`could not ${what}: ${failure instanceof Error ? failure.message : String(failure)}`)));
   try {
     const heading = `tailnet-access ${settings?.mode ?? ''}`.trim();
-    writeJobSummary(fitSummary((maxLength) => failureMarkdown(report, { heading, configPath, runUrl: settings?.github.runUrl, maxLength })));
+    await writeJobSummary(fitSummary((maxLength) => failureMarkdown(report, { heading, configPath, runUrl: settings?.github.runUrl, maxLength })));
   } catch (summaryError) {
     warn('write the job summary', summaryError);
   }
   if (settings) await setFailureOutputs(settings, report).catch((outputError: unknown) => warn('set the outputs', outputError));
   // With annotations at their lines, the failure itself need only say what they add up to.
   const message = report.findings.length > 0 ? report.title : `${report.title}: ${report.lines.join('\n')}`;
-  runner.setFailed(escapeControlsByLine(redact(message)));
+  core.setFailed(escapeControlsByLine(redact(message)));
 }

@@ -1,15 +1,16 @@
-// The one place the action reads its inputs, the runner's environment and the event payload. It
-// returns one typed, checked ActionSettings; every problem is a UsageError naming the input. Secrets
-// are registered (masked in the log, redacted from everything we print or post) the moment they are read.
+// The one place the action reads its inputs (through @actions/core), the runner's environment and the
+// event payload. It returns one typed, checked ActionSettings; every problem is a UsageError naming
+// the input. Secrets are registered (masked in the log, redacted from everything we print or post) the
+// moment they are read.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as runner from '../github/runner.js';
+import * as core from '@actions/core';
 import { chooseCredential } from '../commands/connection.js';
 import { suggest } from '../config/suggest.js';
 import { UsageError } from '../errors.js';
 import { resolveWithin, workspaceBoundary } from '../files/boundary.js';
-import type { RepoRef } from '../github/rest.js';
+import type { RepoRef } from '../github/errors.js';
 import { registerSecret } from '../secrets.js';
 import { readEvent } from './event.js';
 import { idTokenSource } from './id-token.js';
@@ -19,26 +20,28 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const SECRET_INPUTS = ['api-key', 'oauth-client-secret', 'github-token', 'secrets-token'];
 
-/** Typed readers of the inputs in `env`; every error names the input. */
-function inputReader(env: Env) {
-  const text = (name: string): string | undefined => runner.getInput(name, env) || undefined;
+/** Typed readers of the step's inputs; every error names the input. */
+function inputReader() {
+  const text = (name: string): string | undefined => core.getInput(name) || undefined;
   return {
     text,
-    /** Comma- or newline-separated, blanks dropped. */
+    /** One item a line or comma-separated, blanks dropped. */
     list: (name: string): string[] =>
-      runner
-        .getInput(name, env)
-        .split(/[,\n]/)
+      core
+        .getMultilineInput(name)
+        .flatMap((line) => line.split(','))
         .map((item) => item.trim())
         .filter((item) => item !== ''),
-    // The YAML 1.2 core-schema booleans, as @actions/core accepts them; an empty input takes the
+    // The YAML 1.2 core-schema booleans, as core.getBooleanInput reads them; an empty input takes the
     // default, so the action also runs where action.yml defaults are not applied (a local run, a test).
     boolean(name: string, fallback: boolean): boolean {
-      const value = runner.getInput(name, env);
+      const value = core.getInput(name);
       if (value === '') return fallback;
-      if (['true', 'True', 'TRUE'].includes(value)) return true;
-      if (['false', 'False', 'FALSE'].includes(value)) return false;
-      throw new UsageError(`the ${name} input must be true or false, not "${value}"`);
+      try {
+        return core.getBooleanInput(name);
+      } catch {
+        throw new UsageError(`the ${name} input must be true or false, not "${value}"`);
+      }
     },
     positiveInteger(name: string): number | undefined {
       const value = text(name);
@@ -76,12 +79,12 @@ export function chooseMode(value: string | undefined, event: string): { mode: Mo
 
 const CREDENTIAL_INPUTS = { apiKey: 'api-key', clientId: 'oauth-client-id', clientSecret: 'oauth-client-secret', idToken: 'audience' };
 
-function readCredential(inputs: Inputs, env: Env): CredentialSetting {
+function readCredential(inputs: Inputs): CredentialSetting {
   const apiKey = inputs.text('api-key');
   const clientSecret = inputs.text('oauth-client-secret');
   const clientId = inputs.text('oauth-client-id');
   const audience = inputs.text('audience');
-  const parts = { apiKey, clientId, clientSecret, idToken: audience === undefined ? undefined : idTokenSource(audience, env) };
+  const parts = { apiKey, clientId, clientSecret, idToken: audience === undefined ? undefined : idTokenSource(audience) };
   // Nothing at all is a state of its own: normal for a pull request from a fork, an error elsewhere.
   if (!apiKey && !clientSecret && !clientId && !audience) {
     try {
@@ -180,11 +183,13 @@ function readBaseUrl(inputs: Inputs): string {
   return value;
 }
 
-export function readSettings(env: Env = process.env): ActionSettings {
-  const inputs = inputReader(env);
+/** Reads the step: its inputs and the runner's variables, from the process's environment. */
+export function readSettings(): ActionSettings {
+  const env: Env = process.env;
+  const inputs = inputReader();
   // Secrets first, so nothing read later (and no error about it) can show one unmasked.
   for (const name of SECRET_INPUTS) registerSecret(inputs.text(name));
-  const credential = readCredential(inputs, env);
+  const credential = readCredential(inputs);
   const github = readGitHub(inputs, env);
   const event = readEventInfo(env);
   const oauthApp = readOAuthApp(inputs);

@@ -1,7 +1,7 @@
 // mode: create-oauth-app (workflow_dispatch): runCreateOAuthAppMode does the work (and sets the app-id
 // and client-id outputs); this adds the connection and a line in the job summary.
 import { writeJobSummary } from '../github/job-summary.js';
-import * as runner from '../github/runner.js';
+import * as core from '@actions/core';
 import { escapeMarkdownInline, inlineCode } from '../plan/escape.js';
 import { redact } from '../secrets.js';
 import { runCreateOAuthAppMode, type CreateOAuthAppModeResult } from './create-oauth-app-mode.js';
@@ -21,10 +21,10 @@ export async function runOAuthAppMode(settings: ActionSettings): Promise<void> {
       client,
       github: { apiUrl: settings.github.apiUrl, repository: settings.github.repository },
       baseUrl: settings.baseUrl,
-      setOutput: runner.setOutput,
-      info: (line) => runner.info(redact(line)),
+      setOutput: core.setOutput,
+      info: (line) => core.info(redact(line)),
     }),
   );
   const name = escapeMarkdownInline(settings.oauthApp.name ?? '');
-  writeJobSummary(`### tailnet-access create-oauth-app\n\n${SAID[result.outcome]} ${name} (ID ${inlineCode(result.appId)}). Its client secret is never printed.\n`);
+  await writeJobSummary(`### tailnet-access create-oauth-app\n\n${SAID[result.outcome]} ${name} (ID ${inlineCode(result.appId)}). Its client secret is never printed.\n`);
 }

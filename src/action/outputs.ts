@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as runner from '../github/runner.js';
+import * as core from '@actions/core';
 import { countChanges, describeCounts } from '../plan/format.js';
 import { renderPlanJson } from '../plan/render-json.js';
 import type { Plan } from '../plan/types.js';
@@ -45,7 +45,7 @@ export interface PlanOutputs {
  */
 export async function setFailureOutputs(settings: ActionSettings, failure: { title: string; plan?: Plan | undefined; policyFile?: PolicyFilePlan | undefined }): Promise<void> {
   const summary = `Failed: ${failure.title}.`;
-  if (failure.plan === undefined) runner.setOutput('summary', redact(summary));
+  if (failure.plan === undefined) core.setOutput('summary', redact(summary));
   else await setPlanOutputs(settings, { plan: failure.plan, policyFile: failure.policyFile, summary });
 }
 
@@ -53,7 +53,7 @@ export async function setPlanOutputs(settings: ActionSettings, outputs: PlanOutp
   const { plan, policyFile } = outputs;
   const file = planJsonPath(settings, plan.tailnet);
   await writeFile(file, policyFile ? renderPlanJsonWithPolicyFile(plan, policyFile) : renderPlanJson(plan));
-  runner.setOutput('has-changes', (outputs.hasChanges ?? hasPendingChanges(outputs, policyFile)) ? 'true' : 'false');
-  runner.setOutput('plan-json', file);
-  runner.setOutput('summary', redact(outputs.summary));
+  core.setOutput('has-changes', (outputs.hasChanges ?? hasPendingChanges(outputs, policyFile)) ? 'true' : 'false');
+  core.setOutput('plan-json', file);
+  core.setOutput('summary', redact(outputs.summary));
 }

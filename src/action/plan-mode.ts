@@ -4,7 +4,7 @@
 // problems (a file not rendered, a rule Tailscale refuses) are annotated on the policy file.
 import { annotate, pathFindings, positioned } from '../github/annotations.js';
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
-import { MAX_BODY_LENGTH } from '../github/rest.js';
+import { MAX_BODY_LENGTH } from '../github/errors.js';
 import { describeFailure, failureMarkdown } from './failure.js';
 import { log } from './log.js';
 import { planSummaryLine, setPlanOutputs } from './outputs.js';
@@ -27,9 +27,11 @@ export async function runPlanMode(settings: ActionSettings): Promise<void> {
     const { plan, policyFile } = read;
     log.block(planText(plan, policyFile, configPath));
     annotate(positioned(pathFindings('warning', plan.warnings)));
-    await setPlanOutputs(settings, { plan, policyFile, summary: planSummaryLine(plan, configPath, policyFile) });
-    writeJobSummary(fitSummary((maxLength) => planMarkdown(plan, policyFile, { configPath, runUrl, maxLength })));
-    await sticky?.post(planMarkdown(plan, policyFile, { configPath, runUrl, marker: sticky.marker, maxLength: MAX_BODY_LENGTH }));
+    await log.phase('Report: outputs, job summary and pull request comment', async () => {
+      await setPlanOutputs(settings, { plan, policyFile, summary: planSummaryLine(plan, configPath, policyFile) });
+      await writeJobSummary(fitSummary((maxLength) => planMarkdown(plan, policyFile, { configPath, runUrl, maxLength })));
+      await sticky?.post(planMarkdown(plan, policyFile, { configPath, runUrl, marker: sticky.marker, maxLength: MAX_BODY_LENGTH }));
+    });
   } catch (error) {
     // The comment turns into the error, so the PR never shows a plan that is no longer true.
     if (sticky) {

@@ -10,7 +10,7 @@ import { diagnosticFindings, type Finding } from '../github/annotations.js';
 import { renderCommandFor } from '../policy-file/not-rendered.js';
 import { manualEditMessage, type PolicyFileOptions, type PolicyFilePlan } from '../policy-file/plan.js';
 import { policyFileLocation, readPolicyFileAt, type PolicyFile } from '../policy-file/source.js';
-import { githubRest } from './github.js';
+import { githubFor } from './github.js';
 import { shownPath } from './inputs.js';
 import { log } from './log.js';
 import type { ActionSettings } from './settings.js';
@@ -33,17 +33,15 @@ export async function actionPolicyFile(settings: ActionSettings, config: LoadedC
   if (file === undefined) return undefined;
   const configPath = settings.config.shownAs;
   const options: PolicyFileOptions = { file, renderCommand: renderCommandFor(configPath), pullCommand: renderCommandFor(configPath, ' --from-live') };
-  const rest = githubRest(settings);
-  const repo = settings.github.repository;
-  if (rest === undefined || repo === undefined) {
+  const github = githubFor(settings);
+  if (github === undefined) {
     log.warning(
       "no github-token (or no GITHUB_REPOSITORY): tailnet-access keeps the record of the policy it last applied in the repository's deployments, which this run cannot reach, so edits made outside git go unnoticed",
     );
     return options;
   }
   options.store = new DeploymentEtagStore({
-    rest,
-    repo,
+    github,
     configPath,
     tailnet,
     policyFile: file.shown,

@@ -1,18 +1,18 @@
 // The pull request side of plan mode: the sticky comment, and for pull requests that cannot be planned
 // (from a fork, or without credentials) the check of the files alone, with an honest word on the skip.
+import * as core from '@actions/core';
 import { loadConfig } from '../config/load.js';
 import { DiagnosticsError } from '../diagnostics.js';
-import * as runner from '../github/runner.js';
 import { annotate, diagnosticFindings } from '../github/annotations.js';
+import { deniedWarning, GitHubApiError } from '../github/errors.js';
 import { writeJobSummary } from '../github/job-summary.js';
-import { deniedWarning, GitHubApiError } from '../github/rest.js';
 import { upsertStickyComment } from '../github/sticky-comment.js';
 import { escapeMarkdownInline } from '../plan/escape.js';
 import { renderCommandFor } from '../policy-file/not-rendered.js';
 import { redact } from '../secrets.js';
 import { checkFiles } from '../validate/check-files.js';
 import { renderValidationMarkdown } from '../validate/render-validation.js';
-import { githubRest, markerFor } from './github.js';
+import { githubFor, markerFor } from './github.js';
 import { log } from './log.js';
 import { readActionPolicyFile } from './policy-file.js';
 import type { ActionSettings, PullRequestInfo } from './settings.js';
@@ -26,17 +26,17 @@ export interface StickyComment {
 export function stickyComment(settings: ActionSettings): StickyComment | undefined {
   const pr = settings.event.pullRequest;
   if (pr === undefined || !settings.comment) return undefined;
-  const rest = githubRest(settings);
-  if (rest === undefined || settings.github.repository === undefined) {
+  const github = githubFor(settings);
+  if (github === undefined) {
     log.warning('no github-token (or no GITHUB_REPOSITORY): the plan is in the job summary only, not in a pull request comment');
     return undefined;
   }
-  const target = { repo: settings.github.repository, number: pr.number, marker: markerFor('plan', settings) };
+  const target = { number: pr.number, marker: markerFor('plan', settings) };
   return {
     marker: target.marker,
     async post(body) {
       try {
-        const result = await upsertStickyComment(rest, target, redact(body));
+        const result = await upsertStickyComment(await github(), target, redact(body));
         // GitHub leaves html_url out of some answers (a proxy, an older Enterprise Server): name the PR then.
         log.info(`Plan comment ${result.action} on pull request #${pr.number}${result.url ? `: ${result.url}` : ''}`);
       } catch (error) {
@@ -73,8 +73,8 @@ export async function checkFilesOnly(settings: ActionSettings, pr: PullRequestIn
   const text = `${why}, so tailnet-access cannot read the tailnet: the live plan was skipped, and only the files were checked (${found}). Review the change itself; after merge, the apply workflow plans afresh before it writes anything.`;
   log.notice(text);
   annotate(diagnosticFindings(check.warnings));
-  writeJobSummary(`### tailnet-access plan skipped\n\n${escapeMarkdownInline(text)}\n\n${renderValidationMarkdown(check)}\n`);
+  await writeJobSummary(`### tailnet-access plan skipped\n\n${escapeMarkdownInline(text)}\n\n${renderValidationMarkdown(check)}\n`);
   // A check with errors fails like any other failure, which sets the outputs itself.
   if (check.errors.length > 0) throw new DiagnosticsError(check.errors);
-  runner.setOutput('summary', pr.fromFork ? 'Skipped: pull request from a fork, no plan was made.' : 'Skipped: no Tailscale credential, no plan was made.');
+  core.setOutput('summary', pr.fromFork ? 'Skipped: pull request from a fork, no plan was made.' : 'Skipped: no Tailscale credential, no plan was made.');
 }

@@ -1,8 +1,12 @@
 // The Tailscale connection of one action run: the tailnet (input, else the file, else `-`) and the
 // credential the inputs gave; the client is always closed, so a failed run leaves no socket open.
+// With debug logging on (a re-run with "Enable debug logging", core.isDebug), each request and retry
+// is logged, and the counts at the end.
+import * as core from '@actions/core';
 import type { LoadedConfig } from '../config/load.js';
 import { UsageError } from '../errors.js';
-import { createTailscaleClient, type Credential, type TailscaleClient } from '../tailscale/client.js';
+import { createTailscaleClient, type ClientEvent, type Credential, type TailscaleClient } from '../tailscale/client.js';
+import { log } from './log.js';
 import type { ActionSettings } from './settings.js';
 
 export function tailnetFor(settings: ActionSettings, config: LoadedConfig): string {
@@ -15,6 +19,15 @@ function tailnetSource(settings: ActionSettings, tailnet: string): string | unde
   return tailnet === '-' ? undefined : `tailnet: in ${settings.config.shownAs}`;
 }
 
+function debugLine(event: ClientEvent): string | undefined {
+  if (event.type === 'request-end') {
+    const outcome = event.status === undefined ? `no answer (${event.error ?? 'unknown'})` : String(event.status);
+    return `Tailscale API: ${event.method} ${event.path} (${event.operation}, attempt ${event.attempt}): ${outcome} in ${Math.round(event.durationMs)} ms, ${event.bytesReceived} bytes`;
+  }
+  if (event.type === 'retry') return `Tailscale API: ${event.method} ${event.path}: ${event.reason}, trying again in ${event.delayMs} ms`;
+  return undefined;
+}
+
 export async function withTailscale<T>(
   settings: ActionSettings,
   tailnet: string,
@@ -22,10 +35,19 @@ export async function withTailscale<T>(
 ): Promise<T> {
   if (!settings.credential.given) throw new UsageError(settings.credential.missing);
   const { credential } = settings.credential;
-  const client = createTailscaleClient({ baseUrl: settings.baseUrl, tailnet, tailnetFrom: tailnetSource(settings, tailnet), credential });
+  const debug = core.isDebug();
+  const onEvent = (event: ClientEvent): void => {
+    const line = debugLine(event);
+    if (line !== undefined) log.debug(line);
+  };
+  const client = createTailscaleClient({ baseUrl: settings.baseUrl, tailnet, tailnetFrom: tailnetSource(settings, tailnet), credential, ...(debug ? { onEvent } : {}) });
   try {
     return await body(client, credential);
   } finally {
+    if (debug) {
+      const { requests, retries, rateLimited, bytesReceived } = client.stats;
+      log.debug(`Tailscale API: ${requests} requests, ${retries} retries, ${rateLimited} rate limited, ${bytesReceived} bytes received`);
+    }
     await client.close();
   }
 }

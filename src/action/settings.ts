@@ -1,6 +1,6 @@
 // Everything the action was asked to do, read once from the inputs, the environment and the event
 // payload by inputs.ts. Every other module takes this object as a parameter and reads nothing else.
-import type { RepoRef } from '../github/rest.js';
+import type { RepoRef } from '../github/errors.js';
 import type { Credential } from '../tailscale/client.js';
 import type { CreateOAuthAppSettings } from './create-oauth-app-mode.js';
 

@@ -29,17 +29,27 @@ export function planAgainst(config: LoadedConfig, live: LiveTailnet, policyFile?
   return policyFile ? { ...result, config, live, policyFile } : { ...result, config, live };
 }
 
+/** Runs one step of planning under its name; the action shows each as a group of its log. */
+export type PlanStep = <T>(step: 'read' | 'plan', run: () => Promise<T>) => Promise<T>;
+
+const inTurn: PlanStep = (_step, run) => run();
+
 /**
  * Reads the tailnet and plans. `policyFile` is required when the config sets settings.policyFile
  * (the caller reads the file: the CLI beside the config, the action from the checkout).
  */
-export async function planWith(config: LoadedConfig, client: TailscaleClient, policyFile?: PolicyFileOptions): Promise<PlanRead> {
+export async function planWith(config: LoadedConfig, client: TailscaleClient, policyFile?: PolicyFileOptions, step: PlanStep = inTurn): Promise<PlanRead> {
   const options = { invites: config.desired.settings.inviteMissingUsers };
-  if (config.desired.settings.policyFile === undefined) return planAgainst(config, await readLive(client, options));
-  if (!policyFile) throw new TypeError(`${config.desired.file} sets settings.policyFile, but the plan was not given the policy file`);
-  const rendered = renderPolicyFile(config.desired, policyFile.file);
-  const live = await readLive(client, options);
-  return planAgainst(config, live, await planPolicyFile(client, config.desired, live, policyFile, { rendered }));
+  if (config.desired.settings.policyFile !== undefined && !policyFile) {
+    throw new TypeError(`${config.desired.file} sets settings.policyFile, but the plan was not given the policy file`);
+  }
+  // The policy file is rendered before the tailnet is read, so a file that cannot be costs no API call.
+  const rendered = policyFile && config.desired.settings.policyFile !== undefined ? renderPolicyFile(config.desired, policyFile.file) : undefined;
+  const live = await step('read', () => readLive(client, options));
+  return step('plan', async () => {
+    if (policyFile === undefined || rendered === undefined) return planAgainst(config, live);
+    return planAgainst(config, live, await planPolicyFile(client, config.desired, live, policyFile, { rendered }));
+  });
 }
 
 /** Config warnings as plan warnings, for the renderers. */

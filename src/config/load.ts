@@ -1,6 +1,5 @@
 // tailnet-access.yaml -> Desired. parseConfig is pure (text in, data out); loadConfig adds the read.
-// Every problem in the file is collected and thrown together, each with its file:line:column. A valid
-// file in plain YAML takes the quick path; anything else, and every error, the precise one.
+// Every problem in the file is collected and thrown together, each with its file:line:column.
 import nodePath from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { DiagnosticsError } from '../diagnostics.js';
@@ -8,7 +7,6 @@ import type { Diagnostic } from '../diagnostics.js';
 import { readTextFile, UnreadableFileError } from '../files/read-regular.js';
 import { buildDesired } from './build-desired.js';
 import type { FileSettings } from './build-desired.js';
-import { readPlainConfig } from './plain-config.js';
 import { readEntries } from './read-entries.js';
 import type { Entries } from './read-entries.js';
 import { checkSchema } from './schema-check.js';
@@ -103,26 +101,7 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   if (bytes > MAX_CONFIG_BYTES) fail([tooLarge(file, bytes)]);
   // Editors do not count a byte-order mark as a column, so it must not shift line 1.
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  return parseQuickly(body, file) ?? parsePrecisely(body, file);
-}
-
-/**
- * The quick path: a valid file written in plain YAML (as nearly every one is) loads without building
- * the `yaml` document or compiling the schema, which cost most of the time and memory on a big
- * tailnet. Undefined when the text is not plain YAML or has any error, so that the precise path
- * decides and words every problem. `text` has no byte-order mark.
- */
-export function parseQuickly(text: string, file: string): LoadedConfig | undefined {
-  const plain = readPlainConfig(text, file);
-  if (!plain) return undefined;
-  const semantic = checkEntries(plain.entries);
-  if (semantic.errors.length > 0) return undefined;
-  return loaded(file, plain.config, plain.entries, semantic.warnings);
-}
-
-/** The precise path: any YAML, every error found and placed. `text` has no byte-order mark. */
-export function parsePrecisely(text: string, file: string): LoadedConfig {
-  const { source, errors } = parseYaml(text, file);
+  const { source, errors } = parseYaml(body, file);
   // A duplicate key leaves a readable document (the later value counts), so the rest of the file is
   // still checked and every problem is reported in one go; any other YAML error stops here.
   if (errors.some((e) => e.code !== DUPLICATE_KEY)) fail(errors);

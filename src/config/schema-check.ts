@@ -1,8 +1,7 @@
 // Validation against schema/tailnet-access.schema.json (the same schema editors use), and the
 // reduction of ajv's raw errors to one finding per problem, each tied to a place in the YAML.
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import schema from '../../schema/tailnet-access.schema.json' with { type: 'json' };
+import validateFile from './schema-validator.generated.js';
 import { suggest } from './suggest.js';
 import type { Role, Settings } from './types.js';
 
@@ -23,18 +22,12 @@ export type Finding =
   | { kind: 'missing-key'; path: string[]; key: string }
   | { kind: 'wrong-value'; path: string[]; value: unknown; keyword: string };
 
-let compiled: ValidateFunction<ConfigFile> | undefined;
-
-// Compiled on first use: most CLI commands never get here when the file is missing. The schema is
-// not checked against the JSON Schema meta-schema here (that takes longer than compiling it); the
-// schema test compiles it with that check, so a broken schema fails there.
-function validator(): ValidateFunction<ConfigFile> {
-  compiled ??= new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, validateSchema: false }).compile<ConfigFile>(schema);
-  return compiled;
-}
+// ajv's code for the schema, compiled ahead of time (see schema-validator-source.ts): compiling it on
+// every run cost more than loading a small file. The schema test checks the schema itself against the
+// JSON Schema meta-schema.
+const validate = validateFile as unknown as ValidateFunction<ConfigFile>;
 
 export function checkSchema(data: unknown): SchemaResult {
-  const validate = validator();
   if (validate(data)) return { ok: true, value: data };
   return { ok: false, findings: reduce(validate.errors ?? [], data) };
 }

@@ -1,13 +1,13 @@
 // The YAML layer of the loader: parse with positions kept, turn every YAML-level problem into a
 // positioned diagnostic, and answer "where in the text is this value?" for the later checks.
-import { isAlias, isMap, isNode, isScalar, isSeq, parseDocument, visit } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Alias, Document, Node, Pair, YAMLError, YAMLMap } from 'yaml';
-import { LineIndex } from '../diagnostics.js';
 import type { Diagnostic, SourceRef } from '../diagnostics.js';
+import { misindentedLines } from './indentation.js';
 
 export interface YamlSource {
   file: string;
-  lines: LineIndex;
+  lines: LineCounter;
   doc: Document.Parsed;
   /** Each alias and the anchored node it stands for (the last anchor of that name before it). */
   aliases: Map<Alias, Node>;
@@ -27,7 +27,8 @@ const REWORDED: Record<string, string> = {
 };
 
 export function refAt(source: YamlSource, offset: number): SourceRef {
-  return { file: source.file, ...source.lines.position(offset) };
+  const { line, col } = source.lines.linePos(offset);
+  return { file: source.file, line, column: col };
 }
 
 export function errorAt(source: YamlSource, offset: number, code: string, message: string): Diagnostic {
@@ -86,21 +87,73 @@ function yamlDiagnostic(source: YamlSource, error: YAMLError): Diagnostic {
 }
 
 /**
+ * Where the scalar keys tagged `!` start. YAML's non-specific tag makes a scalar a plain string, so
+ * such a key is the text after the tag (as yaml reads it without stringKeys, which refuses any tag
+ * but !!str on a key).
+ */
+function nonSpecificKeys(doc: Document.Parsed): Set<number> {
+  const starts = new Set<number>();
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.tag === '!' && typeof pair.key.value === 'string' && pair.key.range) starts.add(pair.key.range[0]);
+    },
+  });
+  return starts;
+}
+
+function isNonSpecificKey(text: string, keys: () => Set<number>, error: YAMLError): boolean {
+  if (error.code !== 'NON_STRING_KEY') return false;
+  const tag = /^!\s+/.exec(text.slice(error.pos[0], error.pos[0] + 100));
+  return tag !== null && keys().has(error.pos[0] + tag[0].length);
+}
+
+// What the parser says when a line is indented wrong, wherever it notices.
+const INDENTATION_CODES = new Set(['BAD_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY', 'NON_STRING_KEY']);
+const isIndentationError = (error: YAMLError): boolean =>
+  INDENTATION_CODES.has(error.code) || (error.code === 'MISSING_CHAR' && /implicit map keys/i.test(error.message));
+
+/**
+ * The parser's errors as diagnostics, with those a misindented line caused replaced by one message at
+ * that line (see indentation.ts). Errors it does not explain are kept as the parser words them.
+ */
+function yamlDiagnostics(source: YamlSource, text: string, errors: readonly YAMLError[]): Diagnostic[] {
+  let keys: Set<number> | undefined;
+  const tagged = (): Set<number> => (keys ??= nonSpecificKeys(source.doc));
+  const placed = errors.filter((error) => !isNonSpecificKey(text, tagged, error)).map((error) => ({ error, line: source.lines.linePos(error.pos[0]).line }));
+  const explained = new Set<YAMLError>();
+  const out: Diagnostic[] = [];
+  if (placed.some(({ error }) => isIndentationError(error))) {
+    for (const wrong of misindentedLines(text)) {
+      const knockOn = placed.filter(({ error, line }) => isIndentationError(error) && line >= wrong.from && line <= wrong.to);
+      if (knockOn.length === 0) continue;
+      for (const { error } of knockOn) explained.add(error);
+      out.push({ file: source.file, line: wrong.line, column: wrong.indent + 1, severity: 'error', code: 'yaml.indentation', message: wrong.message });
+    }
+  }
+  for (const { error } of placed) if (!explained.has(error)) out.push(yamlDiagnostic(source, error));
+  return out;
+}
+
+/** How the file is parsed (bench/plan times yaml alone with them, as the floor of loading a file). */
+export const PARSE_OPTIONS = {
+  prettyErrors: false,
+  uniqueKeys: false,
+  stringKeys: true,
+  merge: false,
+  // Not 'silent': that also drops the error for a second document in the file.
+  logLevel: 'error',
+} as const;
+
+/**
  * Parses the text. Keys are read as strings (so `1:` and `true:` are names, not numbers) and checked
  * for duplicates here in one pass, because yaml's own check compares every key with every other key
  * of its map, which is quadratic in a file with thousands of users.
  */
 export function parseYaml(text: string, file: string): ParsedYaml {
-  const doc = parseDocument(text, {
-    prettyErrors: false,
-    uniqueKeys: false,
-    stringKeys: true,
-    merge: false,
-    // Not 'silent': that also drops the error for a second document in the file.
-    logLevel: 'error',
-  });
-  const source: YamlSource = { file, lines: new LineIndex(text), doc, aliases: new Map() };
-  const errors = [...doc.errors, ...doc.warnings].map((e) => yamlDiagnostic(source, e));
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter: lines });
+  const source: YamlSource = { file, lines, doc, aliases: new Map() };
+  const errors = yamlDiagnostics(source, text, [...doc.errors, ...doc.warnings]);
   if (errors.length > 0) return { source, errors };
   return { source, errors: checkStructure(source) };
 }

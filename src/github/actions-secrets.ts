@@ -1,10 +1,12 @@
 // Storing a value as a GitHub Actions secret of a repository or of one of its environments: read the
 // target's public key, seal the value with it (libsodium sealed box, which only GitHub can open), PUT
-// the sealed value. Three plain HTTPS calls (no Octokit), retried on 5xx and network errors because
-// losing the value is worse than waiting. The workflow's default GITHUB_TOKEN has no access to secrets
-// at all, so a 403 or 404 says which token is needed instead.
+// the sealed value, all through Octokit (retried and throttled as every GitHub call is, the PUT too,
+// since storing the same value twice is harmless and losing it is not). The workflow's default
+// GITHUB_TOKEN has no access to secrets at all, so a 403 or 404 says which token is needed instead.
 import sodium from 'libsodium-wrappers';
-import { redact, registerSecret } from '../secrets.js';
+import { registerSecret } from '../secrets.js';
+import { createGitHubClient, failureOf, type GitHubClient } from './client.js';
+import { ActionsSecretError, rateLimitHint, rateLimitOf, type GitHubFailure } from './errors.js';
 
 export interface ActionsSecretTarget {
   /** `https://api.github.com`, or a GitHub Enterprise Server API root (`GITHUB_API_URL`). */
@@ -19,30 +21,17 @@ export interface ActionsSecretTarget {
   token: string;
 }
 
-export interface GitHubCallOptions {
-  /** Default the global fetch. */
-  fetch?: typeof fetch;
-  /** Default 3. */
-  maxAttempts?: number;
-  sleep?: (ms: number) => Promise<void>;
-  /** Per request; default 30 s. */
-  timeoutMs?: number;
+export interface ActionsSecretsOptions {
+  /** Said when a call waits out a rate limit. */
+  warn?: (message: string) => void;
+  /** The first backoff after a 5xx; tests shorten it. */
+  backoffMs?: number;
 }
 
 export interface ActionsPublicKey {
   keyId: string;
   /** Base64, as GitHub sends it. */
   key: string;
-}
-
-/** A GitHub call failed; the message says what to do. `status` is absent when no answer came. */
-export class ActionsSecretError extends Error {
-  readonly status: number | undefined;
-  constructor(message: string, status?: number) {
-    super(redact(message));
-    this.name = 'ActionsSecretError';
-    this.status = status;
-  }
 }
 
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
@@ -72,14 +61,6 @@ export function describeActionsSecret(target: Pick<ActionsSecretTarget, 'name' |
   return `the Actions secret ${target.name} of ${where}`;
 }
 
-function basePath(target: ActionsSecretTarget): string {
-  const [owner = '', repo = ''] = target.repository.split('/');
-  const root = `${target.apiUrl.replace(/\/+$/, '')}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}`;
-  return target.environment === undefined
-    ? `${root}/actions/secrets`
-    : `${root}/environments/${encodeURIComponent(target.environment)}/secrets`;
-}
-
 function tokenAdvice(target: ActionsSecretTarget): string {
   const permission = target.environment === undefined ? '"Secrets"' : '"Environments"';
   return (
@@ -89,7 +70,13 @@ function tokenAdvice(target: ActionsSecretTarget): string {
   );
 }
 
-function explainStatus(target: ActionsSecretTarget, status: number, said: string): string {
+function explain(target: ActionsSecretTarget, failure: GitHubFailure): string {
+  const { status } = failure;
+  if (status === 0) return `${failure.message}.`;
+  const errors = failure.errors.length > 0 ? `; ${failure.errors.join('; ')}` : '';
+  const said = `: ${failure.message}${errors}`;
+  const limit = rateLimitOf(failure);
+  if (limit !== undefined) return `GitHub answered ${status}${said} — ${rateLimitHint(limit)}.`;
   if (status === 401) return `GitHub refused the token (401${said}): it is wrong, expired or revoked. Check secrets-token.`;
   if (status === 403) return `GitHub refused access (403${said}): the token is not allowed to use these secrets. ${tokenAdvice(target)}`;
   if (status === 404) {
@@ -99,64 +86,80 @@ function explainStatus(target: ActionsSecretTarget, status: number, said: string
   return `GitHub answered ${status}${said}.`;
 }
 
-async function messageOf(response: Response): Promise<string> {
-  // Redacted before it is cut to size, so the head of a secret that straddles the cut cannot survive.
-  const text = redact(await response.text().catch(() => ''));
-  try {
-    const body = JSON.parse(text) as { message?: unknown };
-    if (typeof body.message === 'string' && body.message !== '') return `: ${body.message}`;
-  } catch {
-    // Not JSON: a proxy's page. Show its start.
+/** The secrets of one target, through one client. */
+export class ActionsSecrets {
+  private readonly github: GitHubClient;
+  private readonly owner: string;
+  private readonly repo: string;
+
+  constructor(
+    private readonly target: ActionsSecretTarget,
+    options: ActionsSecretsOptions = {},
+  ) {
+    registerSecret(target.token);
+    const [owner = '', repo = ''] = target.repository.split('/');
+    this.owner = owner;
+    this.repo = repo;
+    this.github = createGitHubClient({
+      token: target.token,
+      baseUrl: target.apiUrl.replace(/\/+$/, ''),
+      repo: { owner, repo },
+      warn: options.warn ?? (() => undefined),
+      ...(options.backoffMs === undefined ? {} : { backoffMs: options.backoffMs }),
+    });
   }
-  return text.trim() === '' ? '' : `: ${text.trim().slice(0, 200)}`;
-}
 
-const isRetryable = (status: number): boolean => status === 429 || status >= 500;
+  private path(suffix: string): string {
+    const root = `/repos/${encodeURIComponent(this.owner)}/${encodeURIComponent(this.repo)}`;
+    const secrets = this.target.environment === undefined ? `${root}/actions/secrets` : `${root}/environments/${encodeURIComponent(this.target.environment)}/secrets`;
+    return `${this.target.apiUrl.replace(/\/+$/, '')}${secrets}/${suffix}`;
+  }
 
-async function call(target: ActionsSecretTarget, operation: string, url: string, init: RequestInit, options: GitHubCallOptions): Promise<Response> {
-  const doFetch = options.fetch ?? fetch;
-  const attempts = options.maxAttempts ?? 3;
-  const sleep = options.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
-  const headers = {
-    accept: 'application/vnd.github+json',
-    authorization: `Bearer ${target.token}`,
-    'x-github-api-version': '2022-11-28',
-    'user-agent': 'tailnet-access',
-    ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-  };
-  for (let attempt = 1; ; attempt++) {
-    let response: Response;
+  private async call<T>(operation: string, method: string, url: string, request: () => Promise<{ status: number; data: T }>): Promise<{ status: number; data: T }> {
     try {
-      response = await doFetch(url, { ...init, headers, signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
+      return await request();
     } catch (error) {
-      if (attempt < attempts) {
-        await sleep(500 * 2 ** (attempt - 1));
-        continue;
-      }
-      const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-      throw new ActionsSecretError(`${operation} (${init.method ?? 'GET'} ${url}): no answer from GitHub after ${attempts} attempts: ${reason}`);
+      const failure = failureOf(error);
+      throw new ActionsSecretError(`${operation} (${method} ${url}): ${explain(this.target, failure)}`, failure.status === 0 ? undefined : failure.status);
     }
-    if (response.ok) return response;
-    if (isRetryable(response.status) && attempt < attempts) {
-      await response.body?.cancel();
-      await sleep(500 * 2 ** (attempt - 1));
-      continue;
-    }
-    const said = await messageOf(response);
-    throw new ActionsSecretError(`${operation} (${init.method ?? 'GET'} ${url}): ${explainStatus(target, response.status, said)}`, response.status);
   }
-}
 
-export async function getActionsPublicKey(target: ActionsSecretTarget, options: GitHubCallOptions = {}): Promise<ActionsPublicKey> {
-  registerSecret(target.token);
-  const operation = `read the public key for ${describeActionsSecret(target)}`;
-  const url = `${basePath(target)}/public-key`;
-  const response = await call(target, operation, url, { method: 'GET' }, options);
-  const body = (await response.json().catch(() => undefined)) as { key_id?: unknown; key?: unknown } | undefined;
-  if (typeof body?.key_id !== 'string' || typeof body.key !== 'string') {
-    throw new ActionsSecretError(`${operation} (GET ${url}): the answer has no key_id and key; check the GitHub API URL`, response.status);
+  async publicKey(): Promise<ActionsPublicKey> {
+    const { owner, repo, target } = this;
+    const operation = `read the public key for ${describeActionsSecret(target)}`;
+    const url = this.path('public-key');
+    const rest = this.github.octokit.rest.actions;
+    const { data } = await this.call(operation, 'GET', url, () =>
+      target.environment === undefined
+        ? rest.getRepoPublicKey({ owner, repo })
+        : rest.getEnvironmentPublicKey({ owner, repo, environment_name: target.environment }),
+    );
+    if (typeof data?.key_id !== 'string' || typeof data.key !== 'string') {
+      throw new ActionsSecretError(`${operation} (GET ${url}): the answer has no key_id and key; check the GitHub API URL`);
+    }
+    return { keyId: data.key_id, key: data.key };
   }
-  return { keyId: body.key_id, key: body.key };
+
+  /** PUT the sealed value; 201 created it, 204 replaced it. */
+  async put(sealed: { encryptedValue: string; keyId: string }): Promise<'created' | 'updated'> {
+    const { owner, repo, target } = this;
+    const rest = this.github.octokit.rest.actions;
+    const body = { secret_name: target.name, encrypted_value: sealed.encryptedValue, key_id: sealed.keyId };
+    const { status } = await this.call(`write ${describeActionsSecret(target)}`, 'PUT', this.path(encodeURIComponent(target.name)), () =>
+      target.environment === undefined
+        ? rest.createOrUpdateRepoSecret({ owner, repo, ...body })
+        : rest.createOrUpdateEnvironmentSecret({ owner, repo, environment_name: target.environment, ...body }),
+    );
+    return status === 201 ? 'created' : 'updated';
+  }
+
+  /** All three steps. `publicKey` may come from an earlier publicKey() (a check before a create). */
+  async store(value: string, publicKey?: ActionsPublicKey): Promise<'created' | 'updated'> {
+    registerSecret(value);
+    const key = publicKey ?? (await this.publicKey());
+    const encryptedValue = await sealForActions(value, key.key);
+    return this.put({ encryptedValue, keyId: key.keyId });
+  }
 }
 
 /** A libsodium sealed box of `value` for the base64 public key, in base64: what GitHub's PUT takes. */
@@ -169,30 +172,4 @@ export async function sealForActions(value: string, publicKey: string): Promise<
     throw new ActionsSecretError('the public key GitHub sent is not base64; check the GitHub API URL');
   }
   return sodium.to_base64(sodium.crypto_box_seal(value, key), sodium.base64_variants.ORIGINAL);
-}
-
-/** PUT the sealed value; 201 created it, 204 replaced it. */
-export async function putActionsSecret(
-  target: ActionsSecretTarget,
-  sealed: { encryptedValue: string; keyId: string },
-  options: GitHubCallOptions = {},
-): Promise<'created' | 'updated'> {
-  registerSecret(target.token);
-  const url = `${basePath(target)}/${encodeURIComponent(target.name)}`;
-  const body = JSON.stringify({ encrypted_value: sealed.encryptedValue, key_id: sealed.keyId });
-  const response = await call(target, `write ${describeActionsSecret(target)}`, url, { method: 'PUT', body }, options);
-  await response.body?.cancel();
-  return response.status === 201 ? 'created' : 'updated';
-}
-
-/** All three steps. `publicKey` may come from an earlier getActionsPublicKey (a check before a create). */
-export async function storeActionsSecret(
-  target: ActionsSecretTarget,
-  value: string,
-  options: GitHubCallOptions & { publicKey?: ActionsPublicKey } = {},
-): Promise<'created' | 'updated'> {
-  registerSecret(value);
-  const publicKey = options.publicKey ?? (await getActionsPublicKey(target, options));
-  const encryptedValue = await sealForActions(value, publicKey.key);
-  return putActionsSecret(target, { encryptedValue, keyId: publicKey.keyId }, options);
 }

@@ -1,7 +1,7 @@
-// Problems shown where they are made: a workflow-command annotation at file/line/column appears on
-// that line of the pull request's diff. GitHub shows at most 10 error and 10 warning annotations per
+// Problems shown where they are made: an annotation (core.error / core.warning) at file/line/column
+// appears on that line of the pull request's diff. GitHub shows at most 10 error and 10 warning annotations per
 // step, so the rest go to the log as plain `file:line:column: message` lines (the summary lists all).
-import * as runner from './runner.js';
+import * as core from '@actions/core';
 import { formatSourceRef, type Diagnostic, type SourceRef } from '../diagnostics.js';
 import { redact } from '../secrets.js';
 
@@ -46,8 +46,8 @@ export function positioned(findings: readonly Finding[]): Finding[] {
   return findings.filter((finding) => finding.at !== undefined);
 }
 
-function annotationProperties(finding: Finding, title: string): runner.AnnotationProperties {
-  const props: runner.AnnotationProperties = { title };
+function annotationProperties(finding: Finding, title: string): core.AnnotationProperties {
+  const props: core.AnnotationProperties = { title };
   const at = finding.at;
   if (at === undefined) return props;
   props.file = at.file;
@@ -66,11 +66,11 @@ export function annotate(findings: readonly Finding[], title = 'tailnet-access')
     if (shown[finding.severity] < MAX_ANNOTATIONS) {
       shown[finding.severity]++;
       const props = annotationProperties(finding, title);
-      if (finding.severity === 'error') runner.error(message, props);
-      else runner.warning(message, props);
+      if (finding.severity === 'error') core.error(message, props);
+      else core.warning(message, props);
     } else {
       const where = finding.at ? `${formatSourceRef(finding.at)}: ` : '';
-      runner.info(`${where}${finding.severity}: ${message}`);
+      core.info(`${where}${finding.severity}: ${message}`);
     }
   }
   return shown.error + shown.warning;

@@ -4,9 +4,11 @@
 // text's hash as its payload. The text itself is not copied anywhere: it is the policy file at the
 // deployment's commit, read back through the contents API. Deployments need no new dependency and no
 // storage of our own, outlive caches and runners, and show in the repository's environments, where a
-// person can see when the policy was last applied and from which commit.
+// person can see when the policy was last applied and from which commit. The GitHub client is asked
+// for when the record is first needed, so a run that never gets there never loads Octokit.
 import { sha256Of, StateFileError, type AppliedPolicy, type EtagStore } from '../policy-file/etag-store.js';
-import { deniedWarning, GitHubApiError, repoPath, withPermission, type GitHubRest, type RepoRef } from './rest.js';
+import type { GitHubClient } from './client.js';
+import { deniedWarning, GitHubApiError, withPermission } from './errors.js';
 
 /** The deployments' `task`, which tells ours apart from any other deployment to the environment. */
 export const POLICY_TASK = 'tailnet-access:policy';
@@ -30,8 +32,8 @@ export function policyEnvironment(tailnet: string, configPath: string): string {
 }
 
 export interface DeploymentStoreOptions {
-  rest: GitHubRest;
-  repo: RepoRef;
+  /** The client for the repository the deployments are kept in. */
+  github: () => Promise<GitHubClient>;
   /** The config file as the repository names it: part of the environment's name. */
   configPath: string;
   /** The tailnet the run addresses, for the store's description (get and set take it too). */
@@ -75,8 +77,6 @@ function recordOf(payload: unknown): PolicyRecord | undefined {
   return typeof policyFile === 'string' ? { etag, sha256, policyFile } : { etag, sha256 };
 }
 
-const RAW = 'application/vnd.github.raw+json';
-
 export class DeploymentEtagStore implements EtagStore {
   readonly description: string;
   // One read per tailnet and run: apply plans again after a 412 and must see the same record, and a
@@ -96,10 +96,6 @@ export class DeploymentEtagStore implements EtagStore {
     return record;
   }
 
-  private get deployments(): string {
-    return `${repoPath(this.options.repo)}/deployments`;
-  }
-
   /**
    * The newest deployment's record. Without the permission to read deployments there is no record (a
    * warning says which permission), never a guess that could raise a false alarm; any other failure
@@ -107,10 +103,14 @@ export class DeploymentEtagStore implements EtagStore {
    */
   private async read(tailnet: string): Promise<AppliedPolicy | undefined> {
     const environment = policyEnvironment(tailnet, this.options.configPath);
-    const query = new URLSearchParams({ environment, task: POLICY_TASK, per_page: '1' });
+    const github = await this.options.github();
+    const { owner, repo } = github.repo;
     let newest: Deployment | undefined;
     try {
-      [newest] = await this.options.rest.request<Deployment[]>(`list the deployments of the environment "${environment}"`, 'GET', `${this.deployments}?${query}`);
+      // GitHub lists deployments newest first, and only the newest is the record: one item of the first page.
+      [newest] = await github.call(`list the deployments of the environment "${environment}"`, (octokit) =>
+        octokit.rest.repos.listDeployments({ owner, repo, environment, task: POLICY_TASK, per_page: 1 }),
+      );
     } catch (error) {
       if (!(error instanceof GitHubApiError) || (error.status !== 403 && error.status !== 404)) throw error;
       this.options.warn(`${deniedWarning('cannot read the record of the policy tailnet-access last applied', error, 'deployments: read')}. Without it there is no record, so edits made outside git go unnoticed on this run.`);
@@ -123,16 +123,19 @@ export class DeploymentEtagStore implements EtagStore {
       return undefined;
     }
     const commit = newest.sha ?? newest.ref;
-    const text = commit === undefined ? undefined : await this.appliedText(record.policyFile ?? this.options.policyFile, commit);
+    const text = commit === undefined ? undefined : await this.appliedText(github, record.policyFile ?? this.options.policyFile, commit);
     // The file at that commit is the applied text unless checkout or history changed its bytes: the hash tells.
     return text !== undefined && sha256Of(text) === record.sha256 ? { etag: record.etag, sha256: record.sha256, text } : { etag: record.etag, sha256: record.sha256 };
   }
 
   /** The policy file at the recorded commit; undefined (with a warning) when it cannot be read. */
-  private async appliedText(file: string, commit: string): Promise<string | undefined> {
-    const path = `${repoPath(this.options.repo)}/contents/${file.split('/').map(encodeURIComponent).join('/')}?ref=${encodeURIComponent(commit)}`;
+  private async appliedText(github: GitHubClient, file: string, commit: string): Promise<string | undefined> {
+    const { owner, repo } = github.repo;
     try {
-      return await this.options.rest.text(`read ${file} at commit ${commit.slice(0, 12)}`, path, RAW);
+      const text: unknown = await github.call(`read ${file} at commit ${commit.slice(0, 12)}`, (octokit) =>
+        octokit.rest.repos.getContent({ owner, repo, path: file, ref: commit, mediaType: { format: 'raw' } }),
+      );
+      return typeof text === 'string' ? text : undefined;
     } catch (error) {
       if (!(error instanceof GitHubApiError)) throw error;
       this.options.warn(`${deniedWarning(`cannot read ${file} as it was last applied`, error, 'contents: read')}. Edits made outside git are still noticed, but what they changed cannot be shown.`);
@@ -145,32 +148,45 @@ export class DeploymentEtagStore implements EtagStore {
    * only the status fails, the record stands (read() takes the newest deployment whatever its status).
    */
   async set(tailnet: string, applied: AppliedPolicy): Promise<void> {
-    const { rest, sha, policyFile, runUrl } = this.options;
+    const { sha, policyFile, runUrl } = this.options;
     if (sha === undefined) throw new StateFileError(`${this.description} is written by apply only, for the commit it applied, and GITHUB_SHA is not set`);
     const environment = policyEnvironment(tailnet, this.options.configPath);
-    let deployment: Deployment;
-    try {
-      deployment = await rest.request<Deployment>(`record the applied policy as a deployment to "${environment}"`, 'POST', this.deployments, {
-        ref: sha,
-        environment,
-        task: POLICY_TASK,
-        // The commit as it is: no merge of the default branch into it, and no wait for its checks.
-        auto_merge: false,
-        required_contexts: [],
-        description: `${policyFile} applied to the tailnet by tailnet-access`.slice(0, 140),
-        payload: { etag: applied.etag, sha256: applied.sha256, policyFile },
+    const github = await this.options.github();
+    const { owner, repo } = github.repo;
+    const created = await github
+      .call(`record the applied policy as a deployment to "${environment}"`, (octokit) =>
+        octokit.rest.repos.createDeployment({
+          owner,
+          repo,
+          ref: sha,
+          environment,
+          task: POLICY_TASK,
+          // The commit as it is: no merge of the default branch into it, and no wait for its checks.
+          auto_merge: false,
+          required_contexts: [],
+          description: `${policyFile} applied to the tailnet by tailnet-access`.slice(0, 140),
+          payload: { etag: applied.etag, sha256: applied.sha256, policyFile },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof GitHubApiError)) throw error;
+        throw new StateFileError(withPermission(error, 'deployments: write'), { cause: error });
       });
-    } catch (error) {
-      if (!(error instanceof GitHubApiError)) throw error;
-      throw new StateFileError(withPermission(error, 'deployments: write'), { cause: error });
-    }
+    // A 202 (GitHub merging the default branch in first) has no deployment; auto_merge: false rules it out.
+    if (!('id' in created)) throw new StateFileError(`GitHub created no deployment to "${environment}": ${created.message ?? 'its answer has no id'}`);
+    const deployment = created;
     this.known.set(tailnet, Promise.resolve(applied));
     try {
-      await rest.request(`set the status of deployment ${deployment.id}`, 'POST', `${this.deployments}/${deployment.id}/statuses`, {
-        state: 'success',
-        description: 'The policy file as applied; its ETag lets the next run notice edits made outside git.',
-        ...(runUrl === undefined ? {} : { log_url: runUrl }),
-      });
+      await github.call(`set the status of deployment ${deployment.id}`, (octokit) =>
+        octokit.rest.repos.createDeploymentStatus({
+          owner,
+          repo,
+          deployment_id: deployment.id,
+          state: 'success',
+          description: 'The policy file as applied; its ETag lets the next run notice edits made outside git.',
+          ...(runUrl === undefined ? {} : { log_url: runUrl }),
+        }),
+      );
     } catch (error) {
       if (!(error instanceof GitHubApiError)) throw error;
       this.options.warn(`${deniedWarning(`the applied policy is recorded as deployment ${deployment.id}, but its status could not be set`, error, 'deployments: write')}; the record holds all the same`);

@@ -1,12 +1,14 @@
 // One open issue per tailnet (and config file) while its live state differs from the file: created
-// on the first drift, edited on the next ones, closed with a comment once a run finds no drift.
+// on the first drift, edited on the next ones, closed with a comment once a run finds no drift. It is
+// found by label, marker and author (the token's own account), so an issue someone else opened with
+// the marker is never edited or closed.
+import type { GitHubClient } from './client.js';
+import { isOwnAuthor, tokenIdentity, type Author } from './identity.js';
 import { isMarked } from './marker.js';
-import { repoPath, type GitHubRest, type RepoRef } from './rest.js';
 
 export const DRIFT_LABEL = 'tailnet-access-drift';
 
 export interface DriftIssueTarget {
-  repo: RepoRef;
   marker: string;
   title: string;
 }
@@ -28,40 +30,47 @@ export interface DriftIssueResult {
 interface Issue {
   number: number;
   title: string;
-  body?: string | null;
+  body?: string | null | undefined;
   html_url: string;
-  labels: ({ name?: string } | string)[];
+  labels: ({ name?: string | undefined } | string)[];
   pull_request?: unknown;
+  user: Author | null;
 }
 
 const labelNames = (issue: Issue): string[] => issue.labels.map((label) => (typeof label === 'string' ? label : (label.name ?? '')));
 
-export async function findDriftIssue(rest: GitHubRest, target: DriftIssueTarget): Promise<Issue | undefined> {
-  const path = `${repoPath(target.repo)}/issues?state=open&labels=${encodeURIComponent(DRIFT_LABEL)}`;
-  for await (const page of rest.pages<Issue>(`list the open issues labelled ${DRIFT_LABEL}`, path)) {
+export async function findDriftIssue(github: GitHubClient, target: DriftIssueTarget): Promise<Issue | undefined> {
+  const identity = await tokenIdentity(github);
+  const { owner, repo } = github.repo;
+  const pages = github.pages<Issue>(`list the open issues labelled ${DRIFT_LABEL}`, (octokit) =>
+    octokit.paginate.iterator(octokit.rest.issues.listForRepo, { owner, repo, state: 'open', labels: DRIFT_LABEL, per_page: 100 }),
+  );
+  for await (const page of pages) {
     // The issues list includes pull requests; a PR that quotes the marker is not our issue.
-    const found = page.find((issue) => issue.pull_request === undefined && isMarked(issue.body, target.marker));
+    const found = page.find((issue) => issue.pull_request === undefined && isMarked(issue.body, target.marker) && isOwnAuthor(issue.user, identity));
     if (found) return found;
   }
   return undefined;
 }
 
-export async function syncDriftIssue(rest: GitHubRest, target: DriftIssueTarget, state: DriftIssueState): Promise<DriftIssueResult> {
-  const existing = await findDriftIssue(rest, target);
-  const issues = `${repoPath(target.repo)}/issues`;
+export async function syncDriftIssue(github: GitHubClient, target: DriftIssueTarget, state: DriftIssueState): Promise<DriftIssueResult> {
+  const existing = await findDriftIssue(github, target);
+  const { owner, repo } = github.repo;
   if (!state.drift) {
     if (existing === undefined) return { action: 'none' };
-    await rest.request(`comment on drift issue #${existing.number}`, 'POST', `${issues}/${existing.number}/comments`, { body: state.closingComment });
-    await rest.request(`close drift issue #${existing.number}`, 'PATCH', `${issues}/${existing.number}`, { state: 'closed', state_reason: 'completed' });
-    return { action: 'closed', number: existing.number, url: existing.html_url };
+    const issue_number = existing.number;
+    await github.call(`comment on drift issue #${issue_number}`, (octokit) => octokit.rest.issues.createComment({ owner, repo, issue_number, body: state.closingComment }));
+    await github.call(`close drift issue #${issue_number}`, (octokit) => octokit.rest.issues.update({ owner, repo, issue_number, state: 'closed', state_reason: 'completed' }));
+    return { action: 'closed', number: issue_number, url: existing.html_url };
   }
   if (existing === undefined) {
-    const created = await rest.request<Issue>('open a drift issue', 'POST', issues, { title: target.title, body: state.body, labels: [DRIFT_LABEL] });
+    const created = await github.call('open a drift issue', (octokit) => octokit.rest.issues.create({ owner, repo, title: target.title, body: state.body, labels: [DRIFT_LABEL] }));
     const result: DriftIssueResult = { action: 'created', number: created.number, url: created.html_url };
     if (!labelNames(created).includes(DRIFT_LABEL)) result.labelMissing = true;
     return result;
   }
   if (existing.body === state.body && existing.title === target.title) return { action: 'unchanged', number: existing.number, url: existing.html_url };
-  const updated = await rest.request<Issue>(`update drift issue #${existing.number}`, 'PATCH', `${issues}/${existing.number}`, { title: target.title, body: state.body });
+  const issue_number = existing.number;
+  const updated = await github.call(`update drift issue #${issue_number}`, (octokit) => octokit.rest.issues.update({ owner, repo, issue_number, title: target.title, body: state.body }));
   return { action: 'updated', number: updated.number, url: updated.html_url };
 }

@@ -1,7 +1,7 @@
 // The job summary: the full plan, always, whatever was cut from the PR comment. GitHub refuses a
 // step summary over 1 MiB, counted in bytes, so the markdown is rendered for a character budget and,
 // when wide characters push it over in bytes, rendered again for a smaller one.
-import * as runner from './runner.js';
+import * as core from '@actions/core';
 import { redact } from '../secrets.js';
 
 /** GitHub's limit per step, less room for anything the runner adds. */
@@ -19,8 +19,12 @@ export function fitSummary(render: (maxLength: number) => string, maxBytes = SUM
   }
 }
 
-/** Appends to the step summary; outside a runner (no GITHUB_STEP_SUMMARY) the text goes to the log. */
-export function writeJobSummary(markdown: string): void {
+/** Appends to the step summary (core.summary); outside a runner (no GITHUB_STEP_SUMMARY) the text goes to the log. */
+export async function writeJobSummary(markdown: string): Promise<void> {
   const text = redact(markdown);
-  if (!runner.appendSummary(text)) runner.info(text);
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    core.info(text);
+    return;
+  }
+  await core.summary.addRaw(text, true).write();
 }

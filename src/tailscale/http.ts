@@ -1,18 +1,18 @@
-// The transport under every API call: one keep-alive undici Agent per client, a deadline per attempt,
-// and retries with backoff (retry.ts decides when and how long). It returns every answer it got,
-// success or not; the client turns a failed answer into a typed error, because only it knows which
-// call it was making and what the failure means for it.
+// The transport under every API call: one keep-alive undici EnvHttpProxyAgent per client (so
+// HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured as on any self-hosted runner), a deadline per
+// attempt, and retries with backoff (src/retry-policy.ts decides when and how long). The loop is our
+// own rather than undici's retry interceptor because each attempt must ask for the current access
+// token, count in the client's stats and events, and follow the policy's rule for requests that are
+// not idempotent (a 429 is sent again, a reset POST is not). It returns every answer it got, success
+// or not; the client turns a failed answer into a typed error, because only it knows which call it
+// was making and what the failure means for it.
 import { performance } from 'node:perf_hooks';
-// undici's parts rather than its index: the index also evaluates fetch, WebSocket, cache and mock
-// support, about 25 ms of every cold start of the action (bench/cold-start.mjs). The version is pinned.
-import type { Agent as AgentType } from 'undici';
-import Agent from 'undici/lib/dispatcher/agent.js';
-import dispatchRequest from 'undici/lib/api/api-request.js';
+import { EnvHttpProxyAgent } from 'undici';
 import { redact } from '../secrets.js';
 import { ClientUsageError, TailscaleNetworkError } from './errors.js';
 import type { CallSite } from './errors.js';
-import { backoffDelay, classifyNetworkError, DEFAULT_RETRY, delayBeforeRetry, isRetryableStatus } from './retry.js';
-import type { NetworkFailure, RetryOptions } from './retry.js';
+import { backoffDelay, classifyNetworkError, DEFAULT_RETRY, delayBeforeRetry, isRetryableStatus } from '../retry-policy.js';
+import type { NetworkFailure, RetryOptions } from '../retry-policy.js';
 import { defaultUserAgent } from './user-agent.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -165,7 +165,7 @@ export class Transport {
   readonly stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, bytesSent: 0, bytesReceived: 0 };
   private readonly origin: string;
   private readonly root: string;
-  private readonly agent: AgentType;
+  private readonly agent: EnvHttpProxyAgent;
   private nextId = 1;
 
   constructor(private readonly options: TransportOptions) {
@@ -176,7 +176,7 @@ export class Transport {
     // Our own deadline covers each attempt; undici's (300 s by default) must never be the shorter one.
     // At most 8 connections: callers may fire many writes at once, and more sockets would only meet
     // Tailscale's rate limit sooner; the rest wait in undici's queue.
-    this.agent = new Agent({
+    this.agent = new EnvHttpProxyAgent({
       connections: MAX_CONNECTIONS,
       keepAliveTimeout: 10_000,
       headersTimeout: options.timeoutMs,
@@ -251,7 +251,7 @@ export class Transport {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs);
     try {
-      const answer = await dispatchRequest.call(this.agent, {
+      const answer = await this.agent.request({
         origin: this.origin,
         path: site.path + query,
         method: request.method,

@@ -1,10 +1,11 @@
 // A loopback stand-in for GitHub, for the action's tests: the few REST routes the action calls
-// (issue comments, issues, deployments and their statuses, a file's contents at a commit), the
-// runner's ID-token endpoint, and runAction(), which starts the built dist/index.js the way the runner
-// does (INPUT_* variables, event file, output and summary files). It keeps state like GitHub (comments
-// stay, issues open and close, deployments pile up newest first), checks the token, pages with Link
-// headers, refuses bodies over 65,536 characters and deployments of unknown commits, and can deny a
-// permission the way a GITHUB_TOKEN without it is denied.
+// (issue comments, issues, deployments and their statuses, a file's contents at a commit), GraphQL's
+// `viewer`, the runner's ID-token endpoint, and runAction(), which starts the built dist/index.js the
+// way the runner does (INPUT_* variables, event file, output and summary files). It keeps state like
+// GitHub (comments stay, issues open and close, deployments pile up newest first), checks the token,
+// pages with Link headers, refuses bodies over 65,536 characters and deployments of unknown commits,
+// can deny a permission the way a GITHUB_TOKEN without it is denied, and answers with GitHub's rate
+// limits (primary and secondary, with their headers) and validation errors when told to.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from '../../src/github/client.js';
 
 export const STUB_OWNER = 'example';
 export const STUB_REPO = 'infra';
@@ -21,10 +23,15 @@ export const BOT_LOGIN = 'github-actions[bot]';
 export const STUB_SHA = '5ca1ab1e0000000000000000000000000000c0de';
 const MAX_BODY = 65_536;
 
+export interface StubUser {
+  login: string;
+  type: 'User' | 'Bot';
+}
+
 export interface StubComment {
   id: number;
   body: string;
-  user: { login: string };
+  user: StubUser;
   html_url: string;
 }
 
@@ -36,6 +43,7 @@ export interface StubIssue {
   state_reason: string | null;
   labels: { name: string }[];
   html_url: string;
+  user: StubUser;
   /** Set on pull requests (the issues API lists them too). */
   pull_request?: { url: string };
   comments: StubComment[];
@@ -46,6 +54,38 @@ export interface StubRequest {
   path: string;
   query: Record<string, string>;
   status: number;
+  /** performance.now() when it arrived. */
+  at: number;
+  /** Headers as they came, lower-case (the proxy tests read `host`). */
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A failure to answer with, instead of acting: GitHub's status, headers and body. */
+export interface StubFailure {
+  status: number;
+  headers?: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
+/** GitHub's secondary rate limit, as it answers it: 403 (or 429) with Retry-After. */
+export function secondaryRateLimit(retryAfterSeconds: number, status = 403): StubFailure {
+  return {
+    status,
+    headers: { 'retry-after': String(retryAfterSeconds), 'x-ratelimit-remaining': '4000' },
+    body: {
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+    },
+  };
+}
+
+/** The token's hourly quota used up: 403 with x-ratelimit-remaining: 0, until `resetAt` (epoch seconds). */
+export function primaryRateLimit(resetAt: number): StubFailure {
+  return {
+    status: 403,
+    headers: { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '1000', 'x-ratelimit-reset': String(resetAt), 'x-ratelimit-resource': 'core' },
+    body: { message: 'API rate limit exceeded for installation ID 4242.', documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api' },
+  };
 }
 
 export type StubPermission = 'pull-requests' | 'issues' | 'deployments' | 'contents';
@@ -83,18 +123,22 @@ export interface GitHubStub {
   readonly denied: Set<StubPermission>;
   /** Permissions the token has not at all (`permissions:` leaves them out): reads answer 403 too. */
   readonly noAccess: Set<StubPermission>;
+  /** Who the token is, as GraphQL's `viewer` answers (the workflow's token: `github-actions[bot]`). */
+  viewerLogin: string;
   /** Makes `sha` a commit holding these files (path from the repository root -> text). */
   commit(sha: string, files: Record<string, string>): void;
   /** Newest first, as GitHub lists them. */
   deployments(): StubDeployment[];
   /** The next `count` requests answer `status` (a 502 from GitHub's front end, say) without acting. */
   failNext(count: number, status?: number): void;
-  /** The next request whose path matches answers `status` without acting; later ones act. */
-  failNextTo(path: RegExp, status?: number): void;
+  /** The next request whose path (and method, if given) matches answers `failure` (or a 502) without acting; later ones act. */
+  failNextTo(path: RegExp, failure?: number | StubFailure, method?: string): void;
   /** Answers leave out `html_url`, as some proxies and older GitHub Enterprise Servers do. */
   omitHtmlUrls: boolean;
   addPullRequest(number: number): StubIssue;
   addComment(number: number, body: string, login?: string): StubComment;
+  /** An issue someone opened, as the issues API lists it. */
+  addIssue(fields: { title: string; body: string; labels?: string[]; login?: string }): StubIssue;
   issue(number: number): StubIssue | undefined;
   issues(): StubIssue[];
   close(): Promise<void>;
@@ -133,6 +177,8 @@ class StubError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** More of the body than `message` and `documentation_url`, e.g. a 422's `errors`. */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -153,8 +199,9 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
   let base = '';
   const web = (suffix: string): string => `https://github.example/${STUB_OWNER}/${STUB_REPO}/${suffix}`;
 
+  const userOf = (login: string): StubUser => ({ login, type: login.endsWith('[bot]') ? 'Bot' : 'User' });
   const newIssue = (number: number, fields: Partial<StubIssue>): StubIssue => {
-    const issue: StubIssue = { number, title: '', body: '', state: 'open', state_reason: null, labels: [], html_url: web(`issues/${number}`), comments: [], ...fields };
+    const issue: StubIssue = { number, title: '', body: '', state: 'open', state_reason: null, labels: [], html_url: web(`issues/${number}`), user: userOf(BOT_LOGIN), comments: [], ...fields };
     issues.set(number, issue);
     nextNumber = Math.max(nextNumber, number + 1);
     return issue;
@@ -166,11 +213,14 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
   };
   const checkBody = (body: unknown): string => {
     if (typeof body !== 'string') throw new StubError(422, 'Invalid request: body is not a string');
-    if (body.length > MAX_BODY) throw new StubError(422, `Validation Failed: body is too long (maximum is ${MAX_BODY} characters)`);
+    if (body.length > MAX_BODY) {
+      const errors = [{ resource: 'IssueComment', code: 'custom', field: 'body', message: `body is too long (maximum is ${MAX_BODY} characters)` }];
+      throw new StubError(422, 'Validation Failed', {}, { errors });
+    }
     return body;
   };
   const addComment = (issue: StubIssue, body: string, login = BOT_LOGIN): StubComment => {
-    const comment = { id: nextCommentId++, body, user: { login }, html_url: `${issue.html_url}#issuecomment-${nextCommentId}` };
+    const comment = { id: nextCommentId++, body, user: userOf(login), html_url: `${issue.html_url}#issuecomment-${nextCommentId}` };
     issue.comments.push(comment);
     return comment;
   };
@@ -328,6 +378,11 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
     }
     if (req.headers.authorization !== `Bearer ${token}` && req.headers.authorization !== `token ${token}`) throw new StubError(401, 'Bad credentials');
     const method = req.method ?? 'GET';
+    if (method === 'POST' && url.pathname === '/graphql') {
+      const { query } = JSON.parse(raw) as { query?: string };
+      if (!/\bviewer\s*\{\s*login\s*\}/.test(query ?? '')) return { status: 200, json: { errors: [{ message: `the stub answers only viewer { login }, not ${query}` }] } };
+      return { status: 200, json: { data: { viewer: { login: stub.viewerLogin } } } };
+    }
     for (const r of routes) {
       const match = r.pattern.exec(url.pathname);
       if (!match || r.method !== method) continue;
@@ -345,7 +400,7 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
   }
 
   const failures: number[] = [];
-  const pathFailures: { path: RegExp; status: number }[] = [];
+  const pathFailures: { path: RegExp; method: string | undefined; failure: StubFailure }[] = [];
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', base);
@@ -355,11 +410,18 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
     let payload: unknown;
     let raw: string | undefined;
     let headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
+    const at = performance.now();
     try {
       const failure = failures.shift();
       if (failure !== undefined) throw new StubError(failure, 'Server Error');
-      const byPath = pathFailures.findIndex((f) => f.path.test(url.pathname));
-      if (byPath >= 0) throw new StubError(pathFailures.splice(byPath, 1)[0]?.status ?? 502, 'Server Error');
+      const byPath = pathFailures.findIndex((f) => f.path.test(url.pathname) && (f.method === undefined || f.method === req.method));
+      const planned = byPath >= 0 ? pathFailures.splice(byPath, 1)[0]?.failure : undefined;
+      if (planned !== undefined) {
+        requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: planned.status, at, headers: req.headers });
+        res.writeHead(planned.status, { ...headers, ...planned.headers });
+        res.end(JSON.stringify(planned.body ?? { message: 'Server Error', documentation_url: 'https://docs.github.com/rest' }));
+        return;
+      }
       const result = route(req, url, Buffer.concat(chunks).toString('utf8'));
       status = result.status;
       payload = result.json;
@@ -368,10 +430,10 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
       if (result.link) headers.link = result.link;
     } catch (error) {
       status = error instanceof StubError ? error.status : 500;
-      payload = { message: error instanceof Error ? error.message : String(error), documentation_url: 'https://docs.github.com/rest' };
+      payload = { message: error instanceof Error ? error.message : String(error), ...(error instanceof StubError ? error.extra : {}), documentation_url: 'https://docs.github.com/rest' };
       if (error instanceof StubError) headers = { ...headers, ...error.headers };
     }
-    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status });
+    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status, at, headers: req.headers });
     res.writeHead(status, headers);
     res.end(raw ?? JSON.stringify(payload, (key, value: unknown) => (stub.omitHtmlUrls && key === 'html_url' ? undefined : value)));
   }
@@ -393,6 +455,7 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
     requests,
     denied,
     noAccess,
+    viewerLogin: BOT_LOGIN,
     commit: (sha, files) => {
       commits.set(sha, new Map(Object.entries(files)));
     },
@@ -400,12 +463,13 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
     failNext: (count, status = 502) => {
       for (let i = 0; i < count; i++) failures.push(status);
     },
-    failNextTo: (path, status = 502) => {
-      pathFailures.push({ path, status });
+    failNextTo: (path, failure = 502, method) => {
+      pathFailures.push({ path, method, failure: typeof failure === 'number' ? { status: failure } : failure });
     },
     omitHtmlUrls: false,
     addPullRequest: (number) => newIssue(number, { title: `PR ${number}`, pull_request: { url: `${base}${repo}/pulls/${number}` }, html_url: web(`pull/${number}`) }),
     addComment: (number, body, login) => addComment(mustExist(String(number)), body, login),
+    addIssue: ({ title, body, labels = [], login = BOT_LOGIN }) => newIssue(nextNumber, { title, body, labels: labels.map((name) => ({ name })), user: userOf(login) }),
     issue: (number) => issues.get(number),
     issues: () => [...issues.values()].filter((i) => i.pull_request === undefined),
     close: () =>
@@ -532,4 +596,36 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   } finally {
     await rm(temp, { recursive: true, force: true });
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client side, in process: Octokit as the action builds it, pointed at a stub.
+
+export interface StubClient {
+  client: GitHubClient;
+  /** What the client warned about (a wait for a rate limit, say). */
+  warnings: string[];
+}
+
+// A limiter that lets every write through at once, for the throttling plugin's write spacing.
+const unspaced = { key: () => ({ schedule: (_options: unknown, job: (...args: unknown[]) => unknown, ...args: unknown[]) => Promise.resolve(job(...args)) }) };
+const noSpacing = { write: unspaced, notifications: unspaced } as unknown as NonNullable<GitHubClientOptions['spacing']>;
+
+/**
+ * The action's GitHub client for `stub`, with retries after a 5xx shortened to a millisecond or so and
+ * writes unspaced (the plugin spaces them a second apart, which only makes tests slow). Rate limits are
+ * waited out as in a run.
+ */
+export function clientFor(stub: Pick<GitHubStub, 'url' | 'token'>, options: Partial<GitHubClientOptions> = {}): StubClient {
+  const warnings: string[] = [];
+  const client = createGitHubClient({
+    token: stub.token,
+    baseUrl: stub.url,
+    repo: { owner: STUB_OWNER, repo: STUB_REPO },
+    warn: (message) => warnings.push(message),
+    backoffMs: 1,
+    spacing: noSpacing,
+    ...options,
+  });
+  return { client, warnings };
 }

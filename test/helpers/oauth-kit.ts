@@ -37,14 +37,14 @@ export interface GitHubStandIn {
   readonly requests: GitHubRequest[];
   /** Opens a stored secret with the stand-in's private key, as GitHub would. */
   open(name: string, environment?: string): string | undefined;
-  /** The next `count` PUTs answer `status` (a 5xx is retried by the client; others are not). */
+  /** The next `count` PUTs answer `status` (the client retries a 5xx; nothing else). */
   failPuts(count: number, status: number): void;
   close(): Promise<void>;
 }
 
 function tokenKind(header: string | undefined): GitHubRequest['token'] {
   if (!header) return 'none';
-  const token = header.replace(/^Bearer /, '');
+  const token = header.replace(/^(?:Bearer|token) /i, '');
   if (token === WORKFLOW_TOKEN) return 'workflow';
   if (token === READ_ONLY_TOKEN) return 'read-only';
   if (token === WRITER_TOKEN) return 'writer';

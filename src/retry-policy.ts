@@ -1,5 +1,8 @@
-// When to try a request again, and how long to wait first. Pure functions, so the policy can be tested
-// without a network and the transport stays a loop.
+// When to try an HTTP request again, and how long to wait first: the one policy of every call the
+// product makes. The Tailscale transport runs it as its loop (src/tailscale/http.ts); the GitHub
+// client hands the same bounds and the same answer to "is this status worth another try" to Octokit's
+// retry and throttling plugins (src/github/client.ts). Pure functions, so the policy can be tested
+// without a network.
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */

@@ -1,12 +1,12 @@
-// The loader's two paths must agree: the quick path (plain-yaml + plain-config) may only answer for a
-// file when its answer is exactly the precise path's (same Desired, same places, same warnings), and
-// must leave every other file to the precise path.
+// The one YAML reader (yaml's parseDocument with a LineCounter, then our own pass over the pairs):
+// every valid shape of file loads with its values and places, YAML 1.2 core rules decide what a
+// scalar is, hostile or broken input ends in positioned diagnostics, and an indentation mistake is
+// reported once, at the line that is wrong.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseConfig, parsePrecisely, parseQuickly } from '../src/config/load.js';
+import { parseConfig } from '../src/config/load.js';
 import type { LoadedConfig } from '../src/config/load.js';
 import { DiagnosticsError, formatDiagnostic } from '../src/diagnostics.js';
-import schema from '../schema/tailnet-access.schema.json' with { type: 'json' };
 
 const FILE = 'cfg.yaml';
 
@@ -16,20 +16,25 @@ function yaml(...lines: string[]): string {
 
 type Outcome = { ok: LoadedConfig } | { errors: string[] };
 
-function precisely(text: string): Outcome {
+function load(text: string): Outcome {
   try {
-    return { ok: parsePrecisely(text, FILE) };
+    return { ok: parseConfig(text, FILE) };
   } catch (error) {
     if (error instanceof DiagnosticsError) return { errors: error.diagnostics.map(formatDiagnostic) };
     throw error;
   }
 }
 
-/** The quick path's answer, after checking it is the precise path's; undefined when it left the file alone. */
-function agreed(text: string): LoadedConfig | undefined {
-  const quick = parseQuickly(text, FILE);
-  if (quick !== undefined) expect({ text, outcome: precisely(text) }).toEqual({ text, outcome: { ok: quick } });
-  return quick;
+function loaded(text: string): LoadedConfig {
+  const outcome = load(text);
+  if ('errors' in outcome) throw new Error(`expected ${JSON.stringify(text)} to load, got:\n${outcome.errors.join('\n')}`);
+  return outcome.ok;
+}
+
+function errors(text: string): string[] {
+  const outcome = load(text);
+  if ('ok' in outcome) throw new Error(`expected ${JSON.stringify(text)} to be refused`);
+  return outcome.errors;
 }
 
 /** A tailnet shaped like bench/plan's: every user one line, every group a one-line list. */
@@ -62,7 +67,7 @@ function blockTailnet(users: number, groups: number): string {
   return yaml(...lines);
 }
 
-// Every valid file of the config tests, and the forms the quick path is meant to read.
+// Every valid file of the config tests, and the forms people write.
 const VALID: Record<string, string> = {
   example: readFileSync(new URL('../examples/tailnet-access.yaml', import.meta.url), 'utf8'),
   'only a version': 'version: 1\n',
@@ -140,29 +145,70 @@ const VALID: Record<string, string> = {
   'a block-shaped tailnet': blockTailnet(200, 30),
 };
 
-describe('the quick path reads every valid plain file exactly as the precise path does', () => {
+describe('every valid shape of file loads', () => {
   it.each(Object.entries(VALID))('%s', (_name, text) => {
-    expect(agreed(text)).toBeDefined();
+    expect(loaded(text).desired.version).toBe(1);
   });
 
   it('places every user, group and member of 10,000 users in 1,000 groups', () => {
-    const text = benchTailnet(10_000, 1_000);
-    const quick = agreed(text);
-    expect(quick?.desired.users).toHaveLength(10_000);
-    expect(quick?.desired.groups[999]?.members[19]?.at).toEqual({ file: FILE, line: 10_004 + 999, column: expect.any(Number) });
-    expect(agreed(blockTailnet(10_000, 1_000))).toBeDefined();
+    const { desired } = loaded(benchTailnet(10_000, 1_000));
+    expect(desired.users).toHaveLength(10_000);
+    expect(desired.users[9_999]?.at).toEqual({ file: FILE, line: 10_002, column: 3 });
+    expect(desired.groups[999]?.members[19]?.at).toEqual({ file: FILE, line: 10_004 + 999, column: expect.any(Number) });
+    expect(loaded(blockTailnet(10_000, 1_000)).desired.groups).toHaveLength(1_000);
   });
 
-  it('warns about repeated members from the quick path, in file order', () => {
-    expect(parseQuickly(VALID['members listed twice (warnings)'] ?? '', FILE)?.warnings.map(formatDiagnostic)).toEqual([
+  it('warns about repeated members, in file order', () => {
+    expect(loaded(VALID['members listed twice (warnings)'] ?? '').warnings.map(formatDiagnostic)).toEqual([
       'cfg.yaml:6:7: warning: Alice@Example.com is listed twice in group:eng (first at line 4 as alice@example.com)',
       'cfg.yaml:7:7: warning: bob@example.com is listed twice in group:eng (first at line 5)',
     ]);
   });
+
+  it('reads names that look like numbers, booleans or null as the names they are', () => {
+    const { desired } = loaded(VALID['names that look like other things'] ?? '');
+    expect(desired.users.map((u) => u.login)).toEqual(['1password@example.com', 'true@example.com', 'null@x']);
+    expect(desired.groups.map((g) => g.name)).toEqual(['group:2024', 'group:a.b_c-d', 'group:x', 'group:y', 'group:constructor', 'group:toString']);
+    expect(desired.groups.find((g) => g.name === 'group:y')?.description).toBe('no');
+  });
 });
 
-describe('the quick path leaves to the precise path what it cannot be sure of', () => {
-  // Valid for the precise path, with values or places the quick path does not try to reproduce.
+describe('YAML 1.2 core decides what a scalar is', () => {
+  const setting = (text: string) => loaded(text).desired.settings;
+  it.each([
+    ['digits with leading zeros', yaml('version: 01', 'settings:', '  maxChanges: 007'), 7],
+    ['a hexadecimal number', yaml('version: 1', 'settings:', '  maxChanges: 0x10'), 16],
+    ['an octal number', yaml('version: 1', 'settings:', '  maxChanges: 0o10'), 8],
+  ])('%s', (_name, text, maxChanges) => {
+    expect(setting(text).maxChanges).toBe(maxChanges);
+  });
+
+  it('takes a version written 1.0 as the number 1', () => {
+    expect(loaded(yaml('version: 1.0')).desired.version).toBe(1);
+  });
+
+  it('reads a key after the non-specific tag ! as the plain string it is', () => {
+    const { desired } = loaded(yaml('version: 1', 'users:', '  ! alice@example.com: admin', '  ! 1@example.com: ! member', 'groups:', '  ! 2024: [alice@example.com]'));
+    expect(desired.users.map((u) => [u.login, u.role, u.at.line, u.at.column])).toEqual([
+      ['alice@example.com', 'admin', 3, 5],
+      ['1@example.com', 'member', 4, 5],
+    ]);
+    expect(desired.groups.map((g) => g.name)).toEqual(['group:2024']);
+  });
+
+  it('still refuses a tagged key that is a list or a mapping', () => {
+    expect(errors(yaml('version: 1', 'users:', '  ! [alice@example.com]: admin'))).toEqual(['cfg.yaml:3:3: a key must be plain text, not a list, a mapping or an alias']);
+  });
+
+  it('reads YAML 1.1 spellings under a %YAML 1.1 directive only', () => {
+    expect(setting(yaml('%YAML 1.1', '---', 'version: 1', 'settings:', '  inviteMissingUsers: yes')).inviteMissingUsers).toBe(true);
+    expect(errors(yaml('version: 1', 'settings:', '  inviteMissingUsers: yes'))).toEqual([
+      'cfg.yaml:3:23: settings.inviteMissingUsers must be true or false, not the text "yes"',
+    ]);
+  });
+});
+
+describe('what the reader accepts beyond plain YAML', () => {
   it.each([
     ['an anchor and aliases', yaml('version: 1', 'groups:', '  eng: &eng [alice@example.com]', '  sre: *eng')],
     ['a tag', yaml('version: 1', 'tailnet: !!str example.com')],
@@ -170,27 +216,26 @@ describe('the quick path leaves to the precise path what it cannot be sure of', 
     ['a list over several lines', yaml('version: 1', 'groups:', '  eng: [alice@example.com,', '        bob@example.com]')],
     ['text over several lines', yaml('version: 1', 'groups:', '  eng:', '    description: on', '      call', '    members: []')],
     ['an escape in double quotes', yaml('version: 1', 'groups:', '  eng: { description: "tab\\there", members: [] }')],
-    ['a hexadecimal number (16 in YAML 1.2)', yaml('version: 1', 'settings:', '  maxChanges: 0x10')],
-    ['an octal number (8 in YAML 1.2)', yaml('version: 1', 'settings:', '  maxChanges: 0o10')],
-    ['a version written 1.0 (the number 1)', yaml('version: 1.0')],
     ['an explicit document start', yaml('---', 'version: 1')],
     ['a document end marker', yaml('version: 1', '...')],
     ['a %YAML directive', yaml('%YAML 1.2', '---', 'version: 1')],
-    ['a YAML 1.1 directive, which makes yes a boolean', yaml('%YAML 1.1', '---', 'version: 1', 'settings:', '  inviteMissingUsers: yes')],
     ['__proto__ as a group name', yaml('version: 1', 'groups:', '  __proto__: []')],
     ['a tab inside a comment', yaml('version: 1 #\tnote')],
-    ['a key starting with a dash', yaml('version: 1', 'users:', '  -a@example.com: member')],
     ['a trailing comma in a list', yaml('version: 1', 'groups:', '  eng: [alice@example.com, ]')],
     ['a byte-order mark inside the text', 'version: 1\n# \uFEFF\n'],
     ['a YAML 1.1 line break', 'version: 1\n# \u2028\n'],
+    ['a key starting with a dash', yaml('version: 1', 'users:', '  -a@example.com: member')],
   ])('%s', (_name, text) => {
-    expect(parseQuickly(text, FILE)).toBeUndefined();
-    expect(precisely(text)).toEqual({ ok: expect.anything() });
+    expect(loaded(text).desired.version).toBe(1);
   });
 
-  // Refused by the precise path, with its own wording and place; the quick path must not accept them.
+  it('keeps the words of a multi-line description', () => {
+    expect(loaded(yaml('version: 1', 'groups:', '  eng:', '    description: on', '      call', '    members: []')).desired.groups[0]?.description).toBe('on call');
+  });
+});
+
+describe('what the reader refuses, with a place', () => {
   it.each([
-    ['YAML 1.1 booleans (text in YAML 1.2)', yaml('version: 1', 'settings:', '  inviteMissingUsers: yes')],
     ['digits with underscores (text in YAML 1.2)', yaml('version: 1', 'settings:', '  maxChanges: 1_000')],
     ['a duplicate key', yaml('version: 1', 'users:', '  a@b.c: admin', '  a@b.c: member')],
     ['a duplicate key in a flow map', yaml('version: 1', 'users: { a@b.c: admin, a@b.c: member }')],
@@ -198,35 +243,74 @@ describe('the quick path leaves to the precise path what it cannot be sure of', 
     ['tabs as indentation', 'version: 1\nusers:\n\talice@example.com: admin\n'],
     ['a second document', yaml('version: 1', '---', 'version: 1')],
     ['a value that is a mapping by mistake', yaml('version: 1', 'users:', '  alice@example.com: admin: yes')],
-    ['a continuation that is an error', yaml('version: 1', 'users:', '  alice@example.com: admin', '    bob@example.com: member')],
     ['a schema error', yaml('version: 1', 'users:', '  alice@example.com: admn')],
     ['a second owner', yaml('version: 1', 'users:', '  a@b.c: owner', '  b@b.c: owner')],
     ['one login in two cases', yaml('version: 1', 'users:', '  a@b.c: admin', '  A@b.c: admin')],
     ['a key named like a prototype property', yaml('version: 1', 'settings:', '  constructor: x')],
   ])('%s', (_name, text) => {
-    expect(parseQuickly(text, FILE)).toBeUndefined();
-    expect(precisely(text)).toEqual({ errors: expect.any(Array) });
+    expect(errors(text).every((line) => /^cfg\.yaml:\d+:\d+: /.test(line))).toBe(true);
   });
 
-  it('declines an alias bomb at once, and the precise path still refuses it before expanding it', () => {
+  it('refuses an alias bomb before expanding it', () => {
     const lines = ['version: 1', 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
     for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${`*${String.fromCharCode(96 + i)}, `.repeat(8)}*${String.fromCharCode(96 + i)}]`);
-    const text = yaml(...lines);
-    const start = performance.now();
-    expect(parseQuickly(text, FILE)).toBeUndefined();
-    expect(() => parseConfig(text, FILE)).toThrow(/refusing to expand the YAML aliases/);
-    expect(performance.now() - start).toBeLessThan(500);
+    expect(errors(yaml(...lines))).toEqual([expect.stringMatching(/^cfg\.yaml:3:8: refusing to expand the YAML aliases/)]);
   });
 
-  it('declines absurdly deep nesting without overflowing the stack', () => {
-    expect(parseQuickly(`version: 1\nusers: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`, FILE)).toBeUndefined();
-    expect(parseQuickly(yaml('version: 1', ...Array.from({ length: 5_000 }, (_, i) => `${' '.repeat(i)}k${i}:`)), FILE)).toBeUndefined();
+  it('refuses absurdly deep nesting with a position, without overflowing the stack', () => {
+    expect(errors(`version: 1\nusers: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`)[0]).toMatch(/^cfg\.yaml:\d+:\d+: /);
+    expect(errors(yaml('version: 1', ...Array.from({ length: 5_000 }, (_, i) => `${' '.repeat(i)}k${i}:`)))[0]).toMatch(/^cfg\.yaml:\d+:\d+: /);
   });
 });
 
-// Random files from the pieces people (and mistakes) put in them. Whenever the quick path answers,
-// the precise path must give the same answer; most of these files are wrong in some way, and the
-// quick path must decline every one of those. Seeded, so a failure repeats.
+describe('an indentation mistake is reported once, at the line that is wrong', () => {
+  const users = (...lines: string[]) => yaml('version: 1', 'users:', ...lines, 'groups:', '  eng: [alice@example.com]');
+
+  it('an over-indented user: one message on its line, none on its siblings', () => {
+    const siblings = ['bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'].map((name) => `  ${name}@example.com: member`);
+    expect(errors(users('    alice@example.com: admin', ...siblings))).toEqual([
+      'cfg.yaml:3:5: line 3 is indented 4 spaces, its siblings 2 (line 4): indent it 2 spaces like them',
+    ]);
+  });
+
+  it('a user indented under one whose role is on its own line', () => {
+    expect(errors(users('  alice@example.com: admin', '    bob@example.com: member', '  carol@example.com: member'))).toEqual([
+      'cfg.yaml:4:5: line 4 is indented 4 spaces, its siblings 2 (line 3): indent it 2 spaces like them (nothing can go under line 3, whose value is on the same line)',
+    ]);
+  });
+
+  it('a de-indented list item: one message instead of four from the parser', () => {
+    const text = yaml('version: 1', 'groups:', '  eng:', '    - alice@example.com', '   - bob@example.com', '  sre: [alice@example.com]');
+    expect(errors(text)).toEqual(['cfg.yaml:5:4: line 5 is indented 3 spaces, its siblings 4 (line 4): indent it 4 spaces like them']);
+  });
+
+  it('a list item back at its key’s column after items indented deeper', () => {
+    expect(errors(yaml('version: 1', 'groups:', '  eng:', '    - alice@example.com', '  - bob@example.com', '  sre: []'))).toEqual([
+      'cfg.yaml:5:3: line 5 is indented 2 spaces, its siblings 4 (line 4): indent it 4 spaces like them',
+    ]);
+  });
+
+  it('a line halfway between two levels names both', () => {
+    expect(errors(users('  alice@example.com:', '    role: admin', '   dave@example.com: member', '  bob@example.com: member'))).toEqual([
+      'cfg.yaml:5:4: line 5 is indented 3 spaces, halfway between line 3 (2) and the entries under it (4, as on line 4): indent it 2 spaces to follow line 3, or 4 to go under it',
+    ]);
+  });
+
+  it('leaves other syntax errors as the parser words them', () => {
+    expect(errors(yaml('version: 1', 'users:', '  "alice@example.com: admin', '  bob@example.com: member'))).toEqual(['cfg.yaml:5:1: invalid YAML: missing closing "quote']);
+  });
+
+  it('keeps an error elsewhere in the file beside the indentation message', () => {
+    expect(errors(yaml('version: 1', 'users:', '    alice@example.com: admin', '  bob@example.com: member', 'groups:', '  eng: [alice@example.com', 'settings: {}'))).toEqual([
+      'cfg.yaml:3:5: line 3 is indented 4 spaces, its siblings 2 (line 4): indent it 2 spaces like them',
+      expect.stringMatching(/^cfg\.yaml:7:1: invalid YAML: flow sequence/),
+    ]);
+  });
+});
+
+// Random files from the pieces people (and mistakes) put in them, and small edits of valid ones: the
+// reader answers every one with a config or with diagnostics inside the file, never with a crash.
+// Seeded, so a failure repeats.
 const FUZZ_RUNS = Number(process.env['CONFIG_FUZZ_RUNS'] ?? 4000);
 const FUZZ_SEED = Number(process.env['CONFIG_FUZZ_SEED'] ?? 20_261_123);
 
@@ -317,71 +401,34 @@ function mutated(next: () => number, text: string): string {
   return out;
 }
 
-describe('the quick path never answers differently from the precise path', () => {
+/** A config, or diagnostics that each point at a line of the text. */
+function sane(text: string): boolean {
+  const outcome = load(text);
+  if ('ok' in outcome) return true;
+  const lines = text.split(/\r\n|\n|\r/).length;
+  for (const error of outcome.errors) {
+    const match = /^cfg\.yaml:(\d+):(\d+): ./.exec(error);
+    expect(match, error).not.toBeNull();
+    expect(Number(match?.[1]), error).toBeLessThanOrEqual(lines);
+  }
+  return false;
+}
+
+describe('the reader answers every file with a config or placed diagnostics', () => {
   const seeds = Object.values(VALID).filter((text) => text.length < 5_000);
 
   it(`on ${FUZZ_RUNS} random files`, () => {
     const next = random(FUZZ_SEED);
-    let answered = 0;
-    for (let run = 0; run < FUZZ_RUNS; run++) if (agreed(randomFile(next)) !== undefined) answered++;
-    // Enough of them are valid for the comparison to mean something.
-    expect(answered).toBeGreaterThan(FUZZ_RUNS / 5);
+    let valid = 0;
+    for (let run = 0; run < FUZZ_RUNS; run++) if (sane(randomFile(next))) valid++;
+    // Enough of them are valid for the run to mean something.
+    expect(valid).toBeGreaterThan(FUZZ_RUNS / 5);
   });
 
   it(`on ${FUZZ_RUNS} small edits of valid files`, () => {
     const next = random(FUZZ_SEED + 1);
-    let answered = 0;
-    for (let run = 0; run < FUZZ_RUNS; run++) if (agreed(mutated(next, pick(next, seeds))) !== undefined) answered++;
-    expect(answered).toBeGreaterThan(FUZZ_RUNS / 10);
-  });
-});
-
-/** Every validation rule of a JSON schema, one line per place, without titles, descriptions and defaults. */
-function schemaRules(node: unknown, path = ''): string[] {
-  if (typeof node !== 'object' || node === null) return [];
-  const rules: string[] = [];
-  const nested: string[] = [];
-  for (const [key, value] of Object.entries(node)) {
-    if (['$schema', 'title', 'description', 'default'].includes(key)) continue;
-    if (['properties', 'patternProperties', '$defs'].includes(key) && typeof value === 'object' && value !== null) {
-      for (const [name, child] of Object.entries(value)) nested.push(...schemaRules(child, `${path}/${key}/${name}`));
-    } else if (key === 'anyOf' && Array.isArray(value)) value.forEach((child, i) => nested.push(...schemaRules(child, `${path}/anyOf/${i}`)));
-    else if (key === 'items') nested.push(...schemaRules(value, `${path}/items`));
-    else rules.push(`${key}=${JSON.stringify(value)}`);
-  }
-  return rules.length > 0 ? [`${path || '#'}: ${rules.join(' ')}`, ...nested] : nested;
-}
-
-describe('the schema check of the quick path', () => {
-  // plain-config.ts checks these rules itself (ajv takes longer to compile than the quick path takes
-  // in all). Changing the schema changes this list: then change plain-config.ts to match.
-  it('covers exactly the rules of schema/tailnet-access.schema.json', () => {
-    expect(schemaRules(schema)).toEqual([
-      '#: type="object" required=["version"] additionalProperties=false',
-      '/properties/version: enum=[1]',
-      '/properties/tailnet: type="string" minLength=1',
-      '/properties/users: type=["object","null"] additionalProperties=false',
-      '/properties/users/patternProperties/^[^\\s@:,]+@[^\\s@:,]+$: $ref="#/$defs/userEntry"',
-      '/properties/groups: type=["object","null"] additionalProperties=false',
-      '/properties/groups/patternProperties/^(group:)?[A-Za-z0-9._-]+$: $ref="#/$defs/groupEntry"',
-      '/properties/settings: type=["object","null"] additionalProperties=false',
-      '/properties/settings/properties/unmanagedUsers: enum=["ignore","report","demote"]',
-      '/properties/settings/properties/unmanagedGroups: enum=["keep","remove"]',
-      '/properties/settings/properties/maxChanges: type="integer" minimum=0',
-      '/properties/settings/properties/policyFile: type="string" minLength=1',
-      '/properties/settings/properties/onManualEdits: enum=["warn","fail"]',
-      '/properties/settings/properties/inviteMissingUsers: type="boolean"',
-      '/$defs/role: type="string" enum=["owner","admin","member","it-admin","network-admin","billing-admin","auditor"]',
-      '/$defs/userEntry/anyOf/0: $ref="#/$defs/role"',
-      '/$defs/userEntry/anyOf/1: type="object" additionalProperties=false',
-      '/$defs/userEntry/anyOf/1/properties/role: $ref="#/$defs/role"',
-      '/$defs/login: type="string" pattern="^[^\\\\s@:,]+@[^\\\\s@:,]+$"',
-      '/$defs/members: type="array"',
-      '/$defs/members/items: $ref="#/$defs/login"',
-      '/$defs/groupEntry/anyOf/0: $ref="#/$defs/members"',
-      '/$defs/groupEntry/anyOf/1: type="object" required=["members"] additionalProperties=false',
-      '/$defs/groupEntry/anyOf/1/properties/description: type="string"',
-      '/$defs/groupEntry/anyOf/1/properties/members: $ref="#/$defs/members"',
-    ]);
+    let valid = 0;
+    for (let run = 0; run < FUZZ_RUNS; run++) if (sane(mutated(next, pick(next, seeds)))) valid++;
+    expect(valid).toBeGreaterThan(FUZZ_RUNS / 10);
   });
 });
