@@ -22,6 +22,7 @@ import { oauthAppRoutes } from './routes/oauth-apps.js';
 import { oauthTokenRoutes } from './routes/oauth.js';
 import { policyRoutes } from './routes/policy.js';
 import { settingsRoutes } from './routes/settings.js';
+import { userStatusRoutes } from './routes/user-status.js';
 import { userRoutes } from './routes/users.js';
 import { SimulatorState } from './state.js';
 import { DEFAULT_KNOBS, type FaultKind, type Fixture, type Knobs, type RequestLogEntry } from './types.js';
@@ -53,7 +54,7 @@ export interface Simulator {
 const API_PREFIX = '/api/v2';
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const apiRouter = new Router([...userRoutes, ...inviteRoutes, ...policyRoutes, ...settingsRoutes, ...oauthAppRoutes, ...oauthTokenRoutes, ...keyRoutes]);
+const apiRouter = new Router([...userRoutes, ...userStatusRoutes, ...inviteRoutes, ...policyRoutes, ...settingsRoutes, ...oauthAppRoutes, ...oauthTokenRoutes, ...keyRoutes]);
 const pageRouter = new Router(consentRoutes);
 
 type Outcome = SimResponse | 'reset';

@@ -132,6 +132,8 @@ export interface Knobs {
    * change it will not make; lets tests see one role change fail while the others succeed.
    */
   refuseRoleChangesOf?: string[];
+  /** The same for suspend, restore and approve: users whose status changes are refused with 403. */
+  refuseStatusChangesOf?: string[];
   /** Fires after a policy GET, before the next policy POST is checked; removed once spent. */
   externalWriter?: PolicyEdit | ExternalWriter;
   consent: 'grant' | 'deny';

@@ -1,7 +1,9 @@
 // The tailnet's users, indexed by id and login, with the serialized list answers cached per filter.
 // A benchmark lists 10,000 users many times between writes, so serialization happens once per change.
+// Suspension is a layer over a user's state: it remembers what it covered, so restoring a user who
+// was awaiting approval (or over the billing limit) does not approve them by the way.
 import type { Role } from '../config/types.js';
-import type { TailscaleUser } from '../tailscale/types.js';
+import type { TailscaleUser, UserStatus } from '../tailscale/types.js';
 
 export type UserTypeFilter = 'member' | 'shared' | 'all';
 
@@ -9,6 +11,8 @@ export class UsersStore {
   private byId = new Map<string, TailscaleUser>();
   private idByLogin = new Map<string, string>();
   private listCache = new Map<string, string>();
+  /** The status each user had when the API suspended them (fixture-suspended users have none). */
+  private suspendedFrom = new Map<string, UserStatus>();
 
   constructor(users: TailscaleUser[]) {
     this.replaceAll(users);
@@ -27,6 +31,7 @@ export class UsersStore {
     this.byId = byId;
     this.idByLogin = idByLogin;
     this.listCache.clear();
+    this.suspendedFrom.clear();
   }
 
   /** Copies, in insertion order; change users through update()/add()/replaceAll() so caches stay right. */
@@ -68,7 +73,44 @@ export class UsersStore {
     if (!user) throw new Error(`no user with id ${JSON.stringify(id)}`);
     Object.assign(user, patch);
     this.listCache.clear();
+    // A status set by hand replaces whatever a suspension had covered.
+    if (patch.status !== undefined) this.suspendedFrom.delete(id);
     return { ...user };
+  }
+
+  /** Marks a user suspended; false when they already were (nothing changes). */
+  suspend(id: string): boolean {
+    const user = this.byId.get(id);
+    if (!user) throw new Error(`no user with id ${JSON.stringify(id)}`);
+    if (user.status === 'suspended') return false;
+    const before = user.status;
+    this.update(id, { status: 'suspended' });
+    this.suspendedFrom.set(id, before);
+    return true;
+  }
+
+  /**
+   * Lifts a suspension; false when the user was not suspended. The user gets back a waiting status
+   * the suspension covered, else `active` or `idle` by `lastSeen` (`activeSince`: the earliest
+   * `lastSeen` that still counts as active).
+   */
+  restore(id: string, activeSince: number): boolean {
+    const user = this.byId.get(id);
+    if (!user) throw new Error(`no user with id ${JSON.stringify(id)}`);
+    if (user.status !== 'suspended') return false;
+    const covered = this.suspendedFrom.get(id);
+    const waiting = covered === 'needs-approval' || covered === 'over-billing-limit';
+    this.update(id, { status: waiting ? covered : seenSince(user, activeSince) ? 'active' : 'idle' });
+    return true;
+  }
+
+  /** Approves a user awaiting approval; false for anyone else (the spec's no-op). */
+  approve(id: string): boolean {
+    const user = this.byId.get(id);
+    if (!user) throw new Error(`no user with id ${JSON.stringify(id)}`);
+    if (user.status !== 'needs-approval') return false;
+    this.update(id, { status: 'active' });
+    return true;
   }
 
   add(user: TailscaleUser): void {
@@ -93,4 +135,10 @@ export class UsersStore {
     this.listCache.set(key, body);
     return body;
   }
+}
+
+/** Whether the user was seen at or after `since`; a missing, zero or unreadable `lastSeen` was never. */
+function seenSince(user: TailscaleUser, since: number): boolean {
+  const seen = user.lastSeen === undefined ? Number.NaN : Date.parse(user.lastSeen);
+  return seen >= since;
 }

@@ -25,12 +25,12 @@ import type {
   UserInviteRequest,
   ValidateResult,
 } from './types.js';
-import { createUserInvites, getUser, listUserInvites, listUsers, setUserRole } from './users.js';
+import { changeUserStatus, createUserInvites, getUser, listUserInvites, listUsers, setUserRole } from './users.js';
 import type { UserFilter, UserRef } from './users.js';
 
 export type { Credential, CredentialKind } from './auth.js';
 export type { ClientEvent, ClientStats } from './http.js';
-export type { UserFilter, UserRef } from './users.js';
+export type { UserFilter, UserRef, UserStatusChange } from './users.js';
 export {
   ClientUsageError,
   PolicyRejectedError,
@@ -62,6 +62,12 @@ export interface TailscaleClient {
   listUsers(filter?: UserFilter): Promise<TailscaleUser[]>;
   getUser(id: string): Promise<TailscaleUser>;
   setUserRole(user: UserRef, role: Role): Promise<void>;
+  /** `POST /users/{id}/suspend`; a user already suspended is not an error (see users.ts). */
+  suspendUser(user: UserRef): Promise<void>;
+  /** `POST /users/{id}/restore`; a user already active or idle is not an error. */
+  restoreUser(user: UserRef): Promise<void>;
+  /** `POST /users/{id}/approve`; a user already active or idle is not an error. */
+  approveUser(user: UserRef): Promise<void>;
   createUserInvites(invites: readonly UserInviteRequest[]): Promise<UserInvite[]>;
   listUserInvites(): Promise<UserInvite[]>;
   getPolicy(): Promise<PolicyDocument>;
@@ -102,6 +108,9 @@ export function createTailscaleClient(options: ClientOptions): TailscaleClient {
     listUsers: (filter) => listUsers(api, filter),
     getUser: (id) => getUser(api, id),
     setUserRole: (user, role) => setUserRole(api, user, role),
+    suspendUser: (user) => changeUserStatus(api, user, 'suspend'),
+    restoreUser: (user) => changeUserStatus(api, user, 'restore'),
+    approveUser: (user) => changeUserStatus(api, user, 'approve'),
     createUserInvites: (invites) => createUserInvites(api, invites),
     listUserInvites: () => listUserInvites(api),
     getPolicy: () => getPolicy(api),

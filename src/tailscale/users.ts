@@ -1,10 +1,10 @@
 // Users, roles and invites (reference/tailscale-api.md, "Users").
 import type { Role } from '../config/types.js';
 import type { ApiCaller, CallSpec } from './caller.js';
-import { decode } from './answers.js';
+import { decode, isSuccess } from './answers.js';
 import { jsonBody, segment } from './caller.js';
 import { parseInviteList, parseUser, parseUserList } from './shapes.js';
-import type { TailscaleUser, UserInvite, UserInviteRequest } from './types.js';
+import type { TailscaleUser, UserInvite, UserInviteRequest, UserStatus } from './types.js';
 import { ClientUsageError } from './errors.js';
 
 export interface UserFilter {
@@ -15,6 +15,11 @@ export interface UserFilter {
 
 /** A user by ID, or a user as listed (then errors name the login instead of the ID). */
 export type UserRef = string | Pick<TailscaleUser, 'id' | 'loginName'>;
+
+/** The ID for the path, and how errors name the user. */
+function named(user: UserRef): { id: string; who: string } {
+  return typeof user === 'string' ? { id: user, who: `user ${user}` } : { id: user.id, who: user.loginName };
+}
 
 function noSuchUser(id: string): Partial<Record<number, string>> {
   return { 404: `no user with ID "${id}" (deleted since it was listed?)` };
@@ -49,8 +54,7 @@ export async function getUser(api: ApiCaller, id: string): Promise<TailscaleUser
  * reference page), and this is the last place that can refuse it.
  */
 export async function setUserRole(api: ApiCaller, user: UserRef, role: Role): Promise<void> {
-  const id = typeof user === 'string' ? user : user.id;
-  const who = typeof user === 'string' ? `user ${user}` : user.loginName;
+  const { id, who } = named(user);
   if (role === 'owner') {
     throw new ClientUsageError(`refusing to make ${who} the owner: ownership is transferred only in the Tailscale admin console`);
   }
@@ -68,6 +72,48 @@ export async function setUserRole(api: ApiCaller, user: UserRef, role: Role): Pr
       ? { ...spec, forbidden: 'also, an API key cannot change the role of the user who created it' }
       : spec,
   );
+}
+
+export type UserStatusChange = 'suspend' | 'restore' | 'approve';
+
+/** The statuses in which each change has nothing left to do. */
+const DONE: Record<UserStatusChange, readonly UserStatus[]> = {
+  suspend: ['suspended'],
+  restore: ['active', 'idle'],
+  approve: ['active', 'idle'],
+};
+
+/**
+ * `POST /users/{id}/suspend|restore|approve`. Retried like a role change (idempotent: true), since a
+ * second copy asks for the state the first one made. Tailscale's answer to a change already made is
+ * not documented beyond approve's no-op; our simulator answers 200. Should it be a 400 instead, the
+ * user is read back, and a user already where the change would put them counts as done, so a resend
+ * after a lost answer, or a user changed in the console meanwhile, is not reported as a failure.
+ */
+export async function changeUserStatus(api: ApiCaller, user: UserRef, change: UserStatusChange): Promise<void> {
+  const { id, who } = named(user);
+  const spec: CallSpec = {
+    operation: `${change} ${who}`,
+    method: 'POST',
+    path: `/users/${segment(id)}/${change}`,
+    idempotent: true,
+    scopes: ['users'],
+    byStatus: noSuchUser(id),
+  };
+  const sent = api.auth.kind === 'api-key' ? { ...spec, forbidden: `also, an API key cannot ${change} the user who created it` } : spec;
+  const response = await api.send(sent);
+  if (isSuccess(response.status)) return;
+  if (response.status === 400 && (await alreadyDone(api, id, change))) return;
+  throw api.failure(sent, response);
+}
+
+/** Whether the user is already where the change would put them; false when they cannot be read. */
+async function alreadyDone(api: ApiCaller, id: string, change: UserStatusChange): Promise<boolean> {
+  try {
+    return DONE[change].includes((await getUser(api, id)).status);
+  } catch {
+    return false;
+  }
 }
 
 /**
