@@ -35,9 +35,10 @@ describe('retries', () => {
   });
 
   it("holds the client's other requests back until a 429's wait is over: one budget for all", async () => {
-    const { client, delays } = await setup((req, i) =>
-      i === 0 ? { ...TOO_MANY, headers: { 'retry-after': '2' } } : req.path.endsWith('/acl') ? { status: 200, headers: { etag: '"e1"' }, body: '{}' } : { status: 200, body: { users: [] } },
-    );
+    const { client, delays } = await setup((req, i): Reply => {
+      if (i === 0) return { ...TOO_MANY, headers: { 'retry-after': '2' } };
+      return req.path.endsWith('/acl') ? { status: 200, headers: { etag: '"e1"' }, body: '{}' } : { status: 200, body: { users: [] } };
+    });
     await client.listUsers();
     // The sleeps are recorded, not slept: the policy read, asked for after the retry, still finds
     // the pause (2 s from the 429, less the few milliseconds that really passed) ahead of it.
