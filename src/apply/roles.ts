@@ -3,7 +3,7 @@
 // a phase as many changes run at once as the client's rate gate lets through. A failed change does
 // not stop the others; but a demotion that, after a failed promotion, would leave no active owner or
 // admin is not made (the rails checked the plan as a whole, assuming every change succeeds).
-import { activeFullAdmins, rolePhase, type RolePhase } from '../plan/rails.js';
+import { FullAdminTally, rolePhase, type RolePhase } from '../plan/rails.js';
 import type { UserRoleChange } from '../plan/types.js';
 import { ClientUsageError, TailscaleError } from '../tailscale/client.js';
 import type { TailscaleClient } from '../tailscale/client.js';
@@ -90,19 +90,23 @@ export async function applyRoleChanges(
   };
 }
 
-/** The demotions that still leave an active owner or admin after what was actually done. */
+/**
+ * The demotions that still leave an active owner or admin after what was actually done, in order:
+ * each one allowed counts for the next. One tally of the admins, not a count of every user per demotion.
+ */
 function keepAnAdmin(
   demotions: readonly UserRoleChange[],
   users: readonly TailscaleUser[],
   done: readonly UserRoleChange[],
   skipped: Map<UserRoleChange, string>,
 ): UserRoleChange[] {
-  const allowed: UserRoleChange[] = [];
-  for (const demotion of demotions) {
-    const before = activeFullAdmins(users, [...done, ...allowed]);
-    const after = activeFullAdmins(users, [...done, ...allowed, demotion]);
-    if (after === 0 && before > 0) skipped.set(demotion, NO_ADMIN_LEFT);
-    else allowed.push(demotion);
-  }
-  return allowed;
+  const admins = new FullAdminTally(users, done);
+  return demotions.filter((demotion) => {
+    if (admins.after(demotion) === 0 && admins.active > 0) {
+      skipped.set(demotion, NO_ADMIN_LEFT);
+      return false;
+    }
+    admins.make(demotion);
+    return true;
+  });
 }
