@@ -35,26 +35,12 @@ interface Context {
   desired: Desired;
   invites: LiveInvites | undefined;
   usersByLogin: Map<string, TailscaleUser>;
-  /** A login without case, each login folded once: groups name the same people again and again. */
-  fold: (login: string) => string;
   warnings: PlanWarning[];
   problems: PlanProblem[];
 }
 
-function folding(): (login: string) => string {
-  const folded = new Map<string, string>();
-  return (login) => {
-    let lower = folded.get(login);
-    if (lower === undefined) {
-      lower = key(login);
-      folded.set(login, lower);
-    }
-    return lower;
-  };
-}
-
 export function diff(desired: Desired, live: LiveTailnet): PlanResult {
-  const ctx: Context = { desired, invites: live.invites, usersByLogin: indexUsers(live.users), fold: folding(), warnings: [], problems: [] };
+  const ctx: Context = { desired, invites: live.invites, usersByLogin: indexUsers(live.users), warnings: [], problems: [] };
   const invites: UserInviteChange[] = [];
   const roleChanges = [...declaredRoleChanges(ctx, invites), ...unmanagedUserChanges(ctx, live.users)];
   const { changes: groupChanges, target } = groupDiff(ctx, live.groups);
@@ -177,7 +163,7 @@ function groupDiff(ctx: Context, live: PolicyGroups): GroupDiff {
     const wanted = wantedByName.get(group.name);
     if (wanted) {
       const members = resolveMembers(ctx, wanted);
-      const { next, add, remove } = mergeMembers(group.members, members, ctx.fold);
+      const { next, add, remove } = mergeMembers(group.members, members);
       if (add.length > 0 || remove.length > 0) changes.push({ type: 'group.update', group: group.name, add, remove });
       target.push(withDescription({ name: group.name, members: next }, wanted));
     } else if (isScimGroup(group.name) || ctx.desired.settings.unmanagedGroups === 'keep') {
@@ -218,7 +204,7 @@ function withDescription(group: TargetGroup, wanted: DesiredGroup): TargetGroup 
 function resolveMembers(ctx: Context, group: DesiredGroup): Map<string, string> {
   const members = new Map<string, string>();
   for (const member of group.members) {
-    const folded = ctx.fold(member.login);
+    const folded = key(member.login);
     if (members.has(folded)) continue;
     const user = ctx.usersByLogin.get(folded);
     if (!user) {
@@ -237,22 +223,22 @@ function resolveMembers(ctx: Context, group: DesiredGroup): Map<string, string> 
  * Compares without case. The new list keeps the live members that stay, in their live order, and
  * appends the added ones in file order: the smallest edit to a hand-maintained policy file.
  */
-function mergeMembers(
-  liveMembers: readonly string[],
-  wanted: ReadonlyMap<string, string>,
-  fold: (login: string) => string,
-): { next: string[]; add: string[]; remove: string[] } {
+function mergeMembers(liveMembers: readonly string[], wanted: ReadonlyMap<string, string>): { next: string[]; add: string[]; remove: string[] } {
   const liveKeys = new Set<string>();
-  const kept: string[] = [];
+  const next: string[] = [];
   const remove: string[] = [];
   for (const member of liveMembers) {
-    const folded = fold(member);
+    const folded = key(member);
     liveKeys.add(folded);
-    (wanted.has(folded) ? kept : remove).push(member);
+    (wanted.has(folded) ? next : remove).push(member);
   }
   const add: string[] = [];
-  for (const [folded, member] of wanted) if (!liveKeys.has(folded)) add.push(member);
-  return { next: [...kept, ...add], add, remove };
+  for (const [folded, member] of wanted) {
+    if (liveKeys.has(folded)) continue;
+    add.push(member);
+    next.push(member);
+  }
+  return { next, add, remove };
 }
 
 function compareText(a: string, b: string): number {
