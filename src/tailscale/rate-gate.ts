@@ -106,7 +106,7 @@ export class RateGate {
   }
 
   end(): void {
-    if (--this.demand === 0) this.busyMs += this.clock.now() - this.busySince;
+    if (--this.demand === 0) this.busyMs += Math.max(0, this.clock.now() - this.busySince);
   }
 
   /** Waits for a place in the window and for the start time the pause and the pace allow. */
