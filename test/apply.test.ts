@@ -112,6 +112,39 @@ users:
   });
 });
 
+describe("role changes follow the client's rate gate", () => {
+  it('keeps as many role changes in flight as the client lets through, asking again as each starts', async () => {
+    const { client } = await setUp({ fixture: fixture((f) => f.users.push(...Array.from({ length: 12 }, (_, i) => ({ loginName: `u${i}@example.com` })))) });
+    let inFlight = 0;
+    const most: number[] = [];
+    let window = 1;
+    const gated: TailscaleClient = {
+      ...client,
+      tailnet: client.tailnet,
+      stats: client.stats,
+      get concurrency() {
+        return window;
+      },
+      setUserRole: async (user, role) => {
+        most.push(++inFlight);
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          await client.setUserRole(user, role);
+        } finally {
+          inFlight--;
+          // The window grows by one after each of the first two answers, as the gate grows it.
+          if (window < 3) window++;
+        }
+      },
+    };
+    const users = Array.from({ length: 12 }, (_, i) => `  u${i}@example.com: auditor`).join('\n');
+    const report = await applyConfig(config(`version: 1\nusers:\n${users}\n`), gated, QUICK);
+    expect(report.applied).toHaveLength(12);
+    expect(most[0]).toBe(1);
+    expect(Math.max(...most)).toBe(3);
+  });
+});
+
 describe('the rails refuse before the first write', () => {
   async function refusal(text: string, options: ApplyOptions = {}, setup: Parameters<typeof simulator>[0] = {}, key?: string): Promise<{ error: ApplyRefusedError; sim: Simulator }> {
     const { sim, client } = await setUp(setup, key);

@@ -34,6 +34,21 @@ describe('retries', () => {
     expect(delays).toEqual([7000, 30_000]);
   });
 
+  it("holds the client's other requests back until a 429's wait is over: one budget for all", async () => {
+    const { client, delays } = await setup((req, i): Reply => {
+      if (i === 0) return { ...TOO_MANY, headers: { 'retry-after': '2' } };
+      return req.path.endsWith('/acl') ? { status: 200, headers: { etag: '"e1"' }, body: '{}' } : { status: 200, body: { users: [] } };
+    });
+    await client.listUsers();
+    // The sleeps are recorded, not slept: the policy read, asked for after the retry, still finds
+    // the pause (2 s from the 429, less the few milliseconds that really passed) ahead of it.
+    await client.getPolicy();
+    expect(delays).toHaveLength(2);
+    expect(delays[0]).toBe(2000);
+    expect(delays[1]).toBeGreaterThan(1900);
+    expect(delays[1]).toBeLessThanOrEqual(2000);
+  });
+
   it('falls back to backoff when Retry-After cannot be read', async () => {
     const { client, delays } = await setup(failingThen({ ...TOO_MANY, headers: { 'retry-after': 'soon' } }));
     await client.listUsers();

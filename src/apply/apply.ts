@@ -19,7 +19,6 @@ import { applyRoleChanges } from './roles.js';
 import type { ApplyEvent, ApplyOptions, ApplyReport, SkippedChange } from './types.js';
 import { writeWholePolicy } from './whole-policy.js';
 
-const DEFAULT_CONCURRENCY = 4;
 const DEFAULT_POLICY_ATTEMPTS = 5;
 const DEFAULT_CONFLICT_DELAY_MS = 250;
 
@@ -33,7 +32,7 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
 }
 
 export async function applyConfig(config: LoadedConfig, client: TailscaleClient, options: ApplyOptions = {}): Promise<ApplyReport> {
-  const concurrency = positiveInteger(options.concurrency, DEFAULT_CONCURRENCY, 'concurrency');
+  const concurrency = options.concurrency === undefined ? undefined : positiveInteger(options.concurrency, 1, 'concurrency');
   const maxAttempts = positiveInteger(options.maxPolicyAttempts, DEFAULT_POLICY_ATTEMPTS, 'maxPolicyAttempts');
   if (options.maxChanges !== undefined && !(Number.isInteger(options.maxChanges) && options.maxChanges >= 0)) {
     throw new RangeError(`maxChanges must be a whole number of changes (0 or more), got ${options.maxChanges}`);

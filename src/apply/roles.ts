@@ -1,9 +1,9 @@
 // Role changes, in three phases: promotions, then sideways moves, then demotions, each phase done
 // before the next begins, so the tailnet never has fewer admins than at the start or the end. Within
-// a phase a few changes run at once. A failed change does not stop the others; but a demotion that,
-// after a failed promotion, would leave no active owner or admin is not made (the rails checked the
-// plan as a whole, assuming every change succeeds).
-import { activeFullAdmins, rolePhase, type RolePhase } from '../plan/rails.js';
+// a phase as many changes run at once as the client's rate gate lets through. A failed change does
+// not stop the others; but a demotion that, after a failed promotion, would leave no active owner or
+// admin is not made (the rails checked the plan as a whole, assuming every change succeeds).
+import { FullAdminTally, rolePhase, type RolePhase } from '../plan/rails.js';
 import type { UserRoleChange } from '../plan/types.js';
 import { ClientUsageError, TailscaleError } from '../tailscale/client.js';
 import type { TailscaleClient } from '../tailscale/client.js';
@@ -21,23 +21,43 @@ const PHASES: readonly RolePhase[] = ['promote', 'sideways', 'demote'];
 export const NO_ADMIN_LEFT =
   'not made: a promotion it relied on failed, and without it this demotion would leave the tailnet with no active owner or admin; run apply again once the failure is fixed';
 
-/** Runs `work` over `items` with at most `limit` in flight. */
-export async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+/**
+ * Runs `work` over `items` with at most `limit()` in flight. The limit is asked again each time an item
+ * could start, so the pool follows the client's rate gate as its window grows and shrinks.
+ */
+export function eachLimited<T>(items: readonly T[], limit: () => number, work: (item: T) => Promise<void>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let next = 0;
+    let running = 0;
+    let failed = false;
+    const pump = (): void => {
+      if (failed) return;
+      if (next >= items.length && running === 0) return resolve();
+      while (next < items.length && running < Math.max(1, limit())) {
+        const item = items[next++] as T;
+        running++;
+        work(item).then(
+          () => {
+            running--;
+            pump();
+          },
+          (error: unknown) => {
+            failed = true;
+            reject(error);
+          },
+        );
+      }
+    };
+    pump();
+  });
 }
 
 export async function applyRoleChanges(
   client: TailscaleClient,
   changes: readonly UserRoleChange[],
   users: readonly TailscaleUser[],
-  concurrency: number,
+  /** At most this many in flight; the client's own window (its rate gate) decides below that. */
+  concurrency: number | undefined,
   emit: (event: ApplyEvent) => void,
 ): Promise<RoleOutcome> {
   const done = new Set<UserRoleChange>();
@@ -60,7 +80,7 @@ export async function applyRoleChanges(
   for (const phase of PHASES) {
     let batch = changes.filter((c) => rolePhase(c) === phase);
     if (phase === 'demote') batch = keepAnAdmin(batch, users, [...done], skipped);
-    await eachLimited(batch, concurrency, change);
+    await eachLimited(batch, () => Math.min(concurrency ?? Infinity, client.concurrency), change);
   }
   // In the plan's order, whatever order the writes finished in.
   return {
@@ -70,19 +90,23 @@ export async function applyRoleChanges(
   };
 }
 
-/** The demotions that still leave an active owner or admin after what was actually done. */
+/**
+ * The demotions that still leave an active owner or admin after what was actually done, in order:
+ * each one allowed counts for the next. One tally of the admins, not a count of every user per demotion.
+ */
 function keepAnAdmin(
   demotions: readonly UserRoleChange[],
   users: readonly TailscaleUser[],
   done: readonly UserRoleChange[],
   skipped: Map<UserRoleChange, string>,
 ): UserRoleChange[] {
-  const allowed: UserRoleChange[] = [];
-  for (const demotion of demotions) {
-    const before = activeFullAdmins(users, [...done, ...allowed]);
-    const after = activeFullAdmins(users, [...done, ...allowed, demotion]);
-    if (after === 0 && before > 0) skipped.set(demotion, NO_ADMIN_LEFT);
-    else allowed.push(demotion);
-  }
-  return allowed;
+  const admins = new FullAdminTally(users, done);
+  return demotions.filter((demotion) => {
+    if (admins.after(demotion) === 0 && admins.active > 0) {
+      skipped.set(demotion, NO_ADMIN_LEFT);
+      return false;
+    }
+    admins.make(demotion);
+    return true;
+  });
 }

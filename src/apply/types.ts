@@ -9,7 +9,10 @@ export interface ApplyOptions {
   maxChanges?: number;
   /** `--force`: go ahead with a plan that demotes or removes more than half of the managed users. */
   force?: boolean;
-  /** Role changes in flight at once; default 4. */
+  /**
+   * At most this many role changes in flight at once. By default as many as the client's rate gate
+   * lets through (4 at first, then learnt from the API's answers).
+   */
   concurrency?: number;
   /** Policy writes to try when someone else keeps editing the policy (412); default 5. */
   maxPolicyAttempts?: number;

@@ -225,16 +225,20 @@ function resolveMembers(ctx: Context, group: DesiredGroup): Map<string, string> 
  */
 function mergeMembers(liveMembers: readonly string[], wanted: ReadonlyMap<string, string>): { next: string[]; add: string[]; remove: string[] } {
   const liveKeys = new Set<string>();
-  const kept: string[] = [];
+  const next: string[] = [];
   const remove: string[] = [];
   for (const member of liveMembers) {
     const folded = key(member);
     liveKeys.add(folded);
-    (wanted.has(folded) ? kept : remove).push(member);
+    (wanted.has(folded) ? next : remove).push(member);
   }
   const add: string[] = [];
-  for (const [folded, member] of wanted) if (!liveKeys.has(folded)) add.push(member);
-  return { next: [...kept, ...add], add, remove };
+  for (const [folded, member] of wanted) {
+    if (liveKeys.has(folded)) continue;
+    add.push(member);
+    next.push(member);
+  }
+  return { next, add, remove };
 }
 
 function compareText(a: string, b: string): number {

@@ -119,6 +119,43 @@ export function activeFullAdmins(users: readonly TailscaleUser[], changes: reado
   return users.filter((u) => canSignIn(u) && isFullAdmin(roleAfter.get(u.id) ?? u.role)).length;
 }
 
+type RoleSet = Pick<UserRoleChange, 'userId' | 'to'>;
+
+/**
+ * activeFullAdmins kept up to date as changes are made one at a time: O(users + changes) to start,
+ * then O(1) a change, where asking activeFullAdmins again would go through every user each time.
+ * Users are those of one listing (their ids unique, as the API gives them).
+ */
+export class FullAdminTally {
+  /** The role of each user who can sign in; the others never count. */
+  private readonly roles = new Map<string, Role>();
+  private count = 0;
+
+  constructor(users: readonly TailscaleUser[], made: readonly RoleSet[] = []) {
+    for (const user of users) if (canSignIn(user)) this.roles.set(user.id, user.role);
+    for (const change of made) if (this.roles.has(change.userId)) this.roles.set(change.userId, change.to);
+    for (const role of this.roles.values()) if (isFullAdmin(role)) this.count++;
+  }
+
+  /** Active owners and admins now. */
+  get active(): number {
+    return this.count;
+  }
+
+  /** Active owners and admins once `change` is made too. */
+  after(change: RoleSet): number {
+    const role = this.roles.get(change.userId);
+    if (role === undefined) return this.count;
+    return this.count - (isFullAdmin(role) ? 1 : 0) + (isFullAdmin(change.to) ? 1 : 0);
+  }
+
+  make(change: RoleSet): void {
+    if (!this.roles.has(change.userId)) return;
+    this.count = this.after(change);
+    this.roles.set(change.userId, change.to);
+  }
+}
+
 function lastAdminRail(users: readonly TailscaleUser[], changes: readonly UserRoleChange[]): RailRefusal | undefined {
   if (activeFullAdmins(users, changes) > 0 || activeFullAdmins(users, []) === 0) return undefined;
   const losing = changes.filter((c) => isFullAdmin(c.from) && !isFullAdmin(c.to)).map((c) => `${c.login} (${c.from} -> ${c.to})`);

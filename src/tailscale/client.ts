@@ -59,6 +59,11 @@ export interface TailscaleClient {
   readonly apiKeyId: string | undefined;
   /** A snapshot of the counters so far. */
   readonly stats: ClientStats;
+  /**
+   * How many requests the client lets in flight at once now: its rate gate's window, 4 at first, then
+   * grown or shrunk by the API's answers. Callers that fan out (apply's role changes) follow it.
+   */
+  readonly concurrency: number;
   listUsers(filter?: UserFilter): Promise<TailscaleUser[]>;
   getUser(id: string): Promise<TailscaleUser>;
   setUserRole(user: UserRef, role: Role): Promise<void>;
@@ -104,6 +109,9 @@ export function createTailscaleClient(options: ClientOptions): TailscaleClient {
     apiKeyId: credential.kind === 'api-key' ? apiKeyIdOf(credential.key.trim()) : undefined,
     get stats() {
       return { ...transport.stats };
+    },
+    get concurrency() {
+      return transport.gate.concurrency;
     },
     listUsers: (filter) => listUsers(api, filter),
     getUser: (id) => getUser(api, id),

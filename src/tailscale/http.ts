@@ -1,6 +1,7 @@
 // The transport under every API call: one keep-alive undici EnvHttpProxyAgent per client (so
 // HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured as on any self-hosted runner), a deadline per
-// attempt, and retries with backoff (src/retry-policy.ts decides when and how long). The loop is our
+// attempt, every attempt through the client's rate gate (rate-gate.ts: one pause, pace and window for
+// all its requests), and retries with backoff (src/retry-policy.ts decides when and how long). The loop is our
 // own rather than undici's retry interceptor because each attempt must ask for the current access
 // token, count in the client's stats and events, and follow the policy's rule for requests that are
 // not idempotent (a 429 is sent again, a reset POST is not). It returns every answer it got, success
@@ -13,6 +14,7 @@ import { ClientUsageError, TailscaleNetworkError } from './errors.js';
 import type { CallSite } from './errors.js';
 import { backoffDelay, classifyNetworkError, DEFAULT_RETRY, delayBeforeRetry, isRetryableStatus } from '../retry-policy.js';
 import type { NetworkFailure, RetryOptions } from '../retry-policy.js';
+import { DEFAULT_GATE, RateGate, type GateEntry, type GateSettings } from './rate-gate.js';
 import { defaultUserAgent } from './user-agent.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
@@ -95,6 +97,7 @@ export interface TransportOptions {
   random: () => number;
   sleep: (ms: number) => Promise<void>;
   now: () => number;
+  gate: GateSettings;
   onEvent?: (event: ClientEvent) => void;
 }
 
@@ -109,14 +112,15 @@ export interface TransportSettings {
   /** In [0, 1); for jitter. Injectable so tests are deterministic. */
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  /** Epoch milliseconds; for token expiry and `Retry-After` dates. */
+  /** Epoch milliseconds; for token expiry, `Retry-After` dates and the rate gate's pace. */
   now?: () => number;
+  /** The rate gate's window of requests in flight: where it starts and how far it may grow. */
+  gate?: Partial<GateSettings>;
   /** Must not throw. */
   onEvent?: (event: ClientEvent) => void;
 }
 
 export const DEFAULT_BASE_URL = 'https://api.tailscale.com';
-const MAX_CONNECTIONS = 8;
 
 export function transportOptions(settings: TransportSettings): TransportOptions {
   const options: TransportOptions = {
@@ -127,6 +131,7 @@ export function transportOptions(settings: TransportSettings): TransportOptions 
     random: settings.random ?? Math.random,
     sleep: settings.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     now: settings.now ?? Date.now,
+    gate: { ...DEFAULT_GATE, ...settings.gate },
   };
   if (settings.onEvent) options.onEvent = settings.onEvent;
   if (!(options.retry.maxAttempts >= 1)) throw new ClientUsageError('retry.maxAttempts must be at least 1');
@@ -163,6 +168,8 @@ function parseBaseUrl(baseUrl: string): URL {
 export class Transport {
   readonly host: string;
   readonly stats: ClientStats = { requests: 0, retries: 0, rateLimited: 0, bytesSent: 0, bytesReceived: 0 };
+  /** Every attempt passes it: one budget for all of this client's requests (see rate-gate.ts). */
+  readonly gate: RateGate;
   private readonly origin: string;
   private readonly root: string;
   private readonly agent: EnvHttpProxyAgent;
@@ -173,11 +180,11 @@ export class Transport {
     this.origin = url.origin;
     this.host = url.host;
     this.root = `${url.pathname.replace(/\/+$/, '').replace(/\/api\/v2$/, '')}/api/v2`;
+    this.gate = new RateGate({ now: options.now, sleep: options.sleep }, options.gate);
     // Our own deadline covers each attempt; undici's (300 s by default) must never be the shorter one.
-    // At most 8 connections: callers may fire many writes at once, and more sockets would only meet
-    // Tailscale's rate limit sooner; the rest wait in undici's queue.
+    // As many connections as the gate may let requests in flight, and no more.
     this.agent = new EnvHttpProxyAgent({
-      connections: MAX_CONNECTIONS,
+      connections: options.gate.maxConcurrency,
       keepAliveTimeout: 10_000,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
@@ -191,26 +198,43 @@ export class Transport {
   }
 
   async send(request: ApiRequest): Promise<ApiResponse> {
+    this.gate.begin();
+    try {
+      return await this.sendThroughGate(request);
+    } finally {
+      this.gate.end();
+    }
+  }
+
+  private async sendThroughGate(request: ApiRequest): Promise<ApiResponse> {
     const id = this.nextId++;
     const { retry } = this.options;
     const site: CallSite = { operation: request.operation, method: request.method, path: this.fullPath(request.path) };
+    let entry: GateEntry = {};
     for (let attempt = 1; ; attempt++) {
+      // The token is fetched before the gate is entered: its own request passes the gate too.
       const authorization = request.authorization ? await request.authorization() : undefined;
+      const pass = await this.gate.enter(entry);
       const outcome = await this.attempt(request, site, id, attempt, authorization);
       let delayMs: number;
       let reason: string;
-      if (outcome.kind === 'answer') {
-        if (outcome.status === 429) this.stats.rateLimited++;
-        const again = outcome.status === 429 || (request.idempotent && isRetryableStatus(outcome.status));
-        if (!again || attempt >= retry.maxAttempts) {
-          const { status, headers, text } = outcome;
-          return authorization === undefined
-            ? { status, headers, text, attempts: attempt }
-            : { status, headers, text, attempts: attempt, authorization };
-        }
+      if (outcome.kind === 'answer' && outcome.status === 429) {
+        this.stats.rateLimited++;
+        const asked = delayBeforeRetry(attempt, outcome.headers['retry-after'], retry, this.options.random, this.options.now());
+        // The pause holds every request of this client back, this one's retry included.
+        const wait = this.gate.limited(pass, asked);
+        if (attempt >= retry.maxAttempts) return this.response(outcome, attempt, authorization);
+        delayMs = wait.delayMs;
+        reason = '429';
+        entry = { retry: true, waitedUntil: wait.until };
+      } else if (outcome.kind === 'answer') {
+        this.gate.leave(pass, outcome.status);
+        if (!(request.idempotent && isRetryableStatus(outcome.status)) || attempt >= retry.maxAttempts) return this.response(outcome, attempt, authorization);
         delayMs = delayBeforeRetry(attempt, outcome.headers['retry-after'], retry, this.options.random, this.options.now());
         reason = String(outcome.status);
+        entry = { retry: true };
       } else {
+        this.gate.leave(pass, undefined);
         const { failure } = outcome;
         if (!failure.transient || !request.idempotent || attempt >= retry.maxAttempts) {
           throw new TailscaleNetworkError(site, {
@@ -223,11 +247,17 @@ export class Transport {
         }
         delayMs = backoffDelay(attempt, retry, this.options.random);
         reason = failure.code;
+        entry = { retry: true };
       }
       this.stats.retries++;
       this.emit({ type: 'retry', id, operation: site.operation, method: request.method, path: site.path, attempt, delayMs, reason });
       await this.options.sleep(delayMs);
     }
+  }
+
+  private response(outcome: { status: number; headers: Record<string, string>; text: string }, attempts: number, authorization: string | undefined): ApiResponse {
+    const { status, headers, text } = outcome;
+    return authorization === undefined ? { status, headers, text, attempts } : { status, headers, text, attempts, authorization };
   }
 
   private async attempt(

@@ -1,8 +1,9 @@
 // The read side every command shares: users and policy, fetched in parallel, and the groups read out
 // of the policy text. A policy that cannot be parsed stops everything: we never guess at groups.
 import type { LiveTailnet } from '../plan/diff.js';
-import { PolicyShapeError, readPolicyGroups } from '../policy/groups.js';
+import { PolicyShapeError } from '../policy/groups.js';
 import { HujsonSyntaxError } from '../policy/hujson.js';
+import { readLivePolicyGroups } from '../policy/live-groups.js';
 import type { PolicyGroups } from '../policy/types.js';
 import type { TailscaleUser } from './types.js';
 import type { TailscaleClient } from './client.js';
@@ -15,9 +16,10 @@ export class LivePolicyError extends Error {
   }
 }
 
+/** Only its groups are read: Tailscale accepted the rest (see src/policy/live-groups.ts). */
 export function groupsOfLivePolicy(text: string): PolicyGroups {
   try {
-    return readPolicyGroups(text);
+    return readLivePolicyGroups(text);
   } catch (error) {
     if (error instanceof HujsonSyntaxError || error instanceof PolicyShapeError) {
       throw new LivePolicyError(`the tailnet's policy file cannot be read: ${error.message}. Fix it in the admin console before planning.`);
