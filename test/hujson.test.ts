@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HujsonSyntaxError, parseHujson } from '../src/policy/hujson.js';
+import { HujsonSyntaxError, MAX_NESTING, parseHujson } from '../src/policy/hujson.js';
 
 function errorOf(text: string): HujsonSyntaxError {
   try {
@@ -38,5 +38,35 @@ describe('parseHujson', () => {
   it('treats // inside strings as text', () => {
     const doc = parseHujson('{"u": "https://x//y", "c": "/* no */"}');
     expect(doc.root.children).toHaveLength(2);
+  });
+});
+
+describe('parseHujson on deep nesting', () => {
+  const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  const TOO_DEEP = `nested too deeply: more than ${MAX_NESTING} levels of [ and {`;
+
+  it(`reads ${MAX_NESTING} levels of brackets`, () => {
+    expect(parseHujson(`{"a": ${nested(MAX_NESTING - 1)}}`).root.type).toBe('object');
+  });
+
+  it('refuses one level more at the bracket that opens it', () => {
+    const e = errorOf(`{\n"a": ${nested(MAX_NESTING)}}`);
+    expect([e.line, e.column, e.reason]).toEqual([2, 5 + MAX_NESTING, TOO_DEEP]);
+  });
+
+  it('refuses nesting deep enough to overflow the parser the same way, instead of crashing', () => {
+    const e = errorOf(`{\n"a": ${nested(300_000)}}`);
+    expect([e.line, e.column, e.reason]).toEqual([2, 5 + MAX_NESTING, TOO_DEEP]);
+  });
+
+  it('counts only the containers still open when it finds nesting that overflowed the parser', () => {
+    const before = '{"x": [{}, [], {"y": []}], "a": ';
+    const e = errorOf(`${before}${nested(300_000)}}`);
+    expect(e.column).toBe(before.length + MAX_NESTING);
+  });
+
+  it('reports the first container too deep in the text when several are', () => {
+    const e = errorOf(`{"a": [{"b": ${nested(MAX_NESTING)}}, ${nested(MAX_NESTING)}]}`);
+    expect(e.column).toBe(`{"a": [{"b": `.length + MAX_NESTING - 2);
   });
 });

@@ -3,7 +3,15 @@
 // with no newline), so those checks are added here. Errors carry line and column; nothing is guessed.
 import { createScanner, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { LineIndex, type Position } from '../diagnostics.js';
-import { EOF, LINE_COMMENT } from './trivia.js';
+import { CLOSE_BRACE, CLOSE_BRACKET, EOF, LINE_COMMENT, OPEN_BRACE, OPEN_BRACKET } from './trivia.js';
+
+/**
+ * How deep `[` and `{` may nest. jsonc-parser, and every walk over its tree, recurse once per level,
+ * so a hostile or broken file nested thousands deep would overflow the stack; real policies nest
+ * about five deep.
+ */
+export const MAX_NESTING = 1000;
+const TOO_DEEP = `nested too deeply: more than ${MAX_NESTING} levels of [ and {`;
 
 export interface HujsonDocument {
   text: string;
@@ -66,7 +74,7 @@ export function parseHujson(text: string): HujsonDocument {
     throw new HujsonSyntaxError(reason, offset, lines.position(offset));
   };
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  const root = parseDeep(text, errors, fail);
   const first = errors[0];
   if (first) fail(describe(text, first), first.offset);
   if (!root) return fail('the document is empty', 0);
@@ -75,22 +83,59 @@ export function parseHujson(text: string): HujsonDocument {
   return { text, root, lines };
 }
 
+// A text nested deeper than the stack allows makes parseTree throw a RangeError; it is found again
+// by a scan (which does not recurse) so that it reads as the same error as any depth over the limit.
+function parseDeep(text: string, errors: ParseError[], fail: (reason: string, offset: number) => never): Node | undefined {
+  try {
+    return parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  } catch (error) {
+    const offset = error instanceof RangeError ? tooDeepAt(text) : undefined;
+    if (offset === undefined) throw error;
+    return fail(TOO_DEEP, offset);
+  }
+}
+
+/** The offset of the first bracket that opens a level deeper than MAX_NESTING, if one does. */
+function tooDeepAt(text: string): number | undefined {
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  for (let kind = scanner.scan(); kind !== EOF; kind = scanner.scan()) {
+    if (kind === OPEN_BRACE || kind === OPEN_BRACKET) {
+      depth += 1;
+      if (depth > MAX_NESTING) return scanner.getTokenOffset();
+    } else if (kind === CLOSE_BRACE || kind === CLOSE_BRACKET) {
+      depth -= 1;
+    }
+  }
+  return undefined;
+}
+
+// Walks every container once, in the order they open in the text and without recursing, so the
+// nesting limit is checked here too, at the first bracket too deep.
 function checkDuplicateKeys(node: Node, fail: (reason: string, offset: number) => never): void {
+  // Two stacks side by side rather than one of pairs: a large policy has a million containers.
   const stack: Node[] = [node];
-  for (let current = stack.pop(); current; current = stack.pop()) {
-    if (current.type === 'object') {
+  const depths: number[] = [1];
+  for (let container = stack.pop(); container; container = stack.pop()) {
+    const depth = depths.pop() ?? 1;
+    if (depth > MAX_NESTING) fail(TOO_DEEP, container.offset);
+    const children = container.children ?? [];
+    if (container.type === 'object') {
       const seen = new Set<string>();
-      for (const property of current.children ?? []) {
+      for (const property of children) {
         const key = property.children?.[0];
         if (key && typeof key.value === 'string') {
           if (seen.has(key.value)) fail(`duplicate key ${JSON.stringify(key.value)}`, key.offset);
           seen.add(key.value);
         }
-        const value = property.children?.[1];
-        if (value && (value.type === 'object' || value.type === 'array')) stack.push(value);
       }
-    } else if (current.type === 'array') {
-      for (const child of current.children ?? []) if (child.type === 'object' || child.type === 'array') stack.push(child);
+    }
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = container.type === 'object' ? children[i]?.children?.[1] : children[i];
+      if (child && (child.type === 'object' || child.type === 'array')) {
+        stack.push(child);
+        depths.push(depth + 1);
+      }
     }
   }
 }
