@@ -40,3 +40,27 @@ describe('parseHujson', () => {
     expect(doc.root.children).toHaveLength(2);
   });
 });
+
+describe('deep nesting', () => {
+  // `{"a": ` and `[` alternately, `levels` deep, then closed: a valid document.
+  const nested = (levels: number): string => {
+    const opens = Array.from({ length: levels }, (_, i) => (i % 2 === 0 ? '{"a": ' : '['));
+    const closes = opens.map((open) => (open === '[' ? ']' : '}')).reverse();
+    return `{\n  "acls": ${opens.join('')}1${closes.join('')}\n}\n`;
+  };
+  // The root object is level 1, so `acls` holds levels 2 and deeper: the 500th of its openings is level 501.
+  const column = (levels: number): number => {
+    const opens = Array.from({ length: levels }, (_, i) => (i % 2 === 0 ? '{"a": ' : '['));
+    return '  "acls": '.length + opens.slice(0, 499).join('').length + 1;
+  };
+
+  it('accepts 500 levels', () => {
+    expect(parseHujson(nested(499)).root.type).toBe('object');
+  });
+
+  it.each([500, 2_000, 10_000])('refuses %i levels below the root as nested too deeply, at the first opening too deep', (levels) => {
+    const e = errorOf(nested(levels));
+    expect(e.reason).toBe('nested too deeply: more than 500 levels of objects and lists');
+    expect([e.line, e.column]).toEqual([2, column(levels)]);
+  });
+});

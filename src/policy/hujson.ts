@@ -3,7 +3,7 @@
 // with no newline), so those checks are added here. Errors carry line and column; nothing is guessed.
 import { createScanner, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { LineIndex, type Position } from '../diagnostics.js';
-import { EOF, LINE_COMMENT } from './trivia.js';
+import { CLOSE_BRACE, CLOSE_BRACKET, EOF, LINE_COMMENT, OPEN_BRACE, OPEN_BRACKET } from './trivia.js';
 
 export interface HujsonDocument {
   text: string;
@@ -65,34 +65,65 @@ export function parseHujson(text: string): HujsonDocument {
   const fail = (reason: string, offset: number): never => {
     throw new HujsonSyntaxError(reason, offset, lines.position(offset));
   };
+  const tooDeep = (): never => fail(`nested too deeply: more than ${MAX_DEPTH} levels of objects and lists`, deepestOpening(text));
   const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  let root: Node | undefined;
+  try {
+    root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  } catch (error) {
+    // jsonc-parser descends one call per level: a document nested thousands deep overflows the stack.
+    if (error instanceof RangeError) tooDeep();
+    throw error;
+  }
   const first = errors[0];
   if (first) fail(describe(text, first), first.offset);
   if (!root) return fail('the document is empty', 0);
-  checkDuplicateKeys(root, fail);
+  checkStructure(root, fail, tooDeep);
   checkLineCommentEnds(text, root.offset + root.length, fail);
   return { text, root, lines };
 }
 
-function checkDuplicateKeys(node: Node, fail: (reason: string, offset: number) => never): void {
-  const stack: Node[] = [node];
+/**
+ * Deeper than any real policy, and shallow enough that every recursive walk over a parsed document
+ * (ours, jsonc-parser's getNodeValue) stays far from the stack's limit.
+ */
+export const MAX_DEPTH = 500;
+
+const isContainer = (node: Node | undefined): node is Node => node?.type === 'object' || node?.type === 'array';
+
+/** Duplicate keys, and nesting deeper than MAX_DEPTH; without recursion, so any depth is walked safely. */
+function checkStructure(root: Node, fail: (reason: string, offset: number) => never, tooDeep: () => never): void {
+  const stack: { node: Node; depth: number }[] = [{ node: root, depth: 1 }];
   for (let current = stack.pop(); current; current = stack.pop()) {
-    if (current.type === 'object') {
+    const { node, depth } = current;
+    if (depth > MAX_DEPTH) tooDeep();
+    if (node.type === 'object') {
       const seen = new Set<string>();
-      for (const property of current.children ?? []) {
+      for (const property of node.children ?? []) {
         const key = property.children?.[0];
         if (key && typeof key.value === 'string') {
           if (seen.has(key.value)) fail(`duplicate key ${JSON.stringify(key.value)}`, key.offset);
           seen.add(key.value);
         }
         const value = property.children?.[1];
-        if (value && (value.type === 'object' || value.type === 'array')) stack.push(value);
+        if (isContainer(value)) stack.push({ node: value, depth: depth + 1 });
       }
-    } else if (current.type === 'array') {
-      for (const child of current.children ?? []) if (child.type === 'object' || child.type === 'array') stack.push(child);
+    } else if (node.type === 'array') {
+      for (const child of node.children ?? []) if (isContainer(child)) stack.push({ node: child, depth: depth + 1 });
     }
   }
+}
+
+/** The offset of the first `{` or `[` that opens a level deeper than MAX_DEPTH (0 if there is none). */
+function deepestOpening(text: string): number {
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  for (let kind = scanner.scan(); kind !== EOF; kind = scanner.scan()) {
+    if (kind === OPEN_BRACE || kind === OPEN_BRACKET) {
+      if (++depth > MAX_DEPTH) return scanner.getTokenOffset();
+    } else if (kind === CLOSE_BRACE || kind === CLOSE_BRACKET) depth--;
+  }
+  return 0;
 }
 
 // A `//` comment ends only at `\n` in HuJSON, while jsonc-parser also ends it at a lone `\r`. So a line

@@ -4,6 +4,10 @@
 import { createScanner, type JSONScanner } from 'jsonc-parser';
 
 // jsonc-parser's SyntaxKind values (a const enum in its typings, which isolatedModules cannot read).
+export const OPEN_BRACE = 1;
+export const CLOSE_BRACE = 2;
+export const OPEN_BRACKET = 3;
+export const CLOSE_BRACKET = 4;
 export const COMMA = 5;
 export const LINE_COMMENT = 12;
 const BLOCK_COMMENT = 13;
