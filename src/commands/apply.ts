@@ -51,7 +51,7 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     report = await withClient(ctx, config.desired, (client) => applyConfig(config, client, options));
   } catch (error) {
     // What would have been done, next to why it was not. JSON output stays a report or nothing.
-    if (error instanceof ApplyRefusedError && ctx.args.format !== 'json') await emit(ctx, renderPlan(ctx, error.plan, shown, error.policyFile, error.refusals.length));
+    if (error instanceof ApplyRefusedError && ctx.args.format !== 'json') await emit(ctx, renderPlan(ctx, error.plan, shown, error.policyFile, error.refusals.length, true));
     throw error;
   }
   await emit(ctx, renderReport(ctx, report, shown));

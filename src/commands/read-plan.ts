@@ -2,6 +2,7 @@
 // action all start here. Under settings.policyFile the plan also covers the policy file (see
 // src/policy-file/plan.ts): its diff live -> desired, Tailscale's verdict, edits made outside git.
 import path from 'node:path';
+import { checkPlannedWrite } from '../apply/planned-write.js';
 import type { LoadedConfig } from '../config/load.js';
 import { formatSourceRef, type Diagnostic } from '../diagnostics.js';
 import { diff, type LiveTailnet } from '../plan/diff.js';
@@ -30,11 +31,20 @@ export function planAgainst(config: LoadedConfig, live: LiveTailnet, policyFile?
 
 /**
  * Reads the tailnet and plans. `policyFile` is required when the config sets settings.policyFile
- * (the caller reads the file: the CLI beside the config, the action from the checkout).
+ * (the caller reads the file: the CLI beside the config, the action from the checkout). With
+ * `validate`, Tailscale's validator is asked about the policy the plan would write, and a refusal is
+ * one of the plan's problems, as `apply` would refuse it before its first write; under
+ * settings.policyFile the file in git is always validated (src/policy-file/plan.ts).
  */
-export async function planWith(config: LoadedConfig, client: TailscaleClient, policyFile?: PolicyFileOptions): Promise<PlanRead> {
+export async function planWith(config: LoadedConfig, client: TailscaleClient, policyFile?: PolicyFileOptions, check: { validate?: boolean } = {}): Promise<PlanRead> {
   const options = { invites: config.desired.settings.inviteMissingUsers };
-  if (config.desired.settings.policyFile === undefined) return planAgainst(config, await readLive(client, options));
+  if (config.desired.settings.policyFile === undefined) {
+    const live = await readLive(client, options);
+    const read = planAgainst(config, live);
+    const write = check.validate ? await checkPlannedWrite(client, live, read) : undefined;
+    if (write) read.problems.push(...write.problems);
+    return read;
+  }
   if (!policyFile) throw new TypeError(`${config.desired.file} sets settings.policyFile, but the plan was not given the policy file`);
   const rendered = renderPolicyFile(config.desired, policyFile.file);
   const live = await readLive(client, options);

@@ -15,6 +15,11 @@ export interface AppliedPolicy {
   sha256: string;
   /** The text itself; optional, since a store with little room may keep the ETag and hash alone. */
   text?: string;
+  /**
+   * sha256 hex of a text a later run was about to write (EtagStore.noteIntent) and did not get to
+   * record: a live policy with that hash is that run's write, not an edit made outside git.
+   */
+  intended?: string;
 }
 
 export interface EtagStore {
@@ -23,6 +28,12 @@ export interface EtagStore {
   /** The record for a tailnet (as addressed in API paths, `-` for the credential's own), if any. */
   get(tailnet: string): Promise<AppliedPolicy | undefined>;
   set(tailnet: string, applied: AppliedPolicy): Promise<void>;
+  /**
+   * Notes, right before a write, the hash of the text about to be written, beside the tailnet's
+   * record (when there is one; without a record no edit is looked for). A store that cannot keep
+   * it leaves this out: a run stopped between its write and `set` then looks like an edit outside git.
+   */
+  noteIntent?(tailnet: string, sha256: string): Promise<void>;
 }
 
 export function sha256Of(text: string): string {
@@ -59,6 +70,7 @@ function readRecord(value: unknown): AppliedPolicy | undefined {
   if (!isRecord(value) || typeof value.etag !== 'string' || typeof value.sha256 !== 'string') return undefined;
   const record: AppliedPolicy = { etag: value.etag, sha256: value.sha256 };
   if (typeof value.text === 'string') record.text = value.text;
+  if (typeof value.intended === 'string') record.intended = value.intended;
   return record;
 }
 
@@ -108,6 +120,18 @@ export class FileEtagStore implements EtagStore {
   async set(tailnet: string, applied: AppliedPolicy): Promise<void> {
     const state = await this.load();
     state.policies[tailnet] = applied;
+    await this.save(state);
+  }
+
+  async noteIntent(tailnet: string, sha256: string): Promise<void> {
+    const state = await this.load();
+    const record = state.policies[tailnet];
+    if (record === undefined) return;
+    state.policies[tailnet] = { ...record, intended: sha256 };
+    await this.save(state);
+  }
+
+  private async save(state: StateFile): Promise<void> {
     const dir = path.dirname(this.file);
     try {
       const created = await mkdir(dir, { recursive: true });
