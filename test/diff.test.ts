@@ -121,6 +121,25 @@ describe('diff: groups', () => {
     ]);
   });
 
+  it('plans an update that only adds, and one that only removes', () => {
+    const state = live([alice, bob, carol], { 'group:eng': ['alice@example.com'], 'group:ops': ['alice@example.com', 'carol@example.com'] });
+    const { plan } = diff(desired({ groups: { eng: ['alice@example.com', 'bob@example.com'], ops: ['alice@example.com'] } }), state);
+    expect(plan.changes).toEqual([
+      { type: 'group.update', group: 'group:eng', add: ['bob@example.com'], remove: [] },
+      { type: 'group.update', group: 'group:ops', add: [], remove: ['carol@example.com'] },
+    ]);
+  });
+
+  it('writes back, unchanged and in their places, the groups it keeps and the SCIM groups', () => {
+    const state = live([alice, bob], { 'group:legacy': ['alice@example.com'], 'group:eng': ['alice@example.com'], 'group:ops@example.com': ['bob@example.com'] });
+    const { targetGroups } = diff(desired({ groups: { eng: ['alice@example.com', 'bob@example.com'] } }), state);
+    expect(targetGroups).toEqual([
+      { name: 'group:legacy', members: ['alice@example.com'] },
+      { name: 'group:eng', members: ['alice@example.com', 'bob@example.com'] },
+      { name: 'group:ops@example.com', members: ['bob@example.com'] },
+    ]);
+  });
+
   it('does not see a change in member order or login case', () => {
     const state = live([alice, bob], { 'group:eng': ['Bob@Example.com', 'alice@example.com'] });
     expect(diff(desired({ groups: { eng: ['alice@example.com', 'bob@example.com'] } }), state).plan.changes).toEqual([]);

@@ -41,6 +41,20 @@ describe('the owner rail', () => {
     expect(check.refusals.map((r) => r.rail)).toEqual(['owner']);
     expect(check.refusals[0]?.message).toContain('\n  olivia@example.com: owner -> member');
   });
+
+  it('refuses a plan from elsewhere that makes someone owner', () => {
+    const users = [user('olivia@example.com', 'owner'), user('alice@example.com', 'admin', { id: 'a1' })];
+    const plan: Plan = {
+      version: 1,
+      tailnet: '-',
+      policyEtag: '"e"',
+      warnings: [],
+      changes: [{ type: 'user.role', login: 'alice@example.com', userId: 'a1', from: 'admin', to: 'owner', reason: 'declared' }],
+    };
+    const check = checkRails({ plan, problems: [], users, desired: desired({}), keyOwner: NONE });
+    expect(check.refusals.map((r) => r.rail)).toEqual(['owner']);
+    expect(check.refusals[0]?.message).toMatch(/:\n {2}alice@example\.com: admin -> owner$/);
+  });
 });
 
 describe('the last-admin rail', () => {
@@ -175,6 +189,25 @@ describe('the mass-demotion rail', () => {
   it('lets exactly half through', () => {
     const spec: DesiredSpec = { users: { 'a@example.com': 'member', 'b@example.com': 'member', 'c@example.com': 'admin', 'd@example.com': 'member' } };
     expect(rails(spec, users()).refusals).toEqual([]);
+  });
+
+  it('counts as managed the listed users and the members of declared groups, and no one else', () => {
+    // Managed: a (listed), c and d (members of group:eng as the file declares it, not listed), and b,
+    // whom the plan takes out of group:eng. Affected: a (demoted) and b: 2 of 4, not more than half.
+    const spec: DesiredSpec = { users: { 'a@example.com': 'member' }, groups: { eng: ['d@example.com', 'C@example.com'] } };
+    const check = rails(spec, users(), { 'group:eng': ['c@example.com', 'd@example.com', 'b@example.com'] });
+    expect(check.refusals).toEqual([]);
+    // Without d in the file's group:eng, 2 of 3 managed users are affected.
+    const fewer: DesiredSpec = { users: { 'a@example.com': 'member' }, groups: { eng: ['C@example.com'] } };
+    expect(rails(fewer, users(), { 'group:eng': ['c@example.com', 'b@example.com'] }).refusals[0]?.message).toMatch(
+      /^the plan demotes or removes from groups 2 of the 3 managed users \(more than half\): a@example\.com, b@example\.com\./,
+    );
+  });
+
+  it('counts every user of the tailnet as managed under unmanagedUsers: demote', () => {
+    // a, b, c demoted; d already a member; the owner is never demoted: 3 of the 5 users.
+    const check = rails({ users: {}, settings: { unmanagedUsers: 'demote' } }, users());
+    expect(check.refusals[0]?.message).toMatch(/^the plan demotes or removes from groups 3 of the 5 managed users/);
   });
 
   it('counts the members of a group the plan deletes', () => {
