@@ -6,7 +6,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import { checkRails } from '../plan/rails.js';
 import type { GroupChange, PlanWarning, UserRoleChange } from '../plan/types.js';
-import { groupsCandidate } from '../plan/candidate.js';
+import { groupsCandidate, verdictLines } from '../plan/candidate.js';
 import { PolicyRejectedError, PreconditionFailedError, TailscaleError } from '../tailscale/client.js';
 import type { TailscaleClient } from '../tailscale/client.js';
 import { LivePolicyError } from '../tailscale/live.js';
@@ -49,10 +49,7 @@ export class PolicyFailure extends Error {
 }
 
 export function detailLines(data: readonly PolicyErrorData[] | undefined): string[] | undefined {
-  const lines = (data ?? []).flatMap((entry) => {
-    const who = entry.user ? `${entry.user}: ` : '';
-    return [...(entry.errors ?? []).map((e) => `${who}${e}`), ...(entry.warnings ?? []).map((w) => `${who}warning: ${w}`)];
-  });
+  const lines = verdictLines(data ?? []);
   return lines.length > 0 ? lines : undefined;
 }
 

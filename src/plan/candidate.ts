@@ -73,7 +73,8 @@ export function notAsPlanned(strays: readonly string[]): PlanProblem {
   return { code: POLICY_NOT_AS_PLANNED, message };
 }
 
-function dataLines(data: readonly PolicyErrorData[]): string[] {
+/** The per-user `data` of Tailscale's verdict as lines: `alice@example.com: …`, warnings marked. */
+export function verdictLines(data: readonly PolicyErrorData[]): string[] {
   return data.flatMap((entry) => {
     const who = entry.user ? `${entry.user}: ` : '';
     return [...(entry.errors ?? []).map((e) => `${who}${e}`), ...(entry.warnings ?? []).map((w) => `${who}warning: ${w}`)];
@@ -86,7 +87,7 @@ function dataLines(data: readonly PolicyErrorData[]): string[] {
  */
 export function rejectionProblems(verdict: ValidateResult): PlanProblem[] {
   if (verdict.ok) return [];
-  const said = [verdict.message ?? '', ...dataLines(verdict.data ?? [])].filter((line) => line !== '');
+  const said = [verdict.message ?? '', ...verdictLines(verdict.data ?? [])].filter((line) => line !== '');
   const reason = said.length > 0 ? said.join('; ') : 'it gave no reason';
   return [{ code: POLICY_REJECTED, message: `Tailscale's validator refuses the policy file this plan would write (the live policy with its groups changed as planned): ${reason}` }];
 }
