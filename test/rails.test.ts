@@ -243,3 +243,66 @@ describe('rolePhase', () => {
     expect(rolePhase({ from: 'admin', to: 'network-admin' })).toBe('demote');
   });
 });
+
+describe('what each rail says, exactly', () => {
+  const planOf = (changes: Plan['changes']): Plan => ({ version: 1, tailnet: '-', policyEtag: '"e"', warnings: [], changes });
+
+  it('plan: lists every problem the file must fix, with its place when it has one, and leaves owner problems to the owner rail', () => {
+    const problems = [
+      { code: 'x.one', message: 'first', path: 'f.yaml:2:3' },
+      { code: 'x.two', message: 'second' },
+    ];
+    const check = checkRails({ plan: planOf([]), problems, users: [], desired: desired({}), keyOwner: NONE });
+    expect(check.refusals).toEqual([{ rail: 'plan', message: 'the plan cannot be carried out as the file says; fix the file:\n  f.yaml:2:3: first\n  second' }]);
+  });
+
+  it('owner: one line per stated problem and per change that touches the owner', () => {
+    const users = [user('olivia@example.com', 'owner', { id: 'o1' }), user('alice@example.com', 'admin', { id: 'a1' })];
+    const plan = planOf([
+      { type: 'user.role', login: 'olivia@example.com', userId: 'o1', from: 'owner', to: 'admin', reason: 'declared' },
+      { type: 'user.role', login: 'alice@example.com', userId: 'a1', from: 'admin', to: 'owner', reason: 'declared' },
+    ]);
+    const problems = [{ code: 'owner.not-owner', message: 'bob is stated as owner' }];
+    const check = checkRails({ plan, problems, users, desired: desired({}), keyOwner: NONE });
+    expect(check.refusals.map((r) => r.rail)).toEqual(['owner']);
+    expect(check.refusals[0]?.message).toMatch(/list them as \{\}:\n {2}bob is stated as owner\n {2}olivia@example\.com: owner -> admin\n {2}alice@example\.com: admin -> owner$/);
+  });
+
+  it('last-admin: names only the full admins it demotes', () => {
+    const users = [user('olivia@example.com', 'owner', { status: 'suspended' }), user('a@example.com', 'admin'), user('b@example.com', 'admin'), user('e@example.com', 'auditor')];
+    const check = rails({ users: { 'a@example.com': 'member', 'b@example.com': 'it-admin', 'e@example.com': 'member' } }, users, {}, { force: true });
+    expect(check.refusals.map((r) => r.message)).toEqual([
+      'the plan would leave the tailnet without an active owner or admin: it demotes a@example.com (admin -> member), b@example.com (admin -> it-admin), and no other owner or admin can sign in (suspended users and users awaiting approval do not count). Edit the file to keep at least one active admin.',
+    ]);
+  });
+
+  it('own-key, key unknown: an it-admin can own a key that changes roles; several are named together', () => {
+    const users = [user('olivia@example.com', 'owner'), user('i@example.com', 'it-admin'), user('a@example.com', 'admin')];
+    const check = rails({ users: { 'i@example.com': 'member', 'a@example.com': 'auditor' } }, users, {}, { keyOwner: { kind: 'unknown', reason: 'r' } });
+    expect(check.refusals.map((r) => r.rail)).toEqual(['own-key', 'mass-demotion']);
+    expect(check.refusals[0]?.message).toContain('the plan changes the role of a@example.com (admin), i@example.com (it-admin), who could own it');
+  });
+
+  it('own-key, key unknown: says nothing about a plan that changes no role', () => {
+    const users = [user('olivia@example.com', 'owner'), user('a@example.com', 'admin')];
+    expect(rails({ groups: { eng: ['a@example.com'] } }, users, {}, { keyOwner: { kind: 'unknown', reason: 'r' } })).toEqual({ refusals: [], warnings: [] });
+  });
+
+  it('max-changes: names the default when the file does not set the limit', () => {
+    const users = [user('a@example.com', 'member'), user('b@example.com', 'member')];
+    const check = rails({ users: { 'a@example.com': 'auditor', 'b@example.com': 'auditor' }, settings: { maxChanges: 1 } }, users);
+    expect(check.refusals[0]?.message).toBe(
+      'the plan has 2 changes, more than the limit of 1 (the default settings.maxChanges). Review the plan, then run again with --max-changes 2 to go ahead, or raise settings.maxChanges in tailnet-access.yaml.',
+    );
+  });
+
+  it('mass-demotion: shows ten names and counts the rest', () => {
+    const many = Array.from({ length: 12 }, (_, i) => user(`u${String(i).padStart(2, '0')}@example.com`, 'auditor'));
+    const check = rails({ users: Object.fromEntries(many.map((u) => [u.loginName, 'member' as const])) }, many);
+    expect(check.refusals[0]?.message).toBe(
+      'the plan demotes or removes from groups 12 of the 12 managed users (more than half): u00@example.com, u01@example.com, u02@example.com, u03@example.com, u04@example.com, u05@example.com, u06@example.com, u07@example.com, u08@example.com, u09@example.com and 2 more. A file that lost users or group members by mistake looks like this; if it is intended, run again with --force.',
+    );
+    const ten = many.slice(0, 10);
+    expect(rails({ users: Object.fromEntries(ten.map((u) => [u.loginName, 'member' as const])) }, ten).refusals[0]?.message).toContain('u08@example.com, u09@example.com. A file');
+  });
+});
