@@ -8,6 +8,8 @@ import type { TargetGroup } from '../src/policy/types.js';
 const targetOf = (text: string): TargetGroup[] => readPolicyGroups(text).groups.map(({ name, members }) => ({ name, members: [...members] }));
 /** The policy with `groups` appended to its own. */
 const add = (text: string, ...groups: TargetGroup[]): string => rewritePolicyGroups(text, [...targetOf(text), ...groups]);
+/** The policy without group `name`. */
+const drop = (text: string, name: string): string => rewritePolicyGroups(text, targetOf(text).filter((g) => g.name !== name));
 /** The policy with the members of group `name` set. */
 const set = (text: string, name: string, members: string[]): string => rewritePolicyGroups(text, targetOf(text).map((g) => (g.name === name ? { ...g, members } : g)));
 
@@ -262,6 +264,181 @@ describe('the rewriter keeps the file\u2019s style', () => {
         "      \"b1@e.com\",",
         "      \"b2@e.com\",",
         "    ],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+});
+
+describe('the rewriter keeps comments where they belong', () => {
+  it("a deleted group takes its own comment with it and leaves the heading above the blank line", () => {
+    expect(drop('{\n  "groups": {\n    // Teams\n\n    // The A team.\n    "group:a": ["a@e.com"],\n    "group:b": ["b@e.com"],\n  },\n}\n', 'group:a')).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    // Teams",
+        "",
+        "    \"group:b\": [\"b@e.com\"],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it("deleting the last group keeps a note that stood apart above it", () => {
+    expect(drop('{\n  "groups": {\n    "group:a": ["a@e.com"],\n\n    // Notes for later.\n\n    "group:b": ["b@e.com"],\n  },\n}\n', 'group:b')).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\": [\"a@e.com\"],",
+        "",
+        "    // Notes for later.",
+        "",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it("a one-line groups object of a multi-line policy goes onto lines with its comments", () => {
+    expect(set('{\n  "groups": {/* open */ "group:a": ["a@e.com"] /* after a */, "group:b": ["b@e.com"] /* close */},\n  "acls": [],\n}\n', 'group:a', ['a@e.com', 'c@e.com'])).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    /* open */ \"group:a\": [\"a@e.com\", \"c@e.com\"] /* after a */,",
+        "    \"group:b\": [\"b@e.com\"],",
+        "    /* close */",
+        "  },",
+        "  \"acls\": [],",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it("a one-line list keeps the comments around its members", () => {
+    expect(set('{"groups": {"group:a": ["a@e.com" /* A */, /* B */ "b@e.com"]}}\n', 'group:a', ['a@e.com', 'b@e.com', 'c@e.com'])).toBe(
+      [
+        "{\"groups\": {\"group:a\": [\"a@e.com\" /* A */, /* B */ \"b@e.com\", \"c@e.com\"]}}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it("a one-line list with comments growing onto lines keeps them", () => {
+    expect(set('{\n  "groups": {\n    "group:a": [/* first */ "a@e.com" /* A */],\n    "group:b": [\n      "b1@e.com",\n      "b2@e.com",\n    ],\n  },\n}\n', 'group:a', ['a@e.com', 'n@e.com'])).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\": [",
+        "      /* first */ \"a@e.com\",",
+        "      \"n@e.com\",",
+        "      /* A */",
+        "    ],",
+        "    \"group:b\": [",
+        "      \"b1@e.com\",",
+        "      \"b2@e.com\",",
+        "    ],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it("a member's comment goes with it, and no trailing comma appears where there was none", () => {
+    expect(set('{\n  "groups": {\n    "group:a": [\n      "a@e.com",\n      "b@e.com" // last one\n    ],\n  },\n}\n', 'group:a', ['a@e.com'])).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\": [",
+        "      \"a@e.com\"",
+        "    ],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it("a member's comment directly above it goes with it", () => {
+    expect(set('{\n  "groups": {\n    "group:a": [\n      // Leads\n      "a@e.com",\n\n      // Others\n      "b@e.com",\n      "c@e.com",\n    ],\n  },\n}\n', 'group:a', ['a@e.com', 'c@e.com'])).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\": [",
+        "      // Leads",
+        "      \"a@e.com\",",
+        "      \"c@e.com\",",
+        "    ],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it("a one-line list growing onto lines in a CRLF file gets CRLF lines", () => {
+    expect(set('{\r\n  "groups": {\r\n    "group:a": ["a@e.com"],\r\n    "group:b": [\r\n      "b1@e.com",\r\n      "b2@e.com",\r\n    ],\r\n  },\r\n}\r\n', 'group:a', ['a@e.com', 'n@e.com'])).toBe(
+      [
+        "{\r",
+        "  \"groups\": {\r",
+        "    \"group:a\": [\r",
+        "      \"a@e.com\",\r",
+        "      \"n@e.com\",\r",
+        "    ],\r",
+        "    \"group:b\": [\r",
+        "      \"b1@e.com\",\r",
+        "      \"b2@e.com\",\r",
+        "    ],\r",
+        "  },\r",
+        "}\r",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it("a comment between a member and its comma moves with the member", () => {
+    expect(set('{\n  "groups": {\n    "group:a": [\n      "a@e.com" /* why */,\n      "b@e.com",\n    ],\n  },\n}\n', 'group:a', ['b@e.com', 'a@e.com'])).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\": [",
+        "      \"b@e.com\",",
+        "      \"a@e.com\" /* why */,",
+        "    ],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it("a list emptied keeps a comment that belongs to no member", () => {
+    expect(set('{\n  "groups": {\n    "group:a": [\n      "a@e.com",\n      // keep me\n    ],\n  },\n}\n', 'group:a', [])).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\": [",
+        "      // keep me",
+        "    ],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it("a one-line list emptied keeps a comment before its bracket", () => {
+    expect(set('{\n  "groups": {\n    "group:a": ["a@e.com" /* keep */],\n  },\n}\n', 'group:a', [])).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\": [ /* keep */],",
         "  },",
         "}",
         "",
