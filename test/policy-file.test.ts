@@ -111,6 +111,13 @@ describe('the desired policy', () => {
     ]);
   });
 
+  it('carries a group\u2019s description, and no description key for a group without one', () => {
+    const loaded = config('  eng:\n    description: Engineers\n    members: [alice@example.com]\n  new: [carol@example.com]\n');
+    const groups = desiredPolicyGroups(loaded.desired, readPolicyGroups(POLICY));
+    expect(groups[0]).toStrictEqual({ name: 'group:eng', members: ['alice@example.com'], description: 'Engineers' });
+    expect(groups[3]).toStrictEqual({ name: 'group:new', members: ['carol@example.com'] });
+  });
+
   it('drops the groups the YAML does not list under unmanagedGroups: remove, but never a SCIM group', () => {
     const loaded = config('  eng: [alice@example.com, dave@example.com]\n', '  unmanagedGroups: remove\n');
     const names = desiredPolicyGroups(loaded.desired, readPolicyGroups(POLICY)).map((g) => g.name);
