@@ -446,3 +446,206 @@ describe('the rewriter keeps comments where they belong', () => {
     );
   });
 });
+
+describe('the rewriter reads the file\u2019s habits', () => {
+  const one: TargetGroup = { name: 'group:new', members: ['n1@e.com'] };
+  const two: TargetGroup = { name: 'group:new', members: ['n1@e.com', 'n2@e.com'] };
+
+  it('members of a new list are indented as the file indents members, however deep', () => {
+    expect(add('{\n  "groups": {\n    "group:a": [\n          "a1@e.com",\n          "a2@e.com",\n    ],\n  },\n}\n', two)).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\": [",
+        "          \"a1@e.com\",",
+        "          \"a2@e.com\",",
+        "    ],",
+        "    \"group:new\": [",
+        "          \"n1@e.com\",",
+        "          \"n2@e.com\",",
+        "    ],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it('groups go one step inside the "groups" key, wherever that key is indented', () => {
+    expect(add('{\n  "acls": [],\n    "groups": {},\n}\n', two)).toBe(
+      [
+        "{",
+        "  \"acls\": [],",
+        "    \"groups\": {",
+        "      \"group:new\": [\"n1@e.com\", \"n2@e.com\"],",
+        "    },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it('one-member lists written both ways: a new one goes on one line', () => {
+    expect(add('{\n  "groups": {\n    "group:a": ["a@e.com"],\n    "group:b": [\n      "b@e.com",\n    ],\n  },\n}\n', one)).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\": [\"a@e.com\"],",
+        "    \"group:b\": [",
+        "      \"b@e.com\",",
+        "    ],",
+        "    \"group:new\": [\"n1@e.com\"],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it('one padded value is not an aligned column', () => {
+    expect(add('{\n\t"groups": {\n\t\t"group:a":   ["a1@e.com"],\n\t\t"group:bb": ["b1@e.com"],\n\t},\n}\n', one)).toBe(
+      [
+        "{",
+        "\t\"groups\": {",
+        "\t\t\"group:a\":   [\"a1@e.com\"],",
+        "\t\t\"group:bb\": [\"b1@e.com\"],",
+        "\t\t\"group:new\": [\"n1@e.com\"],",
+        "\t},",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it('padded values at different columns are not an aligned column', () => {
+    expect(add('{\n\t"groups": {\n\t\t"group:a":   ["a1@e.com"],\n\t\t"group:bb":    ["b1@e.com"],\n\t},\n}\n', one)).toBe(
+      [
+        "{",
+        "\t\"groups\": {",
+        "\t\t\"group:a\":   [\"a1@e.com\"],",
+        "\t\t\"group:bb\":    [\"b1@e.com\"],",
+        "\t\t\"group:new\": [\"n1@e.com\"],",
+        "\t},",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it('a file that writes both ":" and ": " gets ": "', () => {
+    expect(add('{\n  "groups": {\n    "group:a":["a@e.com"],\n    "group:b": ["b@e.com"],\n  },\n}\n', one)).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\":[\"a@e.com\"],",
+        "    \"group:b\": [\"b@e.com\"],",
+        "    \"group:new\": [\"n1@e.com\"],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it('the separator of one-line lists is copied, two spaces included', () => {
+    expect(add('{\n  "groups": {\n    "group:a": ["a1@e.com",  "a2@e.com"],\n  },\n}\n', two)).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\": [\"a1@e.com\",  \"a2@e.com\"],",
+        "    \"group:new\": [\"n1@e.com\",  \"n2@e.com\"],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it('lists on lines get a trailing comma as most of the file\u2019s do', () => {
+    expect(add('{\n  "groups": {\n    "group:a": [\n      "a1@e.com",\n      "a2@e.com"\n    ],\n    "group:b": [\n      "b1@e.com",\n      "b2@e.com"\n    ],\n    "group:c": [\n      "c1@e.com",\n      "c2@e.com",\n    ],\n  },\n}\n', two)).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\": [",
+        "      \"a1@e.com\",",
+        "      \"a2@e.com\"",
+        "    ],",
+        "    \"group:b\": [",
+        "      \"b1@e.com\",",
+        "      \"b2@e.com\"",
+        "    ],",
+        "    \"group:c\": [",
+        "      \"c1@e.com\",",
+        "      \"c2@e.com\",",
+        "    ],",
+        "    \"group:new\": [",
+        "      \"n1@e.com\",",
+        "      \"n2@e.com\"",
+        "    ],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it('one-line lists get a trailing comma as most of the file\u2019s do', () => {
+    expect(add('{\n  "groups": {\n    "group:a": ["a1@e.com", "a2@e.com",],\n    "group:b": ["b1@e.com",],\n  },\n}\n', two)).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\": [\"a1@e.com\", \"a2@e.com\",],",
+        "    \"group:b\": [\"b1@e.com\",],",
+        "    \"group:new\": [\"n1@e.com\", \"n2@e.com\",],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it('the padding inside one-line lists is copied', () => {
+    expect(add('{\n  "groups": {\n    "group:a": [ "a1@e.com", "a2@e.com" ],\n  },\n}\n', two)).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\": [ \"a1@e.com\", \"a2@e.com\" ],",
+        "    \"group:new\": [ \"n1@e.com\", \"n2@e.com\" ],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it('groups inserted into a tab-indented policy without trailing commas get none', () => {
+    expect(add('{\n\t"acls": [\n\t\t{"action": "accept", "src": ["*"], "dst": ["*:*"]}\n\t]\n}\n', two)).toBe(
+      [
+        "{",
+        "\t\"groups\": {",
+        "\t\t\"group:new\": [\"n1@e.com\", \"n2@e.com\"]",
+        "\t},",
+        "\t\"acls\": [",
+        "\t\t{\"action\": \"accept\", \"src\": [\"*\"], \"dst\": [\"*:*\"]}",
+        "\t]",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+
+  it('empty lists say nothing of how the file writes lists', () => {
+    expect(add('{\n  "groups": {\n    "group:a": [],\n    "group:b": [],\n  },\n}\n', two)).toBe(
+      [
+        "{",
+        "  \"groups\": {",
+        "    \"group:a\": [],",
+        "    \"group:b\": [],",
+        "    \"group:new\": [\"n1@e.com\", \"n2@e.com\"],",
+        "  },",
+        "}",
+        "",
+      ].join('\n'),
+    );
+  });
+});
