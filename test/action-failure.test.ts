@@ -1,7 +1,8 @@
 // How each failure is told: a title, the lines behind it, the places to annotate, and the plan it
 // concerns; in markdown, under the length it is given.
 import { describe, expect, it } from 'vitest';
-import { CandidatePolicyRejectedError, PlanProblemsError } from '../src/action/errors.js';
+import { PlanProblemsError } from '../src/action/errors.js';
+import { rejectionProblems } from '../src/plan/candidate.js';
 import { describeFailure, failureMarkdown } from '../src/action/failure.js';
 import { ConfigFileError } from '../src/config/load.js';
 import { DiagnosticsError } from '../src/diagnostics.js';
@@ -30,8 +31,14 @@ describe('describeFailure', () => {
   it('keeps the plan beside plan problems and validator rejections', () => {
     const problems = describeFailure(new PlanProblemsError([{ code: 'owner', message: 'alice is not the owner', path: 'ta.yaml:3:3' }], plan), 'ta.yaml');
     expect(problems).toMatchObject({ title: 'The plan cannot be carried out: fix the 1 problem in ta.yaml', lines: ['ta.yaml:3:3: alice is not the owner'], plan });
-    const rejected = describeFailure(new CandidatePolicyRejectedError('test(s) failed', [{ user: 'alice@example.com', errors: ['want: Accept, got: Drop'] }], plan), 'ta.yaml');
-    expect(rejected).toMatchObject({ lines: ['test(s) failed', 'alice@example.com: error: want: Accept, got: Drop'], findings: [], plan });
+    const verdict = rejectionProblems({ ok: false, message: 'test(s) failed', data: [{ user: 'alice@example.com', errors: ['want: Accept, got: Drop'] }] });
+    const rejected = describeFailure(new PlanProblemsError(verdict, plan), 'ta.yaml');
+    expect(rejected).toMatchObject({
+      title: "Tailscale's validator rejects the policy file this plan would write",
+      lines: [expect.stringMatching(/: test\(s\) failed; alice@example\.com: want: Accept, got: Drop$/)],
+      findings: [{ severity: 'error', message: expect.stringContaining('alice@example.com: want: Accept, got: Drop') }],
+      plan,
+    });
   });
 
   it('names the files the problems are in: the policy file under settings.policyFile', () => {

@@ -281,23 +281,43 @@ describe('partial failure', () => {
 });
 
 describe('the policy write', () => {
-  it('writes nothing to the policy when validation fails, and keeps the role changes it made', async () => {
+  it('writes nothing at all, no role either, when Tailscale validates the policy it would write as invalid', async () => {
     const { sim, client } = await setUp();
     const before = sim.state.policy.etag;
-    // alice's test in the policy needs group:eng to reach tag:prod.
-    const report = await apply(EXAMPLE_CONFIG.replace('eng: [alice@example.com, bob@example.com]', 'eng: [bob@example.com]'), client);
+    // alice's test in the policy needs group:eng to reach tag:prod; the plan also promotes bob.
+    const error = await apply(EXAMPLE_CONFIG.replace('eng: [alice@example.com, bob@example.com]', 'eng: [bob@example.com]'), client).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApplyRefusedError);
+    expect(error).toMatchObject({ rail: 'validation' });
+    expect((error as Error).message).toContain(
+      'Tailscale\'s validator refuses the policy file this plan would write (the live policy with its groups changed as planned): test(s) failed; alice@example.com: address "tag:prod:22": want: Accept, got: Drop; alice@example.com: address "tag:ci:443": want: Accept, got: Drop',
+    );
+    expect((error as Error).message).toMatch(/Apply changes nothing, no role and no invite either, .*\nNothing was written\.$/);
+    expect((error as ApplyRefusedError).plan.changes.map((c) => c.type)).toEqual(['user.role', 'group.create', 'group.update', 'group.delete']);
+    expect(sim.requests.countWrites()).toBe(0);
     expect(sim.state.policy.etag).toBe(before);
-    expect(sim.requests.count({ method: 'POST', path: '/api/v2/tailnet/-/acl' })).toBe(0);
-    expect(report.policy).toEqual({
-      status: 'failed',
-      etagBefore: before,
-      attempts: 1,
-      error: "Tailscale's validation refused the new policy file, so it was not written: test(s) failed",
-      details: ['alice@example.com: address "tag:prod:22": want: Accept, got: Drop', 'alice@example.com: address "tag:ci:443": want: Accept, got: Drop'],
-    });
-    expect(report.applied).toEqual([expect.objectContaining({ type: 'user.role', login: 'bob@example.com' })]);
-    expect(report.failed.map((f) => f.change.type)).toEqual(['group.create', 'group.update', 'group.delete']);
-    expect(roles(sim)['bob@example.com']).toBe('admin');
+    expect(roles(sim)['bob@example.com']).toBe('member');
+  });
+
+  it('validates the policy once, before the role changes, and writes it after them', async () => {
+    const { sim, client } = await setUp();
+    const report = await apply(EXAMPLE_CONFIG, client);
+    expect(report.converged).toBe(true);
+    const validated = sim.requests.filter({ method: 'POST', path: '/api/v2/tailnet/-/acl/validate' });
+    expect(validated).toHaveLength(1);
+    expect(sim.requests.writes().map((e) => `${e.method} ${e.path}`)).toEqual(['POST /api/v2/users/100003/role', 'POST /api/v2/tailnet/-/acl']);
+    expect(validated[0]?.seq).toBeLessThan(sim.requests.writes()[0]?.seq ?? 0);
+  });
+
+  it('says why when the write is refused after its role changes made a test in the policy fail', async () => {
+    const { sim, client } = await setUp();
+    // The policy's test wants carol (network-admin) to reach tag:monitoring through autogroup:network-admin.
+    // Validated before the role change, the policy passes; once carol is an auditor, it fails.
+    const report = await apply(EXAMPLE_CONFIG.replace('carol@example.com: {}', 'carol@example.com: auditor'), client);
+    expect(roles(sim)['carol@example.com']).toBe('auditor');
+    expect(report.policy).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(report.policy?.status === 'failed' && report.policy.error).toMatch(
+      /^Tailscale refused the new policy file, so it was not written: .*\. It passed Tailscale's validation before this run changed roles, so a test in the policy most likely depends on a role this run changed/,
+    );
     expect(report.converged).toBe(false);
   });
 

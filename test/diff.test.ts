@@ -121,6 +121,25 @@ describe('diff: groups', () => {
     ]);
   });
 
+  it('plans an update that only adds, and one that only removes', () => {
+    const state = live([alice, bob, carol], { 'group:eng': ['alice@example.com'], 'group:ops': ['alice@example.com', 'carol@example.com'] });
+    const { plan } = diff(desired({ groups: { eng: ['alice@example.com', 'bob@example.com'], ops: ['alice@example.com'] } }), state);
+    expect(plan.changes).toEqual([
+      { type: 'group.update', group: 'group:eng', add: ['bob@example.com'], remove: [] },
+      { type: 'group.update', group: 'group:ops', add: [], remove: ['carol@example.com'] },
+    ]);
+  });
+
+  it('writes back, unchanged and in their places, the groups it keeps and the SCIM groups', () => {
+    const state = live([alice, bob], { 'group:legacy': ['alice@example.com'], 'group:eng': ['alice@example.com'], 'group:ops@example.com': ['bob@example.com'] });
+    const { targetGroups } = diff(desired({ groups: { eng: ['alice@example.com', 'bob@example.com'] } }), state);
+    expect(targetGroups).toEqual([
+      { name: 'group:legacy', members: ['alice@example.com'] },
+      { name: 'group:eng', members: ['alice@example.com', 'bob@example.com'] },
+      { name: 'group:ops@example.com', members: ['bob@example.com'] },
+    ]);
+  });
+
   it('does not see a change in member order or login case', () => {
     const state = live([alice, bob], { 'group:eng': ['Bob@Example.com', 'alice@example.com'] });
     expect(diff(desired({ groups: { eng: ['alice@example.com', 'bob@example.com'] } }), state).plan.changes).toEqual([]);
@@ -154,5 +173,69 @@ describe('diff: groups', () => {
     const state = live(everyone, { 'group:z': [], 'group:y': [] });
     expect(JSON.stringify(diff(file, state))).toBe(JSON.stringify(diff(file, state)));
     expect(diff(file, state).plan.changes.map((c) => ('login' in c ? c.login : c.group))).toEqual(['bob@example.com', 'group:a', 'group:b']);
+  });
+});
+
+describe('diff: order, spelling and words', () => {
+  it('orders changes by login as folded to lower case, so "a_b" comes before "aab" whatever their case', () => {
+    const users = [user('AAB@example.com', 'member', { id: 'x1' }), user('a_b@example.com', 'member', { id: 'x2' })];
+    const { plan } = diff(desired({ users: { 'AAB@example.com': 'admin', 'a_b@example.com': 'admin' } }), live(users));
+    expect(plan.changes.map((c) => ('login' in c ? c.login : ''))).toEqual(['a_b@example.com', 'AAB@example.com']);
+  });
+
+  it('orders group changes by kind, then by name, whatever the file order', () => {
+    const file = desired({ groups: { zz: ['alice@example.com'], mm: ['alice@example.com'], aa: ['alice@example.com'], old: [] }, settings: { unmanagedGroups: 'remove' } });
+    const { plan } = diff(file, live([alice], { 'group:old': ['alice@example.com'], 'group:yy': [], 'group:bb': [] }));
+    expect(plan.changes.map((c) => `${c.type} ${'group' in c ? c.group : ''}`)).toEqual([
+      'group.create group:aa',
+      'group.create group:mm',
+      'group.create group:zz',
+      'group.update group:old',
+      'group.delete group:bb',
+      'group.delete group:yy',
+    ]);
+  });
+
+  it('lists unmanaged users under report in login order, with their role', () => {
+    const { plan } = diff(desired({ users: {}, settings: { unmanagedUsers: 'report' } }), live([erin, bob, olivia]));
+    expect(plan.warnings.map((w) => w.message)).toEqual([
+      'bob@example.com (member) is in the tailnet but not in tailnet-access.yaml',
+      'erin@example.com (auditor) is in the tailnet but not in tailnet-access.yaml',
+      'olivia@example.com (owner) is in the tailnet but not in tailnet-access.yaml',
+    ]);
+  });
+
+  it('says why a declared user who is not in the tailnet changes nothing, and that an owner cannot be invited', () => {
+    const { plan, problems } = diff(desired({ users: { 'zoe@example.com': 'admin', 'zed@example.com': 'owner' } }), live([alice]));
+    expect(plan.warnings).toEqual([
+      {
+        code: 'user.not-in-tailnet',
+        message: 'zoe@example.com is not a member of the tailnet yet (never signed in, or not invited); nothing to change until they join',
+        path: 'tailnet-access.yaml:2:3',
+      },
+    ]);
+    expect(problems).toEqual([
+      { code: 'owner.not-owner', message: 'zed@example.com is stated as owner but is not in the tailnet; the owner is only checked, never assigned', path: 'tailnet-access.yaml:3:3' },
+    ]);
+  });
+
+  it('warns once about a member listed twice in different case, keeping the first spelling', () => {
+    const { plan } = diff(desired({ groups: { eng: ['Zoe@example.com', 'zoe@example.com'] } }), live([alice], null));
+    expect(plan.changes).toEqual([{ type: 'group.create', group: 'group:eng', members: ['Zoe@example.com'] }]);
+    expect(plan.warnings.map((w) => w.code)).toEqual(['group.member-not-in-tailnet']);
+  });
+
+  it('names both spellings of a group that differs from a live one only in case', () => {
+    const { plan } = diff(desired({ groups: { 'group:Eng': [] } }), live([], { 'group:eng': [] }));
+    expect(plan.warnings[0]?.message).toBe('group:Eng differs only in case from group:eng in the policy file; group names are case-sensitive, so they are two groups');
+  });
+
+  it('carries the file\u2019s description of a group that exists into the target, and none when there is none', () => {
+    const file = desired({ groups: { eng: { description: 'Engineers', members: ['alice@example.com', 'bob@example.com'] }, ops: ['bob@example.com'] } });
+    const { targetGroups } = diff(file, live([alice, bob], { 'group:eng': ['alice@example.com'], 'group:ops': [] }));
+    expect(targetGroups).toEqual([
+      { name: 'group:eng', members: ['alice@example.com', 'bob@example.com'], description: 'Engineers' },
+      { name: 'group:ops', members: ['bob@example.com'] },
+    ]);
   });
 });

@@ -30,6 +30,12 @@ describe('diff with inviteMissingUsers', () => {
     expect(plan.warnings).toEqual([{ code: 'user.invite-pending', message: 'ivy@example.com has been invited and has not accepted yet', path: 'tailnet-access.yaml:5:3' }]);
   });
 
+  it('orders invites by login, after the role changes, whatever the file order', () => {
+    const file2 = desired({ users: { 'zed@example.com': 'member', 'alice@example.com': 'member', 'amy@example.com': 'auditor' }, settings: { inviteMissingUsers: true } });
+    const { plan } = diff(file2, { ...live([alice]), invites: { pending: [] } });
+    expect(plan.changes.map((c) => `${c.type} ${'login' in c ? c.login : ''}`)).toEqual(['user.role alice@example.com', 'user.invite amy@example.com', 'user.invite zed@example.com']);
+  });
+
   it('says, instead of planning an invite, when the credential cannot invite', () => {
     const { plan } = diff(file, { ...live([alice]), invites: { pending: [], blocked: INVITES_NEED_API_KEY } });
     expect(plan.changes).toEqual([]);

@@ -2,6 +2,7 @@
 // its whole policy in git, migrated with `import --policy-file`. Plan shows and validates the whole
 // policy, errors point into the policy file, apply writes it whole, and an edit made in the admin
 // console between two applies is noticed, and warned about or refused, never silently lost.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -266,5 +267,37 @@ describe('an edit made in the admin console while apply writes', () => {
     expect(apply.stdout).toContain('edited outside git while apply ran');
     expect(sim.state.policy.text).toContain('"grafana": "100.64.10.77"');
     expect(sim.state.policy.text).not.toContain(WIDER_RULE);
+  });
+});
+
+describe('our own write, seen again', () => {
+  it('a write stored with its answer lost is reported as written, and not as a change since it was read', async () => {
+    await edit(yamlPath(), 'onManualEdits: warn', 'onManualEdits: fail');
+    await edit(policyPath(), RULE, WIDER_RULE);
+    sim.setKnobs({ faultsAfterWrite: { rate: 1, seed: 1, kinds: ['reset'], methods: ['POST'] } });
+    const apply = await cli('apply', '--format', 'json');
+    expect(apply.stderr).toBe('');
+    expect(apply.code).toBe(0);
+    const report = JSON.parse(apply.stdout) as { policy: { status: string; attempts: number }; policyFile: { manualEdits: unknown[]; recorded: boolean } };
+    expect(report.policy).toMatchObject({ status: 'written', attempts: 1 });
+    expect(report.policyFile).toMatchObject({ manualEdits: [], recorded: true });
+    expect(sim.requests.filter({ method: 'POST', path: '/api/v2/tailnet/-/acl' }).map((e) => e.status)).toEqual([0, 412]);
+  });
+
+  it('the state file notes the hash of the text before the write, and the record replaces the note after it', async () => {
+    await cli('apply');
+    await edit(policyPath(), RULE, WIDER_RULE);
+    const seen: unknown[] = [];
+    sim.setKnobs({
+      externalWriter: (text) => {
+        seen.push(JSON.parse(readFileSync(path.join(dir, '.tailnet-access', 'state.json'), 'utf8')));
+        return text;
+      },
+    });
+    expect((await cli('apply')).code).toBe(0);
+    const wider = await readFile(policyPath(), 'utf8');
+    expect(seen).toEqual([{ version: 1, policies: { T1234CNTRL: expect.objectContaining({ intended: createHash('sha256').update(wider).digest('hex') }) } }]);
+    const after = JSON.parse(await readFile(path.join(dir, '.tailnet-access', 'state.json'), 'utf8')) as { policies: Record<string, object> };
+    expect(after.policies.T1234CNTRL).toEqual({ etag: sim.state.policy.etag, sha256: createHash('sha256').update(wider).digest('hex'), text: wider });
   });
 });

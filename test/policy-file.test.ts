@@ -26,6 +26,7 @@ import {
   validationDiagnostics,
   type PolicyFile,
 } from '../src/policy-file/index.js';
+import { unrecordedWrite } from '../src/policy-file/manual-edits.js';
 import { DiagnosticsError } from '../src/diagnostics.js';
 
 const POLICY = `{
@@ -108,6 +109,13 @@ describe('the desired policy', () => {
       { name: 'group:sync@example.com', members: ['zed@example.com'] },
       { name: 'group:new', members: ['carol@example.com'] },
     ]);
+  });
+
+  it('carries a group\u2019s description, and no description key for a group without one', () => {
+    const loaded = config('  eng:\n    description: Engineers\n    members: [alice@example.com]\n  new: [carol@example.com]\n');
+    const groups = desiredPolicyGroups(loaded.desired, readPolicyGroups(POLICY));
+    expect(groups[0]).toStrictEqual({ name: 'group:eng', members: ['alice@example.com'], description: 'Engineers' });
+    expect(groups[3]).toStrictEqual({ name: 'group:new', members: ['carol@example.com'] });
   });
 
   it('drops the groups the YAML does not list under unmanagedGroups: remove, but never a SCIM group', () => {
@@ -194,6 +202,17 @@ describe('edits made outside git', () => {
     expect(detectManualEdit(appliedPolicy('"a1"', POLICY), live(edited), folded)?.kept).toBe(true);
   });
 
+  it('are not the write of a run that noted its hash before writing and stopped before recording it', () => {
+    const next = POLICY.replace('tag:prod:22"]},', 'tag:prod:22,443"]},');
+    const record = { ...appliedPolicy('"a1"', POLICY), intended: sha256Of(next) };
+    expect(unrecordedWrite(record, live(next))).toEqual(appliedPolicy(live(next).etag, next));
+    // Not that text, or the record already is the live policy, or nothing was noted: nothing to recover.
+    expect(unrecordedWrite(record, live(`${next}\n`))).toBeUndefined();
+    expect(unrecordedWrite({ ...record, etag: live(next).etag }, live(next))).toBeUndefined();
+    expect(unrecordedWrite(appliedPolicy('"a1"', POLICY), live(next))).toBeUndefined();
+    expect(unrecordedWrite(undefined, live(next))).toBeUndefined();
+  });
+
   it('a live policy carrying the ETag of the last write of this very text matches, even if stored reformatted', () => {
     const reformatted = { text: POLICY.replaceAll('\t', '  '), etag: '"e1"' };
     expect(liveMatches(reformatted, POLICY, appliedPolicy('"e1"', POLICY))).toBe(true);
@@ -220,6 +239,18 @@ describe('FileEtagStore', () => {
     expect(await new FileEtagStore(file).get('-')).toEqual({ etag: '"e1"', sha256: sha256Of(POLICY), text: POLICY });
     expect((await new FileEtagStore(file).get('example.com'))?.etag).toBe('"e2"');
     expect(await readFile(path.join(dir, '.tailnet-access', '.gitignore'), 'utf8')).toBe('*\n');
+  });
+
+  it('notes the hash of a write about to be made beside the record, until the next record replaces it', async () => {
+    const file = path.join(dir, 'state.json');
+    const store = new FileEtagStore(file);
+    await store.noteIntent('-', 'abc');
+    expect(await store.get('-')).toBeUndefined();
+    await store.set('-', appliedPolicy('"e1"', POLICY));
+    await store.noteIntent('-', 'abc');
+    expect(await new FileEtagStore(file).get('-')).toEqual({ ...appliedPolicy('"e1"', POLICY), intended: 'abc' });
+    await store.set('-', appliedPolicy('"e2"', 'x'));
+    expect(await new FileEtagStore(file).get('-')).toEqual(appliedPolicy('"e2"', 'x'));
   });
 
   it('takes --state-file over TAILNET_ACCESS_STATE, and refuses a file that is not its own', async () => {

@@ -128,6 +128,35 @@ describe('isScimGroup', () => {
     expect(isScimGroup('group:eng')).toBe(false);
     expect(isScimGroup('group:@example.com')).toBe(false);
     expect(isScimGroup('autogroup:member')).toBe(false);
+    expect(isScimGroup('group:eng@example.com@more')).toBe(false);
+    expect(isScimGroup('my-group:eng@example.com')).toBe(false);
+  });
+});
+
+describe('what a malformed group is said to be', () => {
+  const message = (value: string): string => (thrown(() => readPolicyGroups(`{"groups": {"group:a": ${value}}}`)) as Error).message;
+
+  it('names numbers, booleans, null and objects as such', () => {
+    expect(message('5')).toBe('line 1, column 24: groups["group:a"] must be a list of logins, found the number 5');
+    expect(message('true')).toBe('line 1, column 24: groups["group:a"] must be a list of logins, found true');
+    expect(message('null')).toBe('line 1, column 24: groups["group:a"] must be a list of logins, found null');
+    expect(message('[false]')).toBe('line 1, column 25: groups["group:a"][0] must be a login (a string), found false');
+  });
+
+  it('quotes a long string only in part', () => {
+    expect(message(JSON.stringify('x'.repeat(40)))).toMatch(/found the string "x{40}"$/);
+    expect(message(JSON.stringify('y'.repeat(41)))).toMatch(/found the string "y{40}…"$/);
+  });
+});
+
+describe('the comment above a group', () => {
+  it('is its text: markers, continuation stars and blank edges removed', () => {
+    const text = '{"groups": {\n  /* First line\n   * second line\n   *third\n   */\n  "group:a": [],\n  //\n  // only this\n  //\n  "group:b": [],\n  /**/\n  "group:c": [],\n}}\n';
+    expect(readPolicyGroups(text).groups).toEqual([
+      { name: 'group:a', members: [], comment: 'First line\nsecond line\n*third' },
+      { name: 'group:b', members: [], comment: 'only this' },
+      { name: 'group:c', members: [] },
+    ]);
   });
 });
 

@@ -215,6 +215,16 @@ describe('rewritePolicyGroups on hand-made policies', () => {
     );
   });
 
+  it('leaves the groups it does not change byte for byte, however they are written', () => {
+    const odd = '"group:b"  :[ "b1@example.com" ,"b2@example.com"  /* two */ ]';
+    const text = `{\n  "groups": {\n    "group:a": ["a1@example.com"],\n    ${odd},\n    "group:c":["c1@example.com",],\n  },\n}\n`;
+    const target = targetOf(text).map((g) => (g.name === 'group:a' ? { ...g, members: ['a2@example.com'] } : g));
+    const result = rewritePolicyGroups(text, target);
+    expect(result).toContain(`    ${odd},\n`);
+    expect(result).toContain('    "group:c":["c1@example.com",],\n');
+    expect(readPolicyGroups(result).groups.find((g) => g.name === 'group:a')?.members).toEqual(['a2@example.com']);
+  });
+
   it('returns the very same string when nothing changes, even with a new description', () => {
     const text = fixture('commented.hujson');
     const target = targetOf(text).map((g) => ({ ...g, description: 'ignored for unchanged groups' }));
@@ -255,7 +265,9 @@ describe('rewritePolicyGroups refusals', () => {
 
   it('refuses group names without the group: prefix and duplicate names', () => {
     expect(() => rewritePolicyGroups('{}', [{ name: 'eng', members: [] }])).toThrow(/group names in a policy file start with "group:"/);
-    expect(() => rewritePolicyGroups('{}', [{ name: 'group:a', members: [] }, { name: 'group:a', members: [] }])).toThrow(PolicyRewriteError);
+    expect(() => rewritePolicyGroups('{}', [{ name: 'group:a', members: [] }, { name: 'group:a', members: [] }])).toThrow(
+      new PolicyRewriteError('cannot write the group "group:a" twice: each group is one key of "groups"'),
+    );
   });
 
   it('refuses to write, change or drop a SCIM-synced group, and passes an unchanged one through', () => {

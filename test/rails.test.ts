@@ -41,6 +41,20 @@ describe('the owner rail', () => {
     expect(check.refusals.map((r) => r.rail)).toEqual(['owner']);
     expect(check.refusals[0]?.message).toContain('\n  olivia@example.com: owner -> member');
   });
+
+  it('refuses a plan from elsewhere that makes someone owner', () => {
+    const users = [user('olivia@example.com', 'owner'), user('alice@example.com', 'admin', { id: 'a1' })];
+    const plan: Plan = {
+      version: 1,
+      tailnet: '-',
+      policyEtag: '"e"',
+      warnings: [],
+      changes: [{ type: 'user.role', login: 'alice@example.com', userId: 'a1', from: 'admin', to: 'owner', reason: 'declared' }],
+    };
+    const check = checkRails({ plan, problems: [], users, desired: desired({}), keyOwner: NONE });
+    expect(check.refusals.map((r) => r.rail)).toEqual(['owner']);
+    expect(check.refusals[0]?.message).toMatch(/:\n {2}alice@example\.com: admin -> owner$/);
+  });
 });
 
 describe('the last-admin rail', () => {
@@ -177,6 +191,25 @@ describe('the mass-demotion rail', () => {
     expect(rails(spec, users()).refusals).toEqual([]);
   });
 
+  it('counts as managed the listed users and the members of declared groups, and no one else', () => {
+    // Managed: a (listed), c and d (members of group:eng as the file declares it, not listed), and b,
+    // whom the plan takes out of group:eng. Affected: a (demoted) and b: 2 of 4, not more than half.
+    const spec: DesiredSpec = { users: { 'a@example.com': 'member' }, groups: { eng: ['d@example.com', 'C@example.com'] } };
+    const check = rails(spec, users(), { 'group:eng': ['c@example.com', 'd@example.com', 'b@example.com'] });
+    expect(check.refusals).toEqual([]);
+    // Without d in the file's group:eng, 2 of 3 managed users are affected.
+    const fewer: DesiredSpec = { users: { 'a@example.com': 'member' }, groups: { eng: ['C@example.com'] } };
+    expect(rails(fewer, users(), { 'group:eng': ['c@example.com', 'b@example.com'] }).refusals[0]?.message).toMatch(
+      /^the plan demotes or removes from groups 2 of the 3 managed users \(more than half\): a@example\.com, b@example\.com\./,
+    );
+  });
+
+  it('counts every user of the tailnet as managed under unmanagedUsers: demote', () => {
+    // a, b, c demoted; d already a member; the owner is never demoted: 3 of the 5 users.
+    const check = rails({ users: {}, settings: { unmanagedUsers: 'demote' } }, users());
+    expect(check.refusals[0]?.message).toMatch(/^the plan demotes or removes from groups 3 of the 5 managed users/);
+  });
+
   it('counts the members of a group the plan deletes', () => {
     const spec: DesiredSpec = { users: { 'a@example.com': 'admin' }, settings: { unmanagedGroups: 'remove' } };
     const check = rails(spec, users(), { 'group:old': ['b@example.com', 'c@example.com'] });
@@ -208,5 +241,68 @@ describe('rolePhase', () => {
     expect(rolePhase({ from: 'auditor', to: 'it-admin' })).toBe('promote');
     expect(rolePhase({ from: 'it-admin', to: 'network-admin' })).toBe('sideways');
     expect(rolePhase({ from: 'admin', to: 'network-admin' })).toBe('demote');
+  });
+});
+
+describe('what each rail says, exactly', () => {
+  const planOf = (changes: Plan['changes']): Plan => ({ version: 1, tailnet: '-', policyEtag: '"e"', warnings: [], changes });
+
+  it('plan: lists every problem the file must fix, with its place when it has one, and leaves owner problems to the owner rail', () => {
+    const problems = [
+      { code: 'x.one', message: 'first', path: 'f.yaml:2:3' },
+      { code: 'x.two', message: 'second' },
+    ];
+    const check = checkRails({ plan: planOf([]), problems, users: [], desired: desired({}), keyOwner: NONE });
+    expect(check.refusals).toEqual([{ rail: 'plan', message: 'the plan cannot be carried out as the file says; fix the file:\n  f.yaml:2:3: first\n  second' }]);
+  });
+
+  it('owner: one line per stated problem and per change that touches the owner', () => {
+    const users = [user('olivia@example.com', 'owner', { id: 'o1' }), user('alice@example.com', 'admin', { id: 'a1' })];
+    const plan = planOf([
+      { type: 'user.role', login: 'olivia@example.com', userId: 'o1', from: 'owner', to: 'admin', reason: 'declared' },
+      { type: 'user.role', login: 'alice@example.com', userId: 'a1', from: 'admin', to: 'owner', reason: 'declared' },
+    ]);
+    const problems = [{ code: 'owner.not-owner', message: 'bob is stated as owner' }];
+    const check = checkRails({ plan, problems, users, desired: desired({}), keyOwner: NONE });
+    expect(check.refusals.map((r) => r.rail)).toEqual(['owner']);
+    expect(check.refusals[0]?.message).toMatch(/list them as \{\}:\n {2}bob is stated as owner\n {2}olivia@example\.com: owner -> admin\n {2}alice@example\.com: admin -> owner$/);
+  });
+
+  it('last-admin: names only the full admins it demotes', () => {
+    const users = [user('olivia@example.com', 'owner', { status: 'suspended' }), user('a@example.com', 'admin'), user('b@example.com', 'admin'), user('e@example.com', 'auditor')];
+    const check = rails({ users: { 'a@example.com': 'member', 'b@example.com': 'it-admin', 'e@example.com': 'member' } }, users, {}, { force: true });
+    expect(check.refusals.map((r) => r.message)).toEqual([
+      'the plan would leave the tailnet without an active owner or admin: it demotes a@example.com (admin -> member), b@example.com (admin -> it-admin), and no other owner or admin can sign in (suspended users and users awaiting approval do not count). Edit the file to keep at least one active admin.',
+    ]);
+  });
+
+  it('own-key, key unknown: an it-admin can own a key that changes roles; several are named together', () => {
+    const users = [user('olivia@example.com', 'owner'), user('i@example.com', 'it-admin'), user('a@example.com', 'admin')];
+    const check = rails({ users: { 'i@example.com': 'member', 'a@example.com': 'auditor' } }, users, {}, { keyOwner: { kind: 'unknown', reason: 'r' } });
+    expect(check.refusals.map((r) => r.rail)).toEqual(['own-key', 'mass-demotion']);
+    expect(check.refusals[0]?.message).toContain('the plan changes the role of a@example.com (admin), i@example.com (it-admin), who could own it');
+  });
+
+  it('own-key, key unknown: says nothing about a plan that changes no role', () => {
+    const users = [user('olivia@example.com', 'owner'), user('a@example.com', 'admin')];
+    expect(rails({ groups: { eng: ['a@example.com'] } }, users, {}, { keyOwner: { kind: 'unknown', reason: 'r' } })).toEqual({ refusals: [], warnings: [] });
+  });
+
+  it('max-changes: names the default when the file does not set the limit', () => {
+    const users = [user('a@example.com', 'member'), user('b@example.com', 'member')];
+    const check = rails({ users: { 'a@example.com': 'auditor', 'b@example.com': 'auditor' }, settings: { maxChanges: 1 } }, users);
+    expect(check.refusals[0]?.message).toBe(
+      'the plan has 2 changes, more than the limit of 1 (the default settings.maxChanges). Review the plan, then run again with --max-changes 2 to go ahead, or raise settings.maxChanges in tailnet-access.yaml.',
+    );
+  });
+
+  it('mass-demotion: shows ten names and counts the rest', () => {
+    const many = Array.from({ length: 12 }, (_, i) => user(`u${String(i).padStart(2, '0')}@example.com`, 'auditor'));
+    const check = rails({ users: Object.fromEntries(many.map((u) => [u.loginName, 'member' as const])) }, many);
+    expect(check.refusals[0]?.message).toBe(
+      'the plan demotes or removes from groups 12 of the 12 managed users (more than half): u00@example.com, u01@example.com, u02@example.com, u03@example.com, u04@example.com, u05@example.com, u06@example.com, u07@example.com, u08@example.com, u09@example.com and 2 more. A file that lost users or group members by mistake looks like this; if it is intended, run again with --force.',
+    );
+    const ten = many.slice(0, 10);
+    expect(rails({ users: Object.fromEntries(ten.map((u) => [u.loginName, 'member' as const])) }, ten).refusals[0]?.message).toContain('u08@example.com, u09@example.com. A file');
   });
 });

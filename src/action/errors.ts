@@ -23,19 +23,6 @@ export class PlanProblemsError extends Error {
   }
 }
 
-/** Tailscale's validator refuses the policy file this plan would write. */
-export class CandidatePolicyRejectedError extends Error {
-  /** What the validator said, then its per-user lines. */
-  readonly verdict: readonly string[];
-  readonly plan: Plan;
-  constructor(message: string, data: readonly PolicyErrorData[], plan: Plan) {
-    super(`Tailscale's validator rejects the policy file this plan would write: ${message}`);
-    this.name = 'CandidatePolicyRejectedError';
-    this.verdict = [message, ...policyDataLines(data)];
-    this.plan = plan;
-  }
-}
-
 /** The validator's per-user `data` as lines: `alice@example.com: error: …`. */
 export function policyDataLines(data: readonly PolicyErrorData[]): string[] {
   return data.flatMap((entry) => {

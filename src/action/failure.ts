@@ -9,6 +9,7 @@ import { RefusedError, UsageError } from '../errors.js';
 import { annotate, diagnosticFindings, parseSourceRef, pathFindings, type Finding } from '../github/annotations.js';
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
 import { ActionsSecretError, GitHubApiError } from '../github/errors.js';
+import { POLICY_REJECTED } from '../plan/candidate.js';
 import { renderErrorMarkdown, renderPlanMarkdown } from '../plan/render-markdown.js';
 import type { Plan } from '../plan/types.js';
 import type { PolicyFilePlan } from '../policy-file/plan.js';
@@ -17,7 +18,7 @@ import { escapeControlsByLine } from '../plan/escape.js';
 import { redact } from '../secrets.js';
 import { PolicyRejectedError, TailscaleError } from '../tailscale/client.js';
 import { LivePolicyError } from '../tailscale/live.js';
-import { CandidatePolicyRejectedError, PlanProblemsError, policyDataLines } from './errors.js';
+import { PlanProblemsError, policyDataLines } from './errors.js';
 import { setFailureOutputs } from './outputs.js';
 import type { ActionSettings } from './settings.js';
 
@@ -53,17 +54,17 @@ export function describeFailure(error: unknown, configShown: string): FailureRep
     };
   }
   if (error instanceof PlanProblemsError) {
+    const rejected = error.problems.every((p) => p.code === POLICY_REJECTED);
     const report: FailureReport = {
-      title: `The plan cannot be carried out: fix the ${plural(error.problems.length, 'problem', 'problems')} in ${filesOf(error.problems.map((p) => parseSourceRef(p.path)?.file), configShown)}`,
+      title: rejected
+        ? "Tailscale's validator rejects the policy file this plan would write"
+        : `The plan cannot be carried out: fix the ${plural(error.problems.length, 'problem', 'problems')} in ${filesOf(error.problems.map((p) => parseSourceRef(p.path)?.file), configShown)}`,
       lines: error.problems.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`),
       findings: pathFindings('error', error.problems),
       plan: error.plan,
     };
     if (error.policyFile) report.policyFile = error.policyFile;
     return report;
-  }
-  if (error instanceof CandidatePolicyRejectedError) {
-    return { title: "Tailscale's validator rejects the policy file this plan would write", lines: [...error.verdict], findings: [], plan: error.plan };
   }
   if (error instanceof PolicyRejectedError) {
     return { title: 'Tailscale rejected the policy file', lines: [...linesOf(error), ...policyDataLines(error.data ?? [])], findings: [] };

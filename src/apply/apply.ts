@@ -1,5 +1,6 @@
 // apply: make the tailnet match the file with the fewest writes, safely (issue 3).
-//   read users and policy (keep the ETag) -> plan -> rails -> role changes -> invites -> policy write (412 loop)
+//   read users and policy (keep the ETag) -> plan -> rails -> the policy text, checked and validated
+//   -> role changes -> invites -> policy write (412 loop)
 // Everything that can refuse does so before the first write, by throwing ApplyRefusedError. Once
 // writing has begun, failures are collected into the report instead of thrown, so the caller always
 // learns what was done: a failed role change does not stop the others, and the policy write is all or
@@ -7,7 +8,7 @@
 // own (the file asked for it and the rails passed), undoing them would be more writes that can fail,
 // and running apply again converges.
 import type { LoadedConfig } from '../config/load.js';
-import { checkRails } from '../plan/rails.js';
+import { checkRails, writeRefusals } from '../plan/rails.js';
 import type { Change, Plan, UserRoleChange } from '../plan/types.js';
 import type { TailscaleClient } from '../tailscale/client.js';
 import { ApplyRefusedError } from './errors.js';
@@ -17,7 +18,8 @@ import { sendInvites } from './invites.js';
 import { firstPolicyFileRead, groupChangesOf, invitesOf, readAndPlan, roleChangesOf, type PolicyFileRead } from './read.js';
 import { applyRoleChanges } from './roles.js';
 import type { ApplyEvent, ApplyOptions, ApplyReport, SkippedChange } from './types.js';
-import { writeWholePolicy } from './whole-policy.js';
+import { checkPlannedWrite } from './planned-write.js';
+import { wholeWriteProblems, writeWholePolicy } from './whole-policy.js';
 
 const DEFAULT_POLICY_ATTEMPTS = 5;
 const DEFAULT_CONFLICT_DELAY_MS = 250;
@@ -55,6 +57,12 @@ export async function applyConfig(config: LoadedConfig, client: TailscaleClient,
     force: options.force,
   });
   if (rails.refusals.length > 0) throw new ApplyRefusedError(plan, rails.refusals, first.section);
+  // The policy text goes out last, but whether it can go out is known first: made, checked against
+  // the plan and (groups-only; the file in git was validated with the plan) validated, before the
+  // first role change.
+  const prepared = policyFile ? wholeWriteProblems(first) : await checkPlannedWrite(client, first.live, first.result);
+  const writeRefused = writeRefusals(prepared?.problems ?? []);
+  if (writeRefused.length > 0) throw new ApplyRefusedError(plan, writeRefused, first.section);
   emit({ type: 'planned', attempt: 1, plan });
 
   const roles = await applyRoleChanges(client, roleChanges, first.live.users, concurrency, emit);
@@ -70,7 +78,7 @@ export async function applyConfig(config: LoadedConfig, client: TailscaleClient,
   };
   // Under settings.policyFile the file in git is written whole; otherwise only the groups of the live policy.
   const whole = policyFile ? await writeWholePolicy(config, client, first, roleChanges, settings, policyFile.options) : undefined;
-  const policy = whole ?? (await writePolicy(config, client, first, roleChanges, settings));
+  const policy = whole ?? (await writePolicy(config, client, first, roleChanges, settings, prepared?.text));
 
   const lastPlan = policy.last.result.plan;
   // Users as first planned (a later read sees sent invites as pending), groups as last written.

@@ -1,11 +1,12 @@
-// The policy write: rewrite only the groups of the text just read, validate, write with If-Match.
+// The policy write: rewrite only the groups of the text just read, check the text against the plan,
+// validate (the first read's text was validated before any write), write with If-Match.
 // On 412 someone changed the policy since our read: read again, plan again, check the rails again,
 // and write the groups into the fresh text, so their edit elsewhere in the file survives. The write
 // is all or nothing: either the whole new policy is stored, or the policy is left as it was.
 import type { LoadedConfig } from '../config/load.js';
 import { checkRails } from '../plan/rails.js';
 import type { GroupChange, PlanWarning, UserRoleChange } from '../plan/types.js';
-import { HujsonSyntaxError, PolicyRewriteError, PolicyShapeError, rewritePolicyGroups } from '../policy/index.js';
+import { groupsCandidate, verdictLines } from '../plan/candidate.js';
 import { PolicyRejectedError, PreconditionFailedError, TailscaleError } from '../tailscale/client.js';
 import type { TailscaleClient } from '../tailscale/client.js';
 import { LivePolicyError } from '../tailscale/live.js';
@@ -48,10 +49,7 @@ export class PolicyFailure extends Error {
 }
 
 export function detailLines(data: readonly PolicyErrorData[] | undefined): string[] | undefined {
-  const lines = (data ?? []).flatMap((entry) => {
-    const who = entry.user ? `${entry.user}: ` : '';
-    return [...(entry.errors ?? []).map((e) => `${who}${e}`), ...(entry.warnings ?? []).map((w) => `${who}warning: ${w}`)];
-  });
+  const lines = verdictLines(data ?? []);
   return lines.length > 0 ? lines : undefined;
 }
 
@@ -87,6 +85,7 @@ export async function writePolicy(
   first: ApplyRead,
   roleChanges: readonly UserRoleChange[],
   settings: PolicySettings,
+  validated?: string,
 ): Promise<PolicyResult> {
   const etagBefore = first.live.policy.etag;
   const managed = new Set([...config.desired.groups.map((g) => g.name), ...groupChangesOf(first.result.plan).map((c) => c.group)]);
@@ -96,8 +95,8 @@ export async function writePolicy(
   let attempts = 0;
   let sent: { text: string; changes: GroupChange[] } | undefined;
 
-  // Another read after a conflict or a lost answer: report console edits, check the rails again.
-  const reread = async (): Promise<void> => {
+  // Another read after a conflict or a lost answer: report console edits.
+  const readAgain = async (): Promise<void> => {
     const previousTarget = read.result.targetGroups;
     try {
       read = await readAndPlan(config, client);
@@ -109,15 +108,17 @@ export async function writePolicy(
       warned.add(name);
       warnings.push({ code: 'group.edited-in-console', message: `${name} was edited in the console since the plan; the file wins` });
     }
-    recheckRails(config, first, read, roleChanges, settings, attempts + 1);
   };
+  const recheck = (): void => recheckRails(config, first, read, roleChanges, settings, attempts + 1);
+  // The live policy is the text this run sent: its write landed, though its answer did not arrive.
+  const storedOurs = (): boolean => sent !== undefined && read.live.policy.text === sent.text;
 
   for (;;) {
     const changes = groupChangesOf(read.result.plan);
     if (changes.length === 0) {
       if (attempts === 0) return { last: read, applied: [], failed: [], warnings };
       // A write whose answer was lost: the re-read shows whether our text is the one stored.
-      const ours = sent !== undefined && read.live.policy.text === sent.text;
+      const ours = storedOurs();
       if (!ours) warnings.push({ code: 'policy.matched', message: 'on a re-read the groups already matched the file; this run cannot tell whether its own write or someone else made them so' });
       if (ours) settings.emit({ type: 'policy-written', etag: read.live.policy.etag });
       const outcome: PolicyOutcome = { status: ours ? 'written' : 'matched', etagBefore, etagAfter: read.live.policy.etag, attempts };
@@ -125,7 +126,9 @@ export async function writePolicy(
     }
     attempts++;
     try {
-      const result = await attempt(client, read, (text) => {
+      // Validated before the role changes; Tailscale checks again on the write, after them.
+      const afterRoles = read === first && validated !== undefined && roleChanges.length > 0;
+      const result = await attempt(client, read, read === first ? validated : undefined, afterRoles, (text) => {
         sent = { text, changes };
       });
       if (result.kind === 'written') {
@@ -136,7 +139,8 @@ export async function writePolicy(
         // The write may have landed with its answer lost: if the re-read shows nothing left to do,
         // the top of the loop reports it; otherwise it did not land.
         try {
-          await reread();
+          await readAgain();
+          recheck();
         } catch (error) {
           if (!(error instanceof PolicyFailure)) throw error;
           throw new PolicyFailure(`${result.error}; whether it was stored is unknown (${error.message}); run apply again to find out and finish`);
@@ -144,15 +148,19 @@ export async function writePolicy(
         if (groupChangesOf(read.result.plan).length > 0) throw new PolicyFailure(`${result.error}; a re-read shows it was not stored`);
         continue;
       }
+      const delayMs = Math.round(settings.random() * Math.min(MAX_CONFLICT_DELAY_MS, settings.conflictDelayMs * 2 ** (attempts - 1)));
+      await settings.sleep(delayMs);
+      await readAgain();
+      // A 412 also answers the client's replay of a write that was stored with its answer lost: then
+      // the policy holds our text, and the top of the loop reports the write, not a conflict.
+      if (storedOurs()) continue;
       if (attempts >= settings.maxAttempts) {
         throw new PolicyFailure(
           `the policy file was changed by someone else ${attempts} times while apply was writing it (412 each time); nothing was written. Run apply again once the edits stop.`,
         );
       }
-      const delayMs = Math.round(settings.random() * Math.min(MAX_CONFLICT_DELAY_MS, settings.conflictDelayMs * 2 ** (attempts - 1)));
       settings.emit({ type: 'policy-conflict', attempt: attempts, delayMs });
-      await settings.sleep(delayMs);
-      await reread();
+      recheck();
     } catch (error) {
       if (!(error instanceof PolicyFailure)) throw error;
       return failure(read, error, etagBefore, attempts, warnings);
@@ -171,37 +179,45 @@ function failure(read: ApplyRead, error: PolicyFailure, etagBefore: string, atte
 type Attempt = { kind: 'written'; etag: string } | { kind: 'conflict' } | { kind: 'unknown'; error: string };
 
 /**
- * One write of the groups into the text just read. Throws PolicyFailure when the policy cannot be
- * written: it does not rewrite, validate, or Tailscale refuses it.
+ * The text this read writes: the live text with its groups rewritten, read back and checked against
+ * the read's plan. Throws PolicyFailure when it cannot be made as planned.
  */
-async function attempt(client: TailscaleClient, read: ApplyRead, sending: (text: string) => void): Promise<Attempt> {
-  const { text, etag } = read.live.policy;
-  let candidate: string;
-  try {
-    candidate = rewritePolicyGroups(text, read.result.targetGroups ?? []);
-  } catch (error) {
-    if (error instanceof PolicyRewriteError || error instanceof HujsonSyntaxError || error instanceof PolicyShapeError) {
-      throw new PolicyFailure(`the groups could not be written into the policy file: ${error.message}`);
+function candidateOf(read: ApplyRead): string {
+  const candidate = groupsCandidate({ text: read.live.policy.text, groups: read.live.groups.groups }, read.result);
+  if (candidate === undefined) throw new TypeError('a policy write was attempted for a plan that changes no group');
+  if (!candidate.ok) throw new PolicyFailure(candidate.problem.message);
+  return candidate.text;
+}
+
+/**
+ * One write of the groups into the text just read. `validated` is the text apply made and validated
+ * before its first write, when this is that read. Throws PolicyFailure when the policy cannot be
+ * written: it is not as planned, it does not validate, or Tailscale refuses it.
+ */
+async function attempt(client: TailscaleClient, read: ApplyRead, validated: string | undefined, afterRoles: boolean, sending: (text: string) => void): Promise<Attempt> {
+  const candidate = validated ?? candidateOf(read);
+  if (validated === undefined) {
+    let verdict: ValidateResult;
+    try {
+      verdict = await client.validatePolicy(candidate);
+    } catch (error) {
+      throw asFailure(error, 'validating the new policy file failed, so it was not written');
     }
-    throw error;
-  }
-  let verdict: ValidateResult;
-  try {
-    verdict = await client.validatePolicy(candidate);
-  } catch (error) {
-    throw asFailure(error, 'validating the new policy file failed, so it was not written');
-  }
-  if (!verdict.ok) {
-    const said = verdict.message ?? 'it gave no reason';
-    throw new PolicyFailure(`Tailscale's validation refused the new policy file, so it was not written: ${said}`, detailLines(verdict.data));
+    if (!verdict.ok) {
+      const said = verdict.message ?? 'it gave no reason';
+      throw new PolicyFailure(`Tailscale's validation refused the new policy file, so it was not written: ${said}`, detailLines(verdict.data));
+    }
   }
   sending(candidate);
   try {
-    return { kind: 'written', etag: (await client.setPolicy(candidate, etag)).etag };
+    return { kind: 'written', etag: (await client.setPolicy(candidate, read.live.policy.etag)).etag };
   } catch (error) {
     if (error instanceof PreconditionFailedError) return { kind: 'conflict' };
     if (error instanceof PolicyRejectedError) {
-      throw new PolicyFailure(`Tailscale refused the new policy file, so it was not written: ${error.message}`, detailLines(error.data));
+      const why = afterRoles
+        ? ". It passed Tailscale's validation before this run changed roles, so a test in the policy most likely depends on a role this run changed: make the policy's tests agree with the roles in the file"
+        : '';
+      throw new PolicyFailure(`Tailscale refused the new policy file, so it was not written: ${error.message}${why}`, detailLines(error.data));
     }
     if (error instanceof TailscaleError) return { kind: 'unknown', error: `writing the policy file failed: ${error.message}` };
     throw error;

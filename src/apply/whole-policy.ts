@@ -6,12 +6,14 @@
 // made outside git from its own.
 import type { LoadedConfig } from '../config/load.js';
 import type { GroupChange, PlanWarning, UserRoleChange } from '../plan/types.js';
-import { appliedPolicy, StateFileError } from '../policy-file/etag-store.js';
+import { notAsPlanned, strayFromPlan } from '../plan/candidate.js';
+import { appliedPolicy, sha256Of, StateFileError } from '../policy-file/etag-store.js';
 import { detectManualEdit, etagLabel, type ManualEdit } from '../policy-file/manual-edits.js';
 import type { PolicyFileOptions, PolicyFilePlan } from '../policy-file/plan.js';
 import { PolicyRejectedError, PreconditionFailedError, TailscaleError } from '../tailscale/client.js';
 import type { TailscaleClient } from '../tailscale/client.js';
 import { asFailure, detailLines, MAX_CONFLICT_DELAY_MS, PolicyFailure, recheckRails, type PolicyResult, type PolicySettings } from './policy.js';
+import type { PlannedWrite } from './planned-write.js';
 import { groupChangesOf, readAndPlan, type ApplyRead } from './read.js';
 import type { ManualEditReport, PolicyFileReport, PolicyOutcome } from './types.js';
 
@@ -28,6 +30,28 @@ function editReport(edit: ManualEdit, found: ManualEditReport['found']): ManualE
 function sectionOf(read: ApplyRead): PolicyFilePlan {
   if (!read.section) throw new TypeError('writeWholePolicy needs a read planned with the policy file');
   return read.section;
+}
+
+/**
+ * How writing `text` over this read's live policy strays from the plan: "planned" is the policy diff
+ * the plan showed, live (at the ETag sent as If-Match) -> the file in git, and the group changes it
+ * listed, which the text's own groups must make.
+ */
+function wholeWriteStrays(read: ApplyRead, text: string): string[] {
+  const section = sectionOf(read);
+  const { policy, groups } = read.live;
+  const lines: string[] = [];
+  if (text !== section.desired) lines.push(`the text about to be written is not ${section.file} as the plan showed it`);
+  if (section.liveEtag !== policy.etag) lines.push(`the plan's diff was made against the live policy at ETag ${etagLabel(section.liveEtag)}, and the write would replace ETag ${etagLabel(policy.etag)}`);
+  return [...lines, ...strayFromPlan({ text: policy.text, groups: groups.groups }, text, groupChangesOf(read.result.plan), 'whole')];
+}
+
+/** Before apply's first write: what stops the file in git from going out as planned; undefined when it is not written. */
+export function wholeWriteProblems(read: ApplyRead): PlannedWrite | undefined {
+  const section = sectionOf(read);
+  if (!section.changed) return undefined;
+  const strays = wholeWriteStrays(read, section.desired);
+  return { text: section.desired, problems: strays.length > 0 ? [notAsPlanned(strays)] : [] };
 }
 
 export async function writeWholePolicy(
@@ -81,8 +105,24 @@ export async function writeWholePolicy(
     return { ...(outcome ? { outcome } : {}), last: read, applied, failed: [], warnings, report };
   };
 
+  // Noted before the first send, so that a run stopped between the write and `record` is known, by the
+  // next, for the one that made the write, not taken for an edit outside git.
+  const noteIntent = async (): Promise<void> => {
+    const store = options.store;
+    if (sent || !store?.noteIntent) return;
+    try {
+      await store.noteIntent(read.live.tailnet, sha256Of(desired), read.live.tailnetId);
+    } catch (error) {
+      if (!(error instanceof StateFileError)) throw error;
+      warnings.push({
+        code: 'policy.state-not-saved',
+        message: `${store.description} could not note the write about to be made (${error.message}); should this run stop before recording it, the next run takes the write for an edit made outside git`,
+      });
+    }
+  };
+
   // After a conflict or a lost answer: whatever changed since the previous read was done outside git.
-  const reread = async (): Promise<void> => {
+  const readAgain = async (): Promise<void> => {
     const before = read.live.policy;
     try {
       // The first read validated this same text, or apply would have been refused.
@@ -99,21 +139,26 @@ export async function writeWholePolicy(
       edits.push(editReport(edit, 'during'));
       warnings.push({ code: 'policy.edited-outside-git', message: `${what}; apply overwrites it (settings.onManualEdits: warn), and the report shows what it was`, path: `${sectionOf(read).file}:1:1` });
     }
-    recheckRails(config, first, read, roleChanges, settings, attempts + 1);
   };
+  const recheck = (): void => recheckRails(config, first, read, roleChanges, settings, attempts + 1);
+  // The live policy is the text this run sent: its write landed, though its answer did not arrive.
+  const storedOurs = (): boolean => sent && read.live.policy.text === desired;
 
   try {
     for (;;) {
       if (!sectionOf(read).changed) {
         if (attempts === 0) return await done(undefined, []);
         // A write whose answer was lost: the re-read shows whether our text is the one stored.
-        const ours = sent && read.live.policy.text === desired;
+        const ours = storedOurs();
         if (!ours) warnings.push({ code: 'policy.matched', message: 'on a re-read the policy already matched the file; this run cannot tell whether its own write or someone else made it so' });
         else settings.emit({ type: 'policy-written', etag: read.live.policy.etag });
         return await done({ status: ours ? 'written' : 'matched', etagBefore, etagAfter: read.live.policy.etag, attempts }, ours ? groupChangesOf(read.result.plan) : []);
       }
       attempts++;
       const changes = groupChangesOf(read.result.plan);
+      const strays = wholeWriteStrays(read, desired);
+      if (strays.length > 0) throw new PolicyFailure(notAsPlanned(strays).message);
+      await noteIntent();
       try {
         sent = true;
         const stored = await client.setPolicy(desired, read.live.policy.etag);
@@ -124,20 +169,25 @@ export async function writeWholePolicy(
           throw new PolicyFailure(`Tailscale refused the policy file, so it was not written: ${error.message}`, detailLines(error.data));
         }
         if (error instanceof PreconditionFailedError) {
+          const delayMs = Math.round(settings.random() * Math.min(MAX_CONFLICT_DELAY_MS, settings.conflictDelayMs * 2 ** (attempts - 1)));
+          await settings.sleep(delayMs);
+          await readAgain();
+          // A 412 also answers the client's replay of a write that was stored with its answer lost:
+          // then the policy holds our text, and the top of the loop reports the write, not a conflict.
+          if (storedOurs()) continue;
           if (attempts >= settings.maxAttempts) {
             throw new PolicyFailure(`the policy file was changed by someone else ${attempts} times while apply was writing it (412 each time); nothing was written. Run apply again once the edits stop.`);
           }
-          const delayMs = Math.round(settings.random() * Math.min(MAX_CONFLICT_DELAY_MS, settings.conflictDelayMs * 2 ** (attempts - 1)));
           settings.emit({ type: 'policy-conflict', attempt: attempts, delayMs });
-          await settings.sleep(delayMs);
-          await reread();
+          recheck();
           continue;
         }
         if (!(error instanceof TailscaleError)) throw error;
         // The write may have landed with its answer lost: the re-read tells.
         const lost = `writing the policy file failed: ${error.message}`;
         try {
-          await reread();
+          await readAgain();
+          recheck();
         } catch (failure) {
           if (!(failure instanceof PolicyFailure)) throw failure;
           throw new PolicyFailure(`${lost}; whether it was stored is unknown (${failure.message}); run apply again to find out and finish`);

@@ -52,7 +52,7 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     report = await withClient(ctx, config.desired, (client) => applyConfig(config, client, options));
   } catch (error) {
     // What would have been done, next to why it was not. JSON output stays a report or nothing.
-    if (error instanceof ApplyRefusedError && ctx.args.format !== 'json') await emitOrSay(ctx, renderPlan(ctx, error.plan, shown, error.policyFile, error.refusals.length));
+    if (error instanceof ApplyRefusedError && ctx.args.format !== 'json') await emitOrSay(ctx, renderPlan(ctx, error.plan, shown, error.policyFile, error.refusals.length, true));
     throw error;
   }
   const outcome = report.converged ? EXIT_OK : EXIT_ERROR;

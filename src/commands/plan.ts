@@ -15,10 +15,13 @@ import { inventoryRequest, renderInventoryFor } from './plan-inventory.js';
 import { planWith, policyFileOptionsFor, refuseOutOntoInputs } from './read-plan.js';
 import { withClient } from './session.js';
 
-/** The plan in the command's format; under settings.policyFile with the policy file's section. */
-export function renderPlan(ctx: CommandContext, plan: Plan, shownConfig: string, policyFile?: PolicyFilePlan, problems = 0): string {
+/**
+ * The plan in the command's format; under settings.policyFile with the policy file's section. With
+ * `problems` (plan) or refusals (apply), it says the plan cannot be carried out as it stands.
+ */
+export function renderPlan(ctx: CommandContext, plan: Plan, shownConfig: string, policyFile?: PolicyFilePlan, problems = 0, refused = false): string {
   const rendered = renderPlanBody(ctx, plan, shownConfig, policyFile);
-  return problems > 0 ? withoutMatchClaim(rendered, ctx.args.format, problems) : rendered;
+  return problems > 0 ? withoutMatchClaim(rendered, ctx.args.format, problems, refused) : rendered;
 }
 
 // The colour codes the text renderer may put around "No changes.".
@@ -29,16 +32,20 @@ const ANSI_CODES = /\x1b\[[0-9;]*m/g;
  * matches …": the file states something the tailnet does not hold (an owner who is not the owner, a
  * policy Tailscale refuses). The problems themselves follow on standard error.
  */
-function withoutMatchClaim(rendered: string, format: Format, problems: number): string {
+function withoutMatchClaim(rendered: string, format: Format, problems: number, byApply: boolean): string {
   const below = problems === 1 ? 'the problem below' : `the ${problems} problems below`;
+  // A plan with changes is shown as planned, and said to be one apply refuses.
+  const refused = byApply ? `Not applied: refused for ${problems === 1 ? 'the reason' : 'the reasons'} below; nothing was written.` : `Cannot be applied: fix ${below} first.`;
   if (format === 'text') {
     const lines = rendered.replace(/\n$/, '').split('\n');
     const last = lines.at(-1) ?? '';
-    if (!last.replace(ANSI_CODES, '').startsWith('No changes.')) return rendered;
+    if (!last.replace(ANSI_CODES, '').startsWith('No changes.')) return `${rendered}${refused}\n`;
     return `${[...lines.slice(0, -1), `Not planned: fix ${below} first; until then the tailnet does not match the file.`].join('\n')}\n`;
   }
   if (format === 'markdown') {
-    return rendered.replace(/^\*\*No changes\.\*\* .*$/m, `**Not planned:** fix ${below} first; until then the tailnet does not match the file.`);
+    const claim = /^\*\*No changes\.\*\* .*$/m;
+    if (!claim.test(rendered)) return `${rendered}\n**${refused}**\n`;
+    return rendered.replace(claim, `**Not planned:** fix ${below} first; until then the tailnet does not match the file.`);
   }
   return rendered;
 }
@@ -71,7 +78,8 @@ function renderPlanBody(ctx: CommandContext, plan: Plan, shownConfig: string, po
 
 export function reportProblems(ctx: CommandContext, problems: readonly PlanProblem[]): void {
   for (const p of problems) note(ctx, `${p.path ? `${p.path}: ` : ''}error: ${p.message}`);
-  note(ctx, `The plan cannot be carried out: fix the ${problems.length === 1 ? 'problem' : `${problems.length} problems`} above in the file.`);
+  const inFile = problems.some((p) => p.path !== undefined) ? ' in the file' : '';
+  note(ctx, `The plan cannot be carried out: fix the ${problems.length === 1 ? 'problem' : `${problems.length} problems`} above${inFile}.`);
 }
 
 export async function runPlan(ctx: CommandContext): Promise<number> {
@@ -80,7 +88,9 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
   await refuseOutOntoInputs(ctx, shown);
   const config = await loadConfig(resolvePath(ctx, shown), shown);
   const policyFile = await policyFileOptionsFor(ctx, config, resolvePath(ctx, shown));
-  const read = await withClient(ctx, config.desired, (client) => planWith(config, client, policyFile));
+  // A drift report compares; only a plan is about to be applied, so only a plan asks the validator.
+  const validate = ctx.args.command === 'plan';
+  const read = await withClient(ctx, config.desired, (client) => planWith(config, client, policyFile, { validate }));
   const rendered = renderPlan(ctx, read.plan, shown, read.policyFile, read.problems.length);
   await emit(ctx, inventory ? `${rendered}\n${renderInventoryFor(ctx, inventory, read, shown)}` : rendered);
   if (read.problems.length > 0) {

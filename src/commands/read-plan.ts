@@ -2,6 +2,7 @@
 // action all start here. Under settings.policyFile the plan also covers the policy file (see
 // src/policy-file/plan.ts): its diff live -> desired, Tailscale's verdict, edits made outside git.
 import path from 'node:path';
+import { checkPlannedWrite } from '../apply/planned-write.js';
 import type { LoadedConfig } from '../config/load.js';
 import { formatSourceRef, type Diagnostic } from '../diagnostics.js';
 import { diff, type LiveTailnet } from '../plan/diff.js';
@@ -30,15 +31,25 @@ export function planAgainst(config: LoadedConfig, live: LiveTailnet, policyFile?
 }
 
 /** Runs one step of planning under its name; the action shows each as a group of its log. */
-export type PlanStep = <T>(step: 'read' | 'plan', run: () => Promise<T>) => Promise<T>;
+export type PlanStep = <T>(step: 'read' | 'plan' | 'validate', run: () => Promise<T>) => Promise<T>;
+
+export interface PlanChecks {
+  /** Ask Tailscale's validator about the policy the plan would write; a refusal is one of the plan's problems. */
+  validate?: boolean;
+  step?: PlanStep;
+}
 
 const inTurn: PlanStep = (_step, run) => run();
 
 /**
  * Reads the tailnet and plans. `policyFile` is required when the config sets settings.policyFile
- * (the caller reads the file: the CLI beside the config, the action from the checkout).
+ * (the caller reads the file: the CLI beside the config, the action from the checkout). With
+ * `validate`, Tailscale's validator is asked about the policy the plan would write, and a refusal is
+ * one of the plan's problems, as `apply` would refuse it before its first write; under
+ * settings.policyFile the file in git is always validated (src/policy-file/plan.ts).
  */
-export async function planWith(config: LoadedConfig, client: TailscaleClient, policyFile?: PolicyFileOptions, step: PlanStep = inTurn): Promise<PlanRead> {
+export async function planWith(config: LoadedConfig, client: TailscaleClient, policyFile?: PolicyFileOptions, check: PlanChecks = {}): Promise<PlanRead> {
+  const step = check.step ?? inTurn;
   const options = { invites: config.desired.settings.inviteMissingUsers };
   if (config.desired.settings.policyFile !== undefined && !policyFile) {
     throw new TypeError(`${config.desired.file} sets settings.policyFile, but the plan was not given the policy file`);
@@ -46,10 +57,16 @@ export async function planWith(config: LoadedConfig, client: TailscaleClient, po
   // The policy file is rendered before the tailnet is read, so a file that cannot be costs no API call.
   const rendered = policyFile && config.desired.settings.policyFile !== undefined ? renderPolicyFile(config.desired, policyFile.file) : undefined;
   const live = await step('read', () => readLive(client, options));
-  return step('plan', async () => {
+  const read = await step('plan', async () => {
     if (policyFile === undefined || rendered === undefined) return planAgainst(config, live);
     return planAgainst(config, live, await planPolicyFile(client, config.desired, live, policyFile, { rendered }));
   });
+  // Under settings.policyFile the file in git was validated by planPolicyFile already.
+  if (check.validate && rendered === undefined) {
+    const write = await step('validate', () => checkPlannedWrite(client, live, read));
+    if (write) read.problems.push(...write.problems);
+  }
+  return read;
 }
 
 /** Config warnings as plan warnings, for the renderers. */

@@ -130,15 +130,9 @@ function unmanagedUserChanges(ctx: Context, users: TailscaleUser[]): UserRoleCha
       changes.push(roleChange(user, 'member', 'unmanaged'));
       continue;
     }
-    const what =
-      mode === 'demote'
-        ? user.role === 'owner'
-          ? 'is the owner and is never demoted; list them as owner'
-          : 'is already a member; nothing to demote'
-        : `(${user.role}) is in the tailnet but not in ${ctx.desired.file}`;
-    if (mode === 'report' || user.role === 'owner') {
-      ctx.warnings.push({ code: 'user.unmanaged', message: `${user.loginName} ${what}` });
-    }
+    // Under demote, the members left are as demoted as can be; only the owner is worth a word.
+    if (mode === 'report') ctx.warnings.push({ code: 'user.unmanaged', message: `${user.loginName} (${user.role}) is in the tailnet but not in ${ctx.desired.file}` });
+    else if (user.role === 'owner') ctx.warnings.push({ code: 'user.unmanaged', message: `${user.loginName} is the owner and is never demoted; list them as owner` });
   }
   return changes;
 }

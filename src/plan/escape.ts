@@ -59,20 +59,22 @@ export function escapeMarkdownInline(text: string): string {
     else if (c === '.' && digitsOnly && i > 0) out += `\\${c}`;
     else out += c;
     digitsOnly &&= c >= '0' && c <= '9';
-    blankSoFar &&= c === ' ' || c === '\t';
+    // Tabs and other controls were made visible by escapeControls, so only a space is blank here.
+    blankSoFar &&= c === ' ';
   }
   return out;
 }
 
 /** Escapes untrusted text for raw-HTML contexts (`<summary>`, attribute values). */
 export function escapeHtml(text: string): string {
+  // Mentions first: done last, it would split the `#` of the entities made here (`&#39;`).
   return escapeControls(text)
+    .replace(/([@#])/g, `$1${ZWSP}`)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-    .replace(/([@#])/g, `$1${ZWSP}`);
+    .replace(/'/g, '&#39;');
 }
 
 function longestBacktickRun(text: string): number {

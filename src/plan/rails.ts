@@ -4,9 +4,10 @@
 import type { Desired, Role } from '../config/types.js';
 import { formatSourceRef } from '../diagnostics.js';
 import type { TailscaleUser } from '../tailscale/types.js';
+import { POLICY_NOT_AS_PLANNED, POLICY_REJECTED } from './candidate.js';
 import type { Plan, PlanProblem, PlanWarning, UserRoleChange } from './types.js';
 
-export type RailName = 'plan' | 'owner' | 'last-admin' | 'own-key' | 'max-changes' | 'mass-demotion';
+export type RailName = 'plan' | 'owner' | 'last-admin' | 'own-key' | 'max-changes' | 'mass-demotion' | 'policy-write' | 'validation';
 
 /** Whose credential apply runs with, for the own-key rail. */
 export type KeyOwner =
@@ -88,6 +89,7 @@ export function checkRails(input: RailInput): RailCheck {
   add(ownKeyRail(input, roleChanges, warnings));
   add(maxChangesRail(input));
   add(massDemotionRail(input, roleChanges));
+  refusals.push(...writeRefusals(input.problems));
   return { refusals, warnings };
 }
 
@@ -95,8 +97,10 @@ function listed(problems: readonly PlanProblem[]): string {
   return problems.map((p) => `\n  ${p.path ? `${p.path}: ` : ''}${p.message}`).join('');
 }
 
+const WRITE_PROBLEMS: ReadonlySet<string> = new Set([POLICY_NOT_AS_PLANNED, POLICY_REJECTED]);
+
 function planProblems(problems: readonly PlanProblem[]): RailRefusal | undefined {
-  const other = problems.filter((p) => !p.code.startsWith('owner.'));
+  const other = problems.filter((p) => !p.code.startsWith('owner.') && !WRITE_PROBLEMS.has(p.code));
   if (other.length === 0) return undefined;
   return { rail: 'plan', message: `the plan cannot be carried out as the file says; fix the file:${listed(other)}` };
 }
@@ -111,6 +115,28 @@ function ownerRail(problems: readonly PlanProblem[], changes: readonly UserRoleC
     rail: 'owner',
     message: `the owner is never promoted to or demoted from; ownership is transferred only in the Tailscale admin console. Edit the file: state "owner" only for the real owner, or list them as {}:${lines.map((l) => `\n  ${l}`).join('')}`,
   };
+}
+
+/**
+ * The rails on the policy write itself, checked before the first write of any kind (a role change
+ * included), so a write that cannot go out stops the whole apply rather than half of it:
+ * `policy-write` when the text would not do what the plan says, `validation` when Tailscale's
+ * validator refuses it. Tailscale validates against the tailnet as it is, before this plan's role
+ * changes: the message says so, since a test that depends on a role the plan changes is the one
+ * case where the verdict may differ once the roles are changed.
+ */
+export function writeRefusals(problems: readonly PlanProblem[]): RailRefusal[] {
+  const refusals: RailRefusal[] = [];
+  const notAsPlanned = problems.filter((p) => p.code === POLICY_NOT_AS_PLANNED);
+  if (notAsPlanned.length > 0) refusals.push({ rail: 'policy-write', message: notAsPlanned.map((p) => p.message).join('\n') });
+  const rejected = problems.filter((p) => p.code === POLICY_REJECTED);
+  if (rejected.length > 0) {
+    refusals.push({
+      rail: 'validation',
+      message: `${rejected.map((p) => p.message).join('\n')}\nApply changes nothing, no role and no invite either, while Tailscale refuses the policy it would write. Tailscale checks it against the tailnet as it is now: fix what it names (in the live policy, or in the groups of the file) and run apply again.`,
+    });
+  }
+  return refusals;
 }
 
 /** Active (able to sign in) owners and admins once `changes` are made. */

@@ -80,6 +80,8 @@ function failuresBlock(report: ApplyReport, budget = Infinity): string | undefin
   for (const [i, item] of items.entries()) {
     const rest = items.length - i - 1;
     if (used + item.length + 1 + (rest > 0 ? more(rest).length + 1 : 0) > budget) {
+      // Not even one fits: the caller says how many failed instead of "… and N more" of nothing.
+      if (i === 0) return undefined;
       shown.push(more(items.length - i));
       break;
     }

@@ -16,6 +16,11 @@ export interface AppliedPolicy {
   sha256: string;
   /** The text itself; optional, since a store with little room may keep the ETag and hash alone. */
   text?: string;
+  /**
+   * sha256 hex of a text a later run was about to write (EtagStore.noteIntent) and did not get to
+   * record: a live policy with that hash is that run's write, not an edit made outside git.
+   */
+  intended?: string;
 }
 
 export interface EtagStore {
@@ -27,6 +32,12 @@ export interface EtagStore {
    */
   get(tailnet: string, tailnetId?: string): Promise<AppliedPolicy | undefined>;
   set(tailnet: string, applied: AppliedPolicy, tailnetId?: string): Promise<void>;
+  /**
+   * Notes, right before a write, the hash of the text about to be written, beside the tailnet's
+   * record (when there is one; without a record no edit is looked for). A store that cannot keep
+   * it leaves this out: a run stopped between its write and `set` then looks like an edit outside git.
+   */
+  noteIntent?(tailnet: string, sha256: string, tailnetId?: string): Promise<void>;
 }
 
 export function sha256Of(text: string): string {
@@ -65,6 +76,7 @@ function readRecord(value: unknown): AppliedPolicy | undefined {
   if (!isRecord(value) || typeof value.etag !== 'string' || typeof value.sha256 !== 'string') return undefined;
   const record: AppliedPolicy = { etag: value.etag, sha256: value.sha256 };
   if (typeof value.text === 'string') record.text = value.text;
+  if (typeof value.intended === 'string') record.intended = value.intended;
   return record;
 }
 
@@ -120,6 +132,20 @@ export class FileEtagStore implements EtagStore {
     const state = await this.load();
     if (tailnetId !== undefined && tailnetId !== tailnet) delete state.policies[tailnet];
     state.policies[tailnetId ?? tailnet] = applied;
+    await this.save(state);
+  }
+
+  async noteIntent(tailnet: string, sha256: string, tailnetId?: string): Promise<void> {
+    const state = await this.load();
+    // The record as get() finds it: under the ID when there is one, else as asked.
+    const key = tailnetId !== undefined && state.policies[tailnetId] !== undefined ? tailnetId : tailnet;
+    const record = state.policies[key];
+    if (record === undefined) return;
+    state.policies[key] = { ...record, intended: sha256 };
+    await this.save(state);
+  }
+
+  private async save(state: StateFile): Promise<void> {
     const dir = path.dirname(this.file);
     try {
       const created = await mkdir(dir, { recursive: true });

@@ -3,7 +3,7 @@
 // kept the text), and an edit the file in git already holds (someone folded it in) is told apart,
 // because writing the file then loses nothing.
 import type { PolicyDocument } from '../tailscale/types.js';
-import { sha256Of, type AppliedPolicy } from './etag-store.js';
+import { appliedPolicy, sha256Of, type AppliedPolicy } from './etag-store.js';
 import { holdsChanges, unifiedDiff, type UnifiedDiff } from './line-diff.js';
 
 export interface ManualEdit {
@@ -43,4 +43,14 @@ export function detectManualEdit(applied: AppliedPolicy | undefined, live: Polic
  */
 export function liveMatches(live: PolicyDocument, desired: string, applied: AppliedPolicy | undefined): boolean {
   return live.text === desired || (applied !== undefined && applied.etag === live.etag && applied.sha256 === sha256Of(desired));
+}
+
+/**
+ * The record a run that wrote the live policy should have left, when it stopped between its write
+ * and recording it: the store holds the hash it noted before writing, and the live text has it.
+ * Undefined otherwise. Only the text's own hash counts: Tailscale's ETag is compared for equality.
+ */
+export function unrecordedWrite(applied: AppliedPolicy | undefined, live: PolicyDocument): AppliedPolicy | undefined {
+  if (applied?.intended === undefined || applied.etag === live.etag) return undefined;
+  return applied.intended === sha256Of(live.text) ? appliedPolicy(live.etag, live.text) : undefined;
 }

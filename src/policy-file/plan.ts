@@ -12,7 +12,7 @@ import type { ValidateResult } from '../tailscale/types.js';
 import type { AppliedPolicy, EtagStore } from './etag-store.js';
 import { wholeFileGroupChanges } from './group-changes.js';
 import { unifiedDiff, type UnifiedDiff } from './line-diff.js';
-import { detectManualEdit, etagLabel, liveMatches, type ManualEdit } from './manual-edits.js';
+import { detectManualEdit, etagLabel, liveMatches, unrecordedWrite, type ManualEdit } from './manual-edits.js';
 import { notRenderedDiagnostic, renderCommandFor } from './not-rendered.js';
 import type { PolicyFile } from './source.js';
 import { validationDiagnostics } from './validation.js';
@@ -44,6 +44,8 @@ export interface PolicyFilePlan {
   manualEdit?: ManualEdit;
   /** What the store remembers of the last apply; undefined without a store or a record. */
   lastApplied?: AppliedPolicy;
+  /** The live policy is an earlier run's write that it did not get to record (unrecordedWrite). */
+  unrecorded?: true;
   /** The store's description; undefined when there is none. */
   store?: string;
   pullCommand: string;
@@ -63,7 +65,10 @@ export function policyFilePlanOf(reads: PolicyFileReads, rendered: string): Poli
   const { desired, options, live, lastApplied } = reads;
   const file = options.file;
   const notRendered = notRenderedDiagnostic(file, rendered, desired.file, options.renderCommand ?? renderCommandFor(desired.file));
-  const changed = !liveMatches(live.policy, rendered, lastApplied);
+  // An earlier run's own write stands for the last apply it did not get to record.
+  const unrecorded = unrecordedWrite(lastApplied, live.policy);
+  const basis = unrecorded ?? lastApplied;
+  const changed = !liveMatches(live.policy, rendered, basis);
   const plan: PolicyFilePlan = {
     file: file.shown,
     desired: rendered,
@@ -74,9 +79,10 @@ export function policyFilePlanOf(reads: PolicyFileReads, rendered: string): Poli
     pullCommand: options.pullCommand ?? renderCommandFor(desired.file, ' --from-live'),
   };
   if (notRendered) plan.notRendered = notRendered;
-  const edit = detectManualEdit(lastApplied, live.policy, rendered);
+  const edit = detectManualEdit(basis, live.policy, rendered);
   if (edit) plan.manualEdit = edit;
   if (lastApplied) plan.lastApplied = lastApplied;
+  if (unrecorded) plan.unrecorded = true;
   if (options.store) plan.store = options.store.description;
   return plan;
 }
@@ -134,6 +140,14 @@ export function withPolicyFile(result: PlanResult, live: LiveTailnet, section: P
   const warnings: PlanWarning[] = [...result.plan.warnings];
   const mode = desired.settings.onManualEdits;
   const edit = section.manualEdit;
+  if (section.unrecorded) {
+    const next = purpose === 'apply' ? 'this apply records it' : 'the next apply records it';
+    warnings.push({
+      code: 'policy.unrecorded-write',
+      message: `the live policy is the one an earlier apply wrote (recognised by the hash it noted before writing), but that run stopped before recording it in ${section.store ?? 'the store'}; it is not an edit made outside git, and ${next}`,
+      path: atFile(section),
+    });
+  }
   if (edit) {
     const entry = { code: 'policy.edited-outside-git', message: manualEditMessage(section, edit, mode, purpose), path: atFile(section) };
     if (purpose === 'apply' && mode === 'fail' && !edit.kept) problems.push(entry);

@@ -5,14 +5,6 @@ import { createScanner, parseTree, printParseErrorCode, type Node, type ParseErr
 import { LineIndex, type Position } from '../diagnostics.js';
 import { CLOSE_BRACE, CLOSE_BRACKET, EOF, LINE_COMMENT, OPEN_BRACE, OPEN_BRACKET } from './trivia.js';
 
-/**
- * How deep `[` and `{` may nest. jsonc-parser, and every walk over its tree, recurse once per level,
- * so a hostile or broken file nested thousands deep would overflow the stack; real policies nest
- * about five deep.
- */
-export const MAX_NESTING = 1000;
-const TOO_DEEP = `nested too deeply: more than ${MAX_NESTING} levels of [ and {`;
-
 export interface HujsonDocument {
   text: string;
   root: Node;
@@ -73,71 +65,65 @@ export function parseHujson(text: string): HujsonDocument {
   const fail = (reason: string, offset: number): never => {
     throw new HujsonSyntaxError(reason, offset, lines.position(offset));
   };
+  const tooDeep = (): never => fail(`nested too deeply: more than ${MAX_DEPTH} levels of objects and lists`, deepestOpening(text));
   const errors: ParseError[] = [];
-  const root = parseDeep(text, errors, fail);
+  let root: Node | undefined;
+  try {
+    root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  } catch (error) {
+    // jsonc-parser descends one call per level: a document nested thousands deep overflows the stack.
+    if (error instanceof RangeError) tooDeep();
+    throw error;
+  }
   const first = errors[0];
   if (first) fail(describe(text, first), first.offset);
   if (!root) return fail('the document is empty', 0);
-  checkDuplicateKeys(root, fail);
+  checkStructure(root, fail, tooDeep);
   checkLineCommentEnds(text, root.offset + root.length, fail);
   return { text, root, lines };
 }
 
-// A text nested deeper than the stack allows makes parseTree throw a RangeError; it is found again
-// by a scan (which does not recurse) so that it reads as the same error as any depth over the limit.
-function parseDeep(text: string, errors: ParseError[], fail: (reason: string, offset: number) => never): Node | undefined {
-  try {
-    return parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
-  } catch (error) {
-    const offset = error instanceof RangeError ? tooDeepAt(text) : undefined;
-    if (offset === undefined) throw error;
-    return fail(TOO_DEEP, offset);
-  }
-}
+/**
+ * Deeper than any real policy, and shallow enough that every recursive walk over a parsed document
+ * (ours, jsonc-parser's getNodeValue) stays far from the stack's limit.
+ */
+export const MAX_DEPTH = 500;
 
-/** The offset of the first bracket that opens a level deeper than MAX_NESTING, if one does. */
-function tooDeepAt(text: string): number | undefined {
-  const scanner = createScanner(text, false);
-  let depth = 0;
-  for (let kind = scanner.scan(); kind !== EOF; kind = scanner.scan()) {
-    if (kind === OPEN_BRACE || kind === OPEN_BRACKET) {
-      depth += 1;
-      if (depth > MAX_NESTING) return scanner.getTokenOffset();
-    } else if (kind === CLOSE_BRACE || kind === CLOSE_BRACKET) {
-      depth -= 1;
-    }
-  }
-  return undefined;
-}
+const isContainer = (node: Node | undefined): node is Node => node?.type === 'object' || node?.type === 'array';
 
-// Walks every container once, in the order they open in the text and without recursing, so the
-// nesting limit is checked here too, at the first bracket too deep.
-function checkDuplicateKeys(node: Node, fail: (reason: string, offset: number) => never): void {
-  // Two stacks side by side rather than one of pairs: a large policy has a million containers.
-  const stack: Node[] = [node];
-  const depths: number[] = [1];
-  for (let container = stack.pop(); container; container = stack.pop()) {
-    const depth = depths.pop() ?? 1;
-    if (depth > MAX_NESTING) fail(TOO_DEEP, container.offset);
-    const children = container.children ?? [];
-    if (container.type === 'object') {
+/** Duplicate keys, and nesting deeper than MAX_DEPTH; without recursion, so any depth is walked safely. */
+function checkStructure(root: Node, fail: (reason: string, offset: number) => never, tooDeep: () => never): void {
+  const stack: { node: Node; depth: number }[] = [{ node: root, depth: 1 }];
+  for (let current = stack.pop(); current; current = stack.pop()) {
+    const { node, depth } = current;
+    if (depth > MAX_DEPTH) tooDeep();
+    if (node.type === 'object') {
       const seen = new Set<string>();
-      for (const property of children) {
+      for (const property of node.children ?? []) {
         const key = property.children?.[0];
         if (key && typeof key.value === 'string') {
           if (seen.has(key.value)) fail(`duplicate key ${JSON.stringify(key.value)}`, key.offset);
           seen.add(key.value);
         }
+        const value = property.children?.[1];
+        if (isContainer(value)) stack.push({ node: value, depth: depth + 1 });
       }
-    }
-    for (let i = children.length - 1; i >= 0; i--) {
-      const child = container.type === 'object' ? children[i]?.children?.[1] : children[i];
-      if (child && (child.type === 'object' || child.type === 'array')) {
-        stack.push(child);
-        depths.push(depth + 1);
-      }
+    } else if (node.type === 'array') {
+      for (const child of node.children ?? []) if (isContainer(child)) stack.push({ node: child, depth: depth + 1 });
     }
   }
+}
+
+/** The offset of the first `{` or `[` that opens a level deeper than MAX_DEPTH (0 if there is none). */
+function deepestOpening(text: string): number {
+  const scanner = createScanner(text, false);
+  let depth = 0;
+  for (let kind = scanner.scan(); kind !== EOF; kind = scanner.scan()) {
+    if (kind === OPEN_BRACE || kind === OPEN_BRACKET) {
+      if (++depth > MAX_DEPTH) return scanner.getTokenOffset();
+    } else if (kind === CLOSE_BRACE || kind === CLOSE_BRACKET) depth--;
+  }
+  return 0;
 }
 
 // A `//` comment ends only at `\n` in HuJSON, while jsonc-parser also ends it at a lone `\r`. So a line

@@ -57,7 +57,8 @@ export function detectStyle(located: LocatedGroups, root: Layout): GroupStyle {
 
   const rootEnd = located.doc.root.offset + located.doc.root.length;
   const newline = text.indexOf('\n', located.doc.root.offset);
-  const oneLine = root.elements.length > 0 && (newline === -1 || newline > rootEnd);
+  // On one line: no line break before the root's end (a file usually ends with one, right after it).
+  const oneLine = root.elements.length > 0 && (newline === -1 || newline >= rootEnd);
   const nl = text[text.indexOf('\n') - 1] === '\r' ? '\r\n' : '\n';
 
   const rootIndent = firstIndentOf(root.elements);
