@@ -213,7 +213,7 @@ function lastAdminRail(
   ];
   return {
     rail: 'last-admin',
-    message: `the plan would leave the tailnet without an active owner or admin: it demotes or suspends ${losing.join(', ')}, and no other owner or admin can sign in (suspended users and users awaiting approval do not count). Edit the file to keep at least one active admin.`,
+    message: `the plan would leave the tailnet without an active owner or admin: it ${losing.some((l) => l.endsWith('(suspended)')) ? 'demotes or suspends' : 'demotes'} ${losing.join(', ')}, and no other owner or admin can sign in (suspended users and users awaiting approval do not count). Edit the file to keep at least one active admin.`,
   };
 }
 
