@@ -81,6 +81,16 @@ describe('end dates and statuses through the CLI', () => {
     expect(sim.requests.countWrites()).toBe(0);
   });
 
+  it('a refused suspension fails alone: the restore is made, the report says what failed', async () => {
+    await sim.close();
+    sim = await simulator({ knobs: { refuseStatusChangesOf: ['dave@example.com'] } });
+    const applied = await cli('apply', '--now', '2027-01-01');
+    expect(applied.code).not.toBe(0);
+    expect(statusOf('dave@example.com')).not.toBe('suspended');
+    expect(statusOf('henry@example.com')).not.toBe('suspended');
+    expect(applied.stdout + applied.stderr).toContain('dave@example.com');
+  });
+
   it('refuses a --now that is not a date', async () => {
     const bad = await cli('plan', '--now', '2026-13-01');
     expect(bad.code).not.toBe(0);
