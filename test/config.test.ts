@@ -61,7 +61,7 @@ describe('parseConfig on valid files', () => {
           at: at(16, 3),
         },
       ],
-      settings: { unmanagedUsers: 'report', unmanagedGroups: 'remove', maxChanges: 50, onManualEdits: 'warn', inviteMissingUsers: false },
+      settings: { unmanagedUsers: 'report', unmanagedGroups: 'remove', maxChanges: 50, onManualEdits: 'warn', inviteMissingUsers: false, expiryWarningDays: 7 },
       settingsAt: { unmanagedUsers: at(21, 3), unmanagedGroups: at(22, 3), maxChanges: at(23, 3) },
     });
   });
@@ -73,7 +73,7 @@ describe('parseConfig on valid files', () => {
       version: 1,
       users: [],
       groups: [],
-      settings: { unmanagedUsers: 'ignore', unmanagedGroups: 'keep', maxChanges: 50, onManualEdits: 'warn', inviteMissingUsers: false },
+      settings: { unmanagedUsers: 'ignore', unmanagedGroups: 'keep', maxChanges: 50, onManualEdits: 'warn', inviteMissingUsers: false, expiryWarningDays: 7 },
       settingsAt: {},
     });
   });
@@ -107,6 +107,7 @@ describe('parseConfig on valid files', () => {
       policyFile: '../policy/tailnet.hujson',
       onManualEdits: 'fail',
       inviteMissingUsers: true,
+      expiryWarningDays: 7,
     });
     expect(desired.settingsAt.policyFile).toEqual({ file: FILE, line: 8, column: 3 });
   });

@@ -44,8 +44,12 @@ describe('shortEtag', () => {
 
 describe('describeCounts', () => {
   it('names invites', () => {
-    expect(describeCounts({ roles: 0, invites: 2, create: 0, update: 0, delete: 0 })).toBe('2 invites');
-    expect(describeCounts({ roles: 1, invites: 1, create: 0, update: 0, delete: 1 })).toBe('1 role change, 1 invite, 1 group to delete');
+    expect(describeCounts({ roles: 0, statuses: 0, invites: 2, create: 0, update: 0, delete: 0 })).toBe('2 invites');
+    expect(describeCounts({ roles: 1, statuses: 0, invites: 1, create: 0, update: 0, delete: 1 })).toBe('1 role change, 1 invite, 1 group to delete');
+  });
+
+  it('names status changes (suspend, restore, approve) after role changes', () => {
+    expect(describeCounts({ roles: 1, statuses: 2, invites: 0, create: 0, update: 0, delete: 0 })).toBe('1 role change, 2 status changes');
   });
 });
 

@@ -41,6 +41,12 @@ function progress(event: ApplyEvent): void {
     case 'role-failed':
       log.warning(`Could not change the role of ${event.change.login}: ${event.error}`);
       break;
+    case 'status-changed':
+      log.info(`${event.change.login}: ${event.change.type.slice('user.'.length)} done`);
+      break;
+    case 'status-failed':
+      log.warning(`Could not ${event.change.type.slice('user.'.length)} ${event.change.login}: ${event.error}`);
+      break;
     case 'invites-sent':
       log.info(`Invited ${plural(event.changes.length, 'user', 'users')} to the tailnet: ${event.changes.map((c) => `${c.login} (${c.role})`).join(', ')}`);
       break;

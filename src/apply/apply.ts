@@ -9,7 +9,8 @@
 // and running apply again converges.
 import type { LoadedConfig } from '../config/load.js';
 import { checkRails, writeRefusals } from '../plan/rails.js';
-import type { Change, Plan, UserRoleChange } from '../plan/types.js';
+import { isStatusChange, type Change, type Plan, type UserRoleChange } from '../plan/types.js';
+import { applyStatusChanges } from './statuses.js';
 import type { TailscaleClient } from '../tailscale/client.js';
 import { ApplyRefusedError } from './errors.js';
 import { findKeyOwner } from './key-owner.js';
@@ -17,7 +18,7 @@ import { writePolicy, type PolicySettings } from './policy.js';
 import { sendInvites } from './invites.js';
 import { firstPolicyFileRead, groupChangesOf, invitesOf, readAndPlan, roleChangesOf, type PolicyFileRead } from './read.js';
 import { applyRoleChanges } from './roles.js';
-import type { ApplyEvent, ApplyOptions, ApplyReport, SkippedChange } from './types.js';
+import type { ApplyEvent, ApplyOptions, ApplyReport, FailedChange, SkippedChange } from './types.js';
 import { checkPlannedWrite } from './planned-write.js';
 import { wholeWriteProblems, writeWholePolicy } from './whole-policy.js';
 
@@ -33,20 +34,23 @@ function positiveInteger(value: number | undefined, fallback: number, name: stri
   return value;
 }
 
-export async function applyConfig(config: LoadedConfig, client: TailscaleClient, options: ApplyOptions = {}): Promise<ApplyReport> {
+export async function applyConfig(given: LoadedConfig, client: TailscaleClient, options: ApplyOptions = {}): Promise<ApplyReport> {
   const concurrency = options.concurrency === undefined ? undefined : positiveInteger(options.concurrency, 1, 'concurrency');
   const maxAttempts = positiveInteger(options.maxPolicyAttempts, DEFAULT_POLICY_ATTEMPTS, 'maxPolicyAttempts');
   if (options.maxChanges !== undefined && !(Number.isInteger(options.maxChanges) && options.maxChanges >= 0)) {
     throw new RangeError(`maxChanges must be a whole number of changes (0 or more), got ${options.maxChanges}`);
   }
   const emit = (event: ApplyEvent): void => options.onProgress?.(event);
+  // One moment for every read of this run, so an end date cannot pass between the plan and a re-plan after a 412.
+  const config: LoadedConfig = { ...given, now: given.now ?? Date.now() };
 
   const policyFile = policyFileRead(config, options);
   const first = await readAndPlan(config, client, policyFile);
   const plan = first.result.plan;
   const roleChanges = roleChangesOf(plan);
-  // The key's record is read only when it matters: a plan without role changes needs no such rail.
-  const keyOwner = roleChanges.length > 0 ? await findKeyOwner(client) : { kind: 'none' as const };
+  const statusChanges = plan.changes.filter(isStatusChange);
+  // The key's record is read only when it matters: a plan without role or status changes needs no such rail.
+  const keyOwner = roleChanges.length > 0 || statusChanges.length > 0 ? await findKeyOwner(client) : { kind: 'none' as const };
   const rails = checkRails({
     plan,
     problems: first.result.problems,
@@ -64,8 +68,14 @@ export async function applyConfig(config: LoadedConfig, client: TailscaleClient,
   const writeRefused = writeRefusals(prepared?.problems ?? []);
   if (writeRefused.length > 0) throw new ApplyRefusedError(plan, writeRefused, first.section);
   emit({ type: 'planned', attempt: 1, plan });
+  let rolesDone: Awaited<ReturnType<typeof applyRoleChanges>> | undefined;
 
-  const roles = await applyRoleChanges(client, roleChanges, first.live.users, concurrency, emit);
+  // Restores and approvals before the role changes (an admin back in counts for the last-admin check), suspensions after.
+  const statuses = await applyStatusChanges(client, statusChanges, first.live.users, roleChanges, concurrency, emit, async () => {
+    rolesDone = await applyRoleChanges(client, roleChanges, first.live.users, concurrency, emit);
+    return rolesDone.applied;
+  });
+  const roles = rolesDone ?? { applied: [], failed: [], skipped: [] };
   const invites = await sendInvites(client, invitesOf(plan), emit);
   const settings: PolicySettings = {
     maxAttempts,
@@ -82,12 +92,12 @@ export async function applyConfig(config: LoadedConfig, client: TailscaleClient,
 
   const lastPlan = policy.last.result.plan;
   // Users as first planned (a later read sees sent invites as pending), groups as last written.
-  const finalPlan: Plan = { ...lastPlan, changes: [...roleChanges, ...invitesOf(plan), ...groupChangesOf(lastPlan)] };
+  const finalPlan: Plan = { ...lastPlan, changes: [...roleChanges, ...statusChanges, ...invitesOf(plan), ...groupChangesOf(lastPlan)] };
   const notMade = [...roles.failed, ...roles.skipped].map((r) => r.change);
   const reread = policy.last !== first;
-  const skipped: SkippedChange[] = [...roles.skipped, ...(reread ? leftoverRoles(roleChangesOf(lastPlan), notMade) : [])];
-  const failed = [...roles.failed, ...invites.failed, ...policy.failed];
-  const applied: Change[] = [...roles.applied, ...invites.applied, ...policy.applied];
+  const skipped: SkippedChange[] = [...roles.skipped, ...statuses.skipped, ...(reread ? leftoverRoles(roleChangesOf(lastPlan), notMade) : [])];
+  const failed: FailedChange[] = [...roles.failed, ...statuses.failed, ...invites.failed, ...policy.failed];
+  const applied: Change[] = [...roles.applied, ...statuses.applied, ...invites.applied, ...policy.applied];
   return {
     version: 1,
     tailnet: finalPlan.tailnet,

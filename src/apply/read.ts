@@ -30,7 +30,7 @@ export function firstPolicyFileRead(config: LoadedConfig, options: PolicyFileOpt
 /** Reads users and policy and plans against them; the file's own warnings come first, as in `plan`. */
 export async function readAndPlan(config: LoadedConfig, client: TailscaleClient, policyFile?: PolicyFileRead): Promise<ApplyRead> {
   const live = await readLive(client, { invites: config.desired.settings.inviteMissingUsers });
-  let result = diff(config.desired, live);
+  let result = diff(config.desired, live, config.now ?? Date.now());
   let section: PolicyFilePlan | undefined;
   if (policyFile) {
     section = await planPolicyFile(client, config.desired, live, policyFile.options, policyFile.known);

@@ -1,7 +1,7 @@
 // What apply takes and what it reports. The report is plain data (JSON-serialisable, no Error
 // objects, no Maps) because the CLI prints it, the action posts it and both may save it as JSON
 // (schema/apply-report.schema.json).
-import type { Change, Plan, PlanWarning, UserRoleChange, UserInviteChange } from '../plan/types.js';
+import type { Change, Plan, PlanWarning, UserRoleChange, UserInviteChange, UserStatusChange } from '../plan/types.js';
 import type { PolicyFileOptions } from '../policy-file/plan.js';
 
 export interface ApplyOptions {
@@ -39,6 +39,8 @@ export type ApplyEvent =
   | { type: 'planned'; attempt: number; plan: Plan }
   | { type: 'role-changed'; change: UserRoleChange }
   | { type: 'role-failed'; change: UserRoleChange; error: string }
+  | { type: 'status-changed'; change: UserStatusChange }
+  | { type: 'status-failed'; change: UserStatusChange; error: string }
   | { type: 'invites-sent'; changes: UserInviteChange[] }
   | { type: 'invites-failed'; count: number; error: string }
   /** The policy changed between our read and our write; reading it again. */

@@ -3,6 +3,7 @@
 // refused plan is shown in text and markdown) or when any change failed (the report says which).
 import { applyConfig, ApplyRefusedError, type ApplyEvent, type ApplyReport } from '../apply/index.js';
 import { loadConfig } from '../config/load.js';
+import { nowFlag } from './now.js';
 import { UsageError } from '../errors.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { renderApplyReportJson } from '../plan/render-report-json.js';
@@ -39,8 +40,10 @@ function renderReport(ctx: CommandContext, report: ApplyReport, shownConfig: str
 export async function runApply(ctx: CommandContext): Promise<number> {
   const shown = configPath(ctx);
   const maxChanges = parseMaxChanges(flag(ctx, 'max-changes'));
+  const now = nowFlag(ctx);
   await refuseOutOntoInputs(ctx, shown);
-  const config = await loadConfig(resolvePath(ctx, shown), shown);
+  const loaded = await loadConfig(resolvePath(ctx, shown), shown);
+  const config = now === undefined ? loaded : { ...loaded, now };
   const policyFile = await policyFileOptionsFor(ctx, config, resolvePath(ctx, shown));
   // The report comes at the end; a conflict is worth a word while it happens (it adds a wait).
   const onProgress = (event: ApplyEvent): void => {

@@ -32,9 +32,9 @@ const COMMON = {
 } as const satisfies ParseArgsOptionsConfig;
 
 const PER_COMMAND = {
-  plan: { 'detailed-exitcode': { type: 'boolean' }, inventory: { type: 'boolean' }, 'idle-days': { type: 'string' }, 'state-file': { type: 'string' } },
-  apply: { 'max-changes': { type: 'string' }, force: { type: 'boolean' }, yes: { type: 'boolean' }, 'state-file': { type: 'string' } },
-  drift: { 'state-file': { type: 'string' } },
+  plan: { now: { type: 'string' }, 'detailed-exitcode': { type: 'boolean' }, inventory: { type: 'boolean' }, 'idle-days': { type: 'string' }, 'state-file': { type: 'string' } },
+  apply: { now: { type: 'string' }, 'max-changes': { type: 'string' }, force: { type: 'boolean' }, yes: { type: 'boolean' }, 'state-file': { type: 'string' } },
+  drift: { now: { type: 'string' }, 'state-file': { type: 'string' } },
   import: { 'policy-file': { type: 'string' }, force: { type: 'boolean' } },
   check: { for: { type: 'string' } },
   render: { check: { type: 'boolean' }, 'from-live': { type: 'boolean' } },
@@ -64,18 +64,20 @@ const PER_COMMAND = {
 /** What each command's own flags do, for `tailnet-access <command> --help`. */
 const FLAG_HELP: Record<CommandName, Record<string, string>> = {
   plan: {
+    'now TIME': 'plan as of this moment: a date (its start, UTC) or an RFC 3339 date-time with offset; default the current time',
     'detailed-exitcode': 'exit 2 when there are changes (0 when none), like terraform plan',
     inventory: 'add a table of users: role, status, devices, last seen; idle, in no group, never joined',
     'idle-days N': 'with --inventory, flag users not seen for N days (default 90)',
     'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered',
   },
   apply: {
+    'now TIME': 'plan as of this moment: a date (its start, UTC) or an RFC 3339 date-time with offset; default the current time',
     'max-changes N': 'go ahead with a plan of up to N changes (overrides settings.maxChanges)',
     force: 'go ahead although more than half of the managed users lose a role or a group',
     yes: 'accepted for scripts; apply never asks',
     'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered',
   },
-  drift: { 'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered' },
+  drift: { 'now TIME': 'plan as of this moment: a date (its start, UTC) or an RFC 3339 date-time with offset; default the current time', 'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered' },
   import: {
     'policy-file FILE': 'take the groups from this policy file in the repository and set settings.policyFile (a file not there yet is written from the live policy)',
     force: 'overwrite an existing config file (--config or --out: where the YAML goes)',

@@ -2,6 +2,7 @@
 // plan 0 (or 2 with --detailed-exitcode when there are changes), drift 2 whenever there are changes,
 // 1 when the plan cannot be carried out (e.g. `owner` stated for someone who is not the owner).
 import { loadConfig } from '../config/load.js';
+import { nowFlag } from './now.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { renderPlanJson } from '../plan/render-json.js';
 import { renderPlanMarkdown, type MarkdownRenderOptions } from '../plan/render-markdown.js';
@@ -85,8 +86,10 @@ export function reportProblems(ctx: CommandContext, problems: readonly PlanProbl
 export async function runPlan(ctx: CommandContext): Promise<number> {
   const shown = configPath(ctx);
   const inventory = inventoryRequest(ctx);
+  const now = nowFlag(ctx);
   await refuseOutOntoInputs(ctx, shown);
-  const config = await loadConfig(resolvePath(ctx, shown), shown);
+  const loaded = await loadConfig(resolvePath(ctx, shown), shown);
+  const config = now === undefined ? loaded : { ...loaded, now };
   const policyFile = await policyFileOptionsFor(ctx, config, resolvePath(ctx, shown));
   // A drift report compares; only a plan is about to be applied, so only a plan asks the validator.
   const validate = ctx.args.command === 'plan';

@@ -24,7 +24,7 @@ export interface PlanRead extends PlanResult {
 
 /** The pure half: the file's own warnings come first among the plan's. */
 export function planAgainst(config: LoadedConfig, live: LiveTailnet, policyFile?: PolicyFilePlan): PlanRead {
-  const diffed = diff(config.desired, live);
+  const diffed = diff(config.desired, live, config.now ?? Date.now());
   const result = policyFile ? withPolicyFile(diffed, live, policyFile, config.desired, 'plan') : diffed;
   result.plan.warnings.unshift(...configWarningLines(config.warnings));
   return policyFile ? { ...result, config, live, policyFile } : { ...result, config, live };

@@ -32,6 +32,8 @@ export const MAX_EXPANDED_VALUES = 1_000_000;
 export interface LoadedConfig {
   desired: Desired;
   warnings: Diagnostic[];
+  /** The moment to plan for (ms since the epoch): `--now`, or the action's `now` input. Absent: the clock at planning. */
+  now?: number;
 }
 
 /** Thrown when the config file cannot be read at all (as opposed to DiagnosticsError: read, but wrong). */

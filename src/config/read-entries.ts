@@ -14,11 +14,16 @@ export interface UserEntry {
   /** The role as written (a string when the file is valid), or undefined when none was given. */
   role: unknown;
   roleAt: SourceRef;
+  /** `until:` as written, and where its value is; absent when not written. */
+  until?: { value: unknown; at: SourceRef };
+  status?: { value: unknown; at: SourceRef };
 }
 
 export interface MemberEntry {
   login: unknown;
   at: SourceRef;
+  /** `{ login, until }`: the end as written, and where its value is. */
+  until?: { value: unknown; at: SourceRef };
 }
 
 export interface GroupEntry {
@@ -67,10 +72,21 @@ function readUser(source: YamlSource, pair: Pair): UserEntry {
   const value = deref(source, pair.value);
   if (isMap(value)) {
     const rolePair = field(value, 'role');
-    if (!rolePair) return { login, at, role: undefined, roleAt: at };
-    return { login, at, role: valueOf(deref(source, rolePair.value)), roleAt: valueRef(source, rolePair) };
+    const entry: UserEntry = rolePair
+      ? { login, at, role: valueOf(deref(source, rolePair.value)), roleAt: valueRef(source, rolePair) }
+      : { login, at, role: undefined, roleAt: at };
+    const until = written(source, value, 'until');
+    if (until) entry.until = until;
+    const status = written(source, value, 'status');
+    if (status) entry.status = status;
+    return entry;
   }
   return { login, at, role: valueOf(value), roleAt: valueRef(source, pair) };
+}
+
+function written(source: YamlSource, map: YAMLMap, key: string): { value: unknown; at: SourceRef } | undefined {
+  const pair = field(map, key);
+  return pair ? { value: valueOf(deref(source, pair.value)), at: valueRef(source, pair) } : undefined;
 }
 
 function readGroup(source: YamlSource, pair: Pair): GroupEntry {
@@ -83,7 +99,12 @@ function readGroup(source: YamlSource, pair: Pair): GroupEntry {
     for (const item of list.items) {
       const member = deref(source, item);
       const at = refAt(source, nodeOffset(item) ?? nodeOffset(list) ?? 0);
-      members.push({ login: valueOf(member), at });
+      if (isMap(member)) {
+        const entry: MemberEntry = { login: written(source, member, 'login')?.value, at };
+        const until = written(source, member, 'until');
+        if (until) entry.until = until;
+        members.push(entry);
+      } else members.push({ login: valueOf(member), at });
     }
   }
   return { key: keyText(pair), at: keyRef(source, pair), description, members };

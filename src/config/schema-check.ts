@@ -9,10 +9,13 @@ import type { Role, Settings } from './types.js';
 export interface ConfigFile {
   version: 1;
   tailnet?: string;
-  users?: Record<string, Role | { role?: Role }> | null;
-  groups?: Record<string, string[] | { description?: string; members: string[] }> | null;
+  users?: Record<string, Role | { role?: Role; until?: string; status?: 'active' | 'suspended' }> | null;
+  groups?: Record<string, FileMember[] | { description?: string; members: FileMember[] }> | null;
   settings?: Partial<Settings> | null;
 }
+
+/** A group member: a login, or a login with the end of the membership. */
+export type FileMember = string | { login: string; until?: string };
 
 export type SchemaResult = { ok: true; value: ConfigFile } | { ok: false; findings: Finding[] };
 

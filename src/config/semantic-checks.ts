@@ -2,6 +2,7 @@
 import type { Diagnostic, SourceRef } from '../diagnostics.js';
 import { groupName, isGroupKey, isLogin } from './names.js';
 import type { Entries, GroupEntry, UserEntry } from './read-entries.js';
+import { parseUntil, TimeValueError } from './until.js';
 
 export interface SemanticFindings {
   errors: Diagnostic[];
@@ -80,6 +81,37 @@ function checkPolicyFileSettings(settings: Entries['settings'], warnings: Diagno
   warnings.push(diagnostic(manual.at, 'warning', 'settings.without-policy-file', message));
 }
 
+/** An `until` that is not a real moment is an error at its value; a string only (another type is the schema's to report). */
+function checkUntilValue(what: string, until: { value: unknown; at: SourceRef }, errors: Diagnostic[]): void {
+  if (typeof until.value !== 'string') return;
+  try {
+    parseUntil(until.value);
+  } catch (error) {
+    if (!(error instanceof TimeValueError)) throw error;
+    errors.push(diagnostic(until.at, 'error', 'config.until', `${what}: ${error.message}`));
+  }
+}
+
+// An end date says when a role falls back to member: without a role other than member (and never the owner's) there is nothing to end.
+function checkEndDates(entries: Entries, errors: Diagnostic[]): void {
+  for (const user of entries.users) {
+    if (!user.until) continue;
+    checkUntilValue(`until of ${user.login}`, user.until, errors);
+    if (user.role === undefined || user.role === 'member') {
+      const message = `until of ${user.login} ends a role, but ${user.role === undefined ? 'no role is given' : 'the role is member, which is what it would fall back to'}: give the role that ends (role: admin, until: …), or leave "until" out`;
+      errors.push(diagnostic(user.until.at, 'error', 'user.until-without-role', message));
+    } else if (user.role === 'owner') {
+      const message = `until of ${user.login}: the owner's role never ends through this file (ownership is transferred in the admin console); leave "until" out`;
+      errors.push(diagnostic(user.until.at, 'error', 'user.until-owner', message));
+    }
+  }
+  for (const group of entries.groups) {
+    for (const member of group.members) {
+      if (member.until) checkUntilValue(`until of ${String(member.login)} in ${groupName(group.key)}`, member.until, errors);
+    }
+  }
+}
+
 export function checkEntries(entries: Entries): SemanticFindings {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
@@ -88,5 +120,6 @@ export function checkEntries(entries: Entries): SemanticFindings {
   checkGroupNames(entries.groups, errors);
   checkMembers(entries.groups, warnings);
   checkPolicyFileSettings(entries.settings, warnings);
+  checkEndDates(entries, errors);
   return { errors, warnings };
 }

@@ -1,6 +1,7 @@
 // The desired state, as read from tailnet-access.yaml. Every entry keeps where it was written, so a
 // warning or error about it can point at the line.
 import type { SourceRef } from '../diagnostics.js';
+import type { TimeValue } from './until.js';
 
 export const ROLES = ['owner', 'admin', 'member', 'it-admin', 'network-admin', 'billing-admin', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
@@ -14,11 +15,22 @@ export interface DesiredUser {
   login: string;
   /** Undefined when listed without a role (`carol@example.com: {}`): listed, role left alone. */
   role?: Role;
+  /** `until:` on the role: past it the role falls back to `member`. Only with a role other than member. */
+  until?: TimeValue;
+  untilAt?: SourceRef;
+  /** Declared `status:`; undefined leaves the status alone. */
+  status?: DeclaredStatus;
+  statusAt?: SourceRef;
   at: SourceRef;
 }
 
+export const DECLARED_STATUSES = ['active', 'suspended'] as const;
+export type DeclaredStatus = (typeof DECLARED_STATUSES)[number];
+
 export interface DesiredMember {
   login: string;
+  /** `{ login, until }`: past it the membership is gone. */
+  until?: TimeValue;
   at: SourceRef;
 }
 
@@ -30,7 +42,7 @@ export interface DesiredGroup {
   at: SourceRef;
 }
 
-export type UnmanagedUsers = 'ignore' | 'report' | 'demote';
+export type UnmanagedUsers = 'ignore' | 'report' | 'demote' | 'suspend';
 export type UnmanagedGroups = 'keep' | 'remove';
 export type OnManualEdits = 'warn' | 'fail';
 
@@ -42,6 +54,8 @@ export interface Settings {
   policyFile?: string;
   onManualEdits: OnManualEdits;
   inviteMissingUsers: boolean;
+  /** An end date (`until`) this many days away or closer is a plan warning (`access.expiring`). */
+  expiryWarningDays: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -50,6 +64,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxChanges: 50,
   onManualEdits: 'warn',
   inviteMissingUsers: false,
+  expiryWarningDays: 7,
 };
 
 export interface Desired {

@@ -1,11 +1,13 @@
-// diff(desired, live) -> plan. Pure: no I/O, no clock, no randomness, so the same inputs always give
-// the same plan, in the same order, and a plan can be tested without a network.
+// diff(desired, live, now) -> plan. Pure: no I/O, no clock of its own (the moment is an input: `--now`,
+// or the caller's clock; a test that leaves it out gets the clock), no randomness, so the same inputs always give the same plan, in the same order,
+// and a plan can be tested without a network.
 import type { Desired, DesiredGroup, DesiredUser, Role } from '../config/types.js';
+import { endsWithin, hasEnded, type TimeValue } from '../config/until.js';
 import { formatSourceRef, type SourceRef } from '../diagnostics.js';
 import { isScimGroup } from '../policy/groups.js';
 import type { PolicyGroups, TargetGroup } from '../policy/types.js';
 import type { PolicyDocument, TailscaleUser } from '../tailscale/types.js';
-import type { Change, GroupChange, PlanProblem, PlanResult, PlanWarning, UserInviteChange, UserRoleChange } from './types.js';
+import type { Change, GroupChange, PlanProblem, PlanResult, PlanWarning, UserInviteChange, UserRoleChange, UserStatusChange } from './types.js';
 
 /** What the API says the tailnet holds right now. */
 export interface LiveTailnet {
@@ -33,20 +35,28 @@ const at = (ref: SourceRef): string => formatSourceRef(ref);
 
 interface Context {
   desired: Desired;
+  /** The moment planned for (ms since the epoch). */
+  now: number;
   invites: LiveInvites | undefined;
   usersByLogin: Map<string, TailscaleUser>;
   warnings: PlanWarning[];
   problems: PlanProblem[];
 }
 
-export function diff(desired: Desired, live: LiveTailnet): PlanResult {
-  const ctx: Context = { desired, invites: live.invites, usersByLogin: indexUsers(live.users), warnings: [], problems: [] };
+/**
+ * `now` is the moment the plan is made for (ms since the epoch): end dates (`until`) that have passed
+ * by then are over, and those within `settings.expiryWarningDays` of it are warned of.
+ */
+export function diff(desired: Desired, live: LiveTailnet, now: number = Date.now()): PlanResult {
+  const ctx: Context = { desired, now, invites: live.invites, usersByLogin: indexUsers(live.users), warnings: [], problems: [] };
   const invites: UserInviteChange[] = [];
-  const roleChanges = [...declaredRoleChanges(ctx, invites), ...unmanagedUserChanges(ctx, live.users)];
+  const statusChanges: UserStatusChange[] = [];
+  const roleChanges = [...declaredRoleChanges(ctx, invites, statusChanges), ...unmanagedUserChanges(ctx, live.users, statusChanges)];
   const { changes: groupChanges, target } = groupDiff(ctx, live.groups);
   roleChanges.sort((a, b) => compareText(key(a.login), key(b.login)));
+  statusChanges.sort((a, b) => compareText(key(a.login), key(b.login)));
   invites.sort((a, b) => compareText(key(a.login), key(b.login)));
-  const changes: Change[] = [...roleChanges, ...invites, ...groupChanges];
+  const changes: Change[] = [...roleChanges, ...statusChanges, ...invites, ...groupChanges];
   return {
     plan: { version: 1, tailnet: live.tailnet, ...(live.tailnetId === undefined ? {} : { tailnetId: live.tailnetId }), policyEtag: live.policy.etag, changes, warnings: ctx.warnings },
     problems: ctx.problems,
@@ -60,7 +70,37 @@ function indexUsers(users: TailscaleUser[]): Map<string, TailscaleUser> {
   return byLogin;
 }
 
-function declaredRoleChanges(ctx: Context, invites: UserInviteChange[]): UserRoleChange[] {
+const DAY_MS = 86_400_000;
+
+/** "in 3 days", "in 5 hours", for a warning about an end date still ahead. */
+function timeLeft(until: TimeValue, now: number): string {
+  const ms = until.epochMs - now;
+  if (ms >= DAY_MS) {
+    const days = Math.floor(ms / DAY_MS);
+    return `in ${days} day${days === 1 ? '' : 's'}`;
+  }
+  const hours = Math.floor(ms / 3_600_000);
+  return hours >= 1 ? `in ${hours} hour${hours === 1 ? '' : 's'}` : 'within the hour';
+}
+
+/** When an end date falls within settings.expiryWarningDays of now: an `access.expiring` warning. */
+function warnIfExpiring(ctx: Context, until: TimeValue, what: string, ref: SourceRef | undefined): void {
+  if (!endsWithin(until, ctx.now, ctx.desired.settings.expiryWarningDays)) return;
+  const ends = until.kind === 'date' ? `at the end of ${until.display} (UTC)` : `at ${until.display}`;
+  const warning: PlanWarning = { code: 'access.expiring', message: `${what} ends ${ends}, ${timeLeft(until, ctx.now)}` };
+  if (ref) warning.path = at(ref);
+  ctx.warnings.push(warning);
+}
+
+/** The role the file asks for at `now`: past its `until`, `member`, with the reason. */
+function roleNow(ctx: Context, wanted: DesiredUser): { role: Role | undefined; reason: UserRoleChange['reason'] } {
+  if (wanted.role === undefined || wanted.until === undefined) return { role: wanted.role, reason: 'declared' };
+  if (hasEnded(wanted.until, ctx.now)) return { role: 'member', reason: 'expired' };
+  warnIfExpiring(ctx, wanted.until, `${wanted.login}'s role ${wanted.role}`, wanted.untilAt ?? wanted.at);
+  return { role: wanted.role, reason: 'declared' };
+}
+
+function declaredRoleChanges(ctx: Context, invites: UserInviteChange[], statusChanges: UserStatusChange[]): UserRoleChange[] {
   const changes: UserRoleChange[] = [];
   for (const wanted of ctx.desired.users) {
     const user = ctx.usersByLogin.get(key(wanted.login));
@@ -69,8 +109,11 @@ function declaredRoleChanges(ctx: Context, invites: UserInviteChange[]): UserRol
       if (invite) invites.push(invite);
       continue;
     }
-    if (wanted.role === undefined || wanted.role === user.role) continue;
-    if (wanted.role === 'owner') {
+    const status = declaredStatusChange(ctx, wanted, user);
+    if (status) statusChanges.push(status);
+    const { role, reason } = roleNow(ctx, wanted);
+    if (role === undefined || role === user.role) continue;
+    if (role === 'owner') {
       ctx.problems.push({
         code: 'owner.not-owner',
         message: `${wanted.login} is stated as owner but is ${article(user.role)} ${user.role}; the owner is only checked, never assigned (ownership is transferred in the admin console)`,
@@ -86,9 +129,45 @@ function declaredRoleChanges(ctx: Context, invites: UserInviteChange[]): UserRol
       });
       continue;
     }
-    changes.push(roleChange(user, wanted.role, 'declared'));
+    changes.push(roleChange(user, role, reason));
   }
   return changes;
+}
+
+/**
+ * `status: suspended` on a user who is not suspended: suspend; `status: active` on a suspended user:
+ * restore, on one awaiting approval: approve. The owner is never suspended (Tailscale refuses it).
+ */
+function declaredStatusChange(ctx: Context, wanted: DesiredUser, user: TailscaleUser): UserStatusChange | undefined {
+  if (wanted.status === undefined) return undefined;
+  const path = at(wanted.statusAt ?? wanted.at);
+  if (user.status === 'over-billing-limit') {
+    ctx.warnings.push({
+      code: 'user.over-billing-limit',
+      message: `${wanted.login} is over the billing limit; their status is left as it is (raise the plan's limit in the admin console)`,
+      path,
+    });
+    return undefined;
+  }
+  if (wanted.status === 'suspended') {
+    if (user.status === 'suspended') return undefined;
+    if (user.role === 'owner') {
+      ctx.problems.push({
+        code: 'owner.suspend',
+        message: `${wanted.login} is the tailnet owner, and Tailscale never suspends the owner; transfer ownership in the admin console first, or leave "status" out`,
+        path,
+      });
+      return undefined;
+    }
+    return statusChange('user.suspend', user, 'declared');
+  }
+  if (user.status === 'suspended') return statusChange('user.restore', user, 'declared');
+  if (user.status === 'needs-approval') return statusChange('user.approve', user, 'declared');
+  return undefined;
+}
+
+function statusChange(type: UserStatusChange['type'], user: TailscaleUser, reason: UserStatusChange['reason']): UserStatusChange {
+  return { type, login: user.loginName, userId: user.id, reason };
 }
 
 /** A declared login that is not in the tailnet: an invite, when the file asks for invites and one can be sent. */
@@ -118,13 +197,18 @@ function missingUser(ctx: Context, wanted: DesiredUser): UserInviteChange | unde
   return { type: 'user.invite', login: wanted.login, role: wanted.role ?? 'member' };
 }
 
-function unmanagedUserChanges(ctx: Context, users: TailscaleUser[]): UserRoleChange[] {
+function unmanagedUserChanges(ctx: Context, users: TailscaleUser[], statusChanges: UserStatusChange[]): UserRoleChange[] {
   const mode = ctx.desired.settings.unmanagedUsers;
   if (mode === 'ignore') return [];
   const listed = new Set(ctx.desired.users.map((u) => key(u.login)));
   const unmanaged = users.filter((u) => !listed.has(key(u.loginName))).sort((a, b) => compareText(key(a.loginName), key(b.loginName)));
   const changes: UserRoleChange[] = [];
   for (const user of unmanaged) {
+    if (mode === 'suspend') {
+      if (user.role === 'owner') ctx.warnings.push({ code: 'user.unmanaged', message: `${user.loginName} is the owner and is never suspended; list them as owner` });
+      else if (user.status !== 'suspended') statusChanges.push(statusChange('user.suspend', user, 'unmanaged'));
+      continue;
+    }
     const demotable = mode === 'demote' && user.role !== 'member' && user.role !== 'owner';
     if (demotable) {
       changes.push(roleChange(user, 'member', 'unmanaged'));
@@ -156,9 +240,11 @@ function groupDiff(ctx: Context, live: PolicyGroups): GroupDiff {
   for (const group of live.groups) {
     const wanted = wantedByName.get(group.name);
     if (wanted) {
-      const members = resolveMembers(ctx, wanted);
+      const ended = new Set<string>();
+      const members = resolveMembers(ctx, wanted, ended);
       const { next, add, remove } = mergeMembers(group.members, members);
-      if (add.length > 0 || remove.length > 0) changes.push({ type: 'group.update', group: group.name, add, remove });
+      const expired = remove.filter((m) => ended.has(key(m)));
+      if (add.length > 0 || remove.length > 0) changes.push({ type: 'group.update', group: group.name, add, remove, ...(expired.length > 0 ? { expired } : {}) });
       target.push(withDescription({ name: group.name, members: next }, wanted));
     } else if (isScimGroup(group.name) || ctx.desired.settings.unmanagedGroups === 'keep') {
       target.push({ name: group.name, members: group.members });
@@ -168,7 +254,7 @@ function groupDiff(ctx: Context, live: PolicyGroups): GroupDiff {
   }
   for (const wanted of ctx.desired.groups) {
     if (liveByName.has(wanted.name)) continue;
-    const members = [...resolveMembers(ctx, wanted).values()];
+    const members = [...resolveMembers(ctx, wanted, new Set()).values()];
     const sameButCase = liveByFoldedName.get(wanted.name.toLowerCase());
     if (sameButCase !== undefined) {
       ctx.warnings.push({
@@ -195,11 +281,19 @@ function withDescription(group: TargetGroup, wanted: DesiredGroup): TargetGroup 
  * matches), de-duplicated without case, keyed by the folded login. Logins not in the tailnet keep the
  * file's spelling and are reported: Tailscale accepts them, and they take effect when the person joins.
  */
-function resolveMembers(ctx: Context, group: DesiredGroup): Map<string, string> {
+function resolveMembers(ctx: Context, group: DesiredGroup, ended: Set<string>): Map<string, string> {
   const members = new Map<string, string>();
   for (const member of group.members) {
     const folded = key(member.login);
     if (members.has(folded)) continue;
+    if (member.until) {
+      // Past its end a membership is gone, as if not written; `ended` says why it goes.
+      if (hasEnded(member.until, ctx.now)) {
+        ended.add(folded);
+        continue;
+      }
+      warnIfExpiring(ctx, member.until, `${member.login}'s membership of ${group.name}`, member.at);
+    }
     const user = ctx.usersByLogin.get(folded);
     if (!user) {
       ctx.warnings.push({
@@ -210,6 +304,8 @@ function resolveMembers(ctx: Context, group: DesiredGroup): Map<string, string> 
     }
     members.set(folded, user ? user.loginName : member.login);
   }
+  // Listed again without an end, or with one still ahead: the membership stays.
+  for (const folded of members.keys()) ended.delete(folded);
   return members;
 }
 

@@ -5,6 +5,7 @@ import { escapeControls } from './escape.js';
 
 export interface ChangeCounts {
   roles: number;
+  statuses: number;
   invites: number;
   create: number;
   update: number;
@@ -12,10 +13,11 @@ export interface ChangeCounts {
 }
 
 export function countChanges(changes: readonly Change[]): ChangeCounts {
-  const counts: ChangeCounts = { roles: 0, invites: 0, create: 0, update: 0, delete: 0 };
+  const counts: ChangeCounts = { roles: 0, statuses: 0, invites: 0, create: 0, update: 0, delete: 0 };
   for (const change of changes) {
     if (change.type === 'user.role') counts.roles++;
     else if (change.type === 'user.invite') counts.invites++;
+    else if (change.type === 'user.suspend' || change.type === 'user.restore' || change.type === 'user.approve') counts.statuses++;
     else if (change.type === 'group.create') counts.create++;
     else if (change.type === 'group.update') counts.update++;
     else counts.delete++;
@@ -31,6 +33,7 @@ function plural(n: number, one: string, many: string): string {
 export function describeCounts(counts: ChangeCounts): string {
   const parts: string[] = [];
   if (counts.roles > 0) parts.push(plural(counts.roles, 'role change', 'role changes'));
+  if (counts.statuses > 0) parts.push(plural(counts.statuses, 'status change', 'status changes'));
   if (counts.invites > 0) parts.push(plural(counts.invites, 'invite', 'invites'));
   // "group" is said once, with the first group count: "1 group to create, 1 to update".
   let noun = true;
@@ -90,12 +93,17 @@ function userEntries(changes: readonly UserChange[]): PlanEntry[] {
     if (change.type === 'user.invite') {
       return [{ sign: '+', depth: 0, text: `${pad(logins[i] as string, loginWidth)}  invite as ${escapeControls(change.role)}` }];
     }
-    const note = change.reason === 'unmanaged' ? '  (not in the file)' : '';
+    const note = change.reason === 'unmanaged' ? '  (not in the file)' : change.reason === 'expired' ? '  (until has passed)' : '';
+    if (change.type !== 'user.role') {
+      return [{ sign: '~', depth: 0, text: `${pad(logins[i] as string, loginWidth)}  ${STATUS_VERB[change.type]}${note}` }];
+    }
     const role = `${pad(froms[i] as string, fromWidth)} -> ${escapeControls(change.to)}`;
     const text = `${pad(logins[i] as string, loginWidth)}  ${role}${note}`;
     return [{ sign: '~', depth: 0, text }];
   });
 }
+
+const STATUS_VERB = { 'user.suspend': 'suspend', 'user.restore': 'restore (suspended -> active)', 'user.approve': 'approve' } as const;
 
 function memberList(members: readonly string[]): string {
   return members.length === 0 ? '(no members)' : `(${members.map(escapeControls).join(', ')})`;
@@ -111,7 +119,7 @@ function groupEntries(changes: readonly GroupChange[]): PlanEntry[] {
       return [
         { sign: '~', depth: 0, text: name },
         ...change.add.map((m): PlanLine => ({ sign: '+', depth: 1, text: escapeControls(m) })),
-        ...change.remove.map((m): PlanLine => ({ sign: '-', depth: 1, text: escapeControls(m) })),
+        ...change.remove.map((m): PlanLine => ({ sign: '-', depth: 1, text: `${escapeControls(m)}${change.expired?.includes(m) ? '  (until has passed)' : ''}` })),
       ];
     }
     const sign = change.type === 'group.create' ? '+' : '-';
@@ -140,6 +148,10 @@ export function changeLabel(change: Change): string {
       return `${change.login}  ${change.from} -> ${change.to}`;
     case 'user.invite':
       return `${change.login}  invite as ${change.role}`;
+    case 'user.suspend':
+    case 'user.restore':
+    case 'user.approve':
+      return `${change.login}  ${STATUS_VERB[change.type]}`;
     default:
       return change.group;
   }

@@ -5,7 +5,7 @@ import type { Desired, Role } from '../config/types.js';
 import { formatSourceRef } from '../diagnostics.js';
 import type { TailscaleUser } from '../tailscale/types.js';
 import { POLICY_NOT_AS_PLANNED, POLICY_REJECTED } from './candidate.js';
-import type { Plan, PlanProblem, PlanWarning, UserRoleChange } from './types.js';
+import { isStatusChange, type Plan, type PlanProblem, type PlanWarning, type UserRoleChange, type UserStatusChange } from './types.js';
 
 export type RailName = 'plan' | 'owner' | 'last-admin' | 'own-key' | 'max-changes' | 'mass-demotion' | 'policy-write' | 'validation';
 
@@ -85,8 +85,11 @@ export function checkRails(input: RailInput): RailCheck {
   };
   add(planProblems(input.problems));
   add(ownerRail(input.problems, roleChanges));
-  add(lastAdminRail(input.users, roleChanges));
+  const statusChanges = input.plan.changes.filter(isStatusChange);
+  add(suspendOwnerRail(input.users, statusChanges));
+  add(lastAdminRail(statusAfter(input.users, statusChanges), roleChanges, input.users, statusChanges));
   add(ownKeyRail(input, roleChanges, warnings));
+  add(ownKeyStatusRail(input.keyOwner, statusChanges));
   add(maxChangesRail(input));
   add(massDemotionRail(input, roleChanges));
   refusals.push(...writeRefusals(input.problems));
@@ -182,12 +185,35 @@ export class FullAdminTally {
   }
 }
 
-function lastAdminRail(users: readonly TailscaleUser[], changes: readonly UserRoleChange[]): RailRefusal | undefined {
-  if (activeFullAdmins(users, changes) > 0 || activeFullAdmins(users, []) === 0) return undefined;
-  const losing = changes.filter((c) => isFullAdmin(c.from) && !isFullAdmin(c.to)).map((c) => `${c.login} (${c.from} -> ${c.to})`);
+/** The users as they will be once the plan's suspensions, restores and approvals are made. */
+export function statusAfter(users: readonly TailscaleUser[], changes: readonly UserStatusChange[]): TailscaleUser[] {
+  const next = new Map(changes.map((c) => [c.userId, c.type === 'user.suspend' ? 'suspended' : 'active']));
+  return users.map((u) => (next.has(u.id) ? { ...u, status: next.get(u.id) ?? u.status } : u));
+}
+
+/** diff() never suspends the owner; this second look is for a plan that came from elsewhere. */
+function suspendOwnerRail(users: readonly TailscaleUser[], changes: readonly UserStatusChange[]): RailRefusal | undefined {
+  const owners = new Set(users.filter((u) => u.role === 'owner').map((u) => u.id));
+  const hit = changes.filter((c) => c.type === 'user.suspend' && owners.has(c.userId));
+  if (hit.length === 0) return undefined;
+  return { rail: 'owner', message: `the owner is never suspended (Tailscale refuses it): ${hit.map((c) => c.login).join(', ')}` };
+}
+
+function lastAdminRail(
+  after: readonly TailscaleUser[],
+  changes: readonly UserRoleChange[],
+  before: readonly TailscaleUser[],
+  statusChanges: readonly UserStatusChange[],
+): RailRefusal | undefined {
+  if (activeFullAdmins(after, changes) > 0 || activeFullAdmins(before, []) === 0) return undefined;
+  const roleOf = new Map(before.map((u) => [u.id, u.role]));
+  const losing = [
+    ...changes.filter((c) => isFullAdmin(c.from) && !isFullAdmin(c.to)).map((c) => `${c.login} (${c.from} -> ${c.to})`),
+    ...statusChanges.filter((c) => c.type === 'user.suspend' && isFullAdmin(roleOf.get(c.userId) ?? 'member')).map((c) => `${c.login} (suspended)`),
+  ];
   return {
     rail: 'last-admin',
-    message: `the plan would leave the tailnet without an active owner or admin: it demotes ${losing.join(', ')}, and no other owner or admin can sign in (suspended users and users awaiting approval do not count). Edit the file to keep at least one active admin.`,
+    message: `the plan would leave the tailnet without an active owner or admin: it ${losing.some((l) => l.endsWith('(suspended)')) ? 'demotes or suspends' : 'demotes'} ${losing.join(', ')}, and no other owner or admin can sign in (suspended users and users awaiting approval do not count). Edit the file to keep at least one active admin.`,
   };
 }
 
@@ -226,6 +252,17 @@ function ownKeyRail(input: RailInput, changes: readonly UserRoleChange[], warnin
   };
 }
 
+function ownKeyStatusRail(owner: KeyOwner, changes: readonly UserStatusChange[]): RailRefusal | undefined {
+  if (owner.kind !== 'user') return undefined;
+  const own = changes.find((c) => c.userId === owner.userId);
+  if (!own) return undefined;
+  const verb = own.type.slice('user.'.length);
+  return {
+    rail: 'own-key',
+    message: `the API key in use belongs to ${own.login}, and the plan would ${verb} that user; Tailscale does not let an API key ${verb} its own user, so it would fail. Run apply with another admin's API key or an OAuth client, or leave ${own.login}'s status alone in the file.`,
+  };
+}
+
 function maxChangesRail(input: RailInput): RailRefusal | undefined {
   const count = input.plan.changes.length;
   const override = input.maxChanges;
@@ -260,6 +297,8 @@ function massDemotionRail(input: RailInput, changes: readonly UserRoleChange[]):
     if (!affected.has(key(login))) affected.set(key(login), login);
   };
   for (const change of changes) if (rolePhase(change) === 'demote') hit(change.login);
+  // A suspension takes away all a user may do: it counts with the demotions.
+  for (const change of plan.changes) if (change.type === 'user.suspend') hit(change.login);
   for (const change of plan.changes) {
     if (change.type === 'group.update') change.remove.forEach(hit);
     if (change.type === 'group.delete') change.members.forEach(hit);

@@ -15,13 +15,23 @@ export function changeJson(change: Change): Change {
         to: change.to,
         reason: change.reason,
       };
+    case 'user.suspend':
+    case 'user.restore':
+    case 'user.approve':
+      return { type: change.type, login: change.login, userId: change.userId, reason: change.reason };
     case 'user.invite':
       return { type: change.type, login: change.login, role: change.role };
     case 'group.create':
     case 'group.delete':
       return { type: change.type, group: change.group, members: [...change.members] };
     case 'group.update':
-      return { type: change.type, group: change.group, add: [...change.add], remove: [...change.remove] };
+      return {
+        type: change.type,
+        group: change.group,
+        add: [...change.add],
+        remove: [...change.remove],
+        ...(change.expired && change.expired.length > 0 ? { expired: [...change.expired] } : {}),
+      };
   }
 }
 

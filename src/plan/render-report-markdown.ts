@@ -53,6 +53,10 @@ function changeItem(change: Change): string {
       return `${inlineCode(change.login)} ${escapeMarkdownInline(`${change.from} → ${change.to}`)}`;
     case 'user.invite':
       return `${inlineCode(change.login)} ${escapeMarkdownInline(`invite as ${change.role}`)}`;
+    case 'user.suspend':
+    case 'user.restore':
+    case 'user.approve':
+      return `${inlineCode(change.login)} ${escapeMarkdownInline(change.type.slice('user.'.length))}`;
     default:
       return inlineCode(change.group);
   }

@@ -3,7 +3,8 @@
 import type { Role } from '../config/types.js';
 import type { TargetGroup } from '../policy/types.js';
 
-export type ChangeReason = 'declared' | 'unmanaged';
+/** `expired`: an `until` in the file has passed (the role falls back to member). */
+export type ChangeReason = 'declared' | 'unmanaged' | 'expired';
 
 export interface UserRoleChange {
   type: 'user.role';
@@ -24,6 +25,17 @@ export interface UserInviteChange {
   role: Exclude<Role, 'owner'>;
 }
 
+/**
+ * A user's status changed through the users API: `user.suspend` (POST /users/{id}/suspend),
+ * `user.restore` (a suspended user, back to active), `user.approve` (a user awaiting approval).
+ */
+export interface UserStatusChange {
+  type: 'user.suspend' | 'user.restore' | 'user.approve';
+  login: string;
+  userId: string;
+  reason: 'declared' | 'unmanaged';
+}
+
 export interface GroupCreate {
   type: 'group.create';
   group: string;
@@ -35,6 +47,8 @@ export interface GroupUpdate {
   group: string;
   add: string[];
   remove: string[];
+  /** Those of `remove` taken out because their `until` has passed (absent when none). */
+  expired?: string[];
 }
 
 export interface GroupDelete {
@@ -44,7 +58,7 @@ export interface GroupDelete {
 }
 
 export type GroupChange = GroupCreate | GroupUpdate | GroupDelete;
-export type UserChange = UserRoleChange | UserInviteChange;
+export type UserChange = UserRoleChange | UserStatusChange | UserInviteChange;
 export type Change = UserChange | GroupChange;
 
 export function isGroupChange(change: Change): change is GroupChange {
@@ -53,6 +67,10 @@ export function isGroupChange(change: Change): change is GroupChange {
 
 export function isRoleChange(change: Change): change is UserRoleChange {
   return change.type === 'user.role';
+}
+
+export function isStatusChange(change: Change): change is UserStatusChange {
+  return change.type === 'user.suspend' || change.type === 'user.restore' || change.type === 'user.approve';
 }
 
 export function isInvite(change: Change): change is UserInviteChange {

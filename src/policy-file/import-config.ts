@@ -83,7 +83,7 @@ export function importFromPolicyFile(source: PolicyImportSource): WrittenConfig 
   const text = withPolicyFileSettings(written.text, source.setting, file.shown);
   const config = parseConfig(text, source.configShown);
   if (config.desired.settings.policyFile !== source.setting) throw new PolicyImportMismatchError(`settings.policyFile reads back as ${JSON.stringify(config.desired.settings.policyFile)}`);
-  const { plan, problems } = diff(config.desired, live);
+  const { plan, problems } = diff(config.desired, live, config.now ?? Date.now());
   const first = problems[0] ?? plan.changes.find((c) => c.type === 'user.role');
   if (first !== undefined) throw new PolicyImportMismatchError(`the users do not match the tailnet: ${JSON.stringify(first)}`);
   const rendered = renderPolicyFile(config.desired, file);

@@ -1,0 +1,16 @@
+// `--now TIME` on plan, apply and drift: the moment the plan is made for (issue 14).
+import { parseNow, TimeValueError } from '../config/until.js';
+import { UsageError } from '../errors.js';
+import { flag, type CommandContext } from './io.js';
+
+/** The moment given with --now (ms since the epoch), or undefined for the current time. */
+export function nowFlag(ctx: CommandContext): number | undefined {
+  const value = flag(ctx, 'now');
+  if (value === undefined) return undefined;
+  try {
+    return parseNow(value).epochMs;
+  } catch (error) {
+    if (error instanceof TimeValueError) throw new UsageError(`--now: ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,99 @@
+// Issue 14 end to end through the CLI against the simulator: --now, an expired role, an expired
+// membership, a suspension, a restore, and a second apply that writes nothing.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../src/commands/run-cli.js';
+import type { Simulator } from '../src/simulator/index.js';
+import { OWNER_KEY, roles, simulator } from './apply-helpers.js';
+
+let sim: Simulator;
+let dir: string;
+
+const CONFIG = `version: 1
+users:
+  olivia@example.com: owner
+  alice@example.com: admin
+  bob@example.com: { role: admin, until: 2026-12-31 }
+  dave@example.com: { status: suspended }
+  henry@example.com: { status: active }
+groups:
+  eng:
+    - alice@example.com
+    - { login: bob@example.com, until: "2026-12-05T18:00:00Z" }
+settings:
+  expiryWarningDays: 7
+  maxChanges: 10
+`;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'tailnet-access-expiry-'));
+  sim = await simulator();
+  await writeFile(path.join(dir, 'tailnet-access.yaml'), CONFIG);
+});
+afterEach(async () => {
+  await sim.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    env: { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url },
+    cwd: dir,
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
+}
+
+function statusOf(login: string): string | undefined {
+  return sim.state.users.all().find((u) => u.loginName === login)?.status;
+}
+
+describe('end dates and statuses through the CLI', () => {
+  it('plans --now in the warning window with warnings, then applies as of the new year, and converges', async () => {
+    const early = await cli('plan', '--now', '2026-12-01', '--format', 'json');
+    expect(early.code).toBe(0);
+    const plan = JSON.parse(early.stdout) as { changes: { type: string; login?: string; reason?: string }[]; warnings: { code: string }[] };
+    expect(plan.changes.map((c) => [c.type, c.login, c.reason])).toEqual([
+      ['user.role', 'bob@example.com', 'declared'],
+      ['user.suspend', 'dave@example.com', 'declared'],
+      ['user.restore', 'henry@example.com', 'declared'],
+      ['group.update', undefined, undefined],
+    ]);
+    expect(plan.warnings.filter((w) => w.code === 'access.expiring')).toHaveLength(1);
+
+    const applied = await cli('apply', '--now', '2027-01-01');
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('dave@example.com   suspend');
+    expect(statusOf('dave@example.com')).toBe('suspended');
+    expect(statusOf('henry@example.com')).not.toBe('suspended');
+    // Admin until 2026-12-31: as of 2027-01-01 bob stays a member (never promoted).
+    expect(roles(sim)['bob@example.com']).toBe('member');
+
+    sim.requests.clear();
+    const again = await cli('apply', '--now', '2027-01-01');
+    expect(again.code).toBe(0);
+    expect(sim.requests.countWrites()).toBe(0);
+  });
+
+  it('a refused suspension fails alone: the restore is made, the report says what failed', async () => {
+    await sim.close();
+    sim = await simulator({ knobs: { refuseStatusChangesOf: ['dave@example.com'] } });
+    const applied = await cli('apply', '--now', '2027-01-01');
+    expect(applied.code).not.toBe(0);
+    expect(statusOf('dave@example.com')).not.toBe('suspended');
+    expect(statusOf('henry@example.com')).not.toBe('suspended');
+    expect(applied.stdout + applied.stderr).toContain('dave@example.com');
+  });
+
+  it('refuses a --now that is not a date', async () => {
+    const bad = await cli('plan', '--now', '2026-13-01');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--now: "2026-13-01" is not a real date');
+  });
+});
