@@ -42,11 +42,11 @@ export async function applyConfig(config: LoadedConfig, client: TailscaleClient,
   const emit = (event: ApplyEvent): void => options.onProgress?.(event);
 
   const policyFile = policyFileRead(config, options);
-  const first = await readAndPlan(config, client, policyFile);
+  const first = await readAndPlan(config, client, policyFile, options.started);
   const plan = first.result.plan;
   const roleChanges = roleChangesOf(plan);
   // The key's record is read only when it matters: a plan without role changes needs no such rail.
-  const keyOwner = roleChanges.length > 0 ? await findKeyOwner(client) : { kind: 'none' as const };
+  const keyOwner = roleChanges.length > 0 ? await (options.keyOwner ?? findKeyOwner(client)) : { kind: 'none' as const };
   const rails = checkRails({
     plan,
     problems: first.result.problems,
