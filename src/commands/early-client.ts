@@ -33,6 +33,8 @@ interface Opened {
   reads: EarlyReads;
 }
 
+const NAMES_POLICY_FILE = /^[ \t]+policyFile[ \t]*:/m;
+
 /** A few turns of the event loop: enough for a connection and the requests' bytes, on a near network. */
 async function letRequestsLeave(turns = 8): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -59,7 +61,9 @@ export async function withConfigAndEarlyClient<T, P>(
   const scanned = scanTailnet(text);
   const guess = resolveTailnet(flag(ctx, 'tailnet'), ctx.env, scanned === undefined ? undefined : { tailnet: scanned, file: shown });
   let opened: Opened | undefined;
-  try {
+  // Under settings.policyFile a second file (and --out against it) is checked before any request,
+  // as before: its errors must cost no API call, so nothing is started early there.
+  if (!NAMES_POLICY_FILE.test(text)) try {
     const client = openClient(ctx, scanned === undefined ? undefined : { file: shown, tailnet: scanned });
     opened = { client, reads: start(client, options) };
   } catch {
