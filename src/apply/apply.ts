@@ -45,12 +45,13 @@ export async function applyConfig(given: LoadedConfig, client: TailscaleClient, 
   const config: LoadedConfig = { ...given, now: given.now ?? Date.now() };
 
   const policyFile = policyFileRead(config, options);
-  const first = await readAndPlan(config, client, policyFile);
+  const first = await readAndPlan(config, client, policyFile, options.started);
   const plan = first.result.plan;
   const roleChanges = roleChangesOf(plan);
   const statusChanges = plan.changes.filter(isStatusChange);
   // The key's record is read only when it matters: a plan without role or status changes needs no such rail.
-  const keyOwner = roleChanges.length > 0 || statusChanges.length > 0 ? await findKeyOwner(client) : { kind: 'none' as const };
+  const keyOwner =
+    roleChanges.length > 0 || statusChanges.length > 0 ? await (options.keyOwner ?? findKeyOwner(client)) : { kind: 'none' as const };
   const rails = checkRails({
     plan,
     problems: first.result.problems,

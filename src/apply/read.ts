@@ -6,7 +6,7 @@ import { isGroupChange, isInvite, type GroupChange, type Plan, type PlanResult, 
 import { planPolicyFile, withPolicyFile, type PolicyFileKnown, type PolicyFileOptions, type PolicyFilePlan, type Purpose } from '../policy-file/plan.js';
 import { renderPolicyFile } from '../policy-file/source.js';
 import type { TailscaleClient } from '../tailscale/client.js';
-import { readLive } from '../tailscale/live.js';
+import { readLive, type StartedRead } from '../tailscale/live.js';
 
 export interface ApplyRead {
   live: LiveTailnet;
@@ -28,8 +28,8 @@ export function firstPolicyFileRead(config: LoadedConfig, options: PolicyFileOpt
 }
 
 /** Reads users and policy and plans against them; the file's own warnings come first, as in `plan`. */
-export async function readAndPlan(config: LoadedConfig, client: TailscaleClient, policyFile?: PolicyFileRead): Promise<ApplyRead> {
-  const live = await readLive(client, { invites: config.desired.settings.inviteMissingUsers });
+export async function readAndPlan(config: LoadedConfig, client: TailscaleClient, policyFile?: PolicyFileRead, started?: StartedRead): Promise<ApplyRead> {
+  const live = await readLive(client, { invites: config.desired.settings.inviteMissingUsers }, started);
   let result = diff(config.desired, live, config.now ?? Date.now());
   let section: PolicyFilePlan | undefined;
   if (policyFile) {

@@ -2,7 +2,9 @@
 // objects, no Maps) because the CLI prints it, the action posts it and both may save it as JSON
 // (schema/apply-report.schema.json).
 import type { Change, Plan, PlanWarning, UserRoleChange, UserInviteChange, UserStatusChange } from '../plan/types.js';
+import type { KeyOwner } from '../plan/rails.js';
 import type { PolicyFileOptions } from '../policy-file/plan.js';
+import type { StartedRead } from '../tailscale/live.js';
 
 export interface ApplyOptions {
   /** `--max-changes N`: overrides `settings.maxChanges` of the file. */
@@ -24,6 +26,10 @@ export interface ApplyOptions {
   conflictDelayMs?: number;
   /** Told what happens as it happens; must not throw. */
   onProgress?: (event: ApplyEvent) => void;
+  /** The first read of users and policy, already requested (before the file was parsed); a re-read asks again. */
+  started?: StartedRead;
+  /** The API key's owner, already requested with them; used only when the plan changes a role. */
+  keyOwner?: Promise<KeyOwner>;
   /**
    * Required when the file sets `settings.policyFile`: the policy file as read from the repository,
    * and the store of the last applied policy. The file is then written whole.

@@ -2,8 +2,7 @@
 // Exit 0 when the tailnet matches the file afterwards; 1 when a rail refused (nothing written, and the
 // refused plan is shown in text and markdown) or when any change failed (the report says which).
 import { applyConfig, ApplyRefusedError, type ApplyEvent, type ApplyReport } from '../apply/index.js';
-import { loadConfig } from '../config/load.js';
-import { nowFlag } from './now.js';
+import { nowFlag, atNow } from './now.js';
 import { UsageError } from '../errors.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { renderApplyReportJson } from '../plan/render-report-json.js';
@@ -13,7 +12,7 @@ import { composeReportText, renderApplyReportJsonWithPolicyFile, renderApplyRepo
 import { configPath, emit, flag, isSet, note, OutputLostError, resolvePath, useColor, type CommandContext } from './io.js';
 import { renderPlan } from './plan.js';
 import { policyFileOptionsFor, refuseOutOntoInputs } from './read-plan.js';
-import { withClient } from './session.js';
+import { withConfigAndEarlyClient } from './early-client.js';
 
 export function parseMaxChanges(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -42,17 +41,22 @@ export async function runApply(ctx: CommandContext): Promise<number> {
   const maxChanges = parseMaxChanges(flag(ctx, 'max-changes'));
   const now = nowFlag(ctx);
   await refuseOutOntoInputs(ctx, shown);
-  const loaded = await loadConfig(resolvePath(ctx, shown), shown);
-  const config = now === undefined ? loaded : { ...loaded, now };
-  const policyFile = await policyFileOptionsFor(ctx, config, resolvePath(ctx, shown));
   // The report comes at the end; a conflict is worth a word while it happens (it adds a wait).
   const onProgress = (event: ApplyEvent): void => {
     if (event.type === 'policy-conflict') note(ctx, `The policy file changed since it was read (attempt ${event.attempt}); reading it again.`);
   };
-  const options = { force: isSet(ctx, 'force'), onProgress, ...(maxChanges === undefined ? {} : { maxChanges }), ...(policyFile ? { policyFile } : {}) };
+  const options = { force: isSet(ctx, 'force'), onProgress, ...(maxChanges === undefined ? {} : { maxChanges }) };
   let report: ApplyReport;
   try {
-    report = await withClient(ctx, config.desired, (client) => applyConfig(config, client, options));
+    // Users, policy and the key's owner are requested first, and the file parsed while they are on their way.
+    report = await withConfigAndEarlyClient(
+      ctx,
+      shown,
+      { keyOwner: true },
+      (config) => policyFileOptionsFor(ctx, atNow(config, now), resolvePath(ctx, shown)),
+      (config, policyFile, client, early) =>
+        applyConfig(atNow(config, now), client, { ...options, ...(policyFile ? { policyFile } : {}), ...(early ? { started: early.live, ...(early.keyOwner ? { keyOwner: early.keyOwner } : {}) } : {}) }),
+    );
   } catch (error) {
     // What would have been done, next to why it was not. JSON output stays a report or nothing.
     if (error instanceof ApplyRefusedError && ctx.args.format !== 'json') await emitOrSay(ctx, renderPlan(ctx, error.plan, shown, error.policyFile, error.refusals.length, true));

@@ -1,8 +1,7 @@
 // `plan` and `drift`: read, diff, print. They write nothing. Exit codes per contract.md §2:
 // plan 0 (or 2 with --detailed-exitcode when there are changes), drift 2 whenever there are changes,
 // 1 when the plan cannot be carried out (e.g. `owner` stated for someone who is not the owner).
-import { loadConfig } from '../config/load.js';
-import { nowFlag } from './now.js';
+import { nowFlag, atNow } from './now.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { renderPlanJson } from '../plan/render-json.js';
 import { renderPlanMarkdown, type MarkdownRenderOptions } from '../plan/render-markdown.js';
@@ -14,7 +13,7 @@ import type { Format } from './args.js';
 import { configPath, emit, isSet, note, resolvePath, useColor, type CommandContext } from './io.js';
 import { inventoryRequest, renderInventoryFor } from './plan-inventory.js';
 import { planWith, policyFileOptionsFor, refuseOutOntoInputs } from './read-plan.js';
-import { withClient } from './session.js';
+import { withConfigAndEarlyClient } from './early-client.js';
 
 /**
  * The plan in the command's format; under settings.policyFile with the policy file's section. With
@@ -88,12 +87,16 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
   const inventory = inventoryRequest(ctx);
   const now = nowFlag(ctx);
   await refuseOutOntoInputs(ctx, shown);
-  const loaded = await loadConfig(resolvePath(ctx, shown), shown);
-  const config = now === undefined ? loaded : { ...loaded, now };
-  const policyFile = await policyFileOptionsFor(ctx, config, resolvePath(ctx, shown));
   // A drift report compares; only a plan is about to be applied, so only a plan asks the validator.
   const validate = ctx.args.command === 'plan';
-  const read = await withClient(ctx, config.desired, (client) => planWith(config, client, policyFile, { validate }));
+  // Users and policy are requested first, and the file parsed while they are on their way.
+  const read = await withConfigAndEarlyClient(
+    ctx,
+    shown,
+    {},
+    (config) => policyFileOptionsFor(ctx, atNow(config, now), resolvePath(ctx, shown)),
+    (config, policyFile, client, early) => planWith(atNow(config, now), client, policyFile, { validate, ...(early ? { started: early.live } : {}) }),
+  );
   const rendered = renderPlan(ctx, read.plan, shown, read.policyFile, read.problems.length);
   await emit(ctx, inventory ? `${rendered}\n${renderInventoryFor(ctx, inventory, read, shown)}` : rendered);
   if (read.problems.length > 0) {

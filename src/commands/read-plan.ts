@@ -12,7 +12,7 @@ import { planPolicyFile, withPolicyFile, type PolicyFileOptions, type PolicyFile
 import { isInside, repositoryBoundary } from '../files/boundary.js';
 import { policyFileLocation, readPolicyFileAt, renderPolicyFile } from '../policy-file/source.js';
 import type { TailscaleClient } from '../tailscale/client.js';
-import { readLive } from '../tailscale/live.js';
+import { readLive, type StartedRead } from '../tailscale/live.js';
 import { flag, refuseOutOnto, resolvePath, type CommandContext } from './io.js';
 
 export interface PlanRead extends PlanResult {
@@ -37,6 +37,8 @@ export interface PlanChecks {
   /** Ask Tailscale's validator about the policy the plan would write; a refusal is one of the plan's problems. */
   validate?: boolean;
   step?: PlanStep;
+  /** Users and policy, already requested (before the file was parsed); read here when absent. */
+  started?: StartedRead;
 }
 
 const inTurn: PlanStep = (_step, run) => run();
@@ -56,7 +58,7 @@ export async function planWith(config: LoadedConfig, client: TailscaleClient, po
   }
   // The policy file is rendered before the tailnet is read, so a file that cannot be costs no API call.
   const rendered = policyFile && config.desired.settings.policyFile !== undefined ? renderPolicyFile(config.desired, policyFile.file) : undefined;
-  const live = await step('read', () => readLive(client, options));
+  const live = await step('read', () => readLive(client, options, check.started));
   const read = await step('plan', async () => {
     if (policyFile === undefined || rendered === undefined) return planAgainst(config, live);
     return planAgainst(config, live, await planPolicyFile(client, config.desired, live, policyFile, { rendered }));

@@ -4,7 +4,8 @@ import { createTailscaleClient, type TailscaleClient } from '../tailscale/client
 import { credentialFromEnv, resolveBaseUrl, resolveTailnet } from './connection.js';
 import { flag, type CommandContext } from './io.js';
 
-export function openClient(ctx: CommandContext, desired?: Desired): TailscaleClient {
+/** `file` is the config's tailnet (from the parsed file, or as scanned before parsing it). */
+export function openClient(ctx: CommandContext, desired?: Pick<Desired, 'tailnet' | 'file'>): TailscaleClient {
   const { tailnet, from } = resolveTailnet(flag(ctx, 'tailnet'), ctx.env, desired);
   return createTailscaleClient({
     baseUrl: resolveBaseUrl(flag(ctx, 'base-url'), ctx.env),

@@ -133,19 +133,26 @@ function unreadable(path: string, absolute: string, error: UnreadableFileError):
 }
 
 /**
- * Reads and parses the file at `path`. `shownAs` is how positions name the file (default `path`):
- * the CLI passes the path as the user typed it, relative to where they are. A file that cannot be
- * read throws ConfigFileError naming the path.
+ * The text of the file at `path`, not parsed yet: a regular file only, never more than the limit read
+ * (a huge file is refused by its size first). A file that cannot be read throws ConfigFileError
+ * naming `shownAs`. The CLI and the action read it first, start the tailnet's reads (the tailnet from
+ * a flag, the environment or scanTailnet), and parse it while those are on their way.
  */
-export async function loadConfig(path: string, shownAs: string = path): Promise<LoadedConfig> {
-  let text: string;
+export async function readConfigText(path: string, shownAs: string = path): Promise<string> {
   try {
-    // A regular file only, and never more than the limit read (a huge file is refused by its size first).
-    text = await readTextFile(path, MAX_CONFIG_BYTES);
+    return await readTextFile(path, MAX_CONFIG_BYTES);
   } catch (error) {
     if (!(error instanceof UnreadableFileError)) throw error;
     if (error.reason === 'too-large') fail([tooLarge(shownAs, error.size)]);
     throw unreadable(shownAs, nodePath.resolve(path), error);
   }
-  return parseConfig(text, shownAs);
+}
+
+/**
+ * Reads and parses the file at `path`. `shownAs` is how positions name the file (default `path`):
+ * the CLI passes the path as the user typed it, relative to where they are. A file that cannot be
+ * read throws ConfigFileError naming the path.
+ */
+export async function loadConfig(path: string, shownAs: string = path): Promise<LoadedConfig> {
+  return parseConfig(await readConfigText(path, shownAs), shownAs);
 }

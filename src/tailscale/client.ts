@@ -92,6 +92,8 @@ export interface TailscaleClient {
   readLiveState(): Promise<LiveState>;
   /** Closes the connection pool; the client cannot be used afterwards. */
   close(): Promise<void>;
+  /** Closes at once: requests in flight are cut off and reject; for reads whose answers will not be used. */
+  abandon(): Promise<void>;
 }
 
 export function createTailscaleClient(options: ClientOptions): TailscaleClient {
@@ -147,6 +149,7 @@ export function createTailscaleClient(options: ClientOptions): TailscaleClient {
       return { users, policy };
     },
     close: () => transport.close(),
+    abandon: () => transport.abandon(),
   };
   return client;
 }

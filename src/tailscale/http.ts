@@ -174,6 +174,7 @@ export class Transport {
   private readonly root: string;
   private readonly agent: EnvHttpProxyAgent;
   private nextId = 1;
+  private abandoned = false;
 
   constructor(private readonly options: TransportOptions) {
     const url = parseBaseUrl(options.baseUrl);
@@ -215,7 +216,9 @@ export class Transport {
       // The token is fetched before the gate is entered: its own request passes the gate too.
       const authorization = request.authorization ? await request.authorization() : undefined;
       const pass = await this.gate.enter(entry);
+      if (this.abandoned) throw this.abandonedError(site);
       const outcome = await this.attempt(request, site, id, attempt, authorization);
+      if (this.abandoned) throw this.abandonedError(site);
       let delayMs: number;
       let reason: string;
       if (outcome.kind === 'answer' && outcome.status === 429) {
@@ -315,5 +318,18 @@ export class Transport {
 
   async close(): Promise<void> {
     await this.agent.close();
+  }
+
+  /**
+   * Closes now, requests in flight cut off and none retried: for reads started early whose answers
+   * will not be used (the file they were started for turned out to be wrong). They reject, quietly.
+   */
+  async abandon(): Promise<void> {
+    this.abandoned = true;
+    await this.agent.destroy();
+  }
+
+  private abandonedError(site: CallSite): ClientUsageError {
+    return new ClientUsageError(`${site.method} ${site.path} (${site.operation}) was abandoned: its answer is no longer needed`);
   }
 }

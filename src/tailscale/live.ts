@@ -5,7 +5,7 @@ import { PolicyShapeError } from '../policy/groups.js';
 import { HujsonSyntaxError } from '../policy/hujson.js';
 import { readLivePolicyGroups } from '../policy/live-groups.js';
 import type { PolicyGroups } from '../policy/types.js';
-import type { TailscaleUser } from './types.js';
+import type { PolicyDocument, TailscaleUser } from './types.js';
 import type { TailscaleClient } from './client.js';
 
 /** The tailnet's policy file could not be read as HuJSON, or its groups are malformed. */
@@ -45,12 +45,38 @@ export function tailnetIdOf(users: readonly TailscaleUser[]): string | undefined
   return users.find((user) => user.type === 'member' && user.tailnetId)?.tailnetId || undefined;
 }
 
-export async function readLive(client: TailscaleClient, options: ReadLiveOptions = {}): Promise<LiveTailnet> {
+/**
+ * The two reads every plan starts with, already on their way: users, and the policy with its groups
+ * read out as soon as it arrives. Started before the file is parsed (src/commands/early-client.ts), so
+ * the round trip overlaps the parse. A rejection waits for whoever awaits it; until then it is marked
+ * handled, so reads abandoned for a file error never surface as an unhandled rejection.
+ */
+export interface StartedRead {
+  users: Promise<TailscaleUser[]>;
+  policy: Promise<{ policy: PolicyDocument; groups: PolicyGroups }>;
+}
+
+/** Marks a promise handled without changing what awaiting it gives. */
+export function quietly<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+export function startLiveRead(client: TailscaleClient): StartedRead {
+  return {
+    users: quietly(client.listUsers()),
+    policy: quietly(client.getPolicy().then((policy) => ({ policy, groups: groupsOfLivePolicy(policy.text) }))),
+  };
+}
+
+/** Users and policy (and the open invites when asked), from `started` when the reads were started early. */
+export async function readLive(client: TailscaleClient, options: ReadLiveOptions = {}, started?: StartedRead): Promise<LiveTailnet> {
   const canInvite = client.credentialKind === 'api-key';
   // The policy's groups are read as soon as it arrives, while the (larger) user list is still on its way.
+  const reads = started ?? startLiveRead(client);
   const [users, { policy, groups }, pending] = await Promise.all([
-    client.listUsers(),
-    client.getPolicy().then((policy) => ({ policy, groups: groupsOfLivePolicy(policy.text) })),
+    reads.users,
+    reads.policy,
     options.invites && canInvite ? client.listUserInvites() : Promise.resolve(undefined),
   ]);
   const live: LiveTailnet = { tailnet: client.tailnet, users, policy, groups };

@@ -1,0 +1,97 @@
+// The CLI's plan, drift and apply start the tailnet's reads before parsing the file: the file's text
+// is read (cheap), the tailnet taken from --tailnet, $TAILSCALE_TAILNET or a top-level `tailnet:` line
+// (scanTailnet), the client opened and users and policy requested (the OAuth token exchange, when
+// there is one, goes first, and for apply the API key's record too), and the file parsed and checked
+// while that round trip is in flight. A file error still wins: it is thrown as it would have been,
+// the reads are abandoned and nothing read is used. An error opening the client (no credential) comes
+// after the file's, as before. If the parsed file names another tailnet than the scan found, the
+// early reads are thrown away and the command reads afresh for the right one.
+import { findKeyOwner } from '../apply/key-owner.js';
+import { parseConfig, readConfigText, type LoadedConfig } from '../config/load.js';
+import { scanTailnet } from '../config/scan-tailnet.js';
+import type { KeyOwner } from '../plan/rails.js';
+import type { TailscaleClient } from '../tailscale/client.js';
+import { quietly, startLiveRead, type StartedRead } from '../tailscale/live.js';
+import { resolveTailnet } from './connection.js';
+import { flag, resolvePath, type CommandContext } from './io.js';
+import { openClient } from './session.js';
+
+export interface EarlyReads {
+  /** Users and policy, requested before the file was parsed. */
+  live: StartedRead;
+  /** The API key's owner (apply), requested with them. */
+  keyOwner?: Promise<KeyOwner>;
+}
+
+export interface EarlyOptions {
+  /** Also start the key-owner lookup (apply's own-key rail). */
+  keyOwner?: boolean;
+}
+
+interface Opened {
+  client: TailscaleClient;
+  reads: EarlyReads;
+}
+
+const NAMES_POLICY_FILE = /^[ \t]+policyFile[ \t]*:/m;
+
+/** A few turns of the event loop: enough for a connection and the requests' bytes, on a near network. */
+async function letRequestsLeave(turns = 8): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+function start(client: TailscaleClient, options: EarlyOptions): EarlyReads {
+  const live = startLiveRead(client);
+  return options.keyOwner && client.credentialKind === 'api-key' ? { live, keyOwner: quietly(findKeyOwner(client)) } : { live };
+}
+
+/**
+ * Loads the config at `shown`, then `prepare` (the rest of the file side: the policy file beside it),
+ * both while the reads are in flight, and runs `body` with them and a client whose first reads are
+ * already under way (`reads`, each to be used once: a re-read asks again). The client is always closed.
+ */
+export async function withConfigAndEarlyClient<T, P>(
+  ctx: CommandContext,
+  shown: string,
+  options: EarlyOptions,
+  prepare: (config: LoadedConfig) => Promise<P>,
+  body: (config: LoadedConfig, prepared: P, client: TailscaleClient, reads: EarlyReads | undefined) => Promise<T>,
+): Promise<T> {
+  const text = await readConfigText(resolvePath(ctx, shown), shown);
+  const scanned = scanTailnet(text);
+  const guess = resolveTailnet(flag(ctx, 'tailnet'), ctx.env, scanned === undefined ? undefined : { tailnet: scanned, file: shown });
+  let opened: Opened | undefined;
+  // Under settings.policyFile a second file (and --out against it) is checked before any request,
+  // as before: its errors must cost no API call, so nothing is started early there.
+  if (!NAMES_POLICY_FILE.test(text)) try {
+    const client = openClient(ctx, scanned === undefined ? undefined : { file: shown, tailnet: scanned });
+    opened = { client, reads: start(client, options) };
+  } catch {
+    // Opened again below, after the file, which then has its say first.
+  }
+  // The parse is synchronous: the requests leave only when the event loop runs, so let it run
+  // (connect, send) before the parse holds it.
+  if (opened) await letRequestsLeave();
+  let config: LoadedConfig;
+  let prepared: P;
+  try {
+    config = parseConfig(text, shown);
+    prepared = await prepare(config);
+  } catch (error) {
+    await opened?.client.abandon();
+    throw error;
+  }
+  let client: TailscaleClient;
+  let reads: EarlyReads | undefined;
+  if (opened && resolveTailnet(flag(ctx, 'tailnet'), ctx.env, config.desired).tailnet === guess.tailnet) {
+    ({ client, reads } = opened);
+  } else {
+    await opened?.client.abandon();
+    client = openClient(ctx, config.desired);
+  }
+  try {
+    return await body(config, prepared, client, reads);
+  } finally {
+    await client.close();
+  }
+}
