@@ -18,7 +18,7 @@ import { MODES, type ActionSettings, type CredentialSetting, type EventInfo, typ
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const SECRET_INPUTS = ['api-key', 'oauth-client-secret', 'github-token', 'secrets-token'];
+const SECRET_INPUTS = ['api-key', 'oauth-client-secret', 'oauth-secret', 'github-token', 'secrets-token'];
 
 /** Typed readers of the step's inputs; every error names the input. */
 function inputReader() {
@@ -79,9 +79,24 @@ export function chooseMode(value: string | undefined, event: string): { mode: Mo
 
 const CREDENTIAL_INPUTS = { apiKey: 'api-key', clientId: 'oauth-client-id', clientSecret: 'oauth-client-secret', idToken: 'audience' };
 
+/**
+ * The OAuth client's secret: `oauth-client-secret`, or `oauth-secret` as tailscale/gitops-acl-action
+ * names it (accepted, with a deprecation notice). Both given is refused unless they agree.
+ */
+function readClientSecret(inputs: Inputs): string | undefined {
+  const secret = inputs.text('oauth-client-secret');
+  const legacy = inputs.text('oauth-secret');
+  if (legacy === undefined) return secret;
+  if (secret !== undefined && secret !== legacy) {
+    throw new UsageError('the oauth-secret and oauth-client-secret inputs are both given and differ: give only oauth-client-secret (oauth-secret is its deprecated name)');
+  }
+  core.notice('the oauth-secret input is deprecated (it is tailscale/gitops-acl-action\'s name): rename it to oauth-client-secret');
+  return legacy;
+}
+
 function readCredential(inputs: Inputs): CredentialSetting {
   const apiKey = inputs.text('api-key');
-  const clientSecret = inputs.text('oauth-client-secret');
+  const clientSecret = readClientSecret(inputs);
   const clientId = inputs.text('oauth-client-id');
   const audience = inputs.text('audience');
   const parts = { apiKey, clientId, clientSecret, idToken: audience === undefined ? undefined : idTokenSource(audience) };
@@ -196,6 +211,7 @@ export function readSettings(): ActionSettings {
   return {
     ...chooseMode(inputs.text('mode'), event.name),
     config: configPaths(inputs.text('config') ?? 'tailnet-access.yaml', github.workspace),
+    policyFile: inputs.text('policy-file'),
     tailnet: inputs.text('tailnet'),
     baseUrl: readBaseUrl(inputs),
     credential,

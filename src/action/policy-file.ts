@@ -2,6 +2,7 @@
 // checkout, named from the repository root so its annotations land in the pull request's diff; the
 // record of the last applied policy in the repository's deployments (src/github/deployment-store.ts);
 // and the fix commands spelled as the README has people run them.
+import path from 'node:path';
 import type { LoadedConfig } from '../config/load.js';
 import type { OnManualEdits } from '../config/types.js';
 import { workspaceBoundary } from '../files/boundary.js';
@@ -17,10 +18,28 @@ import type { ActionSettings } from './settings.js';
 
 /** The policy file of settings.policyFile from the checkout, named from the repository root; undefined without it. */
 export async function readActionPolicyFile(settings: ActionSettings, config: LoadedConfig): Promise<PolicyFile | undefined> {
+  if (settings.policyFile !== undefined) usePolicyFileInput(settings, config, settings.policyFile);
   // Only files of the checkout: a pull request must not be able to publish other files of the runner.
   const location = policyFileLocation(config.desired, settings.config.path, workspaceBoundary(settings.github.workspace));
   if (location === undefined) return undefined;
   return readPolicyFileAt(config.desired, { ...location, shown: shownPath(settings.github.workspace, location.named, location.shown) });
+}
+
+/**
+ * The policy-file input (gitops-acl-action's, relative to the repository root) stands for
+ * settings.policyFile: the setting becomes that path relative to the config file, and a different
+ * setting in the file gives way to it with a notice.
+ */
+function usePolicyFileInput(settings: ActionSettings, config: LoadedConfig, input: string): void {
+  const { desired } = config;
+  const setting = path.relative(path.dirname(settings.config.path), path.resolve(settings.github.workspace, input)).split(path.sep).join('/') || '.';
+  const before = desired.settings.policyFile;
+  if (before !== undefined && path.resolve(path.dirname(settings.config.path), before) !== path.resolve(path.dirname(settings.config.path), setting)) {
+    log.notice(`the policy-file input (${input}) is used instead of settings.policyFile (${before}) of ${settings.config.shownAs}`);
+  }
+  desired.settings = { ...desired.settings, policyFile: setting };
+  desired.settingsAt = { ...desired.settingsAt };
+  delete desired.settingsAt.policyFile;
 }
 
 /**

@@ -56,6 +56,8 @@ export interface ActionSettings {
     /** The path relative to the workspace, with `/`: how messages and annotations name it. */
     shownAs: string;
   };
+  /** The `policy-file` input, relative to the repository root: it stands for settings.policyFile. */
+  policyFile?: string | undefined;
   /** The `tailnet` input; undefined means the file's `tailnet`, else `-`. */
   tailnet: string | undefined;
   baseUrl: string;
