@@ -212,3 +212,37 @@ describe('the action under settings.policyFile, on push and on schedule', () => 
     expectNoCredential();
   });
 });
+
+describe('the policy-file input (as in Tailscale gitops-acl-action)', () => {
+  async function withoutSetting(): Promise<void> {
+    const text = await readFile(file('tailnet-access.yaml'), 'utf8');
+    const kept = text.split('\n').filter((line) => !/^\s+policyFile\s*:/.test(line));
+    expect(kept.length).toBe(text.split('\n').length - 1);
+    await writeFile(file('tailnet-access.yaml'), kept.join('\n'));
+  }
+  async function actWith(policyFile: string): Promise<ActionRun> {
+    const run = await runAction({ eventName: 'pull_request', event: prEvent, workspace, github, sha: MERGED, inputs: { 'api-key': API_KEY, 'base-url': sim.url, 'policy-file': policyFile } });
+    runs.push(run);
+    return run;
+  }
+
+  it('plans the whole policy file it names when the config has no settings.policyFile', async () => {
+    await withoutSetting();
+    await edit('policy.hujson', RULE, WIDER_RULE);
+    const run = await actWith('policy.hujson');
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(planComments()[0]?.body).toContain(`-\t\t${RULE}\n+\t\t${WIDER_RULE}\n`);
+    expect(JSON.parse(run.planJson ?? '{}')).toMatchObject({ policyFile: { file: 'policy.hujson', changed: true } });
+    expect(sim.requests.countWrites()).toBe(0);
+    expectNoCredential();
+  });
+
+  it('refuses a policy file outside the checkout before reading it', async () => {
+    await withoutSetting();
+    const run = await actWith('../outside.hujson');
+    expect(run.code).not.toBe(0);
+    expect(run.stdout + run.stderr).toMatch(/outside/);
+    expect(planComments().every((c) => !c.body.includes('+\t\t'))).toBe(true);
+    expect(sim.requests.countWrites()).toBe(0);
+  });
+});
