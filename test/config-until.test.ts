@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
-import { DiagnosticsError, formatDiagnostic } from '../src/diagnostics.js';
+import { configProblems } from './helpers/config-problems.js';
 
 const FILE = 'cfg.yaml';
 const yaml = (...lines: string[]): string => `${lines.join('\n')}\n`;
 
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (error) {
-    if (error instanceof DiagnosticsError) return error.diagnostics.map(formatDiagnostic);
-    throw error;
-  }
-  throw new Error('expected the file to be refused');
-}
+const problems = (text: string): string[] => configProblems(text, FILE);
 
 describe('until, status, expiryWarningDays and unmanagedUsers: suspend in the file', () => {
   it('reads end dates on roles and memberships, declared statuses and the new settings', () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
-import { DiagnosticsError, formatDiagnostic } from '../src/diagnostics.js';
+import { configProblems } from './helpers/config-problems.js';
+import { formatDiagnostic } from '../src/diagnostics.js';
 
 const FILE = 'cfg.yaml';
 const ROLES = 'owner, admin, member, it-admin, network-admin, billing-admin, auditor';
@@ -11,15 +12,7 @@ function yaml(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (error) {
-    if (error instanceof DiagnosticsError) return error.diagnostics.map(formatDiagnostic);
-    throw error;
-  }
-  throw new Error('expected the file to be refused');
-}
+const problems = (text: string): string[] => configProblems(text, FILE);
 
 function warnings(text: string): string[] {
   return parseConfig(text, FILE).warnings.map(formatDiagnostic);
