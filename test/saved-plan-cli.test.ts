@@ -11,6 +11,7 @@ import { changeDifferences, compareVersions } from '../src/plan/saved-plan.js';
 import type { Change, UserRoleChange } from '../src/plan/types.js';
 import type { Knobs, Simulator } from '../src/simulator/index.js';
 import { VERSION } from '../src/version.js';
+import { DEFAULT_POLICY } from '../src/simulator/index.js';
 import { EXAMPLE_CONFIG, OWNER_KEY, roles, simulator } from './apply-helpers.js';
 
 // The example (bob promoted, group:sre created, group:eng changed, group:old deleted), and dave, whom
@@ -292,6 +293,72 @@ describe('apply --plan FILE', () => {
     sim.requests.clear();
     expect((await cli('apply', '--plan', 'plan.json')).stderr).toBe('error: --plan: plan.json does not exist; save one with tailnet-access plan --save-plan FILE\n');
     expect(sim.requests.entries).toEqual([]);
+  });
+});
+
+describe('saved plans under settings.policyFile', () => {
+  // A rule widened in git, and bob promoted.
+  const WIDER = DEFAULT_POLICY.replace('"dst": ["tag:prod:22,443"]', '"dst": ["tag:prod:22,443,8443"]');
+  const POLICY_CONFIG = 'version: 1\nusers:\n  bob@example.com: admin\ngroups:\n  eng: [alice@example.com, dave@example.com]\nsettings:\n  policyFile: policy.hujson\n';
+
+  async function startWithPolicyFile(): Promise<void> {
+    sim = await simulator();
+    running = true;
+    await writeFile(path.join(dir, 'tailnet-access.yaml'), POLICY_CONFIG);
+    await writeFile(path.join(dir, 'policy.hujson'), WIDER);
+  }
+
+  it('records the policy file, and applies the saved plan unchanged', async () => {
+    await startWithPolicyFile();
+    await save();
+    const saved = (await savedFile()) as { basis: { policyFile: { file: string; digest: string } }; plan: { policyFile: { changed: boolean } } };
+    expect(saved.basis.policyFile.file).toBe('policy.hujson');
+    expect(saved.basis.policyFile.digest).toBe(`sha256:${createHash('sha256').update(WIDER).digest('hex')}`);
+    expect(saved.plan.policyFile.changed).toBe(true);
+    const run = await cli('apply', '--plan', 'plan.json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(sim.state.policy.text).toBe(WIDER);
+    expect(roles(sim)['bob@example.com']).toBe('admin');
+  });
+
+  it('refuses when the policy file in git changed since the plan', async () => {
+    await startWithPolicyFile();
+    await save();
+    await writeFile(path.join(dir, 'policy.hujson'), WIDER.replace('tag:prod:22,443,8443', 'tag:prod:22,443,9443'));
+    sim.requests.clear();
+    const run = await cli('apply', '--plan', 'plan.json');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(
+      'refused by the saved-plan rail: plan.json was made for another policy file: policy.hujson changed since the plan. Make the plan again (tailnet-access plan --save-plan plan.json) and review it. Nothing was written.\n',
+    );
+    expect(sim.requests.countWrites()).toBe(0);
+  });
+
+  it('refuses when the live policy was edited since the plan: the whole-file write would undo an edit nobody reviewed', async () => {
+    await startWithPolicyFile();
+    await save();
+    const edited = sim.state.policy.text.replace('"grafana": "100.64.10.20"', '"grafana": "100.64.10.99"');
+    await api('POST', '/tailnet/-/acl', edited, { 'if-match': sim.state.policy.etag });
+    const before = snapshot();
+    sim.requests.clear();
+    const run = await cli('apply', '--plan', 'plan.json');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("  policy.hujson: the policy write differs from the saved plan's (the live policy was edited since the plan; the fresh plan shows the write as it would be now)\n");
+    expect(sim.requests.countWrites()).toBe(0);
+    expect(snapshot()).toEqual(before);
+  });
+});
+
+describe('a plan that cannot be carried out', () => {
+  it('is not saved', async () => {
+    sim = await simulator();
+    running = true;
+    // olivia is the owner; the file says carol is.
+    await writeFile(path.join(dir, 'tailnet-access.yaml'), 'version: 1\nusers:\n  carol@example.com: owner\n');
+    const run = await cli('plan', '--save-plan', 'plan.json');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('The plan was not saved to plan.json: it cannot be carried out (see below).\n');
+    await expect(readFile(path.join(dir, 'plan.json'), 'utf8')).rejects.toThrow(/ENOENT/);
   });
 });
 

@@ -381,7 +381,7 @@ function policyWriteDiffers(saved: SavedPlan, section: PolicyFilePlan | undefine
   const planned = saved.basis.policyFile;
   if (!planned || !section) return [];
   if (sha256(section.diff.text) === planned.diffDigest) return [];
-  return [`${section.file}: the policy write differs from the saved plan's (the live policy was edited since the plan; the fresh diff is shown above)`];
+  return [`${section.file}: the policy write differs from the saved plan's (the live policy was edited since the plan; the fresh plan shows the write as it would be now)`];
 }
 
 export function savedPlanGuard(saved: SavedPlan, shown: string): SavedPlanGuard {
