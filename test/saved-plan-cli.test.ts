@@ -2,9 +2,11 @@
 // in-process through runCli against the simulator, with console edits made through its API between
 // the two. Whatever is refused writes nothing: the simulator's write log and state say so.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/commands/run-cli.js';
 import { changeDifferences, compareVersions } from '../src/plan/saved-plan.js';
@@ -19,6 +21,12 @@ import { EXAMPLE_CONFIG, OWNER_KEY, roles, simulator } from './apply-helpers.js'
 const CONFIG = EXAMPLE_CONFIG.replace('  carol@example.com: {}\n', '  carol@example.com: {}\n  dave@example.com: member\n');
 const DAVE = '100005';
 const ALICE = '100002';
+
+const schema = (name: string): object => JSON.parse(readFileSync(new URL(`../schema/${name}`, import.meta.url), 'utf8')) as object;
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)));
+ajv.addSchema(schema('plan.schema.json'), 'plan.schema.json');
+const validateSaved = ajv.compile(schema('saved-plan.schema.json'));
 
 let sim: Simulator;
 let running = false;
@@ -94,6 +102,7 @@ describe('plan --save-plan FILE', () => {
     const text = await readFile(path.join(dir, 'plan.json'), 'utf8');
     const saved = JSON.parse(text) as Record<string, any>;
     const json = await cli('plan', '--format', 'json');
+    expect(validateSaved(saved), JSON.stringify(validateSaved.errors)).toBe(true);
     expect(saved).toMatchObject({ kind: 'tailnet-access saved plan', format: 1, toolVersion: VERSION, tailnet: '-', plan: JSON.parse(json.stdout) });
     expect(saved.basis.policyEtag).toBe(sim.state.policy.etag);
     expect(saved.basis.configFile).toBe('tailnet-access.yaml');
@@ -315,6 +324,7 @@ describe('saved plans under settings.policyFile', () => {
     expect(saved.basis.policyFile.file).toBe('policy.hujson');
     expect(saved.basis.policyFile.digest).toBe(`sha256:${createHash('sha256').update(WIDER).digest('hex')}`);
     expect(saved.plan.policyFile.changed).toBe(true);
+    expect(validateSaved(saved), JSON.stringify(validateSaved.errors)).toBe(true);
     const run = await cli('apply', '--plan', 'plan.json');
     expect(run.code, run.stderr).toBe(0);
     expect(sim.state.policy.text).toBe(WIDER);
