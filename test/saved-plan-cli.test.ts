@@ -154,6 +154,14 @@ describe('apply --plan FILE', () => {
     expect(report.applied).toEqual((await savedFile()).plan && ((await savedFile()).plan as { changes: unknown[] }).changes);
     expect(roles(sim)).toMatchObject({ 'bob@example.com': 'admin', 'dave@example.com': 'member' });
     expect(sim.state.policy.text).toContain('"group:sre"');
+    // Applied once: again, it finds nothing to do and says why it refuses.
+    sim.requests.clear();
+    const again = await cli('apply', '--plan', 'plan.json');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('and a fresh plan has no changes: the tailnet already matches the file (was this plan applied already?):\n');
+    expect(again.stderr).toMatch(/\n {2}bob@example\.com: member -> admin is no longer needed: changed in the console since the plan\n/);
+    expect(again.stderr).not.toContain('Review a fresh plan');
+    expect(sim.requests.countWrites()).toBe(0);
   });
 
   it('refuses when a console edit changed the plan: names each difference, writes nothing', async () => {
@@ -322,6 +330,9 @@ describe('saved plans under settings.policyFile', () => {
     await save();
     const saved = (await savedFile()) as { basis: { policyFile: { file: string; digest: string } }; plan: { policyFile: { changed: boolean } } };
     expect(saved.basis.policyFile.file).toBe('policy.hujson');
+    const onto = await cli('plan', '--save-plan', 'policy.hujson');
+    expect(onto.stderr).toBe('error: --save-plan policy.hujson is the policy file policy.hujson; give --save-plan another file\n');
+    expect(await readFile(path.join(dir, 'policy.hujson'), 'utf8')).toBe(WIDER);
     expect(saved.basis.policyFile.digest).toBe(`sha256:${createHash('sha256').update(WIDER).digest('hex')}`);
     expect(saved.plan.policyFile.changed).toBe(true);
     expect(validateSaved(saved), JSON.stringify(validateSaved.errors)).toBe(true);

@@ -13,7 +13,7 @@ import type { Format } from './args.js';
 import { configPath, emit, isSet, note, resolvePath, useColor, type CommandContext } from './io.js';
 import { inventoryRequest, renderInventoryFor } from './plan-inventory.js';
 import { inputFiles, planWith, policyFileOptionsFor, refuseOutOntoInputs } from './read-plan.js';
-import { savePlan, savePlanTarget } from './saved-plan.js';
+import { refuseSaveOnto, savePlan, savePlanTarget } from './saved-plan.js';
 import { withConfigAndEarlyClient } from './early-client.js';
 
 /**
@@ -101,7 +101,7 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
     async (config, text) => {
       configText = text;
       policyFileRead = await policyFileOptionsFor(ctx, atNow(config, now), resolvePath(ctx, shown));
-      if (saveTo !== undefined && policyFileRead) await savePlanTarget(ctx, [{ file: policyFileRead.file.path, what: `the policy file ${policyFileRead.file.shown}` }]);
+      if (saveTo !== undefined && policyFileRead) await refuseSaveOnto(ctx, saveTo, [{ file: policyFileRead.file.path, what: `the policy file ${policyFileRead.file.shown}` }]);
       return policyFileRead;
     },
     (config, policyFile, client, early) => planWith(atNow(config, now), client, policyFile, { validate, ...(early ? { started: early.live } : {}) }),

@@ -29,11 +29,15 @@ export async function savePlanTarget(ctx: CommandContext, inputs: readonly { fil
     throw new UsageError(`--save-plan ${given}: the folder ${path.dirname(given)} does not exist; create it first, or give another path`);
   }
   const out = flag(ctx, 'out');
-  const others = [...inputs, ...(out ? [{ file: out, what: `the --out file ${out}` }] : [])];
-  for (const other of others) {
-    if (await sameFile(file, resolvePath(ctx, other.file))) throw new UsageError(`--save-plan ${given} is ${other.what}; give --save-plan another file`);
-  }
+  await refuseSaveOnto(ctx, given, [...inputs, ...(out ? [{ file: out, what: `the --out file ${out}` }] : [])]);
   return given;
+}
+
+/** `--save-plan` must not name one of the command's inputs (nor --out): the saved plan would replace it. */
+export async function refuseSaveOnto(ctx: CommandContext, given: string, inputs: readonly { file: string; what: string }[]): Promise<void> {
+  for (const input of inputs) {
+    if (await sameFile(resolvePath(ctx, given), resolvePath(ctx, input.file))) throw new UsageError(`--save-plan ${given} is ${input.what}; give --save-plan another file`);
+  }
 }
 
 /**

@@ -397,7 +397,9 @@ export function savedPlanGuard(saved: SavedPlan, shown: string): SavedPlanGuard 
       if (plan.policyEtag !== saved.basis.policyEtag) basis.push('the policy changed');
       if (usersDigest(live.users, live.invites) !== saved.basis.usersDigest) basis.push('the users changed');
       const since = basis.length > 0 ? ` (${basis.join(' and ')})` : '';
-      return `the tailnet changed since ${shown} was planned at ${saved.plannedAt}${since}, and a fresh plan differs from it:\n${lines.map((l) => `  ${l}`).join('\n')}\n${again}`;
+      const matches = plan.changes.length === 0 && !section?.changed;
+      const fresh = matches ? 'a fresh plan has no changes: the tailnet already matches the file (was this plan applied already?)' : 'a fresh plan differs from it';
+      return `the tailnet changed since ${shown} was planned at ${saved.plannedAt}${since}, and ${fresh}:\n${lines.map((l) => `  ${l}`).join('\n')}\n${matches ? '' : `${again}`}`.replace(/\n$/, '');
     },
     groupsDiffer(plan, section) {
       const lines = [...changeDifferences(saved.plan.changes.filter(isGroupChange), plan.changes.filter(isGroupChange)), ...policyWriteDiffers(saved, section)];
