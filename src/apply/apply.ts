@@ -47,6 +47,9 @@ export async function applyConfig(given: LoadedConfig, client: TailscaleClient, 
   const policyFile = policyFileRead(config, options);
   const first = await readAndPlan(config, client, policyFile, options.started);
   const plan = first.result.plan;
+  // Before anything else may refuse or write: a saved plan is applied only while it is the fresh one.
+  const unlike = options.savedPlan?.refusal(plan, first.live, first.section);
+  if (unlike !== undefined) throw new ApplyRefusedError(plan, [{ rail: 'saved-plan', message: unlike }], first.section);
   const roleChanges = roleChangesOf(plan);
   const statusChanges = plan.changes.filter(isStatusChange);
   // The key's record is read only when it matters: a plan without role or status changes needs no such rail.
@@ -86,6 +89,7 @@ export async function applyConfig(given: LoadedConfig, client: TailscaleClient, 
     maxChanges: options.maxChanges,
     force: options.force === true,
     emit,
+    ...(options.savedPlan ? { savedPlan: options.savedPlan } : {}),
   };
   // Under settings.policyFile the file in git is written whole; otherwise only the groups of the live policy.
   const whole = policyFile ? await writeWholePolicy(config, client, first, roleChanges, settings, policyFile.options) : undefined;

@@ -14,6 +14,7 @@ import type { PolicyErrorData, ValidateResult } from '../tailscale/types.js';
 import { editedGroups } from './console-edits.js';
 import { groupChangesOf, readAndPlan, type ApplyRead } from './read.js';
 import type { ApplyEvent, FailedChange, PolicyOutcome } from './types.js';
+import type { SavedPlanGuard } from '../plan/saved-plan.js';
 
 export interface PolicySettings {
   maxAttempts: number;
@@ -23,6 +24,8 @@ export interface PolicySettings {
   maxChanges: number | undefined;
   force: boolean;
   emit: (event: ApplyEvent) => void;
+  /** `apply --plan FILE`: a re-read whose group changes are not the saved plan's is not written. */
+  savedPlan?: SavedPlanGuard;
 }
 
 export interface PolicyResult {
@@ -76,6 +79,8 @@ export function recheckRails(config: LoadedConfig, first: ApplyRead, read: Apply
   });
   const refused = rails.refusals[0];
   if (refused) throw new PolicyFailure(`refused by the ${refused.rail} rail after reading the policy again: ${refused.message}`);
+  const moved = settings.savedPlan?.groupsDiffer(read.result.plan, read.section);
+  if (moved !== undefined) throw new PolicyFailure(`refused by the saved-plan rail after reading the policy again: ${moved}`);
   settings.emit({ type: 'planned', attempt, plan });
 }
 

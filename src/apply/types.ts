@@ -4,6 +4,7 @@
 import type { Change, Plan, PlanWarning, UserRoleChange, UserInviteChange, UserStatusChange } from '../plan/types.js';
 import type { KeyOwner } from '../plan/rails.js';
 import type { PolicyFileOptions } from '../policy-file/plan.js';
+import type { SavedPlanGuard } from '../plan/saved-plan.js';
 import type { StartedRead } from '../tailscale/live.js';
 
 export interface ApplyOptions {
@@ -35,6 +36,12 @@ export interface ApplyOptions {
    * and the store of the last applied policy. The file is then written whole.
    */
   policyFile?: PolicyFileOptions;
+  /**
+   * `apply --plan FILE`: the saved plan the fresh one must equal. Checked after the first read and
+   * before any write (refused by the saved-plan rail), and again on every re-read after a 412 (the
+   * policy is then not written when its group changes moved).
+   */
+  savedPlan?: SavedPlanGuard;
 }
 
 export type ApplyEvent =

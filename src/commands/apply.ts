@@ -13,6 +13,7 @@ import { configPath, emit, flag, isSet, note, OutputLostError, resolvePath, useC
 import { renderPlan } from './plan.js';
 import { policyFileOptionsFor, refuseOutOntoInputs } from './read-plan.js';
 import { withConfigAndEarlyClient } from './early-client.js';
+import { checkSavedPlanInputs, readSavedPlan } from './saved-plan.js';
 
 export function parseMaxChanges(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -41,6 +42,8 @@ export async function runApply(ctx: CommandContext): Promise<number> {
   const maxChanges = parseMaxChanges(flag(ctx, 'max-changes'));
   const now = nowFlag(ctx);
   await refuseOutOntoInputs(ctx, shown);
+  // A saved plan is read and checked before anything else: a damaged or newer one costs no API call.
+  const savedPlan = await readSavedPlan(ctx);
   // The report comes at the end; a conflict is worth a word while it happens (it adds a wait).
   const onProgress = (event: ApplyEvent): void => {
     if (event.type === 'policy-conflict') note(ctx, `The policy file changed since it was read (attempt ${event.attempt}); reading it again.`);
@@ -53,9 +56,18 @@ export async function runApply(ctx: CommandContext): Promise<number> {
       ctx,
       shown,
       { keyOwner: true },
-      (config) => policyFileOptionsFor(ctx, atNow(config, now), resolvePath(ctx, shown)),
-      (config, policyFile, client, early) =>
-        applyConfig(atNow(config, now), client, { ...options, ...(policyFile ? { policyFile } : {}), ...(early ? { started: early.live, ...(early.keyOwner ? { keyOwner: early.keyOwner } : {}) } : {}) }),
+      async (config, text) => {
+        const policyFile = await policyFileOptionsFor(ctx, atNow(config, now), resolvePath(ctx, shown));
+        const guard = savedPlan ? checkSavedPlanInputs(ctx, savedPlan, config, shown, text, policyFile) : undefined;
+        return { policyFile, guard };
+      },
+      (config, { policyFile, guard }, client, early) =>
+        applyConfig(atNow(config, now), client, {
+          ...options,
+          ...(policyFile ? { policyFile } : {}),
+          ...(guard ? { savedPlan: guard } : {}),
+          ...(early ? { started: early.live, ...(early.keyOwner ? { keyOwner: early.keyOwner } : {}) } : {}),
+        }),
     );
   } catch (error) {
     // What would have been done, next to why it was not. JSON output stays a report or nothing.

@@ -32,8 +32,8 @@ const COMMON = {
 } as const satisfies ParseArgsOptionsConfig;
 
 const PER_COMMAND = {
-  plan: { now: { type: 'string' }, 'detailed-exitcode': { type: 'boolean' }, inventory: { type: 'boolean' }, 'idle-days': { type: 'string' }, 'state-file': { type: 'string' } },
-  apply: { now: { type: 'string' }, 'max-changes': { type: 'string' }, force: { type: 'boolean' }, yes: { type: 'boolean' }, 'state-file': { type: 'string' } },
+  plan: { now: { type: 'string' }, 'detailed-exitcode': { type: 'boolean' }, inventory: { type: 'boolean' }, 'idle-days': { type: 'string' }, 'state-file': { type: 'string' }, 'save-plan': { type: 'string' } },
+  apply: { now: { type: 'string' }, 'max-changes': { type: 'string' }, force: { type: 'boolean' }, yes: { type: 'boolean' }, 'state-file': { type: 'string' }, plan: { type: 'string' } },
   drift: { now: { type: 'string' }, 'state-file': { type: 'string' } },
   import: { 'policy-file': { type: 'string' }, force: { type: 'boolean' } },
   check: { for: { type: 'string' } },
@@ -69,6 +69,7 @@ const FLAG_HELP: Record<CommandName, Record<string, string>> = {
     inventory: 'add a table of users: role, status, devices, last seen; idle, in no group, never joined',
     'idle-days N': 'with --inventory, flag users not seen for N days (default 90)',
     'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered',
+    'save-plan FILE': 'also write the plan with what it was based on (policy ETag, users, config), for apply --plan',
   },
   apply: {
     'now TIME': 'plan as of this moment: a date (its start, UTC) or an RFC 3339 date-time with offset; default the current time',
@@ -76,6 +77,7 @@ const FLAG_HELP: Record<CommandName, Record<string, string>> = {
     force: 'go ahead although more than half of the managed users lose a role or a group',
     yes: 'accepted for scripts; apply never asks',
     'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered',
+    'plan FILE': 'apply the plan saved by plan --save-plan, only while a fresh plan has exactly its changes (else exit 1, nothing written)',
   },
   drift: { 'now TIME': 'plan as of this moment: a date (its start, UTC) or an RFC 3339 date-time with offset; default the current time', 'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered' },
   import: {

@@ -46,7 +46,8 @@ function start(client: TailscaleClient, options: EarlyOptions): EarlyReads {
 }
 
 /**
- * Loads the config at `shown`, then `prepare` (the rest of the file side: the policy file beside it),
+ * Loads the config at `shown`, then `prepare` (the rest of the file side: the policy file beside it;
+ * it is given the config's text as read),
  * both while the reads are in flight, and runs `body` with them and a client whose first reads are
  * already under way (`reads`, each to be used once: a re-read asks again). The client is always closed.
  */
@@ -54,7 +55,7 @@ export async function withConfigAndEarlyClient<T, P>(
   ctx: CommandContext,
   shown: string,
   options: EarlyOptions,
-  prepare: (config: LoadedConfig) => Promise<P>,
+  prepare: (config: LoadedConfig, text: string) => Promise<P>,
   body: (config: LoadedConfig, prepared: P, client: TailscaleClient, reads: EarlyReads | undefined) => Promise<T>,
 ): Promise<T> {
   const text = await readConfigText(resolvePath(ctx, shown), shown);
@@ -76,7 +77,7 @@ export async function withConfigAndEarlyClient<T, P>(
   let prepared: P;
   try {
     config = parseConfig(text, shown);
-    prepared = await prepare(config);
+    prepared = await prepare(config, text);
   } catch (error) {
     await opened?.client.abandon();
     throw error;

@@ -7,12 +7,13 @@ import { renderPlanJson } from '../plan/render-json.js';
 import { renderPlanMarkdown, type MarkdownRenderOptions } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
 import type { Plan, PlanProblem } from '../plan/types.js';
-import { hasPendingChanges, type PolicyFilePlan } from '../policy-file/plan.js';
+import { hasPendingChanges, type PolicyFileOptions, type PolicyFilePlan } from '../policy-file/plan.js';
 import { composePlanText, renderPlanJsonWithPolicyFile, renderPlanMarkdownWithPolicyFile } from '../policy-file/render-plan.js';
 import type { Format } from './args.js';
 import { configPath, emit, isSet, note, resolvePath, useColor, type CommandContext } from './io.js';
 import { inventoryRequest, renderInventoryFor } from './plan-inventory.js';
-import { planWith, policyFileOptionsFor, refuseOutOntoInputs } from './read-plan.js';
+import { inputFiles, planWith, policyFileOptionsFor, refuseOutOntoInputs } from './read-plan.js';
+import { refuseSaveOnto, savePlan, savePlanTarget } from './saved-plan.js';
 import { withConfigAndEarlyClient } from './early-client.js';
 
 /**
@@ -87,16 +88,25 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
   const inventory = inventoryRequest(ctx);
   const now = nowFlag(ctx);
   await refuseOutOntoInputs(ctx, shown);
+  const saveTo = await savePlanTarget(ctx, inputFiles(ctx, shown));
   // A drift report compares; only a plan is about to be applied, so only a plan asks the validator.
   const validate = ctx.args.command === 'plan';
+  let configText = '';
+  let policyFileRead: PolicyFileOptions | undefined;
   // Users and policy are requested first, and the file parsed while they are on their way.
   const read = await withConfigAndEarlyClient(
     ctx,
     shown,
     {},
-    (config) => policyFileOptionsFor(ctx, atNow(config, now), resolvePath(ctx, shown)),
+    async (config, text) => {
+      configText = text;
+      policyFileRead = await policyFileOptionsFor(ctx, atNow(config, now), resolvePath(ctx, shown));
+      if (saveTo !== undefined && policyFileRead) await refuseSaveOnto(ctx, saveTo, [{ file: policyFileRead.file.path, what: `the policy file ${policyFileRead.file.shown}` }]);
+      return policyFileRead;
+    },
     (config, policyFile, client, early) => planWith(atNow(config, now), client, policyFile, { validate, ...(early ? { started: early.live } : {}) }),
   );
+  if (saveTo !== undefined) await savePlan(ctx, saveTo, read, shown, configText, policyFileRead);
   const rendered = renderPlan(ctx, read.plan, shown, read.policyFile, read.problems.length);
   await emit(ctx, inventory ? `${rendered}\n${renderInventoryFor(ctx, inventory, read, shown)}` : rendered);
   if (read.problems.length > 0) {

@@ -13,7 +13,7 @@ import { isInside, repositoryBoundary } from '../files/boundary.js';
 import { policyFileLocation, readPolicyFileAt, renderPolicyFile } from '../policy-file/source.js';
 import type { TailscaleClient } from '../tailscale/client.js';
 import { readLive, type StartedRead } from '../tailscale/live.js';
-import { flag, refuseOutOnto, resolvePath, type CommandContext } from './io.js';
+import { flag, refuseOutOnto, resolvePath, type CommandContext, type OutInput } from './io.js';
 
 export interface PlanRead extends PlanResult {
   config: LoadedConfig;
@@ -85,13 +85,18 @@ function shownState(ctx: CommandContext, state: string): string {
   return isInside(state, ctx.cwd) ? path.relative(ctx.cwd, state) || state : state;
 }
 
-/** Before anything is read: --out must not be the config file, nor the state file beside it. */
-export async function refuseOutOntoInputs(ctx: CommandContext, shownConfig: string): Promise<void> {
+/** The files a plan reads before the tailnet: the config file and the state file beside it. */
+export function inputFiles(ctx: CommandContext, shownConfig: string): OutInput[] {
   const state = statePath(ctx, resolvePath(ctx, shownConfig));
-  await refuseOutOnto(ctx, [
+  return [
     { file: shownConfig, what: `the config file ${shownConfig}` },
     { file: state, what: `the state file ${shownState(ctx, state)}` },
-  ]);
+  ];
+}
+
+/** Before anything is read: --out must not be the config file, nor the state file beside it. */
+export async function refuseOutOntoInputs(ctx: CommandContext, shownConfig: string): Promise<void> {
+  await refuseOutOnto(ctx, inputFiles(ctx, shownConfig));
 }
 
 /**
