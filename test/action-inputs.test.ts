@@ -144,6 +144,13 @@ describe('readSettings', () => {
     await expect(settingsFor({ 'base-url': 'api.tailscale.com' })).rejects.toThrow('the base-url input must be a URL such as https://api.tailscale.com');
   });
 
+  it('reads the now input as a moment, and names the input when it is not one', async () => {
+    expect((await settingsFor({ 'api-key': API_KEY, now: '2027-01-01' })).now).toBe(Date.UTC(2027, 0, 1));
+    expect((await settingsFor({ 'api-key': API_KEY, now: '2027-01-01T09:30:00+01:00' })).now).toBe(Date.UTC(2027, 0, 1, 8, 30));
+    expect((await settingsFor({ 'api-key': API_KEY })).now).toBeUndefined();
+    await expect(settingsFor({ 'api-key': API_KEY, now: '2027-02-30' })).rejects.toThrow('the now input: "2027-02-30" is not a real date');
+  });
+
   it('links the run attempt', async () => {
     const settings = await settingsFor({}, 'schedule', {}, { GITHUB_RUN_ATTEMPT: '2', GITHUB_SERVER_URL: 'https://ghe.example/' });
     expect(settings.github.runUrl).toBe('https://ghe.example/example/infra/actions/runs/77/attempts/2');

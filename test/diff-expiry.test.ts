@@ -130,3 +130,35 @@ describe('diff: unmanagedUsers: suspend', () => {
     expect(plan.warnings.map((w) => w.message)).toEqual(['olivia@example.com is the owner and is never suspended; list them as owner']);
   });
 });
+
+describe('diff: the end of what a change grants', () => {
+  it('gives a promotion with an until its end, as the file writes it', () => {
+    const file = config('users:', '  dave@example.com: { role: admin, until: 2026-12-31 }');
+    const { plan } = diff(file, live([olivia, alice, dave]), at('2026-12-01'));
+    expect(plan.changes).toEqual([{ type: 'user.role', login: 'dave@example.com', userId: 'u-dave', from: 'member', to: 'admin', reason: 'declared', until: '2026-12-31' }]);
+  });
+
+  it('gives added members with an until their end, and members without one none', () => {
+    const file = config(
+      'groups:',
+      '  eng:',
+      '    - alice@example.com',
+      '    - { login: dave@example.com, until: "2026-12-05T18:00:00Z" }',
+      '    - erin@example.com',
+      '  oncall:',
+      '    - { login: erin@example.com, until: 2026-12-10 }',
+      '    - alice@example.com',
+    );
+    const { plan } = diff(file, live([olivia, alice, dave, erin], { 'group:eng': ['alice@example.com'] }), at('2026-12-01'));
+    expect(plan.changes).toEqual([
+      { type: 'group.create', group: 'group:oncall', members: ['erin@example.com', 'alice@example.com'], until: { 'erin@example.com': '2026-12-10' } },
+      { type: 'group.update', group: 'group:eng', add: ['dave@example.com', 'erin@example.com'], remove: [], until: { 'dave@example.com': '2026-12-05T18:00:00Z' } },
+    ]);
+  });
+
+  it('gives no end to a member listed a second time without one', () => {
+    const file = config('groups:', '  eng:', '    - { login: dave@example.com, until: 2026-12-10 }', '    - dave@example.com');
+    const { plan } = diff(file, live([olivia, alice, dave], { 'group:eng': [] }), at('2026-12-01'));
+    expect(plan.changes).toEqual([{ type: 'group.update', group: 'group:eng', add: ['dave@example.com'], remove: [] }]);
+  });
+});

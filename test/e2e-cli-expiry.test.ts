@@ -91,6 +91,16 @@ describe('end dates and statuses through the CLI', () => {
     expect(applied.stdout + applied.stderr).toContain('dave@example.com');
   });
 
+  it('shows the end of what a plan grants, in text and in JSON', async () => {
+    const text = await cli('plan', '--now', '2026-12-01');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/bob@example\.com +member -> admin {2}until 2026-12-31/);
+    expect(text.stdout).toContain('+ bob@example.com  until 2026-12-05T18:00:00Z');
+    const json = JSON.parse((await cli('plan', '--now', '2026-12-01', '--format', 'json')).stdout) as { changes: { type: string; until?: unknown }[] };
+    expect(json.changes.find((c) => c.type === 'user.role')?.until).toBe('2026-12-31');
+    expect(json.changes.find((c) => c.type === 'group.update')?.until).toEqual({ 'bob@example.com': '2026-12-05T18:00:00Z' });
+  });
+
   it('refuses a --now that is not a date', async () => {
     const bad = await cli('plan', '--now', '2026-13-01');
     expect(bad.code).not.toBe(0);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import { chooseCredential } from '../commands/connection.js';
 import { suggest } from '../config/suggest.js';
+import { parseNow, TimeValueError } from '../config/until.js';
 import { UsageError } from '../errors.js';
 import { resolveWithin, workspaceBoundary } from '../files/boundary.js';
 import type { RepoRef } from '../github/errors.js';
@@ -41,6 +42,17 @@ function inputReader() {
         return core.getBooleanInput(name);
       } catch {
         throw new UsageError(`the ${name} input must be true or false, not "${value}"`);
+      }
+    },
+    /** A moment: a date (its start, UTC) or an RFC 3339 date-time with offset, as ms since the epoch. */
+    moment(name: string): number | undefined {
+      const value = text(name);
+      if (value === undefined) return undefined;
+      try {
+        return parseNow(value).epochMs;
+      } catch (error) {
+        if (error instanceof TimeValueError) throw new UsageError(`the ${name} input: ${error.message}`);
+        throw error;
       }
     },
     positiveInteger(name: string): number | undefined {
@@ -217,6 +229,7 @@ export function readSettings(): ActionSettings {
     credential,
     maxChanges: inputs.positiveInteger('max-changes'),
     force: inputs.boolean('force', false),
+    now: inputs.moment('now'),
     failOnDrift: inputs.boolean('fail-on-drift', true),
     comment: inputs.boolean('comment', true),
     driftIssue: inputs.boolean('drift-issue', true),

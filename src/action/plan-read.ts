@@ -5,6 +5,7 @@
 // Under settings.policyFile the plan covers the repository's policy file (read from the checkout
 // before connecting), which the plan itself validates, and edits made outside git since the last apply.
 import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { atNow } from '../commands/now.js';
 import { planWith, type PlanRead, type PlanStep } from '../commands/read-plan.js';
 import type { PolicyFileOptions } from '../policy-file/plan.js';
 import { PlanProblemsError } from './errors.js';
@@ -28,7 +29,7 @@ export interface ActionFiles {
 /** The run's files: the config, and under settings.policyFile the policy file from the checkout. */
 export async function readActionFiles(settings: ActionSettings): Promise<ActionFiles> {
   return log.phase(`Read ${settings.config.shownAs}`, async () => {
-    const config = await loadConfig(settings.config.path, settings.config.shownAs);
+    const config = atNow(await loadConfig(settings.config.path, settings.config.shownAs), settings.now);
     const tailnet = tailnetFor(settings, config);
     const policyFile = await actionPolicyFile(settings, config, tailnet);
     log.debug(`${config.desired.users.length} users, ${config.desired.groups.length} groups; tailnet ${tailnet}${policyFile ? `; policy file ${policyFile.file.shown}` : ''}`);

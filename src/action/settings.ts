@@ -66,6 +66,8 @@ export interface ActionSettings {
   maxChanges: number | undefined;
   /** Apply a plan larger than max-changes. */
   force: boolean;
+  /** The `now` input (ms since the epoch): the moment plan, apply and drift plan for; undefined is the clock. */
+  now?: number | undefined;
   /** Drift mode: fail the job when the tailnet differs from the file. */
   failOnDrift: boolean;
   /** Plan mode: keep the sticky comment on the pull request. */

@@ -93,11 +93,11 @@ function warnIfExpiring(ctx: Context, until: TimeValue, what: string, ref: Sourc
 }
 
 /** The role the file asks for at `now`: past its `until`, `member`, with the reason. */
-function roleNow(ctx: Context, wanted: DesiredUser): { role: Role | undefined; reason: UserRoleChange['reason'] } {
+function roleNow(ctx: Context, wanted: DesiredUser): { role: Role | undefined; reason: UserRoleChange['reason']; until?: TimeValue } {
   if (wanted.role === undefined || wanted.until === undefined) return { role: wanted.role, reason: 'declared' };
   if (hasEnded(wanted.until, ctx.now)) return { role: 'member', reason: 'expired' };
   warnIfExpiring(ctx, wanted.until, `${wanted.login}'s role ${wanted.role}`, wanted.untilAt ?? wanted.at);
-  return { role: wanted.role, reason: 'declared' };
+  return { role: wanted.role, reason: 'declared', until: wanted.until };
 }
 
 function declaredRoleChanges(ctx: Context, invites: UserInviteChange[], statusChanges: UserStatusChange[]): UserRoleChange[] {
@@ -111,7 +111,7 @@ function declaredRoleChanges(ctx: Context, invites: UserInviteChange[], statusCh
     }
     const status = declaredStatusChange(ctx, wanted, user);
     if (status) statusChanges.push(status);
-    const { role, reason } = roleNow(ctx, wanted);
+    const { role, reason, until } = roleNow(ctx, wanted);
     if (role === undefined || role === user.role) continue;
     if (role === 'owner') {
       ctx.problems.push({
@@ -129,7 +129,7 @@ function declaredRoleChanges(ctx: Context, invites: UserInviteChange[], statusCh
       });
       continue;
     }
-    changes.push(roleChange(user, role, reason));
+    changes.push(roleChange(user, role, reason, until));
   }
   return changes;
 }
@@ -221,8 +221,17 @@ function unmanagedUserChanges(ctx: Context, users: TailscaleUser[], statusChange
   return changes;
 }
 
-function roleChange(user: TailscaleUser, to: Role, reason: UserRoleChange['reason']): UserRoleChange {
-  return { type: 'user.role', login: user.loginName, userId: user.id, from: user.role, to, reason };
+function roleChange(user: TailscaleUser, to: Role, reason: UserRoleChange['reason'], until?: TimeValue): UserRoleChange {
+  const change: UserRoleChange = { type: 'user.role', login: user.loginName, userId: user.id, from: user.role, to, reason };
+  if (until) change.until = until.display;
+  return change;
+}
+
+interface ResolvedMembers {
+  /** Folded login → the login as the users API spells it (the file's spelling when not in the tailnet). */
+  members: Map<string, string>;
+  /** Folded login → the membership's end, for memberships that have one (the latest, when listed twice). */
+  ends: Map<string, TimeValue>;
 }
 
 interface GroupDiff {
@@ -241,10 +250,13 @@ function groupDiff(ctx: Context, live: PolicyGroups): GroupDiff {
     const wanted = wantedByName.get(group.name);
     if (wanted) {
       const ended = new Set<string>();
-      const members = resolveMembers(ctx, wanted, ended);
+      const { members, ends } = resolveMembers(ctx, wanted, ended);
       const { next, add, remove } = mergeMembers(group.members, members);
       const expired = remove.filter((m) => ended.has(key(m)));
-      if (add.length > 0 || remove.length > 0) changes.push({ type: 'group.update', group: group.name, add, remove, ...(expired.length > 0 ? { expired } : {}) });
+      const until = endsOf(add, ends);
+      if (add.length > 0 || remove.length > 0) {
+        changes.push({ type: 'group.update', group: group.name, add, remove, ...(expired.length > 0 ? { expired } : {}), ...(until ? { until } : {}) });
+      }
       target.push(withDescription({ name: group.name, members: next }, wanted));
     } else if (isScimGroup(group.name) || ctx.desired.settings.unmanagedGroups === 'keep') {
       target.push({ name: group.name, members: group.members });
@@ -254,7 +266,9 @@ function groupDiff(ctx: Context, live: PolicyGroups): GroupDiff {
   }
   for (const wanted of ctx.desired.groups) {
     if (liveByName.has(wanted.name)) continue;
-    const members = [...resolveMembers(ctx, wanted, new Set()).values()];
+    const resolved = resolveMembers(ctx, wanted, new Set());
+    const members = [...resolved.members.values()];
+    const until = endsOf(members, resolved.ends);
     const sameButCase = liveByFoldedName.get(wanted.name.toLowerCase());
     if (sameButCase !== undefined) {
       ctx.warnings.push({
@@ -263,7 +277,7 @@ function groupDiff(ctx: Context, live: PolicyGroups): GroupDiff {
         path: at(wanted.at),
       });
     }
-    changes.push({ type: 'group.create', group: wanted.name, members });
+    changes.push({ type: 'group.create', group: wanted.name, members, ...(until ? { until } : {}) });
     target.push(withDescription({ name: wanted.name, members }, wanted));
   }
   changes.sort((a, b) => GROUP_ORDER[a.type] - GROUP_ORDER[b.type] || compareText(a.group, b.group));
@@ -281,19 +295,25 @@ function withDescription(group: TargetGroup, wanted: DesiredGroup): TargetGroup 
  * matches), de-duplicated without case, keyed by the folded login. Logins not in the tailnet keep the
  * file's spelling and are reported: Tailscale accepts them, and they take effect when the person joins.
  */
-function resolveMembers(ctx: Context, group: DesiredGroup, ended: Set<string>): Map<string, string> {
+function resolveMembers(ctx: Context, group: DesiredGroup, ended: Set<string>): ResolvedMembers {
   const members = new Map<string, string>();
+  const ends = new Map<string, TimeValue>();
+  const lasting = new Set<string>();
   for (const member of group.members) {
     const folded = key(member.login);
-    if (members.has(folded)) continue;
     if (member.until) {
       // Past its end a membership is gone, as if not written; `ended` says why it goes.
       if (hasEnded(member.until, ctx.now)) {
         ended.add(folded);
         continue;
       }
+      const later = ends.get(folded);
+      if (!later || member.until.epochMs > later.epochMs) ends.set(folded, member.until);
       warnIfExpiring(ctx, member.until, `${member.login}'s membership of ${group.name}`, member.at);
+    } else {
+      lasting.add(folded);
     }
+    if (members.has(folded)) continue;
     const user = ctx.usersByLogin.get(folded);
     if (!user) {
       ctx.warnings.push({
@@ -304,9 +324,20 @@ function resolveMembers(ctx: Context, group: DesiredGroup, ended: Set<string>): 
     }
     members.set(folded, user ? user.loginName : member.login);
   }
-  // Listed again without an end, or with one still ahead: the membership stays.
+  // Listed again without an end, or with one still ahead: the membership stays; listed once without
+  // an end, it has none.
   for (const folded of members.keys()) ended.delete(folded);
-  return members;
+  for (const folded of lasting) ends.delete(folded);
+  return { members, ends };
+}
+
+/** The end of each of `logins` whose membership has one, as the file writes it; undefined when none. */
+function endsOf(logins: readonly string[], ends: ReadonlyMap<string, TimeValue>): Record<string, string> | undefined {
+  const found = logins.flatMap((login): [string, string][] => {
+    const end = ends.get(key(login));
+    return end ? [[login, end.display]] : [];
+  });
+  return found.length > 0 ? Object.fromEntries(found) : undefined;
 }
 
 /**

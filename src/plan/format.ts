@@ -97,7 +97,7 @@ function userEntries(changes: readonly UserChange[]): PlanEntry[] {
     if (change.type !== 'user.role') {
       return [{ sign: '~', depth: 0, text: `${pad(logins[i] as string, loginWidth)}  ${STATUS_VERB[change.type]}${note}` }];
     }
-    const role = `${pad(froms[i] as string, fromWidth)} -> ${escapeControls(change.to)}`;
+    const role = `${pad(froms[i] as string, fromWidth)} -> ${escapeControls(change.to)}${endNote(change.until)}`;
     const text = `${pad(logins[i] as string, loginWidth)}  ${role}${note}`;
     return [{ sign: '~', depth: 0, text }];
   });
@@ -105,8 +105,15 @@ function userEntries(changes: readonly UserChange[]): PlanEntry[] {
 
 const STATUS_VERB = { 'user.suspend': 'suspend', 'user.restore': 'restore (suspended -> active)', 'user.approve': 'approve' } as const;
 
-function memberList(members: readonly string[]): string {
-  return members.length === 0 ? '(no members)' : `(${members.map(escapeControls).join(', ')})`;
+/** `  until 2026-12-31`: the end the file gives what a change grants; empty when it has none. */
+function endNote(until: string | undefined): string {
+  return until === undefined ? '' : `  until ${escapeControls(until)}`;
+}
+
+function memberList(members: readonly string[], until?: Readonly<Record<string, string>>): string {
+  if (members.length === 0) return '(no members)';
+  const shown = members.map((m) => `${escapeControls(m)}${until?.[m] === undefined ? '' : ` until ${escapeControls(until[m])}`}`);
+  return `(${shown.join(', ')})`;
 }
 
 function groupEntries(changes: readonly GroupChange[]): PlanEntry[] {
@@ -118,12 +125,12 @@ function groupEntries(changes: readonly GroupChange[]): PlanEntry[] {
     if (change.type === 'group.update') {
       return [
         { sign: '~', depth: 0, text: name },
-        ...change.add.map((m): PlanLine => ({ sign: '+', depth: 1, text: escapeControls(m) })),
+        ...change.add.map((m): PlanLine => ({ sign: '+', depth: 1, text: `${escapeControls(m)}${endNote(change.until?.[m])}` })),
         ...change.remove.map((m): PlanLine => ({ sign: '-', depth: 1, text: `${escapeControls(m)}${change.expired?.includes(m) ? '  (until has passed)' : ''}` })),
       ];
     }
     const sign = change.type === 'group.create' ? '+' : '-';
-    return [{ sign, depth: 0, text: `${pad(name, nameWidth)}  ${memberList(change.members)}` }];
+    return [{ sign, depth: 0, text: `${pad(name, nameWidth)}  ${memberList(change.members, change.type === 'group.create' ? change.until : undefined)}` }];
   });
 }
 

@@ -14,6 +14,7 @@ export function changeJson(change: Change): Change {
         from: change.from,
         to: change.to,
         reason: change.reason,
+        ...(change.until === undefined ? {} : { until: change.until }),
       };
     case 'user.suspend':
     case 'user.restore':
@@ -22,6 +23,7 @@ export function changeJson(change: Change): Change {
     case 'user.invite':
       return { type: change.type, login: change.login, role: change.role };
     case 'group.create':
+      return { type: change.type, group: change.group, members: [...change.members], ...(change.until ? { until: { ...change.until } } : {}) };
     case 'group.delete':
       return { type: change.type, group: change.group, members: [...change.members] };
     case 'group.update':
@@ -31,6 +33,7 @@ export function changeJson(change: Change): Change {
         add: [...change.add],
         remove: [...change.remove],
         ...(change.expired && change.expired.length > 0 ? { expired: [...change.expired] } : {}),
+        ...(change.until ? { until: { ...change.until } } : {}),
       };
   }
 }

@@ -13,6 +13,8 @@ export interface UserRoleChange {
   from: Role;
   to: Role;
   reason: ChangeReason;
+  /** The new role's end as the file writes it (`until`): a date (to its end, UTC) or a date-time. */
+  until?: string;
 }
 
 /**
@@ -40,6 +42,8 @@ export interface GroupCreate {
   type: 'group.create';
   group: string;
   members: string[];
+  /** The members whose membership ends (`until`), each with its end as the file writes it. */
+  until?: Record<string, string>;
 }
 
 export interface GroupUpdate {
@@ -49,6 +53,8 @@ export interface GroupUpdate {
   remove: string[];
   /** Those of `remove` taken out because their `until` has passed (absent when none). */
   expired?: string[];
+  /** Those of `add` whose membership ends (`until`), each with its end as the file writes it. */
+  until?: Record<string, string>;
 }
 
 export interface GroupDelete {
