@@ -195,4 +195,12 @@ describe('readEvent', () => {
     expect(readEvent('push', 'refs/heads/main', { repository: { default_branch: 'main' } })).toEqual({ name: 'push', ref: 'refs/heads/main', defaultBranch: 'main' });
     expect(readEvent('schedule', undefined, {})).toEqual({ name: 'schedule', ref: undefined, defaultBranch: undefined });
   });
+
+  it('takes a schedule\'s ref for the default branch: its payload names no repository, and GitHub schedules only there', () => {
+    expect(readEvent('schedule', 'refs/heads/trunk', { schedule: '17 4 * * *' })).toEqual({ name: 'schedule', ref: 'refs/heads/trunk', defaultBranch: 'trunk' });
+    // Other events without a repository in their payload name no default branch.
+    expect(readEvent('workflow_dispatch', 'refs/heads/trunk', {}).defaultBranch).toBeUndefined();
+    // A payload that names one is believed.
+    expect(readEvent('schedule', 'refs/heads/trunk', { repository: { default_branch: 'main' } }).defaultBranch).toBe('main');
+  });
 });

@@ -161,6 +161,30 @@ describe('the action, run from dist/index.js as the runner runs it', () => {
     expectNoCredential();
   });
 
+  it('ends access on time from a scheduled apply (a schedule names no repository), as of the now input', async () => {
+    await writeFile(path.join(workspace, 'tailnet-access.yaml'), CONFIG.replace('  bob@example.com: admin\n', '  bob@example.com: { role: admin, until: 2026-12-31 }\n'));
+    const granted = await act('push', { ref: 'refs/heads/main', repository }, { now: '2026-12-30' });
+    expect(granted.code, granted.stdout + granted.stderr).toBe(0);
+    expect(sim.state.users.get('100003')?.role).toBe('admin');
+    expect(granted.summary).toContain('until 2026-12-31');
+
+    const early = await act('schedule', { schedule: '17 4 * * *' }, { mode: 'apply', now: '2026-12-31T23:00:00Z' });
+    expect(early.code, early.stdout + early.stderr).toBe(0);
+    expect(early.outputs['has-changes']).toBe('false');
+
+    const ended = await act('schedule', { schedule: '17 4 * * *' }, { mode: 'apply', now: '2027-01-01' });
+    expect(ended.code, ended.stdout + ended.stderr).toBe(0);
+    expect(ended.stdout).not.toContain('Not applying');
+    expect(sim.state.users.get('100003')?.role).toBe('member');
+    expect(ended.outputs.summary).toBe('Applied: 1 role change.');
+    expect(ended.summary).toContain('until has passed');
+
+    const bad = await act('schedule', { schedule: '17 4 * * *' }, { mode: 'apply', now: 'next friday' });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/::error[^\n]*the now input: "next friday"/);
+    expectNoCredential();
+  });
+
   it('checks a credential on a manual run, and fails when apply could not run with it', async () => {
     const owner = await act('workflow_dispatch', { repository }, { mode: 'check' });
     expect(owner.code, owner.stdout).toBe(0);

@@ -101,6 +101,15 @@ describe('end dates and statuses through the CLI', () => {
     expect(json.changes.find((c) => c.type === 'group.update')?.until).toEqual({ 'bob@example.com': '2026-12-05T18:00:00Z' });
   });
 
+  it('reports access past its end date as drift, once applied as of before it ended', async () => {
+    expect((await cli('apply', '--now', '2026-12-01')).code).toBe(0);
+    expect((await cli('drift', '--now', '2026-12-02')).code).toBe(0);
+    const drift = await cli('drift', '--now', '2027-01-01');
+    expect(drift.code).toBe(2);
+    expect(drift.stdout).toMatch(/bob@example\.com +admin -> member {2}\(until has passed\)/);
+    expect(drift.stdout).toMatch(/- bob@example\.com {2}\(until has passed\)/);
+  });
+
   it('refuses a --now that is not a date', async () => {
     const bad = await cli('plan', '--now', '2026-13-01');
     expect(bad.code).not.toBe(0);

@@ -68,6 +68,24 @@ describe('import then plan shows no changes', () => {
     expect(loaded.desired.settings).toMatchObject({ unmanagedUsers: 'ignore', unmanagedGroups: 'keep' });
   });
 
+  it('writes status: suspended for a suspended user, so that turning it to active is a reviewed restore', async () => {
+    const awaiting = { loginName: 'ivy@example.com', role: 'member' as const, status: 'needs-approval' as const };
+    const { s, dir, plan, json, file } = await importThenPlan(tailnet([...USERS, awaiting], GROUPED));
+    expect(plan.code).toBe(0);
+    expect(json.changes).toEqual([]);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^ {2}henry@example\.com: \{ role: auditor, status: suspended \} # Henry · suspended · last seen 2025-11-02$/m);
+    // Awaiting approval is not written: `status: active` would approve them.
+    expect(text).toMatch(/^ {2}ivy@example\.com: member # Ivy · needs-approval · never connected$/m);
+    const loaded = await loadConfig(file);
+    expect(loaded.desired.users.find((u) => u.login === 'henry@example.com')).toMatchObject({ role: 'auditor', status: 'suspended' });
+    expect(loaded.desired.users.find((u) => u.login === 'ivy@example.com')?.status).toBeUndefined();
+    // The reviewed way back: active restores, and plan says so.
+    writeFileSync(file, text.replace('status: suspended', 'status: active'));
+    const restore = JSON.parse((await cli(['plan', '--format', 'json'], apiKeyEnv(s.url), dir)).stdout) as { changes: unknown[] };
+    expect(restore.changes).toEqual([expect.objectContaining({ type: 'user.restore', login: 'henry@example.com', reason: 'declared' })]);
+  });
+
   it('without groups in the policy file', async () => {
     const { plan, json, file } = await importThenPlan(tailnet(USERS, '{\n\t"acls": [],\n}\n'));
     expect(plan.code).toBe(0);
@@ -140,7 +158,7 @@ groups:
       - bob@example.com
 
 settings:
-  unmanagedUsers: ignore # users not listed above are left alone (report: warn about them; demote: make them members)
+  unmanagedUsers: ignore # users not listed above are left alone (report: warn about them; demote: make them members; suspend: suspend them)
   unmanagedGroups: keep # policy groups not listed above are kept (remove: delete them)
   maxChanges: 50 # apply refuses a larger plan unless given --max-changes
 `);

@@ -25,7 +25,12 @@ function pullRequestOf(payload: unknown): PullRequestInfo | undefined {
 }
 
 export function readEvent(name: string, ref: string | undefined, payload: unknown): EventInfo {
-  const event: EventInfo = { name, ref, defaultBranch: text(field(payload, 'repository', 'default_branch')) };
+  // A schedule's payload names no repository, but GitHub runs scheduled workflows on the latest
+  // commit of the default branch only, so its ref is the default branch: a scheduled apply (access
+  // that ends on time, examples/workflows/expire.yml) is an apply from the default branch.
+  const named = text(field(payload, 'repository', 'default_branch'));
+  const defaultBranch = named ?? (name === 'schedule' ? branchOf(ref) : undefined);
+  const event: EventInfo = { name, ref, defaultBranch };
   if (name === 'pull_request') {
     const pullRequest = pullRequestOf(payload);
     if (pullRequest) event.pullRequest = pullRequest;

@@ -105,6 +105,20 @@ function memberSeq(members: readonly string[]): YAMLSeq {
   return seq;
 }
 
+/**
+ * `admin`, or `{ role: admin, status: suspended }` for a suspended user: the file then says what the
+ * tailnet has, so plan shows no change, and turning it to `active` is the reviewed way to restore.
+ * Other statuses are not written: `active` on a user awaiting approval would approve them.
+ */
+function userValue(user: TailscaleUser): Scalar | YAMLMap {
+  if (user.status !== 'suspended') return scalar(user.role, userComment(user));
+  const entry = new YAMLMap();
+  entry.flow = true;
+  entry.items.push(new Pair(scalar('role'), scalar(user.role)), new Pair(scalar('status'), scalar('suspended')));
+  entry.comment = userComment(user);
+  return entry;
+}
+
 function usersSection(source: ImportSource, leftOut: LeftOut[]): { pair: Pair; count: number } {
   const map = new YAMLMap();
   const unlisted: string[] = [];
@@ -114,7 +128,7 @@ function usersSection(source: ImportSource, leftOut: LeftOut[]): { pair: Pair; c
       unlisted.push(escapeControls(user.loginName));
       continue;
     }
-    map.items.push(new Pair(scalar(user.loginName), scalar(user.role, userComment(user))));
+    map.items.push(new Pair(scalar(user.loginName), userValue(user)));
   }
   const comment = [
     'Every member of the tailnet and their role. After each: display name, status and last',
@@ -161,7 +175,7 @@ function groupsSection(groups: PolicyGroups, leftOut: LeftOut[]): { pair: Pair; 
 function settingsSection(): Pair {
   const map = new YAMLMap();
   map.items.push(
-    new Pair(scalar('unmanagedUsers'), scalar('ignore', ' users not listed above are left alone (report: warn about them; demote: make them members)')),
+    new Pair(scalar('unmanagedUsers'), scalar('ignore', ' users not listed above are left alone (report: warn about them; demote: make them members; suspend: suspend them)')),
     new Pair(scalar('unmanagedGroups'), scalar('keep', ' policy groups not listed above are kept (remove: delete them)')),
     new Pair(scalar('maxChanges'), scalar(50, ' apply refuses a larger plan unless given --max-changes')),
   );
