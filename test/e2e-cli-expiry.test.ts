@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/commands/run-cli.js';
 import type { Simulator } from '../src/simulator/index.js';
-import { OWNER_KEY, roles, simulator } from './apply-helpers.js';
+import { fixture, OWNER_KEY, roles, simulator } from './apply-helpers.js';
 
 let sim: Simulator;
 let dir: string;
@@ -108,6 +108,54 @@ describe('end dates and statuses through the CLI', () => {
     expect(drift.code).toBe(2);
     expect(drift.stdout).toMatch(/bob@example\.com +admin -> member {2}\(until has passed\)/);
     expect(drift.stdout).toMatch(/- bob@example\.com {2}\(until has passed\)/);
+  });
+
+  it('plan --now prints every kind of change that is due, each with its reason', async () => {
+    await sim.close();
+    sim = await simulator({
+      fixture: fixture((f) => {
+        const user = (login: string) => f.users.find((u) => u.loginName === login)!;
+        user('bob@example.com').role = 'admin';
+        user('ivan@example.com').status = 'needs-approval';
+      }),
+    });
+    await writeFile(path.join(dir, 'tailnet-access.yaml'), `version: 1
+users:
+  olivia@example.com: owner
+  alice@example.com: admin
+  bob@example.com: { role: admin, until: 2026-12-31 }
+  carol@example.com: network-admin
+  dave@example.com: { status: suspended }
+  henry@example.com: { status: active }
+  ivan@example.com: { status: active }
+groups:
+  eng:
+    - alice@example.com
+    - { login: dave@example.com, until: 2026-12-05 }
+  old: [erin@example.com]
+settings:
+  unmanagedUsers: suspend
+`);
+    const plan = await cli('plan', '--now', '2027-01-01');
+    expect(plan.stderr).toBe('');
+    expect(plan.code).toBe(0);
+    const lines = plan.stdout.split('\n');
+    const line = (re: RegExp): string | undefined => lines.find((l) => re.test(l));
+    expect(line(/bob@example\.com +admin -> member {2}\(until has passed\)/)).toBeDefined();
+    expect(line(/dave@example\.com +suspend/)).toBeDefined();
+    expect(line(/henry@example\.com +restore/)).toBeDefined();
+    expect(line(/ivan@example\.com +approve/)).toBeDefined();
+    expect(line(/erin@example\.com +suspend {2}\(not in the file\)/)).toBeDefined();
+    expect(line(/- dave@example\.com {2}\(until has passed\)/)).toBeDefined();
+    const json = JSON.parse((await cli('plan', '--now', '2027-01-01', '--format', 'json')).stdout) as { changes: { type: string; login?: string; reason?: string; expired?: string[] }[] };
+    expect(json.changes.map((c) => [c.type, c.login ?? c.expired, c.reason])).toEqual([
+      ['user.role', 'bob@example.com', 'expired'],
+      ['user.suspend', 'dave@example.com', 'declared'],
+      ['user.suspend', 'erin@example.com', 'unmanaged'],
+      ['user.restore', 'henry@example.com', 'declared'],
+      ['user.approve', 'ivan@example.com', 'declared'],
+      ['group.update', ['dave@example.com'], undefined],
+    ]);
   });
 
   it('refuses a --now that is not a date', async () => {
