@@ -51,3 +51,21 @@ describe('impactSource', () => {
     expect(impact?.unused).toEqual(['group:eng', 'group:old']);
   });
 });
+
+describe('withImpact on a policy it cannot read', () => {
+  it('leaves the impact out with a warning that says where, and throws nothing', () => {
+    const deep = `{\n  "acls": ${'['.repeat(600)}${']'.repeat(600)}\n}\n`;
+    const out = withImpact(structuredClone(groups), { text: deep, name: LIVE_POLICY });
+    expect(out.impact).toBeUndefined();
+    expect(out.warnings).toEqual([
+      {
+        code: 'policy.impact-unread',
+        message: expect.stringMatching(/^the live policy could not be read to find where the changed groups are used \(line 2, column \d+: nested too deeply: more than 500 levels of objects and lists\), so the plan does not say what they grant$/),
+      },
+    ]);
+  });
+
+  it('says nothing of a policy it cannot read when no group changes', () => {
+    expect(withImpact(structuredClone(roleOnly), { text: '{', name: LIVE_POLICY }).warnings).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@
 // or deletes, the rules of the policy that name it, so a reviewer of "bob joins group:eng" sees that
 // group:eng reaches tag:server:22 and owns tag:server without opening the policy. Pure: the policy
 // text in (the live one; under settings.policyFile the desired one from git), the references out.
+import { PolicyTextError } from '../policy/hujson.js';
 import { findGroupReferences } from '../policy/impact.js';
 import { isGroupChange, type Plan, type PlanImpact } from './types.js';
 
@@ -24,14 +25,25 @@ export function planImpact(plan: Pick<Plan, 'changes'>, source: ImpactSource): P
   return { policy: source.name, references, unused };
 }
 
-/** Sets `plan.impact` from `source` (or leaves it out when no group changes). */
+/**
+ * Sets `plan.impact` from `source` (or leaves it out when no group changes). A policy text that cannot
+ * be read (a live policy nested too deeply, say) leaves the impact out with a warning saying where:
+ * the impact informs a review, and the step that writes the policy reports the text's fault itself.
+ */
 export function withImpact(plan: Plan, source: ImpactSource): Plan {
-  const impact = planImpact(plan, source);
-  if (impact === undefined) {
-    delete plan.impact;
+  delete plan.impact;
+  let impact: PlanImpact | undefined;
+  try {
+    impact = planImpact(plan, source);
+  } catch (error) {
+    if (!(error instanceof PolicyTextError)) throw error;
+    plan.warnings.push({
+      code: 'policy.impact-unread',
+      message: `${source.name} could not be read to find where the changed groups are used (${error.message}), so the plan does not say what they grant`,
+    });
     return plan;
   }
-  plan.impact = impact;
+  if (impact !== undefined) plan.impact = impact;
   return plan;
 }
 
