@@ -28,7 +28,9 @@ describe('renderPlanMarkdown', () => {
         '```diff',
         'Users',
         '! bob@example.com         member -> admin',
+        '+     gains everything in the admin console but ownership, billing included',
         '! frank.long@example.com  admin  -> member  (not in the file)',
+        '-     loses everything in the admin console but ownership, billing included; left with no admin rights, their own devices only',
         '',
         'Groups',
         '+ group:sre  (alice@example.com, carol@example.com)',
@@ -37,6 +39,13 @@ describe('renderPlanMarkdown', () => {
         '-     dave@example.com',
         '- group:old  (erin@example.com)',
         '```',
+        '',
+        '**What these groups grant** (lines of the live policy)',
+        '',
+        '- `group:sre` is used nowhere in the policy',
+        '- `group:eng` → `tagOwners["tag:server"]` line 9: `tag:server owned by group:eng`',
+        '- `group:eng` → `acls[0]` line 16: `accept group:eng -> tag:server:22`',
+        '- `group:old` → `ssh[1]` line 30: `accept group:old -> tag:legacy as root`',
         '',
         '**Warnings**',
         '',
@@ -82,8 +91,8 @@ describe('hostile names', () => {
     const diff = blocks[0];
     expect(diff?.info).toBe('diff');
     expect(diff?.closed).toBe(true);
-    // Users, its line, a blank, Groups, the created group, the updated one and its two members.
-    expect(diff?.lines).toHaveLength(8);
+    // Users, its line and what the role gains, a blank, Groups, the created group, the updated one and its two members.
+    expect(diff?.lines).toHaveLength(9);
     expect(diff?.lines.at(-1)).toBe('-     line\\u{000a}+ fake');
     expect(diff?.lines).toContain('+     ````');
   });
@@ -183,5 +192,87 @@ describe('renderErrorMarkdown', () => {
     expect(block?.lines[0]).toBe('tailnet-access.yaml:1:1: unknown key');
     const shown = (block?.lines.length ?? 0) - 1;
     expect(block?.lines.at(-1)).toBe(`… and ${5_000 - shown} more lines`);
+  });
+});
+
+describe('what the changed groups grant, under maxLength', () => {
+  /** group:eng updated, named by `n` rules, and group:new created and used nowhere. */
+  function impactPlan(n: number): Plan {
+    const plan = emptyPlan();
+    plan.changes = [
+      { type: 'group.create', group: 'group:new', members: ['alice@example.com'] },
+      { type: 'group.update', group: 'group:eng', add: ['bob@example.com'], remove: [] },
+    ];
+    plan.impact = {
+      policy: 'policy.hujson',
+      references: Array.from({ length: n }, (_, i) => ({ group: 'group:eng', section: 'acls', index: i, line: 10 + i, column: 3, rule: `accept group:eng -> tag:server-${i}:22`, fields: ['src'] })),
+      unused: ['group:new'],
+    };
+    return plan;
+  }
+  const items = (md: string): string[] => md.split('\n').filter((l) => l.startsWith('- `group:eng` → '));
+
+  it('lists every rule of a short impact after the changes, the group used nowhere first, naming the policy file', () => {
+    const md = renderPlanMarkdown(impactPlan(2), options);
+    expect(md).toContain(
+      [
+        '**What these groups grant** (lines of `policy.hujson`)',
+        '',
+        '- `group:new` is used nowhere in the policy',
+        '- `group:eng` → `acls[0]` line 10: `accept group:eng -> tag:server-0:22`',
+        '- `group:eng` → `acls[1]` line 11: `accept group:eng -> tag:server-1:22`',
+      ].join('\n'),
+    );
+    expect(md.indexOf('What these groups grant')).toBeGreaterThan(md.indexOf('```diff'));
+    expect(md).not.toContain('<details>');
+  });
+
+  it('collapses more than 30 rules', () => {
+    const md = renderPlanMarkdown(impactPlan(30), options);
+    expect(md).toContain('**What these groups grant** (lines of `policy.hujson`)\n\n<details>\n<summary>30 rules, 1 group used nowhere</summary>\n\n- `group:new` is used nowhere in the policy\n');
+    expect(items(md)).toHaveLength(30);
+  });
+
+  it('lists at most 200 rules in a comment and says how many were left out', () => {
+    const md = renderPlanMarkdown(impactPlan(5_000), options);
+    expect(md.length).toBeLessThanOrEqual(65_000);
+    expect(items(md)).toHaveLength(199);
+    expect(md).toContain('- `group:new` is used nowhere in the policy');
+    expect(md).toContain('- … and 4801 more, left out here to keep this short (the plan JSON lists every one)');
+    expect(countOf(md, '<details>')).toBe(countOf(md, '</details>'));
+  });
+
+  it('cuts the list to the room a smaller maxLength leaves, and counts the rest', () => {
+    const md = renderPlanMarkdown(impactPlan(100), { ...options, maxLength: 2_000 });
+    expect(md.length).toBeLessThanOrEqual(2_000);
+    const shown = items(md).length;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(100);
+    // 1 line for the group used nowhere, `shown` rules, the rest counted.
+    expect(md).toContain(`- … and ${100 + 1 - 1 - shown} more, left out here`);
+    // Still the changes whole, and the footer.
+    expect(md).toContain('+ group:new  (alice@example.com)');
+    expect(md).toContain('Computed against the policy with ETag');
+  });
+
+  it('says what the groups grant in one line when even the changes have to be summarised', () => {
+    const plan = bigPlan(2_000);
+    plan.impact = { ...impactPlan(3_000).impact!, policy: 'the live policy' };
+    const md = renderPlanMarkdown(plan, { ...options, maxLength: 6_000 });
+    expect(md.length).toBeLessThanOrEqual(6_000);
+    expect(md).toMatch(/<summary>The first \d+ of 2000 changes<\/summary>/);
+    expect(md).toContain('**What these groups grant** (lines of the live policy): 3000 rules, 1 group used nowhere, too many to list here.');
+    expect(items(md)).toEqual([]);
+  });
+
+  it('keeps a rule with backticks, markup or a line break inside its own code span, on one line', () => {
+    const plan = impactPlan(0);
+    plan.impact?.references.push({ group: 'group:eng', section: 'x`y', index: 'a\nb', line: 3, column: 1, rule: '```` <img src=x> @octocat\n- fake item', fields: [] });
+    const md = renderPlanMarkdown(plan, options);
+    const item = items(md);
+    expect(item).toHaveLength(1);
+    expect(item[0]).toBe(`- \`group:eng\` → ${inlineCode('x`y["a\\nb"]')} line 3: ${inlineCode('```` <img src=x> @octocat\n- fake item')}`);
+    expect(md).not.toContain('\n- fake item');
+    expect(readFences(md).blocks.every((b) => b.closed)).toBe(true);
   });
 });

@@ -19,6 +19,15 @@ export function representativePlan(): Plan {
       { code: 'user.not-in-tailnet', message: 'grace@example.com has not signed in to the tailnet yet', path: 'tailnet-access.yaml:7:3' },
       { code: 'user.unmanaged', message: 'heidi@example.com is in the tailnet but not in the file' },
     ],
+    impact: {
+      policy: 'the live policy',
+      references: [
+        { group: 'group:eng', section: 'tagOwners', index: 'tag:server', line: 9, column: 5, rule: 'tag:server owned by group:eng', fields: [] },
+        { group: 'group:eng', section: 'acls', index: 0, line: 16, column: 5, rule: 'accept group:eng -> tag:server:22', fields: ['src'] },
+        { group: 'group:old', section: 'ssh', index: 1, line: 30, column: 5, rule: 'accept group:old -> tag:legacy as root', fields: ['src'] },
+      ],
+      unused: ['group:sre'],
+    },
   };
 }
 

@@ -22,7 +22,9 @@ describe('renderPlanText', () => {
         '',
         'Users:',
         '  ~ bob@example.com         member -> admin',
+        '      + gains everything in the admin console but ownership, billing included',
         '  ~ frank.long@example.com  admin  -> member  (not in the file)',
+        '      - loses everything in the admin console but ownership, billing included; left with no admin rights, their own devices only',
         '',
         'Groups:',
         '  + group:sre  (alice@example.com, carol@example.com)',
@@ -30,6 +32,12 @@ describe('renderPlanText', () => {
         '      + bob@example.com',
         '      - dave@example.com',
         '  - group:old  (erin@example.com)',
+        '',
+        'What these groups grant (lines of the live policy):',
+        '  group:sre is used nowhere in the policy',
+        '  group:eng → tagOwners["tag:server"] line 9: tag:server owned by group:eng',
+        '  group:eng → acls[0] line 16: accept group:eng -> tag:server:22',
+        '  group:old → ssh[1] line 30: accept group:old -> tag:legacy as root',
         '',
         'Warnings:',
         '  ! tailnet-access.yaml:7:3: grace@example.com has not signed in to the tailnet yet',
@@ -86,7 +94,7 @@ describe('renderPlanJson and schema/plan.schema.json', () => {
     expect(json).toContain('\n  "changes": [\n    {\n      "type": "user.role",\n      "login": "bob@example.com",\n      "userId": "123",');
     expect(json).not.toContain('"at"');
     const parsed = JSON.parse(json) as Plan;
-    expect(Object.keys(parsed)).toEqual(['version', 'tailnet', 'policyEtag', 'changes', 'warnings']);
+    expect(Object.keys(parsed)).toEqual(['version', 'tailnet', 'policyEtag', 'changes', 'warnings', 'impact', 'unusedGroups']);
     expect(parsed.changes.map((c) => Object.keys(c))).toEqual([
       ['type', 'login', 'userId', 'from', 'to', 'reason'],
       ['type', 'login', 'userId', 'from', 'to', 'reason'],

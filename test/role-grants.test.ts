@@ -24,7 +24,7 @@ describe('describeRoleChange', () => {
   it('reads a demotion as what is lost and what is left', () => {
     expect(describeRoleChange('it-admin', 'member')).toEqual({
       direction: 'loss',
-      text: 'loses users and devices (the policy file and network settings read-only); left with their own devices only',
+      text: 'loses users and devices (the policy file and network settings read-only); left with no admin rights, their own devices only',
     });
     expect(describeRoleChange('admin', 'billing-admin')).toEqual({
       direction: 'loss',

@@ -2,6 +2,7 @@
 import type { LoadedConfig } from '../config/load.js';
 import { formatSourceRef } from '../diagnostics.js';
 import { diff, type LiveTailnet } from '../plan/diff.js';
+import { impactSource, withImpact } from '../plan/impact.js';
 import { isGroupChange, isInvite, type GroupChange, type Plan, type PlanResult, type UserInviteChange, type UserRoleChange } from '../plan/types.js';
 import { planPolicyFile, withPolicyFile, type PolicyFileKnown, type PolicyFileOptions, type PolicyFilePlan, type Purpose } from '../policy-file/plan.js';
 import { renderPolicyFile } from '../policy-file/source.js';
@@ -38,6 +39,7 @@ export async function readAndPlan(config: LoadedConfig, client: TailscaleClient,
   }
   const fileWarnings = config.warnings.map((w) => ({ code: w.code, message: w.message, path: formatSourceRef(w) }));
   result.plan.warnings.unshift(...fileWarnings);
+  withImpact(result.plan, impactSource(live.policy.text, section));
   return section ? { live, result, section } : { live, result };
 }
 

@@ -6,6 +6,7 @@ import { checkPlannedWrite } from '../apply/planned-write.js';
 import type { LoadedConfig } from '../config/load.js';
 import { formatSourceRef, type Diagnostic } from '../diagnostics.js';
 import { diff, type LiveTailnet } from '../plan/diff.js';
+import { impactSource, withImpact } from '../plan/impact.js';
 import type { PlanResult, PlanWarning } from '../plan/types.js';
 import { FileEtagStore, stateFilePath } from '../policy-file/etag-store.js';
 import { planPolicyFile, withPolicyFile, type PolicyFileOptions, type PolicyFilePlan } from '../policy-file/plan.js';
@@ -22,11 +23,15 @@ export interface PlanRead extends PlanResult {
   policyFile?: PolicyFilePlan;
 }
 
-/** The pure half: the file's own warnings come first among the plan's. */
+/**
+ * The pure half: the file's own warnings come first among the plan's, and the plan says where the
+ * policy uses each group it changes.
+ */
 export function planAgainst(config: LoadedConfig, live: LiveTailnet, policyFile?: PolicyFilePlan): PlanRead {
   const diffed = diff(config.desired, live, config.now ?? Date.now());
   const result = policyFile ? withPolicyFile(diffed, live, policyFile, config.desired, 'plan') : diffed;
   result.plan.warnings.unshift(...configWarningLines(config.warnings));
+  withImpact(result.plan, impactSource(live.policy.text, policyFile));
   return policyFile ? { ...result, config, live, policyFile } : { ...result, config, live };
 }
 

@@ -1,7 +1,10 @@
 // What the text and markdown renderers share: the counts, the summary sentence, and the plan laid
 // out as aligned lines grouped by section. The renderers only decide how a line is marked and coloured.
-import { isGroupChange, type Change, type GroupChange, type Plan, type UserChange } from './types.js';
+import type { Role } from '../config/types.js';
+import { referencePlace, type GroupReference } from '../policy/impact.js';
+import { isGroupChange, type Change, type GroupChange, type Plan, type PlanImpact, type UserChange } from './types.js';
 import { escapeControls } from './escape.js';
+import { describeRoleChange, type RoleChangeDirection } from './role-grants.js';
 
 export interface ChangeCounts {
   roles: number;
@@ -56,7 +59,10 @@ export type Sign = '+' | '-' | '~';
 
 export interface PlanLine {
   sign: Sign;
-  /** 0 for a change, 1 for a member added to or removed from an updated group. */
+  /**
+   * 0 for a change, 1 for a member added to or removed from an updated group, or for what a new role
+   * may do.
+   */
   depth: 0 | 1;
   /** Already free of control characters; column-aligned within its section. */
   text: string;
@@ -83,7 +89,7 @@ function pad(value: string, width: number): string {
   return value.length >= width ? value : value + ' '.repeat(width - value.length);
 }
 
-function userEntries(changes: readonly UserChange[]): PlanEntry[] {
+function userEntries(changes: readonly UserChange[], roleGrants: boolean): PlanEntry[] {
   const logins = changes.map((c) => escapeControls(c.login));
   const loginWidth = columnWidth(logins);
   // Roles come from the API as well as from the file: shown as carefully as names.
@@ -91,7 +97,8 @@ function userEntries(changes: readonly UserChange[]): PlanEntry[] {
   const fromWidth = columnWidth(froms);
   return changes.map((change, i) => {
     if (change.type === 'user.invite') {
-      return [{ sign: '+', depth: 0, text: `${pad(logins[i] as string, loginWidth)}  invite as ${escapeControls(change.role)}` }];
+      const line: PlanLine = { sign: '+', depth: 0, text: `${pad(logins[i] as string, loginWidth)}  invite as ${escapeControls(change.role)}` };
+      return change.role === 'member' || !roleGrants ? [line] : [line, roleLine('member', change.role)];
     }
     const note = change.reason === 'unmanaged' ? '  (not in the file)' : change.reason === 'expired' ? '  (until has passed)' : '';
     if (change.type !== 'user.role') {
@@ -99,8 +106,17 @@ function userEntries(changes: readonly UserChange[]): PlanEntry[] {
     }
     const role = `${pad(froms[i] as string, fromWidth)} -> ${escapeControls(change.to)}${endNote(change.until)}`;
     const text = `${pad(logins[i] as string, loginWidth)}  ${role}${note}`;
-    return [{ sign: '~', depth: 0, text }];
+    const line: PlanLine = { sign: '~', depth: 0, text };
+    return roleGrants ? [line, roleLine(change.from, change.to)] : [line];
   });
+}
+
+const ROLE_SIGN: Record<RoleChangeDirection, Sign> = { grant: '+', loss: '-', lateral: '~', none: '~' };
+
+/** What a role change gives or takes away, under the change: `+ gains the pricing plan and billing`. */
+function roleLine(from: Role, to: Role): PlanLine {
+  const { direction, text } = describeRoleChange(from, to);
+  return { sign: ROLE_SIGN[direction], depth: 1, text };
 }
 
 const STATUS_VERB = { 'user.suspend': 'suspend', 'user.restore': 'restore (suspended -> active)', 'user.approve': 'approve' } as const;
@@ -134,8 +150,17 @@ function groupEntries(changes: readonly GroupChange[]): PlanEntry[] {
   });
 }
 
+export interface SectionOptions {
+  /**
+   * Under each role change and invite, what the role gives or takes away (role-grants.ts), so a
+   * promotion reads as a grant. Default true: a plan is read to be approved; an apply report, which
+   * says what was done, leaves it out.
+   */
+  roleGrants?: boolean;
+}
+
 /** The plan's changes by section (Users, then Groups), each keeping the plan's stable order. */
-export function planSections(plan: Plan): PlanSection[] {
+export function planSections(plan: Plan, options: SectionOptions = {}): PlanSection[] {
   const users: UserChange[] = [];
   const groups: GroupChange[] = [];
   for (const change of plan.changes) {
@@ -143,7 +168,7 @@ export function planSections(plan: Plan): PlanSection[] {
     else users.push(change);
   }
   const sections: PlanSection[] = [];
-  if (users.length > 0) sections.push({ title: 'Users', entries: userEntries(users) });
+  if (users.length > 0) sections.push({ title: 'Users', entries: userEntries(users, options.roleGrants ?? true) });
   if (groups.length > 0) sections.push({ title: 'Groups', entries: groupEntries(groups) });
   return sections;
 }
@@ -172,4 +197,31 @@ export function tailnetLabel(subject: { tailnet: string; tailnetId?: string | un
   const { tailnet, tailnetId } = subject;
   if (tailnetId === undefined || tailnet.toLowerCase() === tailnetId.toLowerCase()) return tailnet;
   return tailnet === '-' ? tailnetId : `${tailnet} (${tailnetId})`;
+}
+
+/** The heading of the impact section, without its punctuation. */
+export const IMPACT_TITLE = 'What these groups grant';
+
+/** `lines of the live policy`, `lines of policy.hujson`: what the line numbers are of. */
+export function impactOf(impact: PlanImpact): string {
+  return `lines of ${escapeControls(impact.policy)}`;
+}
+
+/** `group:x is used nowhere in the policy`, a common mistake: members of such a group gain nothing. */
+export function unusedText(group: string): string {
+  return `${escapeControls(group)} is used nowhere in the policy`;
+}
+
+/** `group:eng → acls[0] line 16: accept group:eng -> tag:server:22`, free of control characters. */
+export function referenceText(ref: GroupReference): string {
+  return `${escapeControls(ref.group)} → ${escapeControls(referencePlace(ref))} line ${ref.line}: ${escapeControls(ref.rule)}`;
+}
+
+/**
+ * The impact as lines, the groups used nowhere first (they are the mistake to catch), then one line
+ * per group and rule. Empty when the plan changes no group.
+ */
+export function impactLines(impact: PlanImpact | undefined): string[] {
+  if (impact === undefined) return [];
+  return [...impact.unused.map(unusedText), ...impact.references.map(referenceText)];
 }

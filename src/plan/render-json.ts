@@ -1,6 +1,7 @@
 // The plan as JSON (contract.md §3, schema/plan.schema.json). Objects are rebuilt field by field so
 // the key order is the contract's whatever order the plan was assembled in, and so nothing that is
 // not part of the contract (a stray property on a change) leaks into the output.
+import type { GroupReference } from '../policy/impact.js';
 import type { Change, Plan, PlanWarning } from './types.js';
 
 /** One change with the contract's keys in the contract's order (shared with the apply report's JSON). */
@@ -44,15 +45,27 @@ function warningJson(warning: PlanWarning): PlanWarning {
   return out;
 }
 
-/** The plan as 2-space-indented JSON with a final newline. */
+function referenceJson(ref: GroupReference): GroupReference {
+  return { group: ref.group, section: ref.section, index: ref.index, line: ref.line, column: ref.column, rule: ref.rule, fields: [...ref.fields] };
+}
+
+/** The plan JSON's own shape: the plan's impact is said as two lists, `impact` and `unusedGroups`. */
+type PlanJson = Omit<Plan, 'impact'> & { impact: GroupReference[]; unusedGroups: string[] };
+
+/**
+ * The plan as 2-space-indented JSON with a final newline. `impact` and `unusedGroups` are always
+ * there, empty when the plan changes no group.
+ */
 export function renderPlanJson(plan: Plan): string {
-  const json: Plan = {
+  const json: PlanJson = {
     version: plan.version,
     tailnet: plan.tailnet,
     ...(plan.tailnetId === undefined ? {} : { tailnetId: plan.tailnetId }),
     policyEtag: plan.policyEtag,
     changes: plan.changes.map(changeJson),
     warnings: plan.warnings.map(warningJson),
+    impact: (plan.impact?.references ?? []).map(referenceJson),
+    unusedGroups: [...(plan.impact?.unused ?? [])],
   };
   return `${JSON.stringify(json, null, 2)}\n`;
 }

@@ -3,9 +3,11 @@
 // long sections collapse into <details>; a plan too long even then becomes a summary (counts, a
 // pointer to the full plan, and as many whole changes as fit). Blocks are only ever dropped whole,
 // so no fence or tag is cut open.
-import type { Plan, PlanWarning } from './types.js';
+import { referencePlace } from '../policy/impact.js';
+import type { Plan, PlanImpact, PlanWarning } from './types.js';
 import { codeBlock, escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from './escape.js';
-import { countChanges, describeCounts, planSections, tailnetLabel } from './format.js';
+import { countChanges, describeCounts, IMPACT_TITLE, planSections, tailnetLabel } from './format.js';
+import { LIVE_POLICY } from './impact.js';
 import type { ChangeCounts } from './format.js';
 import { commentHead, details, diffLines, joinBlocks as join, RenderOptionsError, runLink } from './markdown-blocks.js';
 
@@ -67,6 +69,70 @@ function warningCounts(warnings: readonly PlanWarning[]): string | undefined {
   return `**Warnings** (${warnings.length}, too many to list here)\n\n${items.join('\n')}`;
 }
 
+// A PR comment lists at most this many rules; the plan JSON and the text plan list them all.
+const IMPACT_MAX_ITEMS = 200;
+
+function impactItems(impact: PlanImpact): string[] {
+  return [
+    ...impact.unused.map((group) => `- ${inlineCode(group)} is used nowhere in the policy`),
+    ...impact.references.map((r) => `- ${inlineCode(r.group)} → ${inlineCode(referencePlace(r))} line ${r.line}: ${inlineCode(r.rule)}`),
+  ];
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** `3 rules, 1 group used nowhere`: what the impact section holds. */
+function impactCounts(impact: PlanImpact): string {
+  const parts = [];
+  if (impact.references.length > 0) parts.push(plural(impact.references.length, 'rule', 'rules'));
+  if (impact.unused.length > 0) parts.push(`${plural(impact.unused.length, 'group', 'groups')} used nowhere`);
+  return parts.join(', ');
+}
+
+function impactTitle(impact: PlanImpact): string {
+  const of = impact.policy === LIVE_POLICY ? 'the live policy' : inlineCode(impact.policy);
+  return `**${IMPACT_TITLE}** (lines of ${of})`;
+}
+
+/**
+ * What the changed groups grant, one item per rule (the groups used nowhere first), in at most
+ * `budget` characters: as many items as fit, up to IMPACT_MAX_ITEMS, and a last item saying how many
+ * were left out. Long lists collapse. Undefined when the plan changes no group, or when not even the
+ * title and the count of those left out fit.
+ */
+function impactBlock(impact: PlanImpact | undefined, budget: number): string | undefined {
+  if (impact === undefined) return undefined;
+  const items = impactItems(impact);
+  if (items.length === 0) return undefined;
+  const title = impactTitle(impact);
+  const render = (shown: number, collapse: boolean): string => {
+    const left = items.length - shown;
+    const more = left > 0 ? [`- … and ${left} more, left out here to keep this short (the plan JSON lists every one)`] : [];
+    const list = [...items.slice(0, shown), ...more].join('\n');
+    return collapse ? `${title}\n\n${details(impactCounts(impact), list)}` : `${title}\n\n${list}`;
+  };
+  // What the section costs without its items: its title, the wrapper, and the count of those left out.
+  let used = render(0, true).length;
+  if (used > budget) return undefined;
+  let shown = 0;
+  while (shown < items.length && shown < IMPACT_MAX_ITEMS) {
+    const cost = (items[shown] as string).length + 1;
+    if (used + cost > budget) break;
+    used += cost;
+    shown++;
+  }
+  const lines = shown < items.length ? shown + 1 : shown;
+  return render(shown, lines > COLLAPSE_ABOVE_LINES);
+}
+
+/** The impact said in one line, for a plan summarised because it is too long to list. */
+function impactSummary(impact: PlanImpact | undefined): string | undefined {
+  if (impact === undefined || impact.references.length + impact.unused.length === 0) return undefined;
+  return `${impactTitle(impact)}: ${impactCounts(impact)}, too many to list here.`;
+}
+
 function countsTable(counts: ChangeCounts): string {
   const rows: [string, number][] = [
     ['Role changes', counts.roles],
@@ -95,13 +161,17 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownRenderOptions): 
       const long = all.lines.length > COLLAPSE_ABOVE_LINES;
       diff = long ? details(`All ${all.changes} changes (${all.lines.length} lines)`, block) : block;
     }
-    const full = join([...head, diff, listedWarnings, foot]);
-    if (full.length <= maxLength) return full;
+    // What the groups grant takes the room the rest leaves, cut to it with a count of what was left out.
+    const rest = join([...head, diff, listedWarnings, foot]).length;
+    const impact = impactBlock(plan.impact, maxLength - rest - 2);
+    const impactLeftOut = impact === undefined && impactSummary(plan.impact) !== undefined;
+    const full = join([...head, diff, impact, listedWarnings, foot]);
+    if (full.length <= maxLength && !impactLeftOut) return full;
   }
 
   // Stage 2: a summary, then as many whole changes as the room left allows.
   const hint = escapeMarkdownInline(options.fullPlanHint ?? DEFAULT_HINT);
-  const fixed = [...head, plan.changes.length > 0 ? countsTable(counts) : undefined, hint];
+  const fixed = [...head, plan.changes.length > 0 ? countsTable(counts) : undefined, impactSummary(plan.impact), hint];
   // Warnings stay listed while they take at most half the room; the rest is for the changes.
   const warningsFit = listedWarnings !== undefined && join([...fixed, listedWarnings, foot]).length <= maxLength / 2;
   const warnings = warningsFit ? listedWarnings : warningCounts(plan.warnings);

@@ -32,7 +32,7 @@ export function describeApplied(report: ApplyReport): string {
 
 /** The changes as the plan renderers lay them out, Users then Groups. */
 export function sectionsOf(report: ApplyReport, changes: readonly Change[]): PlanSection[] {
-  return planSections({ ...report.plan, changes: [...changes] });
+  return planSections({ ...report.plan, changes: [...changes] }, { roleGrants: false });
 }
 
 /** A user change (role or invite) that failed on its own. */

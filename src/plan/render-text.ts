@@ -2,7 +2,7 @@
 // +/~/- marks, the warnings, and one summary line.
 import type { Plan } from './types.js';
 import { escapeControls } from './escape.js';
-import { countChanges, describeCounts, planSections, shortEtag, tailnetLabel } from './format.js';
+import { countChanges, describeCounts, IMPACT_TITLE, impactLines, impactOf, planSections, shortEtag, tailnetLabel } from './format.js';
 import type { Sign } from './format.js';
 
 export interface TextRenderOptions {
@@ -31,6 +31,12 @@ export function renderPlanText(plan: Plan, options: TextRenderOptions): string {
       }
     }
     out.push('');
+  }
+
+  // What the changed groups grant, one line per rule: all of them (the terminal has no length limit).
+  const impact = impactLines(plan.impact);
+  if (plan.impact && impact.length > 0) {
+    out.push(`${IMPACT_TITLE} (${impactOf(plan.impact)}):`, ...impact.map((line) => `  ${line}`), '');
   }
 
   if (plan.warnings.length > 0) {

@@ -12,7 +12,7 @@ export const ROLE_GRANTS: Readonly<Record<Role, string>> = {
   'it-admin': 'users and devices (the policy file and network settings read-only)',
   'billing-admin': 'the pricing plan and billing',
   auditor: 'a read-only view of the whole admin console',
-  member: 'their own devices only',
+  member: 'no admin rights, their own devices only',
 };
 
 // What a role may do contains what every lower rank may do. Roles of the same rank are different

@@ -2,6 +2,7 @@
 // schema/plan.schema.json). Pure data; produced by diff(), consumed by renderers and apply.
 import type { Role } from '../config/types.js';
 import type { TargetGroup } from '../policy/types.js';
+import type { GroupReference } from '../policy/impact.js';
 
 /** `expired`: an `until` in the file has passed (the role falls back to member). */
 export type ChangeReason = 'declared' | 'unmanaged' | 'expired';
@@ -91,6 +92,16 @@ export interface PlanWarning {
   path?: string;
 }
 
+/** Where the policy uses the groups a plan changes (src/plan/impact.ts). */
+export interface PlanImpact {
+  /** The policy the lines are of, as a reader names it: `the live policy`, or the policy file in git. */
+  policy: string;
+  /** One per group and rule, by group and then by place in the text. */
+  references: GroupReference[];
+  /** The changed groups no rule names, sorted: "group:x is used nowhere in the policy". */
+  unused: string[];
+}
+
 export interface Plan {
   version: 1;
   /** The tailnet as asked (`-` for the credential's own): what API paths and --tailnet take. */
@@ -101,6 +112,11 @@ export interface Plan {
   policyEtag: string;
   changes: Change[];
   warnings: PlanWarning[];
+  /**
+   * Where the policy uses the groups the plan changes (src/plan/impact.ts); absent when the plan
+   * changes no group.
+   */
+  impact?: PlanImpact;
 }
 
 /**
