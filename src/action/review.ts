@@ -13,6 +13,7 @@ import { findMarkedComment } from '../github/sticky-comment.js';
 import { changeDigest, changesDigest, describeChange, sha256, subjectDigest, type SavedPlanGuard } from '../plan/saved-plan.js';
 import { isGroupChange, type Change, type Plan } from '../plan/types.js';
 import type { PolicyFilePlan } from '../policy-file/plan.js';
+import { escapeMarkdownInline, inlineCode } from '../plan/escape.js';
 import { githubFor, markerFor } from './github.js';
 import { log } from './log.js';
 import type { ActionSettings } from './settings.js';
@@ -174,9 +175,9 @@ export function unreviewedMarkdown(guard: ReviewGuard, applied: boolean): string
   const review = guard.review;
   const why = review.reviewed === undefined ? review.why : `the plan applied differs from the one shown on ${where(review)}`;
   const head = applied ? 'tailnet-access applied changes nobody reviewed' : 'tailnet-access refused changes nobody reviewed';
-  const lines = guard.unreviewed.map((l) => `- ${l.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`)}`).join('\n');
+  const lines = guard.unreviewed.map((l) => `- ${inlineCode(l)}`).join('\n');
   const after = applied ? 'They were applied (settings.onUnreviewedChanges: warn).' : 'Nothing was written (settings.onUnreviewedChanges: fail).';
-  return `### ${head}\n\n${why.replace(/[<>]/g, (c) => `\\${c}`)}.\n\n${lines}\n\n${after}\n`;
+  return `### ${head}\n\n${escapeMarkdownInline(`${why.charAt(0).toUpperCase()}${why.slice(1)}`)}.\n\n${lines}\n\n${after}\n`;
 }
 
 export function logReview(guard: ReviewGuard): void {

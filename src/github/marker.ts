@@ -19,7 +19,7 @@ export function marker(kind: MarkerKind, tailnet: string, configPath: string): s
  * of the plan a plan comment shows. `isMarked(body, mark)` still finds a body that starts with it.
  */
 export function withFields(mark: string, fields: Readonly<Record<string, string>>): string {
-  const extra = Object.entries(fields).map(([key, value]) => ` ${key}=${encode(value)}`).join('');
+  const extra = Object.entries(fields).map(([key, value]) => ` ${key}=${encode(value).replace(/%3A/g, ':').replace(/%2C/g, ',')}`).join('');
   return `${mark.slice(0, -' -->'.length)}${extra} -->`;
 }
 
