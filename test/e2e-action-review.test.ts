@@ -139,4 +139,15 @@ describe('the apply on merge compares the plan with the one reviewed on the pull
     expect(noToken.stdout).toContain('there is no github-token');
     expect(sim.state.users.get('100003')?.role).toBe('admin');
   });
+
+  it('trusts only its own plan comment: the same marker written by someone else is no review', async () => {
+    await reviewAndMerge('fail');
+    const pr = github.issue(7);
+    const ours = pr?.comments.splice(0, 1)[0];
+    github.addComment(7, ours?.body ?? '', 'mallory');
+    const refused = await push();
+    expect(refused.code).toBe(1);
+    expect(sim.requests.countWrites()).toBe(0);
+    expect(refused.stdout).toContain('pull request #7 has no plan comment by tailnet-access for tailnet-access.yaml');
+  });
 });
