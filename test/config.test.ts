@@ -54,7 +54,7 @@ describe('parseConfig on valid files', () => {
           at: at(16, 3),
         },
       ],
-      settings: { unmanagedUsers: 'report', unmanagedGroups: 'remove', maxChanges: 50, onManualEdits: 'warn', inviteMissingUsers: false, expiryWarningDays: 7 },
+      settings: { unmanagedUsers: 'report', unmanagedGroups: 'remove', maxChanges: 50, onManualEdits: 'warn', onUnreviewedChanges: 'warn', inviteMissingUsers: false, expiryWarningDays: 7 },
       settingsAt: { unmanagedUsers: at(21, 3), unmanagedGroups: at(22, 3), maxChanges: at(23, 3) },
     });
   });
@@ -66,7 +66,7 @@ describe('parseConfig on valid files', () => {
       version: 1,
       users: [],
       groups: [],
-      settings: { unmanagedUsers: 'ignore', unmanagedGroups: 'keep', maxChanges: 50, onManualEdits: 'warn', inviteMissingUsers: false, expiryWarningDays: 7 },
+      settings: { unmanagedUsers: 'ignore', unmanagedGroups: 'keep', maxChanges: 50, onManualEdits: 'warn', onUnreviewedChanges: 'warn', inviteMissingUsers: false, expiryWarningDays: 7 },
       settingsAt: {},
     });
   });
@@ -88,6 +88,7 @@ describe('parseConfig on valid files', () => {
         '  maxChanges: 0',
         '  policyFile: ../policy/tailnet.hujson',
         '  onManualEdits: fail',
+        '  onUnreviewedChanges: fail',
         '  inviteMissingUsers: true',
       ),
       FILE,
@@ -99,6 +100,7 @@ describe('parseConfig on valid files', () => {
       maxChanges: 0,
       policyFile: '../policy/tailnet.hujson',
       onManualEdits: 'fail',
+      onUnreviewedChanges: 'fail',
       inviteMissingUsers: true,
       expiryWarningDays: 7,
     });
@@ -215,7 +217,7 @@ describe('parseConfig explains schema errors in the words of the file', () => {
       'cfg.yaml:5:22: unknown key "rol" for bob@example.com; did you mean "role"?',
       'cfg.yaml:8:5: unknown key "memebrs" in group:sre; did you mean "members"?',
       'cfg.yaml:10:3: unknown setting "unmanagedUser"; did you mean "unmanagedUsers"?',
-      'cfg.yaml:11:3: unknown setting "colour"; expected one of unmanagedUsers, unmanagedGroups, maxChanges, policyFile, onManualEdits, inviteMissingUsers',
+      'cfg.yaml:11:3: unknown setting "colour"; expected one of unmanagedUsers, unmanagedGroups, maxChanges, policyFile, onManualEdits, onUnreviewedChanges, inviteMissingUsers',
     ]);
   });
 

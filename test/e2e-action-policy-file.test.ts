@@ -246,3 +246,30 @@ describe('the policy-file input (as in Tailscale gitops-acl-action)', () => {
     expect(sim.requests.countWrites()).toBe(0);
   });
 });
+
+describe('the action under settings.policyFile: the apply on merge against the reviewed plan (issue 15)', () => {
+  it('applies the reviewed policy write without a word, and refuses under onUnreviewedChanges: fail a write that changed since', async () => {
+    await edit('policy.hujson', RULE, WIDER_RULE);
+    const planned = await act('pull_request', prEvent);
+    expect(planned.code, planned.stdout + planned.stderr).toBe(0);
+    expect(planComments()[0]?.body).toMatch(/^<!-- tailnet-access:plan [^\n]* reviewed=sha256:[0-9a-f]{64} changes= policy=[0-9a-f]{16} -->/);
+    github.merge(7, MERGED);
+    await commit(MERGED);
+
+    // A console edit after the review changes the write (the whole file goes out): refused under fail.
+    await edit('tailnet-access.yaml', 'onManualEdits: warn', 'onManualEdits: warn\n  onUnreviewedChanges: fail');
+    sim.state.policy.text = sim.state.policy.text.replace(CONSOLE_FIND, CONSOLE_EDIT);
+    const refused = await act('push', pushEvent);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('policy.hujson: the policy write differs from the reviewed one');
+    expect(sim.state.policy.text).toContain(CONSOLE_EDIT);
+
+    // The edit undone, the write is again the reviewed one: applied, and nothing said about review.
+    sim.state.policy.text = sim.state.policy.text.replace(CONSOLE_EDIT, CONSOLE_FIND);
+    const applied = await act('push', pushEvent);
+    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('The plan applied is the one reviewed on pull request #7.');
+    expect(sim.state.policy.text).toBe(await readFile(file('policy.hujson'), 'utf8'));
+    expect(github.issue(7)?.comments.filter((c) => c.body.includes('tailnet-access:unreviewed')).map((c) => c.body)).toEqual([expect.stringContaining('Nothing was written (settings.onUnreviewedChanges: fail).')]);
+  });
+});

@@ -139,3 +139,23 @@ describe('rate limits on the way to the comment', () => {
     );
   });
 });
+
+describe('a marker with fields (the plan digest of issue 15)', () => {
+  it('is still the marker of its config and tailnet, and gives its fields back', async () => {
+    const { markerFields, withFields } = await import('../src/github/marker.js');
+    const fielded = withFields(mark, { reviewed: 'sha256:ab', changes: 'a.b,c.d' });
+    expect(fielded).toBe('<!-- tailnet-access:plan tailnet=example.com config=tailnet-access.yaml reviewed=sha256:ab changes=a.b,c.d -->');
+    expect(isMarked(`${fielded}\nbody`, mark)).toBe(true);
+    expect(markerFields(`${fielded}\nbody`, mark)).toEqual({ reviewed: 'sha256:ab', changes: 'a.b,c.d' });
+    expect(markerFields(`${mark}\nbody`, mark)).toEqual({});
+    // Another config whose name starts the same is another marker.
+    const longer = withFields(marker('plan', 'example.com', 'tailnet-access.yaml2'), { reviewed: 'sha256:ab' });
+    expect(isMarked(longer, mark)).toBe(false);
+    expect(isMarked(`${mark.slice(0, -4)} reviewed=x\nno end of comment`, mark)).toBe(false);
+    // An edit of the comment with fields is still an edit of the same comment.
+    await upsertStickyComment(client, target, `${mark}\nplan one`);
+    await upsertStickyComment(client, target, `${fielded}\nplan two`);
+    expect(ours()).toHaveLength(1);
+    expect(ours()[0]?.body).toBe(`${fielded}\nplan two`);
+  });
+});

@@ -18,6 +18,10 @@ import { log } from './log.js';
 import { planSummaryLine, setPlanOutputs } from './outputs.js';
 import { readActionFiles } from './plan-read.js';
 import { refusedPolicyFileFindings } from './policy-file.js';
+import { findReview, logReview, ReviewGuard, unreviewedMarkdown } from './review.js';
+import { githubFor, markerFor } from './github.js';
+import { upsertStickyComment } from '../github/sticky-comment.js';
+import { deniedWarning, GitHubApiError } from '../github/errors.js';
 import { withTailscale } from './session.js';
 import type { ActionSettings } from './settings.js';
 
@@ -97,7 +101,15 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
   const configPath = settings.config.shownAs;
   const runUrl = settings.github.runUrl;
   const { config, tailnet, policyFile } = await readActionFiles(settings);
-  const options: ApplyOptions = { force: settings.force, onProgress: progress, ...(settings.maxChanges === undefined ? {} : { maxChanges: settings.maxChanges }), ...(policyFile ? { policyFile } : {}) };
+  // On a push, the plan applied is compared with the one reviewed on the pull request it came from.
+  const guard = settings.event.name === 'push' ? new ReviewGuard(await log.phase('Find the plan reviewed on the pull request', () => findReview(settings)), config.desired.settings.onUnreviewedChanges) : undefined;
+  const options: ApplyOptions = {
+    force: settings.force,
+    onProgress: progress,
+    ...(settings.maxChanges === undefined ? {} : { maxChanges: settings.maxChanges }),
+    ...(policyFile ? { policyFile } : {}),
+    ...(guard ? { savedPlan: guard } : {}),
+  };
   let report: ApplyReport;
   try {
     // Apply reads the tailnet and plans afresh itself, right before its first write.
@@ -105,6 +117,7 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
   } catch (error) {
     // The refusal lists its reasons; those in the policy file also go on its lines.
     if (error instanceof ApplyRefusedError && error.policyFile) annotate(refusedPolicyFileFindings(error.policyFile, config.desired.settings.onManualEdits));
+    if (guard && error instanceof ApplyRefusedError && error.rail === 'reviewed-plan') await reportUnreviewed(settings, guard, false);
     throw error;
   }
   const text = renderApplyReportText(report, { color: false, configPath });
@@ -112,6 +125,10 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
   annotate(positioned(pathFindings('warning', report.warnings)));
   // Not about a line of a file, but about the workflow's permissions: worth an annotation all the same.
   for (const warning of report.warnings) if (warning.code === 'policy.state-not-saved') log.warning(warning.message);
+  if (guard) {
+    logReview(guard);
+    if (guard.unreviewed.length > 0) await reportUnreviewed(settings, guard, true);
+  }
   const hasChanges = report.plan.changes.length > 0 || report.policy !== undefined;
   await log.phase('Report: outputs and job summary', async () => {
     await setPlanOutputs(settings, { plan: report.plan, summary: applySummaryLine(report, configPath), hasChanges });
@@ -119,4 +136,24 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
     await writeJobSummary(fitSummary((maxLength) => markdown(report, { configPath, maxLength, ...(runUrl ? { runUrl } : {}) })));
   });
   if (!report.converged) core.setFailed(redact(`Apply did not finish: ${incomplete(report)}. The job summary says what failed and why; run apply again once it is fixed.`));
+}
+
+/** Changes nobody reviewed: a warning, the job summary, and a comment on the merged pull request (one per config, edited on a re-run). */
+async function reportUnreviewed(settings: ActionSettings, guard: ReviewGuard, applied: boolean): Promise<void> {
+  const markdown = unreviewedMarkdown(guard, applied);
+  const review = guard.review;
+  const why = review.reviewed === undefined ? review.why : `the plan differs from the one reviewed on pull request #${review.pr.number}`;
+  if (applied) log.warning(`Applied ${plural(guard.unreviewed.length, 'change', 'changes')} nobody reviewed (${why}): ${guard.unreviewed.join('; ')}`);
+  await writeJobSummary(markdown);
+  const pr = review.pr;
+  const connect = githubFor(settings);
+  if (pr === undefined || connect === undefined) return;
+  const mark = markerFor('unreviewed', settings);
+  try {
+    const result = await upsertStickyComment(await connect(), { number: pr.number, marker: mark }, redact(`${mark}\n${markdown}`));
+    log.info(`Unreviewed changes comment ${result.action} on pull request #${pr.number}${result.url ? `: ${result.url}` : ''}`);
+  } catch (error) {
+    if (!(error instanceof GitHubApiError)) throw error;
+    log.warning(deniedWarning(`could not comment on pull request #${pr.number} about the unreviewed changes`, error, 'pull-requests: write'));
+  }
 }

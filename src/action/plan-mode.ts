@@ -11,6 +11,7 @@ import { planSummaryLine, setPlanOutputs } from './outputs.js';
 import { readActionPlan } from './plan-read.js';
 import { planMarkdown, planText } from './plan-views.js';
 import { cannotPlan, checkFilesOnly, stickyComment } from './pull-request.js';
+import { reviewedMarker } from './review.js';
 import type { ActionSettings } from './settings.js';
 
 export async function runPlanMode(settings: ActionSettings): Promise<void> {
@@ -30,7 +31,9 @@ export async function runPlanMode(settings: ActionSettings): Promise<void> {
     await log.phase('Report: outputs, job summary and pull request comment', async () => {
       await setPlanOutputs(settings, { plan, policyFile, summary: planSummaryLine(plan, configPath, policyFile) });
       await writeJobSummary(fitSummary((maxLength) => planMarkdown(plan, policyFile, { configPath, runUrl, maxLength })));
-      await sticky?.post(planMarkdown(plan, policyFile, { configPath, runUrl, marker: sticky.marker, maxLength: MAX_BODY_LENGTH }));
+      // The marker carries the plan's digest: the apply after merge checks that it applies this plan.
+      const marker = sticky ? reviewedMarker(sticky.marker, plan, policyFile) : undefined;
+      if (sticky && marker) await sticky.post(planMarkdown(plan, policyFile, { configPath, runUrl, marker, maxLength: MAX_BODY_LENGTH }));
     });
   } catch (error) {
     // The comment turns into the error, so the PR never shows a plan that is no longer true.

@@ -49,7 +49,7 @@ export async function applyConfig(given: LoadedConfig, client: TailscaleClient, 
   const plan = first.result.plan;
   // Before anything else may refuse or write: a saved plan is applied only while it is the fresh one.
   const unlike = options.savedPlan?.refusal(plan, first.live, first.section);
-  if (unlike !== undefined) throw new ApplyRefusedError(plan, [{ rail: 'saved-plan', message: unlike }], first.section);
+  if (unlike !== undefined) throw new ApplyRefusedError(plan, [{ rail: options.savedPlan?.rail ?? 'saved-plan', message: unlike }], first.section);
   const roleChanges = roleChangesOf(plan);
   const statusChanges = plan.changes.filter(isStatusChange);
   // The key's record is read only when it matters: a plan without role or status changes needs no such rail.

@@ -16,12 +16,14 @@ const SETTINGS: Record<string, string> = {
   maxChanges: 'a whole number, 0 or more',
   policyFile: 'a path relative to this file',
   onManualEdits: 'one of warn, fail',
+  onUnreviewedChanges: 'one of warn, fail',
   inviteMissingUsers: 'true or false',
 };
 const ENUMS: Record<string, readonly string[]> = {
   unmanagedUsers: ['ignore', 'report', 'demote'],
   unmanagedGroups: ['keep', 'remove'],
   onManualEdits: ['warn', 'fail'],
+  onUnreviewedChanges: ['warn', 'fail'],
 };
 const LOGIN_EXAMPLE = 'like alice@example.com (or alice@github)';
 

@@ -45,6 +45,7 @@ export interface DesiredGroup {
 export type UnmanagedUsers = 'ignore' | 'report' | 'demote' | 'suspend';
 export type UnmanagedGroups = 'keep' | 'remove';
 export type OnManualEdits = 'warn' | 'fail';
+export type OnUnreviewedChanges = 'warn' | 'fail';
 
 export interface Settings {
   unmanagedUsers: UnmanagedUsers;
@@ -53,6 +54,8 @@ export interface Settings {
   /** Path of the policy file kept in git, as written: relative to the config file's directory (the loader touches no disk). */
   policyFile?: string;
   onManualEdits: OnManualEdits;
+  /** The action's apply on push: changes no plan on the merged pull request showed are listed (warn) or refused (fail). */
+  onUnreviewedChanges: OnUnreviewedChanges;
   inviteMissingUsers: boolean;
   /** An end date (`until`) this many days away or closer is a plan warning (`access.expiring`). */
   expiryWarningDays: number;
@@ -63,6 +66,7 @@ export const DEFAULT_SETTINGS: Settings = {
   unmanagedGroups: 'keep',
   maxChanges: 50,
   onManualEdits: 'warn',
+  onUnreviewedChanges: 'warn',
   inviteMissingUsers: false,
   expiryWarningDays: 7,
 };

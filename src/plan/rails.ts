@@ -7,7 +7,7 @@ import type { TailscaleUser } from '../tailscale/types.js';
 import { POLICY_NOT_AS_PLANNED, POLICY_REJECTED } from './candidate.js';
 import { isStatusChange, type Plan, type PlanProblem, type PlanWarning, type UserRoleChange, type UserStatusChange } from './types.js';
 
-export type RailName = 'plan' | 'owner' | 'last-admin' | 'own-key' | 'max-changes' | 'mass-demotion' | 'policy-write' | 'validation' | 'saved-plan';
+export type RailName = 'plan' | 'owner' | 'last-admin' | 'own-key' | 'max-changes' | 'mass-demotion' | 'policy-write' | 'validation' | 'saved-plan' | 'reviewed-plan';
 
 /** Whose credential apply runs with, for the own-key rail. */
 export type KeyOwner =

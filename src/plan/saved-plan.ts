@@ -309,6 +309,30 @@ function sameChange(a: Change, b: Change): boolean {
   return JSON.stringify(changeJson(a)) === JSON.stringify(changeJson(b));
 }
 
+/** One change's identity, as `apply --plan` compares changes: sha256 of its plan JSON. */
+export function changeDigest(change: Change): string {
+  return sha256(JSON.stringify(changeJson(change)));
+}
+
+/** What a change is about (one user's role, status or invite; one group), as a digest. */
+export function subjectDigest(change: Change): string {
+  return sha256(subjectKey(change));
+}
+
+/**
+ * The digest of a plan's changes (their order aside) and, under settings.policyFile, of the policy
+ * write (sha256 of its diff, as a saved plan's basis records it): equal digests, equal plans.
+ */
+export function changesDigest(changes: readonly Change[], policyDiffDigest?: string): string {
+  const each = changes.map(changeDigest).sort();
+  return sha256(JSON.stringify({ changes: each, policy: policyDiffDigest ?? null }));
+}
+
+/** `bob@example.com: member -> admin`: a change in one line, as the saved-plan differences name them. */
+export function describeChange(change: Change): string {
+  return `${subject(change)}: ${what(change)}${whyNew(change)}`;
+}
+
 const list = (items: readonly string[]): string => (items.length > 0 ? items.join(', ') : 'no members');
 
 /** The change in one phrase after its subject, e.g. `it-admin -> member`, `add bob@example.com; remove dave@example.com`. */
@@ -371,6 +395,8 @@ export function changeDifferences(saved: readonly Change[], fresh: readonly Chan
 
 /** Checks a fresh plan against the saved one: before apply's first write, and after a re-read. */
 export interface SavedPlanGuard {
+  /** The rail its refusals are named by; default `saved-plan` (the action's review check is `reviewed-plan`). */
+  rail?: 'saved-plan' | 'reviewed-plan';
   /** Why the fresh plan is not the saved one (a refusal's message), or undefined when it is. */
   refusal(plan: Plan, live: LiveTailnet, section?: PolicyFilePlan): string | undefined;
   /** After a re-read (a 412): why its group changes and policy write are not the saved ones, or undefined. */

@@ -136,6 +136,8 @@ export interface GitHubStub {
   /** Answers leave out `html_url`, as some proxies and older GitHub Enterprise Servers do. */
   omitHtmlUrls: boolean;
   addPullRequest(number: number): StubIssue;
+  /** Marks pull request `number` merged as commit `sha`: GET /commits/{sha}/pulls lists it (others listed for `sha` too, in order). */
+  merge(number: number, sha: string, options?: { mergeCommit?: boolean }): void;
   addComment(number: number, body: string, login?: string): StubComment;
   /** An issue someone opened, as the issues API lists it. */
   addIssue(fields: { title: string; body: string; labels?: string[]; login?: string }): StubIssue;
@@ -193,6 +195,7 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
   const noAccess = new Set<StubPermission>();
   const commits = new Map<string, Map<string, string>>();
   const deployments: StubDeployment[] = [];
+  const commitPulls = new Map<string, { number: number; merged_at: string | null; merge_commit_sha: string | null }[]>();
   let nextNumber = 1;
   let nextDeploymentId = 500;
   let nextCommentId = 1000;
@@ -356,6 +359,16 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
     },
     {
       method: 'GET',
+      pattern: new RegExp(`^${repo}/commits/([0-9a-f]{7,40})/pulls$`),
+      reads: 'pull-requests',
+      handle: (m, _b, url) => {
+        const pulls = (commitPulls.get(m[1] ?? '') ?? []).map((p) => ({ ...p, state: p.merged_at ? 'closed' : 'open', html_url: web(`pull/${p.number}`), url: `${base}${repo}/pulls/${p.number}` }));
+        const { items, link } = page(pulls, url);
+        return { status: 200, json: items, ...(link ? { link } : {}) };
+      },
+    },
+    {
+      method: 'GET',
       pattern: new RegExp(`^${repo}/contents/(.+)$`),
       reads: 'contents',
       handle: (m, _b, url, accept) => {
@@ -468,6 +481,11 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
     },
     omitHtmlUrls: false,
     addPullRequest: (number) => newIssue(number, { title: `PR ${number}`, pull_request: { url: `${base}${repo}/pulls/${number}` }, html_url: web(`pull/${number}`) }),
+    merge: (number, sha, { mergeCommit = true } = {}) => {
+      const list = commitPulls.get(sha) ?? [];
+      list.push({ number, merged_at: '2026-12-03T10:00:00Z', merge_commit_sha: mergeCommit ? sha : 'f'.repeat(40) });
+      commitPulls.set(sha, list);
+    },
     addComment: (number, body, login) => addComment(mustExist(String(number)), body, login),
     addIssue: ({ title, body, labels = [], login = BOT_LOGIN }) => newIssue(nextNumber, { title, body, labels: labels.map((name) => ({ name })), user: userOf(login) }),
     issue: (number) => issues.get(number),
