@@ -5,7 +5,7 @@
 // Under settings.policyFile the plan covers the repository's policy file (read from the checkout
 // before connecting), which the plan itself validates, and edits made outside git since the last apply.
 import { loadConfig, type LoadedConfig } from '../config/load.js';
-import { atNow } from '../commands/now.js';
+import { atNow } from '../config/until.js';
 import { planWith, type PlanRead, type PlanStep } from '../commands/read-plan.js';
 import type { PolicyFileOptions } from '../policy-file/plan.js';
 import { PlanProblemsError } from './errors.js';

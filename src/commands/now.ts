@@ -15,7 +15,4 @@ export function nowFlag(ctx: CommandContext): number | undefined {
   }
 }
 
-/** The loaded file planned as of `now` (the --now flag), or as it is when no moment was given. */
-export function atNow<T extends object>(config: T, now: number | undefined): T {
-  return now === undefined ? config : { ...config, now };
-}
+export { atNow } from '../config/until.js';

@@ -150,3 +150,8 @@ function show(text: string): string {
   const quoted = JSON.stringify(text.slice(0, 60)).replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return text.length > 60 ? `${quoted}…` : quoted;
 }
+
+/** The loaded file planned as of `now` (--now, the now input), or as it is when no moment was given. */
+export function atNow<T extends object>(config: T, now: number | undefined): T {
+  return now === undefined ? config : { ...config, now };
+}

@@ -10,7 +10,7 @@ import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { escapeControls } from '../plan/escape.js';
 import { isScimGroup } from '../policy/groups.js';
 import type { PolicyGroup, PolicyGroups } from '../policy/types.js';
-import { PROJECT_URL } from '../tailscale/user-agent.js';
+import { PROJECT_URL } from '../version.js';
 import type { TailscaleUser } from '../tailscale/types.js';
 import { isGroupKey, isLogin } from './names.js';
 

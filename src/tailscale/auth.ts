@@ -8,13 +8,9 @@ import { clientCredentialsToken, workloadIdentityToken } from './oauth.js';
 import type { TokenResponse } from './types.js';
 import { ClientUsageError } from './errors.js';
 
-export type Credential =
-  | { kind: 'api-key'; key: string }
-  | { kind: 'oauth-client'; clientId: string; clientSecret: string; scopes?: string[] }
-  /** `idToken` is asked for at each exchange: GitHub's ID tokens live only minutes. */
-  | { kind: 'workload-identity'; clientId: string; idToken: () => Promise<string> };
+import type { Credential, CredentialKind } from './credential.js';
 
-export type CredentialKind = Credential['kind'];
+export type { Credential, CredentialKind } from './credential.js';
 
 export interface Authorizer {
   readonly kind: CredentialKind;
