@@ -164,6 +164,23 @@ describe('apply --plan FILE', () => {
     expect(sim.requests.countWrites()).toBe(0);
   });
 
+  it('applies a saved plan whose changes end (until), with its end dates kept', async () => {
+    await start();
+    const ending = CONFIG.replace('  bob@example.com: admin\n', '  bob@example.com: { role: admin, until: 2099-12-31 }\n').replace(
+      'members: [alice@example.com, carol@example.com]',
+      'members: [alice@example.com, { login: carol@example.com, until: "2099-06-30T18:00:00Z" }]',
+    );
+    await writeFile(path.join(dir, 'tailnet-access.yaml'), ending);
+    await save();
+    const changes = ((await savedFile()).plan as { changes: { type: string; until?: unknown }[] }).changes;
+    expect(changes.find((c) => c.type === 'user.role')?.until).toBe('2099-12-31');
+    expect(changes.find((c) => c.type === 'group.create')?.until).toEqual({ 'carol@example.com': '2099-06-30T18:00:00Z' });
+    const run = await cli('apply', '--plan', 'plan.json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(roles(sim)['bob@example.com']).toBe('admin');
+    expect(sim.state.policy.text).toContain('"group:sre"');
+  });
+
   it('refuses when a console edit changed the plan: names each difference, writes nothing', async () => {
     await start();
     await save();
