@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../src/commands/run-cli.js';
 import { changeDifferences, compareVersions } from '../src/plan/saved-plan.js';
 import type { Change, UserRoleChange } from '../src/plan/types.js';
 import type { Knobs, Simulator } from '../src/simulator/index.js';
 import { VERSION } from '../src/version.js';
 import { DEFAULT_POLICY } from '../src/simulator/index.js';
 import { EXAMPLE_CONFIG, OWNER_KEY, roles, simulator } from './apply-helpers.js';
+import { cli as runInProcess, type CliResult } from './import-helpers.js';
 
 // The example (bob promoted, group:sre created, group:eng changed, group:old deleted), and dave, whom
 // someone made an it-admin in the console, back to member.
@@ -60,17 +60,10 @@ async function api(method: string, route: string, body: unknown, headers: Record
   return response;
 }
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    env: { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url },
-    cwd: dir,
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  expect(stdout + stderr).not.toContain(OWNER_KEY);
-  return { code, stdout, stderr };
+async function cli(...argv: string[]): Promise<CliResult> {
+  const result = await runInProcess(argv, { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url }, dir);
+  expect(result.stdout + result.stderr).not.toContain(OWNER_KEY);
+  return result;
 }
 
 async function savedFile(name = 'plan.json'): Promise<Record<string, unknown>> {
