@@ -4,9 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../src/commands/run-cli.js';
 import type { Simulator } from '../src/simulator/index.js';
 import { fixture, OWNER_KEY, roles, simulator } from './apply-helpers.js';
+import { cli as runInProcess, type CliResult } from './import-helpers.js';
 
 let sim: Simulator;
 let dir: string;
@@ -37,17 +37,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    env: { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url },
-    cwd: dir,
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]): Promise<CliResult> => runInProcess(argv, { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url }, dir);
 
 function statusOf(login: string): string | undefined {
   return sim.state.users.all().find((u) => u.loginName === login)?.status;

@@ -7,9 +7,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../src/commands/run-cli.js';
 import type { Simulator } from '../src/simulator/index.js';
 import { fixture, OWNER_KEY, simulator } from './apply-helpers.js';
+import { cli as runInProcess, type CliResult } from './import-helpers.js';
 
 const POLICY = readFileSync(new URL('fixtures/policy/impact-simulator.hujson', import.meta.url), 'utf8');
 // bob is promoted and joins group:eng; group:new is created and used nowhere; group:old goes.
@@ -41,17 +41,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    env: { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url },
-    cwd: dir,
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]): Promise<CliResult> => runInProcess(argv, { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url }, dir);
 
 interface Reference {
   group: string;

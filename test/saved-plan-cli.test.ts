@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../src/commands/run-cli.js';
 import { changeDifferences, compareVersions } from '../src/plan/saved-plan.js';
 import type { Change, UserRoleChange } from '../src/plan/types.js';
 import type { Knobs, Simulator } from '../src/simulator/index.js';
 import { VERSION } from '../src/version.js';
 import { DEFAULT_POLICY } from '../src/simulator/index.js';
 import { EXAMPLE_CONFIG, OWNER_KEY, roles, simulator } from './apply-helpers.js';
+import { cli as runInProcess, type CliResult } from './import-helpers.js';
 
 // The example (bob promoted, group:sre created, group:eng changed, group:old deleted), and dave, whom
 // someone made an it-admin in the console, back to member.
@@ -60,17 +60,10 @@ async function api(method: string, route: string, body: unknown, headers: Record
   return response;
 }
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    env: { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url },
-    cwd: dir,
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  expect(stdout + stderr).not.toContain(OWNER_KEY);
-  return { code, stdout, stderr };
+async function cli(...argv: string[]): Promise<CliResult> {
+  const result = await runInProcess(argv, { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url }, dir);
+  expect(result.stdout + result.stderr).not.toContain(OWNER_KEY);
+  return result;
 }
 
 async function savedFile(name = 'plan.json'): Promise<Record<string, unknown>> {
@@ -162,6 +155,23 @@ describe('apply --plan FILE', () => {
     expect(again.stderr).toMatch(/\n {2}bob@example\.com: member -> admin is no longer needed: changed in the console since the plan\n/);
     expect(again.stderr).not.toContain('Review a fresh plan');
     expect(sim.requests.countWrites()).toBe(0);
+  });
+
+  it('applies a saved plan whose changes end (until), with its end dates kept', async () => {
+    await start();
+    const ending = CONFIG.replace('  bob@example.com: admin\n', '  bob@example.com: { role: admin, until: 2099-12-31 }\n').replace(
+      'members: [alice@example.com, carol@example.com]',
+      'members: [alice@example.com, { login: carol@example.com, until: "2099-06-30T18:00:00Z" }]',
+    );
+    await writeFile(path.join(dir, 'tailnet-access.yaml'), ending);
+    await save();
+    const changes = ((await savedFile()).plan as { changes: { type: string; until?: unknown }[] }).changes;
+    expect(changes.find((c) => c.type === 'user.role')?.until).toBe('2099-12-31');
+    expect(changes.find((c) => c.type === 'group.create')?.until).toEqual({ 'carol@example.com': '2099-06-30T18:00:00Z' });
+    const run = await cli('apply', '--plan', 'plan.json');
+    expect(run.code, run.stderr).toBe(0);
+    expect(roles(sim)['bob@example.com']).toBe('admin');
+    expect(sim.state.policy.text).toContain('"group:sre"');
   });
 
   it('refuses when a console edit changed the plan: names each difference, writes nothing', async () => {

@@ -160,6 +160,11 @@ class Fields {
     if (!Array.isArray(value)) this.fail(field, `expected a list of strings, found ${kindOf(value)}`);
     return value.map((v, i) => this.string(v, `${field}[${i}]`));
   }
+  /** An `until` map of a group change: login -> the end of that membership. */
+  ends(value: unknown, field: string): Record<string, string> {
+    const o = this.object(value, field);
+    return Object.fromEntries(Object.entries(o).map(([login, end]) => [login, this.string(end, `${field}[${JSON.stringify(login)}]`)]));
+  }
   oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
     if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) this.fail(field, `expected one of ${allowed.join(', ')}, found ${kindOf(value)}`);
     return value as T;
@@ -219,6 +224,7 @@ function readChange(f: Fields, value: unknown, field: string): Change {
         from: f.oneOf(o.from, `${field}.from`, ROLES),
         to: f.oneOf(o.to, `${field}.to`, ROLES),
         reason: f.oneOf(o.reason, `${field}.reason`, REASONS),
+        ...(o.until === undefined ? {} : { until: f.string(o.until, `${field}.until`) }),
       };
     case 'user.suspend':
     case 'user.restore':
@@ -226,12 +232,23 @@ function readChange(f: Fields, value: unknown, field: string): Change {
       return { type, login: f.string(o.login, `${field}.login`), userId: f.string(o.userId, `${field}.userId`), reason: f.oneOf(o.reason, `${field}.reason`, ['declared', 'unmanaged'] as const) };
     case 'user.invite':
       return { type, login: f.string(o.login, `${field}.login`), role: f.oneOf(o.role, `${field}.role`, ROLES.filter((r) => r !== 'owner')) };
-    case 'group.create':
+    case 'group.create': {
+      const until = o.until === undefined ? undefined : f.ends(o.until, `${field}.until`);
+      return { type, group: f.string(o.group, `${field}.group`), members: f.strings(o.members, `${field}.members`), ...(until ? { until } : {}) };
+    }
     case 'group.delete':
       return { type, group: f.string(o.group, `${field}.group`), members: f.strings(o.members, `${field}.members`) };
     case 'group.update': {
       const expired = o.expired === undefined ? undefined : f.strings(o.expired, `${field}.expired`);
-      return { type, group: f.string(o.group, `${field}.group`), add: f.strings(o.add, `${field}.add`), remove: f.strings(o.remove, `${field}.remove`), ...(expired ? { expired } : {}) };
+      const until = o.until === undefined ? undefined : f.ends(o.until, `${field}.until`);
+      return {
+        type,
+        group: f.string(o.group, `${field}.group`),
+        add: f.strings(o.add, `${field}.add`),
+        remove: f.strings(o.remove, `${field}.remove`),
+        ...(expired ? { expired } : {}),
+        ...(until ? { until } : {}),
+      };
     }
   }
 }
