@@ -5,7 +5,7 @@ import { renderInventoryMarkdown } from '../plan/render-inventory-markdown.js';
 import { renderInventoryText } from '../plan/render-inventory-text.js';
 import { buildInventory, declaredLogins, DEFAULT_IDLE_DAYS } from '../plan/render-inventory.js';
 import { flag, isSet, type CommandContext } from './io.js';
-import type { PlanRead } from './read-plan.js';
+import type { PlanRead } from '../engine/plan.js';
 
 export interface InventoryRequest {
   idleDays: number;
