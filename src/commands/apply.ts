@@ -9,7 +9,7 @@ import { renderApplyReportJson } from '../plan/render-report-json.js';
 import { renderApplyReportMarkdown } from '../plan/render-report-markdown.js';
 import { renderApplyReportText } from '../plan/render-report-text.js';
 import { composeReportText, renderApplyReportJsonWithPolicyFile, renderApplyReportMarkdownWithPolicyFile } from '../policy-file/render-report.js';
-import { configPath, emit, flag, isSet, note, OutputLostError, resolvePath, useColor, type CommandContext } from './io.js';
+import { configPath, emit, flag, isSet, note, OutputLostError, resolvePath, useColor, type CommandContext } from './context.js';
 import { renderPlan } from './plan.js';
 import { policyFileOptionsFor, refuseOutOntoInputs } from './input-files.js';
 import { withConfigAndEarlyClient } from '../engine/reads-first.js';

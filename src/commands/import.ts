@@ -23,7 +23,7 @@ import { importFromPolicyFile } from '../policy-file/import-config.js';
 import { etagLabel } from '../policy-file/manual-edits.js';
 import { MAX_POLICY_BYTES, type PolicyFile } from '../policy-file/source.js';
 import { readLive } from '../tailscale/live.js';
-import { flag, isSet, printOut, resolvePath, type CommandContext } from './io.js';
+import { flag, isSet, printOut, resolvePath, type CommandContext } from './context.js';
 import { planAgainst } from '../engine/plan.js';
 import { withClient } from './session.js';
 

@@ -6,7 +6,7 @@ import { isInside, repositoryBoundary } from '../files/boundary.js';
 import { FileEtagStore, stateFilePath } from '../policy-file/etag-store.js';
 import type { PolicyFileOptions } from '../policy-file/plan.js';
 import { policyFileLocation, readPolicyFileAt } from '../policy-file/source.js';
-import { flag, refuseOutOnto, resolvePath, type CommandContext, type OutInput } from './io.js';
+import { flag, refuseOutOnto, resolvePath, type CommandContext, type OutInput } from './context.js';
 
 function statePath(ctx: CommandContext, configPath: string): string {
   return stateFilePath(flag(ctx, 'state-file'), ctx.env, configPath, ctx.cwd);

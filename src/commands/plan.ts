@@ -12,7 +12,7 @@ import { failureText } from './failure-text.js';
 import { hasPendingChanges, type PolicyFileOptions, type PolicyFilePlan } from '../policy-file/plan.js';
 import { composePlanText, renderPlanJsonWithPolicyFile, renderPlanMarkdownWithPolicyFile } from '../policy-file/render-plan.js';
 import type { Format } from './args.js';
-import { configPath, emit, isSet, note, resolvePath, useColor, type CommandContext } from './io.js';
+import { configPath, emit, isSet, note, resolvePath, useColor, type CommandContext } from './context.js';
 import { inventoryRequest, renderInventoryFor } from './plan-inventory.js';
 import { planWith, type PlanRead } from '../engine/plan.js';
 import { inputFiles, policyFileOptionsFor, refuseOutOntoInputs } from './input-files.js';

@@ -13,7 +13,7 @@ import { runCreateOAuthApp } from './create-oauth-app.js';
 import { runDemo } from './demo.js';
 import { runImport } from './import.js';
 import { failureText } from './failure-text.js';
-import { checkOut, confirmOutput, flag, OutputLostError, printOut, type CommandContext, type CommandIO } from './io.js';
+import { checkOut, confirmOutput, flag, OutputLostError, printOut, type CommandContext, type CommandIO } from './context.js';
 import { runPlan } from './plan.js';
 import { runProvision } from './provision.js';
 import { runRender } from './render.js';

@@ -3,7 +3,7 @@ import type { Desired } from '../config/types.js';
 import type { NamedTailnet, TailnetPort } from '../engine/reads-first.js';
 import { createTailscaleClient, type TailscaleClient } from '../tailscale/client.js';
 import { credentialFromEnv, resolveBaseUrl, resolveTailnet } from './connection.js';
-import { flag, type CommandContext } from './io.js';
+import { flag, type CommandContext } from './context.js';
 
 /** `desired` is the config's tailnet (from the parsed file, or as scanned before parsing it). */
 export function openClient(ctx: CommandContext, desired?: NamedTailnet): TailscaleClient {
