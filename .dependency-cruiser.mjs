@@ -42,6 +42,13 @@ export default {
       to: { path: '^src/action/' },
     },
     {
+      name: 'engine-below-the-front-ends',
+      severity: 'error',
+      comment: 'engine/ holds the use cases both front ends call: it speaks no runner protocol and prints nothing (its ports are how it reaches out).',
+      from: { path: '^src/engine/' },
+      to: { path: ['^@actions/.+', '^src/(commands|action)/'] },
+    },
+    {
       name: 'plan-below-apply',
       severity: 'error',
       comment: 'apply/ builds on plan/: plan/ (renderers of apply reports included) takes nothing from apply/.',

@@ -25,6 +25,13 @@ export function formatSourceRef(ref: SourceRef): string {
   return `${ref.file}:${ref.line}:${ref.column}`;
 }
 
+/** `file:line:column` (the shape plan warnings and problems carry) -> a position; undefined otherwise. */
+export function parseSourceRef(text: string | undefined): SourceRef | undefined {
+  const match = text === undefined ? null : /^(.+):(\d+):(\d+)$/.exec(text);
+  if (!match) return undefined;
+  return { file: match[1] as string, line: Number(match[2]), column: Number(match[3]) };
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
   const prefix = d.severity === 'warning' ? 'warning: ' : '';
   return `${formatSourceRef(d)}: ${prefix}${d.message}`;

@@ -1,7 +1,7 @@
 // How each failure is told: a title, the lines behind it, the places to annotate, and the plan it
 // concerns; in markdown, under the length it is given.
 import { describe, expect, it } from 'vitest';
-import { PlanProblemsError } from '../src/action/errors.js';
+import { PlanProblemsError } from '../src/engine/failure.js';
 import { rejectionProblems } from '../src/plan/candidate.js';
 import { describeFailure, failureMarkdown } from '../src/action/failure.js';
 import { ConfigFileError } from '../src/config/load.js';
@@ -20,7 +20,7 @@ describe('describeFailure', () => {
       { file: 'ta.yaml', line: 5, column: 1, severity: 'error', code: 'x', message: 'bad' },
     ]);
     const report = describeFailure(error, 'ta.yaml');
-    expect(report.title).toBe('2 problems in ta.yaml; nothing was read from or written to the tailnet');
+    expect(report.title).toBe('2 problems in ta.yaml; nothing was written to the tailnet');
     expect(report.lines).toEqual(['ta.yaml:2:3: unknown key "usrs"; did you mean "users"?', 'ta.yaml:5:1: bad']);
     expect(report.findings.map((f) => f.at)).toEqual([
       { file: 'ta.yaml', line: 2, column: 3 },
@@ -43,7 +43,7 @@ describe('describeFailure', () => {
 
   it('names the files the problems are in: the policy file under settings.policyFile', () => {
     const syntax = new DiagnosticsError([{ file: 'infra/policy.hujson', line: 27, column: 3, severity: 'error', code: 'policy.syntax', message: "expected ','" }]);
-    expect(describeFailure(syntax, 'ta.yaml').title).toBe('1 problem in infra/policy.hujson; nothing was read from or written to the tailnet');
+    expect(describeFailure(syntax, 'ta.yaml').title).toBe('1 problem in infra/policy.hujson; nothing was written to the tailnet');
     const both = new PlanProblemsError(
       [
         { code: 'owner', message: 'alice is not the owner', path: 'ta.yaml:3:3' },
@@ -69,7 +69,7 @@ describe('describeFailure', () => {
     expect(describeFailure(new ConfigFileError('infra/policy.hujson', 'the policy file infra/policy.hujson is a directory'), 'tailnet-access.yaml').title).toBe('Cannot read infra/policy.hujson');
     expect(describeFailure(new GitHubApiError('comment', { status: 500, message: 'oops', errors: [], headers: {} }), 'f').title).toBe('A GitHub API call failed');
     expect(describeFailure(new ActionsSecretError('write the Actions secret X of o/r (PUT …): GitHub answered 500: oops.', 500), 'f').title).toBe('Storing the secret in GitHub failed');
-    expect(describeFailure(new TypeError('boom'), 'f')).toEqual({ title: 'Unexpected error', lines: ['boom'], findings: [] });
+    expect(describeFailure(new TypeError('boom'), 'f')).toEqual({ kind: 'unexpected', title: 'Unexpected error', lines: ['boom'], findings: [] });
   });
 });
 

@@ -71,7 +71,7 @@ describe('tailnet-access apply', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('Plan: 1 role change, 1 group to create, 1 to update, 1 to delete.');
     expect(stderr).toBe(
-      'refused by the max-changes rail: the plan has 4 changes, more than the limit of 2 (--max-changes 2). Review the plan, then run again with --max-changes 4 to go ahead, or raise settings.maxChanges in tailnet-access.yaml.\nNothing was written.\n',
+      'refused by the max-changes safety rail: the plan has 4 changes, more than the limit of 2 (--max-changes 2). Review the plan, then run again with --max-changes 4 to go ahead, or raise settings.maxChanges in tailnet-access.yaml.\nNothing was written.\n',
     );
     expect(sim.requests.countWrites()).toBe(0);
   });
@@ -81,14 +81,14 @@ describe('tailnet-access apply', () => {
     const { code, stdout, stderr } = await cli('--max-changes', '0', '--format', 'json');
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^refused by the max-changes rail: /);
+    expect(stderr).toMatch(/^refused by the max-changes safety rail: /);
   });
 
   it('goes ahead with a mass demotion only with --force', async () => {
     await start({}, 'version: 1\nusers:\n  olivia@example.com: owner\n  alice@example.com: member\n  carol@example.com: member\n');
     const refused = await cli();
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^refused by the mass-demotion rail: the plan demotes or removes from groups 2 of the 3 managed users/);
+    expect(refused.stderr).toMatch(/^refused by the mass-demotion safety rail: the plan demotes or removes from groups 2 of the 3 managed users/);
     expect(sim.requests.countWrites()).toBe(0);
     const forced = await cli('--force');
     expect(forced.code).toBe(0);

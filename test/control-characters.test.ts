@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reportFailure } from '../src/action/failure.js';
 import { log } from '../src/action/log.js';
-import { note, type CommandContext } from '../src/commands/io.js';
+import { note, type CommandContext } from '../src/commands/context.js';
 import { runCli } from '../src/commands/run-cli.js';
 import { DiagnosticsError } from '../src/diagnostics.js';
 import { escapeControlsByLine } from '../src/plan/escape.js';

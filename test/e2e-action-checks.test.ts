@@ -56,10 +56,10 @@ describe('a pull request the action cannot plan', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^::notice::This pull request comes from the fork someone\/infra\..*the live plan was skipped, and only the files were checked \(found a problem, annotated at its line\)/m);
     expect(run.stdout).toMatch(/^::error title=tailnet-access,file=tailnet-access\.yaml,line=3,.*col=20.*::.*"admn"/m);
-    expect(run.stdout).toContain('::error::1 problem in tailnet-access.yaml; nothing was read from or written to the tailnet');
+    expect(run.stdout).toContain('::error::1 problem in tailnet-access.yaml; nothing was written to the tailnet');
     expect(run.summary).toContain('### tailnet-access plan skipped');
     expect(run.summary).toContain('`tailnet-access.yaml:3:20` error: unknown role');
-    expect(run.outputs.summary).toBe('Failed: 1 problem in tailnet-access.yaml; nothing was read from or written to the tailnet.');
+    expect(run.outputs.summary).toBe('Failed: 1 problem in tailnet-access.yaml; nothing was written to the tailnet.');
     expect(sim.requests.count()).toBe(0);
   });
 
@@ -168,7 +168,7 @@ describe('outputs of a plan that fails', () => {
   it('says what failed when there is no plan at all', async () => {
     const run = await act(TYPO, 'pull_request', sameRepo);
     expect(run.code).toBe(1);
-    expect(run.outputs.summary).toBe('Failed: 1 problem in tailnet-access.yaml; nothing was read from or written to the tailnet.');
+    expect(run.outputs.summary).toBe('Failed: 1 problem in tailnet-access.yaml; nothing was written to the tailnet.');
     expect(run.outputs['plan-json']).toBeUndefined();
   });
 });

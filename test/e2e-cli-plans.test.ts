@@ -79,7 +79,7 @@ describe('a plan whose policy Tailscale would refuse (groups-only)', () => {
     await writeFile(path.join(dir, 'tailnet-access.yaml'), CONFIG);
     const run = await cli(['apply']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^refused by the validation rail: Tailscale's validator refuses the policy file this plan would write .*cannot be recursive/);
+    expect(run.stderr).toMatch(/^refused by the validation safety rail: Tailscale's validator refuses the policy file this plan would write .*cannot be recursive/);
     expect(run.stderr).toMatch(/\nNothing was written\.\n$/);
     expect(sim.requests.countWrites()).toBe(0);
     expect(roleOf('bob@example.com')).toBe('member');
@@ -95,7 +95,7 @@ describe('a plan whose policy Tailscale would refuse (groups-only)', () => {
     expect(plan.stderr).toContain('carol@example.com: address "tag:monitoring:9100": want: Accept, got: Drop');
     const run = await cli(['apply']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^refused by the validation rail: .*test\(s\) failed; carol@example\.com: address "tag:monitoring:9100"/);
+    expect(run.stderr).toMatch(/^refused by the validation safety rail: .*test\(s\) failed; carol@example\.com: address "tag:monitoring:9100"/);
     expect(sim.requests.countWrites()).toBe(0);
     expect(roleOf('bob@example.com')).toBe('member');
   });
@@ -122,7 +122,7 @@ describe('a plan whose policy Tailscale would refuse (settings.policyFile)', () 
     expect(plan.stdout).toContain('Tailscale refuses it (1 error)');
     const run = await cli(['apply']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^refused by the plan rail: [^\n]*\n {2}policy\.hujson:\d+:\d+: Tailscale refuses the policy: .*cannot be recursive\nNothing was written\.\n$/);
+    expect(run.stderr).toMatch(/^refused by the plan safety rail: [^\n]*\n {2}policy\.hujson:\d+:\d+: Tailscale refuses the policy: .*cannot be recursive\nNothing was written\.\n$/);
     expect(sim.requests.countWrites()).toBe(0);
     expect(roleOf('bob@example.com')).toBe('member');
   });

@@ -108,7 +108,7 @@ describe('apply under seeded faults and a concurrent editor', () => {
       tally.converged++;
     } else {
       expect(report?.failed.length).toBeGreaterThan(0);
-      for (const failure of report?.failed ?? []) expect(failure.error).toMatch(/\((GET|POST) \/api\/v2\/[^)]+\): |412 each time|^refused by the [a-z-]+ rail after reading the policy again: /);
+      for (const failure of report?.failed ?? []) expect(failure.error).toMatch(/\((GET|POST) \/api\/v2\/[^)]+\): |412 each time|^refused by the [a-z-]+ safety rail after reading the policy again: /);
       tally.incomplete++;
     }
 

@@ -1,7 +1,8 @@
 // Annotations at file/line/column (GitHub shows them on the lines of the pull request's diff) and
 // the job summary's byte budget.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { annotate, diagnosticFindings, MAX_ANNOTATIONS, parseSourceRef, pathFindings } from '../src/github/annotations.js';
+import { parseSourceRef } from '../src/diagnostics.js';
+import { annotate, diagnosticFindings, MAX_ANNOTATIONS, pathFindings } from '../src/github/annotations.js';
 import { fitSummary } from '../src/github/job-summary.js';
 import { clearSecretsForTest, registerSecret } from '../src/secrets.js';
 import { captureStdout } from './helpers/stdout.js';

@@ -2,7 +2,7 @@
 // on apply; pending invites are not sent twice; with an OAuth client the plan says why it cannot.
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyConfig } from '../src/apply/index.js';
-import { planWith } from '../src/commands/read-plan.js';
+import { planWith } from '../src/engine/plan.js';
 import { diff } from '../src/plan/diff.js';
 import { renderPlanJson } from '../src/plan/render-json.js';
 import { renderPlanText } from '../src/plan/render-text.js';

@@ -130,7 +130,7 @@ describe('plan under settings.policyFile', () => {
     sim.requests.clear();
     const plan = await cli('plan');
     expect(plan.code).toBe(1);
-    expect(plan.stderr).toBe(`policy.hujson:27:3: expected ',' between values, found "\\"prometheus\\""\n1 problem in the file; nothing was read from or written to the tailnet.\n`);
+    expect(plan.stderr).toBe(`policy.hujson:27:3: expected ',' between values, found "\\"prometheus\\""\n1 problem in policy.hujson; nothing was written to the tailnet.\n`);
     expect(sim.requests.entries).toEqual([]);
   });
 
@@ -145,7 +145,7 @@ describe('plan under settings.policyFile', () => {
     );
     const apply = await cli('apply');
     expect(apply.code).toBe(1);
-    expect(apply.stderr).toContain('refused by the plan rail');
+    expect(apply.stderr).toContain('refused by the plan safety rail');
     expect(sim.requests.countWrites()).toBe(0);
 
     const rendered = await cli('render');

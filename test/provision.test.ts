@@ -14,7 +14,7 @@ import { authorizeDevice } from '../src/oauth/provision.js';
 import { listenForRedirect, RedirectTimeoutError } from '../src/oauth/redirect-listener.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { exchangeAuthorizationCode, TailscaleApiError } from '../src/tailscale/client.js';
-import type { CommandIO } from '../src/commands/io.js';
+import type { CommandIO } from '../src/commands/context.js';
 import { browse, filesUnder, SecretScan } from './helpers/oauth-kit.js';
 
 const scan = new SecretScan();

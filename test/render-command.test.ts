@@ -175,7 +175,7 @@ describe('render and the files the config names', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
-      `tailnet-access.yaml:5:3: settings.policyFile ${JSON.stringify(path.join(outside, 'secret'))} leads to ${await realpath(path.join(outside, 'secret'))}, outside ${await realpath(dir)} (the config file's folder, which is in no git repository): tailnet-access reads only files inside it, so that a change to this file cannot publish other files of the machine in a plan; keep the policy file in the repository\n1 problem in the file; nothing was read from or written to the tailnet.\n`,
+      `tailnet-access.yaml:5:3: settings.policyFile ${JSON.stringify(path.join(outside, 'secret'))} leads to ${await realpath(path.join(outside, 'secret'))}, outside ${await realpath(dir)} (the config file's folder, which is in no git repository): tailnet-access reads only files inside it, so that a change to this file cannot publish other files of the machine in a plan; keep the policy file in the repository\n1 problem in tailnet-access.yaml; nothing was written to the tailnet.\n`,
     );
     await rm(outside, { recursive: true });
   });

@@ -101,7 +101,7 @@ describe('a plan the file cannot have', () => {
     const { code, stdout, stderr } = await cli('apply');
     expect(code).toBe(1);
     expect(stdout).not.toContain('The tailnet matches');
-    expect(stderr).toMatch(/^refused by the owner rail: /);
+    expect(stderr).toMatch(/^refused by the owner safety rail: /);
     expect(sim?.requests.countWrites()).toBe(0);
   });
 

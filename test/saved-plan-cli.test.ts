@@ -184,7 +184,7 @@ describe('apply --plan FILE', () => {
     sim.requests.clear();
     const run = await cli('apply', '--plan', 'plan.json');
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('refused by the saved-plan rail: the tailnet changed since plan.json was planned at ');
+    expect(run.stderr).toContain('refused by the saved-plan safety rail: the tailnet changed since plan.json was planned at ');
     expect(run.stderr).toContain('(the users changed), and a fresh plan differs from it:\n');
     expect(run.stderr).toContain('  dave@example.com: it-admin -> member is no longer needed: changed in the console since the plan\n');
     expect(run.stderr).toContain('  alice@example.com: member -> admin was not in the saved plan\n');
@@ -232,7 +232,7 @@ describe('apply --plan FILE', () => {
     sim.setKnobs({ externalWriter: { find: '"dave@example.com", // on loan from support until Q3', replace: '"dave@example.com", "bob@example.com",' } });
     const run = await cli('apply', '--plan', 'plan.json');
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('refused by the saved-plan rail after reading the policy again: its group changes are no longer those of plan.json: group:eng: add bob@example.com; remove dave@example.com in the saved plan is now remove dave@example.com');
+    expect(run.stdout).toContain('refused by the saved-plan safety rail after reading the policy again: its group changes are no longer those of plan.json: group:eng: add bob@example.com; remove dave@example.com in the saved plan is now remove dave@example.com');
     expect(sim.state.policy.text).not.toContain('"group:sre"');
     expect(sim.requests.writes().filter((w) => w.path.endsWith('/acl') && w.applied)).toEqual([]);
   });
@@ -244,7 +244,7 @@ describe('apply --plan FILE', () => {
     const run = await cli('apply', '--plan', 'plan.json');
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
-      /^refused by the saved-plan rail: plan\.json was made for another config: it planned tailnet-access\.yaml \(sha256 [0-9a-f]{12}…\), and tailnet-access\.yaml is not that file \(sha256 [0-9a-f]{12}…\)\. Make the plan again \(tailnet-access plan --save-plan plan\.json\) and review it\. Nothing was written\.\n$/,
+      /^refused by the saved-plan safety rail: plan\.json was made for another config: it planned tailnet-access\.yaml \(sha256 [0-9a-f]{12}…\), and tailnet-access\.yaml is not that file \(sha256 [0-9a-f]{12}…\)\. Make the plan again \(tailnet-access plan --save-plan plan\.json\) and review it\. Nothing was written\.\n$/,
     );
     expect(sim.requests.countWrites()).toBe(0);
   });
@@ -258,7 +258,7 @@ describe('apply --plan FILE', () => {
     const byName = await cli('apply', '--plan', 'plan.json', '--tailnet', 'other.example');
     expect(byName.code).toBe(1);
     expect(byName.stderr).toBe(
-      'refused by the saved-plan rail: plan.json was made for another tailnet: example.com, and this apply is for other.example (--tailnet). Make the plan again (tailnet-access plan --save-plan plan.json) and review it. Nothing was written.\n',
+      'refused by the saved-plan safety rail: plan.json was made for another tailnet: example.com, and this apply is for other.example (--tailnet). Make the plan again (tailnet-access plan --save-plan plan.json) and review it. Nothing was written.\n',
     );
     expect(sim.requests.countWrites()).toBe(0);
     await editSaved((saved) => {
@@ -267,7 +267,7 @@ describe('apply --plan FILE', () => {
     });
     const byId = await cli('apply', '--plan', 'plan.json');
     expect(byId.code).toBe(1);
-    expect(byId.stderr).toMatch(/^refused by the saved-plan rail: plan\.json was made for another tailnet: - \(ID T0THERCNTRL\), and this apply reads - \(ID [^)]+\)\.\nNothing was written\.\n$/);
+    expect(byId.stderr).toMatch(/^refused by the saved-plan safety rail: plan\.json was made for another tailnet: - \(ID T0THERCNTRL\), and this apply reads - \(ID [^)]+\)\.\nNothing was written\.\n$/);
     expect(sim.requests.countWrites()).toBe(0);
   });
 
@@ -281,7 +281,7 @@ describe('apply --plan FILE', () => {
     const newer = await cli('apply', '--plan', 'plan.json');
     expect(newer.code).toBe(1);
     expect(newer.stderr).toBe(
-      `refused by the saved-plan rail: plan.json was made by a newer version of tailnet-access (99.0.0) than this one (${VERSION}), which may plan differently. Apply it with tailnet-access 99.0.0 or newer, or make the plan again with this one. Nothing was written.\n`,
+      `refused by the saved-plan safety rail: plan.json was made by a newer version of tailnet-access (99.0.0) than this one (${VERSION}), which may plan differently. Apply it with tailnet-access 99.0.0 or newer, or make the plan again with this one. Nothing was written.\n`,
     );
     expect(sim.requests.entries).toEqual([]);
     await editSaved((saved) => {
@@ -290,7 +290,7 @@ describe('apply --plan FILE', () => {
     });
     const format = await cli('apply', '--plan', 'plan.json');
     expect(format.stderr).toBe(
-      `refused by the saved-plan rail: plan.json is a saved plan of format 2, made by tailnet-access ${VERSION}; this tailnet-access (${VERSION}) reads format 1 only. Apply it with tailnet-access ${VERSION} or newer. Nothing was written.\n`,
+      `refused by the saved-plan safety rail: plan.json is a saved plan of format 2, made by tailnet-access ${VERSION}; this tailnet-access (${VERSION}) reads format 1 only. Apply it with tailnet-access ${VERSION} or newer. Nothing was written.\n`,
     );
     expect(sim.requests.entries).toEqual([]);
     await editSaved((saved) => {
@@ -360,7 +360,7 @@ describe('saved plans under settings.policyFile', () => {
     const run = await cli('apply', '--plan', 'plan.json');
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'refused by the saved-plan rail: plan.json was made for another policy file: policy.hujson changed since the plan. Make the plan again (tailnet-access plan --save-plan plan.json) and review it. Nothing was written.\n',
+      'refused by the saved-plan safety rail: plan.json was made for another policy file: policy.hujson changed since the plan. Make the plan again (tailnet-access plan --save-plan plan.json) and review it. Nothing was written.\n',
     );
     expect(sim.requests.countWrites()).toBe(0);
   });

@@ -4,6 +4,7 @@
 // recorded as a deployment of the commit, so the next run can tell an edit made outside git.
 import * as core from '@actions/core';
 import { applyConfig, ApplyRefusedError, type ApplyEvent, type ApplyOptions, type ApplyReport } from '../apply/index.js';
+import type { LoadedConfig } from '../config/load.js';
 import { annotate, pathFindings, positioned } from '../github/annotations.js';
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
 import { escapeMarkdownInline } from '../plan/escape.js';
@@ -16,13 +17,12 @@ import { redact } from '../secrets.js';
 import { branchOf } from './event.js';
 import { log } from './log.js';
 import { planSummaryLine, setPlanOutputs } from './outputs.js';
-import { readActionFiles } from './plan-read.js';
+import { withActionFiles } from './plan-read.js';
 import { refusedPolicyFileFindings } from './policy-file.js';
 import { findReview, logReview, ReviewGuard, unreviewedMarkdown } from './review.js';
 import { githubFor, markerFor } from './github.js';
 import { upsertStickyComment } from '../github/sticky-comment.js';
 import { deniedWarning, GitHubApiError } from '../github/errors.js';
-import { withTailscale } from './session.js';
 import type { ActionSettings } from './settings.js';
 
 /** Why this run must not apply, or undefined when it is on the default branch. */
@@ -100,26 +100,43 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
   }
   const configPath = settings.config.shownAs;
   const runUrl = settings.github.runUrl;
-  const { config, tailnet, policyFile } = await readActionFiles(settings);
-  // On a push, the plan applied is compared with the one reviewed on the pull request it came from.
-  const guard = settings.event.name === 'push' ? new ReviewGuard(await log.phase('Find the plan reviewed on the pull request', () => findReview(settings)), config.desired.settings.onUnreviewedChanges) : undefined;
-  const options: ApplyOptions = {
-    force: settings.force,
-    onProgress: progress,
-    ...(settings.maxChanges === undefined ? {} : { maxChanges: settings.maxChanges }),
-    ...(policyFile ? { policyFile } : {}),
-    ...(guard ? { savedPlan: guard } : {}),
-  };
+  // Set when the files are read: the refusal below is annotated on them.
+  let read: { config: LoadedConfig; guard: ReviewGuard | undefined } | undefined;
   let report: ApplyReport;
   try {
+    // Users, policy and the key's owner are requested first, and the files read while they are on their way.
     // Apply reads the tailnet and plans afresh itself, right before its first write.
-    report = await log.phase('Read the tailnet, plan and apply', () => withTailscale(settings, tailnet, (client) => applyConfig(config, client, options)));
+    report = await withActionFiles(
+      settings,
+      { keyOwner: true },
+      async (config) => {
+        // On a push, the plan applied is compared with the one reviewed on the pull request it came from.
+        const guard =
+          settings.event.name === 'push'
+            ? new ReviewGuard(await log.phase('Find the plan reviewed on the pull request', () => findReview(settings)), config.desired.settings.onUnreviewedChanges)
+            : undefined;
+        read = { config, guard };
+        return guard;
+      },
+      ({ config, policyFile, prepared: guard }, client, reads) => {
+        const options: ApplyOptions = {
+          force: settings.force,
+          onProgress: progress,
+          ...(settings.maxChanges === undefined ? {} : { maxChanges: settings.maxChanges }),
+          ...(policyFile ? { policyFile } : {}),
+          ...(guard ? { savedPlan: guard } : {}),
+          ...(reads ? { started: reads.live, ...(reads.keyOwner ? { keyOwner: reads.keyOwner } : {}) } : {}),
+        };
+        return log.phase('Read the tailnet, plan and apply', () => applyConfig(config, client, options));
+      },
+    );
   } catch (error) {
     // The refusal lists its reasons; those in the policy file also go on its lines.
-    if (error instanceof ApplyRefusedError && error.policyFile) annotate(refusedPolicyFileFindings(error.policyFile, config.desired.settings.onManualEdits));
-    if (guard && error instanceof ApplyRefusedError && error.rail === 'reviewed-plan') await reportUnreviewed(settings, guard, false);
+    if (read && error instanceof ApplyRefusedError && error.policyFile) annotate(refusedPolicyFileFindings(error.policyFile, read.config.desired.settings.onManualEdits));
+    if (read?.guard && error instanceof ApplyRefusedError && error.rail === 'reviewed-plan') await reportUnreviewed(settings, read.guard, false);
     throw error;
   }
+  const guard = read?.guard;
   const text = renderApplyReportText(report, { color: false, configPath });
   log.block(report.policyFile ? composeReportText(text, report, { color: false, configPath }) : text);
   annotate(positioned(pathFindings('warning', report.warnings)));

@@ -4,6 +4,7 @@
 // is logged, and the counts at the end.
 import * as core from '@actions/core';
 import type { LoadedConfig } from '../config/load.js';
+import type { NamedTailnet, TailnetPort } from '../engine/reads-first.js';
 import { UsageError } from '../errors.js';
 import { createTailscaleClient, type ClientEvent, type Credential, type TailscaleClient } from '../tailscale/client.js';
 import { log } from './log.js';
@@ -28,6 +29,29 @@ function debugLine(event: ClientEvent): string | undefined {
   return undefined;
 }
 
+function openClient(settings: ActionSettings, tailnet: string): TailscaleClient {
+  if (!settings.credential.given) throw new UsageError(settings.credential.missing);
+  const onEvent = (event: ClientEvent): void => {
+    const line = debugLine(event);
+    if (line !== undefined) log.debug(line);
+  };
+  const { credential } = settings.credential;
+  return createTailscaleClient({ baseUrl: settings.baseUrl, tailnet, tailnetFrom: tailnetSource(settings, tailnet), credential, ...(core.isDebug() ? { onEvent } : {}) });
+}
+
+function logStats(client: TailscaleClient): void {
+  if (!core.isDebug()) return;
+  const { requests, retries, rateLimited, bytesReceived } = client.stats;
+  log.debug(`Tailscale API: ${requests} requests, ${retries} retries, ${rateLimited} rate limited, ${bytesReceived} bytes received`);
+}
+
+/** The action's way to the tailnet for the engine: the tailnet input, else the file, else `-`; the credential of the inputs. */
+export function tailnetPort(settings: ActionSettings): TailnetPort {
+  const tailnet = (named: NamedTailnet | undefined): string => settings.tailnet ?? named?.tailnet ?? '-';
+  return { tailnet, open: (named) => openClient(settings, tailnet(named)), closing: logStats };
+}
+
+/** Runs `body` with a client for `tailnet` and always closes it (check and the OAuth app modes, which read no config first). */
 export async function withTailscale<T>(
   settings: ActionSettings,
   tailnet: string,
@@ -35,19 +59,11 @@ export async function withTailscale<T>(
 ): Promise<T> {
   if (!settings.credential.given) throw new UsageError(settings.credential.missing);
   const { credential } = settings.credential;
-  const debug = core.isDebug();
-  const onEvent = (event: ClientEvent): void => {
-    const line = debugLine(event);
-    if (line !== undefined) log.debug(line);
-  };
-  const client = createTailscaleClient({ baseUrl: settings.baseUrl, tailnet, tailnetFrom: tailnetSource(settings, tailnet), credential, ...(debug ? { onEvent } : {}) });
+  const client = openClient(settings, tailnet);
   try {
     return await body(client, credential);
   } finally {
-    if (debug) {
-      const { requests, retries, rateLimited, bytesReceived } = client.stats;
-      log.debug(`Tailscale API: ${requests} requests, ${retries} retries, ${rateLimited} rate limited, ${bytesReceived} bytes received`);
-    }
+    logStats(client);
     await client.close();
   }
 }

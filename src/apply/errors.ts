@@ -14,7 +14,7 @@ export class ApplyRefusedError extends RefusedError {
   constructor(plan: Plan, refusals: readonly RailRefusal[], policyFile?: PolicyFilePlan) {
     const [first, ...others] = refusals;
     if (!first) throw new TypeError('ApplyRefusedError needs at least one refusal');
-    const also = others.map((r) => `\nAlso refused by the ${r.rail} rail: ${r.message}`).join('');
+    const also = others.map((r) => `\nAlso refused by the ${r.rail} safety rail: ${r.message}`).join('');
     super(first.rail, `${first.message}${also}\nNothing was written.`);
     this.name = 'ApplyRefusedError';
     this.plan = plan;

@@ -78,9 +78,9 @@ export function recheckRails(config: LoadedConfig, first: ApplyRead, read: Apply
     force: settings.force,
   });
   const refused = rails.refusals[0];
-  if (refused) throw new PolicyFailure(`refused by the ${refused.rail} rail after reading the policy again: ${refused.message}`);
+  if (refused) throw new PolicyFailure(`refused by the ${refused.rail} safety rail after reading the policy again: ${refused.message}`);
   const moved = settings.savedPlan?.groupsDiffer(read.result.plan, read.section);
-  if (moved !== undefined) throw new PolicyFailure(`refused by the ${settings.savedPlan?.rail ?? 'saved-plan'} rail after reading the policy again: ${moved}`);
+  if (moved !== undefined) throw new PolicyFailure(`refused by the ${settings.savedPlan?.rail ?? 'saved-plan'} safety rail after reading the policy again: ${moved}`);
   settings.emit({ type: 'planned', attempt, plan });
 }
 

@@ -38,7 +38,7 @@ export interface ApplyOptions {
   policyFile?: PolicyFileOptions;
   /**
    * `apply --plan FILE`: the saved plan the fresh one must equal. Checked after the first read and
-   * before any write (refused by the saved-plan rail), and again on every re-read after a 412 (the
+   * before any write (refused by the saved-plan safety rail), and again on every re-read after a 412 (the
    * policy is then not written when its group changes moved).
    */
   savedPlan?: SavedPlanGuard;

@@ -9,10 +9,11 @@ import { renderApplyReportJson } from '../plan/render-report-json.js';
 import { renderApplyReportMarkdown } from '../plan/render-report-markdown.js';
 import { renderApplyReportText } from '../plan/render-report-text.js';
 import { composeReportText, renderApplyReportJsonWithPolicyFile, renderApplyReportMarkdownWithPolicyFile } from '../policy-file/render-report.js';
-import { configPath, emit, flag, isSet, note, OutputLostError, resolvePath, useColor, type CommandContext } from './io.js';
+import { configPath, emit, flag, isSet, note, OutputLostError, resolvePath, useColor, type CommandContext } from './context.js';
 import { renderPlan } from './plan.js';
-import { policyFileOptionsFor, refuseOutOntoInputs } from './read-plan.js';
-import { withConfigAndEarlyClient } from './early-client.js';
+import { policyFileOptionsFor, refuseOutOntoInputs } from './input-files.js';
+import { withConfigAndEarlyClient } from '../engine/reads-first.js';
+import { tailnetPort } from './session.js';
 import { checkSavedPlanInputs, readSavedPlan } from './saved-plan.js';
 
 export function parseMaxChanges(value: string | undefined): number | undefined {
@@ -53,8 +54,8 @@ export async function runApply(ctx: CommandContext): Promise<number> {
   try {
     // Users, policy and the key's owner are requested first, and the file parsed while they are on their way.
     report = await withConfigAndEarlyClient(
-      ctx,
-      shown,
+      { path: resolvePath(ctx, shown), shown },
+      tailnetPort(ctx),
       { keyOwner: true },
       async (config, text) => {
         const policyFile = await policyFileOptionsFor(ctx, atNow(config, now), resolvePath(ctx, shown));

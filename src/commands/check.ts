@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { createTailscaleClient } from '../tailscale/client.js';
 import { credentialFromEnv, resolveBaseUrl, resolveTailnet } from './connection.js';
-import { configPath, emit, flag, refuseOutOnto, resolvePath, useColor, type CommandContext } from './io.js';
+import { configPath, emit, flag, refuseOutOnto, resolvePath, useColor, type CommandContext } from './context.js';
 
 function needOf(ctx: CommandContext): CheckNeed {
   const value = flag(ctx, 'for') ?? 'apply';

@@ -11,7 +11,7 @@ import { createOrFindOAuthApp, type CreateOrFindResult } from '../oauth/create-o
 import { secretFileSink, stdoutSecretSink } from '../oauth/secret-file.js';
 import type { OAuthApp } from '../tailscale/types.js';
 import { resolveBaseUrl } from './connection.js';
-import { emit, flag, flags, isSet, note, refuseOutOnto, resolvePath, type CommandContext } from './io.js';
+import { emit, flag, flags, isSet, note, refuseOutOnto, resolvePath, type CommandContext } from './context.js';
 import { withClient } from './session.js';
 
 function draftFrom(ctx: CommandContext): OAuthAppDraft {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
 import { defaultFixture } from '../simulator/default-fixture.js';
 import { startSimulator } from '../simulator/server.js';
-import { flag, type CommandContext } from './io.js';
+import { flag, type CommandContext } from './context.js';
 import { runPlan } from './plan.js';
 
 /** examples/ beside the bundle (dist/cli.js) or the source (src/commands/demo.ts). */

@@ -3,7 +3,7 @@
 // event, and an 'error' event nobody listens to ends the process with a stack trace (after an apply,
 // before its report). Here the first failure is kept for the command to ask about, and later writes
 // are dropped, since they cannot arrive either.
-import type { Stream } from './io.js';
+import type { Stream } from './context.js';
 
 export class GuardedStream implements Stream {
   private failure: NodeJS.ErrnoException | undefined;

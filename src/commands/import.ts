@@ -23,8 +23,8 @@ import { importFromPolicyFile } from '../policy-file/import-config.js';
 import { etagLabel } from '../policy-file/manual-edits.js';
 import { MAX_POLICY_BYTES, type PolicyFile } from '../policy-file/source.js';
 import { readLive } from '../tailscale/live.js';
-import { flag, isSet, printOut, resolvePath, type CommandContext } from './io.js';
-import { planAgainst } from './read-plan.js';
+import { flag, isSet, printOut, resolvePath, type CommandContext } from './context.js';
+import { planAgainst } from '../engine/plan.js';
 import { withClient } from './session.js';
 
 /** The file import wrote would not plan to "no changes": a bug in import, never the user's doing. */

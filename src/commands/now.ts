@@ -1,7 +1,7 @@
 // `--now TIME` on plan, apply and drift: the moment the plan is made for (issue 14).
 import { parseNow, TimeValueError } from '../config/until.js';
 import { UsageError } from '../errors.js';
-import { flag, type CommandContext } from './io.js';
+import { flag, type CommandContext } from './context.js';
 
 /** The moment given with --now (ms since the epoch), or undefined for the current time. */
 export function nowFlag(ctx: CommandContext): number | undefined {

@@ -4,8 +4,8 @@ import { UsageError } from '../errors.js';
 import { renderInventoryMarkdown } from '../plan/render-inventory-markdown.js';
 import { renderInventoryText } from '../plan/render-inventory-text.js';
 import { buildInventory, declaredLogins, DEFAULT_IDLE_DAYS } from '../plan/render-inventory.js';
-import { flag, isSet, type CommandContext } from './io.js';
-import type { PlanRead } from './read-plan.js';
+import { flag, isSet, type CommandContext } from './context.js';
+import type { PlanRead } from '../engine/plan.js';
 
 export interface InventoryRequest {
   idleDays: number;

@@ -6,15 +6,19 @@ import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { renderPlanJson } from '../plan/render-json.js';
 import { renderPlanMarkdown, type MarkdownRenderOptions } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
-import type { Plan, PlanProblem } from '../plan/types.js';
+import type { Plan } from '../plan/types.js';
+import { planProblemsFailure } from '../engine/failure.js';
+import { failureText } from './failure-text.js';
 import { hasPendingChanges, type PolicyFileOptions, type PolicyFilePlan } from '../policy-file/plan.js';
 import { composePlanText, renderPlanJsonWithPolicyFile, renderPlanMarkdownWithPolicyFile } from '../policy-file/render-plan.js';
 import type { Format } from './args.js';
-import { configPath, emit, isSet, note, resolvePath, useColor, type CommandContext } from './io.js';
+import { configPath, emit, isSet, note, resolvePath, useColor, type CommandContext } from './context.js';
 import { inventoryRequest, renderInventoryFor } from './plan-inventory.js';
-import { inputFiles, planWith, policyFileOptionsFor, refuseOutOntoInputs } from './read-plan.js';
+import { planWith, type PlanRead } from '../engine/plan.js';
+import { inputFiles, policyFileOptionsFor, refuseOutOntoInputs } from './input-files.js';
 import { refuseSaveOnto, savePlan, savePlanTarget } from './saved-plan.js';
-import { withConfigAndEarlyClient } from './early-client.js';
+import { withConfigAndEarlyClient } from '../engine/reads-first.js';
+import { tailnetPort } from './session.js';
 
 /**
  * The plan in the command's format; under settings.policyFile with the policy file's section. With
@@ -77,10 +81,9 @@ function renderPlanBody(ctx: CommandContext, plan: Plan, shownConfig: string, po
   }
 }
 
-export function reportProblems(ctx: CommandContext, problems: readonly PlanProblem[]): void {
-  for (const p of problems) note(ctx, `${p.path ? `${p.path}: ` : ''}error: ${p.message}`);
-  const inFile = problems.some((p) => p.path !== undefined) ? ' in the file' : '';
-  note(ctx, `The plan cannot be carried out: fix the ${problems.length === 1 ? 'problem' : `${problems.length} problems`} above${inFile}.`);
+/** The problems on standard error, as the action titles and lists them. */
+function reportProblems(ctx: CommandContext, read: PlanRead, shownConfig: string): void {
+  note(ctx, failureText(planProblemsFailure(read.problems, read.plan, shownConfig, read.policyFile)));
 }
 
 export async function runPlan(ctx: CommandContext): Promise<number> {
@@ -95,8 +98,8 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
   let policyFileRead: PolicyFileOptions | undefined;
   // Users and policy are requested first, and the file parsed while they are on their way.
   const read = await withConfigAndEarlyClient(
-    ctx,
-    shown,
+    { path: resolvePath(ctx, shown), shown },
+    tailnetPort(ctx),
     {},
     async (config, text) => {
       configText = text;
@@ -110,7 +113,7 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
   const rendered = renderPlan(ctx, read.plan, shown, read.policyFile, read.problems.length);
   await emit(ctx, inventory ? `${rendered}\n${renderInventoryFor(ctx, inventory, read, shown)}` : rendered);
   if (read.problems.length > 0) {
-    reportProblems(ctx, read.problems);
+    reportProblems(ctx, read, shown);
     return EXIT_ERROR;
   }
   const pending = hasPendingChanges(read, read.policyFile);

@@ -12,7 +12,7 @@ import { createPrivateTempFile, readSecretFile, replacePrivateFile } from '../oa
 import { authorizeDevice, clientIdMismatch } from '../oauth/provision.js';
 import { runTailscaleUp, shellQuote, tailscaleUpCommand } from '../oauth/tailscale-up.js';
 import { resolveBaseUrl } from './connection.js';
-import { flag, isSet, note, resolvePath, type CommandContext } from './io.js';
+import { flag, isSet, note, resolvePath, type CommandContext } from './context.js';
 
 function portOf(ctx: CommandContext): number {
   const raw = flag(ctx, 'port');

@@ -16,7 +16,7 @@ import { etagLabel } from '../policy-file/manual-edits.js';
 import { groupsDiffering, notRenderedDiagnostic, renderCommandFor, shellWord } from '../policy-file/not-rendered.js';
 import { lineCounts, safeLine } from '../policy-file/render-section.js';
 import { MAX_POLICY_BYTES, policyFileLocation, readPolicyFileAt, renderPolicyFile, type PolicyFile, type PolicyFileLocation } from '../policy-file/source.js';
-import { configPath, emit, isSet, note, refuseOutOnto, resolvePath, type CommandContext } from './io.js';
+import { configPath, emit, isSet, note, refuseOutOnto, resolvePath, type CommandContext } from './context.js';
 import { withClient } from './session.js';
 
 interface Outcome {

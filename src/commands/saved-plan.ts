@@ -15,8 +15,8 @@ import type { PolicyFileOptions } from '../policy-file/plan.js';
 import { renderPlanJsonWithPolicyFile } from '../policy-file/render-plan.js';
 import { VERSION } from '../version.js';
 import { resolveTailnet } from './connection.js';
-import { flag, note, resolvePath, type CommandContext } from './io.js';
-import type { PlanRead } from './read-plan.js';
+import { flag, note, resolvePath, type CommandContext } from './context.js';
+import type { PlanRead } from '../engine/plan.js';
 
 /** `--save-plan FILE` as given, or undefined; checked before anything is read: its folder must exist. */
 export async function savePlanTarget(ctx: CommandContext, inputs: readonly { file: string; what: string }[]): Promise<string | undefined> {

@@ -1,11 +1,12 @@
 // Opens the Tailscale client a command talks through, from flags, environment and file.
 import type { Desired } from '../config/types.js';
+import type { NamedTailnet, TailnetPort } from '../engine/reads-first.js';
 import { createTailscaleClient, type TailscaleClient } from '../tailscale/client.js';
 import { credentialFromEnv, resolveBaseUrl, resolveTailnet } from './connection.js';
-import { flag, type CommandContext } from './io.js';
+import { flag, type CommandContext } from './context.js';
 
-/** `file` is the config's tailnet (from the parsed file, or as scanned before parsing it). */
-export function openClient(ctx: CommandContext, desired?: Pick<Desired, 'tailnet' | 'file'>): TailscaleClient {
+/** `desired` is the config's tailnet (from the parsed file, or as scanned before parsing it). */
+export function openClient(ctx: CommandContext, desired?: NamedTailnet): TailscaleClient {
   const { tailnet, from } = resolveTailnet(flag(ctx, 'tailnet'), ctx.env, desired);
   return createTailscaleClient({
     baseUrl: resolveBaseUrl(flag(ctx, 'base-url'), ctx.env),
@@ -13,6 +14,14 @@ export function openClient(ctx: CommandContext, desired?: Pick<Desired, 'tailnet
     tailnetFrom: from,
     credential: credentialFromEnv(ctx.env),
   });
+}
+
+/** The CLI's way to the tailnet for the engine: --tailnet, $TAILSCALE_TAILNET, the file; the credential from the environment. */
+export function tailnetPort(ctx: CommandContext): TailnetPort {
+  return {
+    tailnet: (named) => resolveTailnet(flag(ctx, 'tailnet'), ctx.env, named).tailnet,
+    open: (named) => openClient(ctx, named),
+  };
 }
 
 /** Runs `body` with a client and always closes it, so a failed command leaves no socket open. */

@@ -5,7 +5,7 @@ import { loadFixture } from '../simulator/fixture.js';
 import { startSimulator, type Simulator } from '../simulator/server.js';
 import type { Fixture } from '../simulator/types.js';
 import { UsageError } from '../errors.js';
-import { flag, resolvePath, type CommandContext } from './io.js';
+import { flag, resolvePath, type CommandContext } from './context.js';
 
 export async function fixtureFor(ctx: CommandContext): Promise<Fixture> {
   const file = flag(ctx, 'fixture');

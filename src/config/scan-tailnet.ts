@@ -1,7 +1,7 @@
 // The tailnet a tailnet-access.yaml names, found without parsing it: a top-level `tailnet:` line with
 // a plain or quoted name. It only decides where the reads start while the file is parsed; the parsed
 // file decides what counts, and reads started for another tailnet are thrown away (see
-// src/commands/early-client.ts and src/action/early-client.ts). So a guess that is wrong costs time,
+// src/engine/reads-first.ts). So a guess that is wrong costs time,
 // never correctness, and anything unusual (an alias, a flow mapping, an escape) is no guess at all.
 const TOP_LEVEL_TAILNET = /^tailnet[ \t]*:[ \t]*(?:"([^"\\\r\n]*)"|'([^'\r\n]*)'|([^\s#'"&*!|>{}[\],%@`][^\s#]*))[ \t]*(?:#.*)?\r?$/m;
 

@@ -2,7 +2,7 @@
 // appears on that line of the pull request's diff. GitHub shows at most 10 error and 10 warning annotations per
 // step, so the rest go to the log as plain `file:line:column: message` lines (the summary lists all).
 import * as core from '@actions/core';
-import { formatSourceRef, type Diagnostic, type SourceRef } from '../diagnostics.js';
+import { formatSourceRef, parseSourceRef, type Diagnostic, type SourceRef } from '../diagnostics.js';
 import { redact } from '../secrets.js';
 
 export const MAX_ANNOTATIONS = 10;
@@ -12,13 +12,6 @@ export interface Finding {
   message: string;
   /** Where, when the finding is about a place in a file of the repository. */
   at?: SourceRef & { endLine?: number; endColumn?: number };
-}
-
-/** `file:line:column` (the shape plan warnings and problems carry) -> a position; undefined otherwise. */
-export function parseSourceRef(text: string | undefined): SourceRef | undefined {
-  const match = text === undefined ? null : /^(.+):(\d+):(\d+)$/.exec(text);
-  if (!match) return undefined;
-  return { file: match[1] as string, line: Number(match[2]), column: Number(match[3]) };
 }
 
 export function diagnosticFindings(diagnostics: readonly Diagnostic[]): Finding[] {

@@ -21,7 +21,7 @@ import { isGroupChange, type Change, type Plan } from './types.js';
 export const SAVED_PLAN_KIND = 'tailnet-access saved plan';
 /** The layout of the file this version writes and reads. A later layout is refused, by name. */
 export const SAVED_PLAN_FORMAT = 1;
-/** The rail a saved plan's refusals are named by: "refused by the saved-plan rail: …". */
+/** The rail a saved plan's refusals are named by: "refused by the saved-plan safety rail: …". */
 export const SAVED_PLAN_RAIL = 'saved-plan';
 /** Larger than any plan of a real tailnet; a bigger file is not one of ours. */
 export const MAX_SAVED_PLAN_BYTES = 64 * 1024 * 1024;

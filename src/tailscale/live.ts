@@ -47,7 +47,7 @@ export function tailnetIdOf(users: readonly TailscaleUser[]): string | undefined
 
 /**
  * The two reads every plan starts with, already on their way: users, and the policy with its groups
- * read out as soon as it arrives. Started before the file is parsed (src/commands/early-client.ts), so
+ * read out as soon as it arrives. Started before the file is parsed (src/engine/reads-first.ts), so
  * the round trip overlaps the parse. A rejection waits for whoever awaits it; until then it is marked
  * handled, so reads abandoned for a file error never surface as an unhandled rejection.
  */

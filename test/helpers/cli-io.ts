@@ -1,5 +1,5 @@
 // The CommandIO of an in-process CLI run, with what it wrote to standard output and error.
-import type { CommandIO } from '../../src/commands/io.js';
+import type { CommandIO } from '../../src/commands/context.js';
 
 export function captureCli(): { io: CommandIO; out: () => string; err: () => string } {
   let out = '';

@@ -8,7 +8,7 @@ import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sodium from 'libsodium-wrappers';
 import { expect } from 'vitest';
-import type { CommandIO } from '../../src/commands/io.js';
+import type { CommandIO } from '../../src/commands/context.js';
 
 export const REPOSITORY = 'example/infra';
 export const ENVIRONMENT = 'provisioning';

@@ -1,20 +1,17 @@
-// Plan against a loaded config: the live read, then the pure diff. Plan, drift, apply and the
-// action all start here. Under settings.policyFile the plan also covers the policy file (see
-// src/policy-file/plan.ts): its diff live -> desired, Tailscale's verdict, edits made outside git.
-import path from 'node:path';
+// The plan use case: against a loaded config, the live read, then the pure diff. The CLI's plan and
+// drift and the action's plan and drift all start here. Under settings.policyFile the plan also covers
+// the policy file (src/policy-file/plan.ts): its diff live -> desired, Tailscale's verdict, edits made
+// outside git.
 import { checkPlannedWrite } from '../apply/planned-write.js';
 import type { LoadedConfig } from '../config/load.js';
 import { formatSourceRef, type Diagnostic } from '../diagnostics.js';
 import { diff, type LiveTailnet } from '../plan/diff.js';
 import { impactSource, withImpact } from '../plan/impact.js';
 import type { PlanResult, PlanWarning } from '../plan/types.js';
-import { FileEtagStore, stateFilePath } from '../policy-file/etag-store.js';
 import { planPolicyFile, withPolicyFile, type PolicyFileOptions, type PolicyFilePlan } from '../policy-file/plan.js';
-import { isInside, repositoryBoundary } from '../files/boundary.js';
-import { policyFileLocation, readPolicyFileAt, renderPolicyFile } from '../policy-file/source.js';
+import { renderPolicyFile } from '../policy-file/source.js';
 import type { TailscaleClient } from '../tailscale/client.js';
 import { readLive, type StartedRead } from '../tailscale/live.js';
-import { flag, refuseOutOnto, resolvePath, type CommandContext, type OutInput } from './io.js';
 
 export interface PlanRead extends PlanResult {
   config: LoadedConfig;
@@ -79,41 +76,4 @@ export async function planWith(config: LoadedConfig, client: TailscaleClient, po
 /** Config warnings as plan warnings, for the renderers. */
 export function configWarningLines(warnings: readonly Diagnostic[]): PlanWarning[] {
   return warnings.map((w) => ({ code: w.code, message: w.message, path: formatSourceRef(w) }));
-}
-
-function statePath(ctx: CommandContext, configPath: string): string {
-  return stateFilePath(flag(ctx, 'state-file'), ctx.env, configPath, ctx.cwd);
-}
-
-/** The state file as messages name it: from the working directory when it is below it, else absolute. */
-function shownState(ctx: CommandContext, state: string): string {
-  return isInside(state, ctx.cwd) ? path.relative(ctx.cwd, state) || state : state;
-}
-
-/** The files a plan reads before the tailnet: the config file and the state file beside it. */
-export function inputFiles(ctx: CommandContext, shownConfig: string): OutInput[] {
-  const state = statePath(ctx, resolvePath(ctx, shownConfig));
-  return [
-    { file: shownConfig, what: `the config file ${shownConfig}` },
-    { file: state, what: `the state file ${shownState(ctx, state)}` },
-  ];
-}
-
-/** Before anything is read: --out must not be the config file, nor the state file beside it. */
-export async function refuseOutOntoInputs(ctx: CommandContext, shownConfig: string): Promise<void> {
-  await refuseOutOnto(ctx, inputFiles(ctx, shownConfig));
-}
-
-/**
- * The CLI's policy-file options under settings.policyFile (undefined without it): the file beside the
- * config, inside the config's repository, and the state file of `--state-file`, $TAILNET_ACCESS_STATE
- * or `.tailnet-access/state.json`. --out may not name the policy file.
- */
-export async function policyFileOptionsFor(ctx: CommandContext, config: LoadedConfig, configPath: string): Promise<PolicyFileOptions | undefined> {
-  const location = policyFileLocation(config.desired, configPath, repositoryBoundary(configPath));
-  if (!location) return undefined;
-  await refuseOutOnto(ctx, [{ file: location.path, what: `the policy file ${location.shown}` }]);
-  const file = await readPolicyFileAt(config.desired, location);
-  const state = statePath(ctx, configPath);
-  return { file, store: new FileEtagStore(state, shownState(ctx, state)) };
 }

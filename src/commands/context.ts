@@ -1,4 +1,6 @@
-// What a command may touch of the outside world, passed in so tests can run commands in-process.
+// A command's context: what it may touch of the outside world (argv, environment, working directory,
+// standard output and error), passed in so tests can run commands in process; and the flag, path and
+// output helpers every command uses on it.
 import { constants } from 'node:fs';
 import { access, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
