@@ -56,6 +56,13 @@ export default {
       to: { path: '^src/simulator/' },
     },
     {
+      name: 'domain-is-a-leaf',
+      severity: 'error',
+      comment: 'domain/ holds the types every layer shares (users, roles, policy, plan, apply report, credential kind): it imports nothing of ours outside domain/ and no I/O, so every arrow into it points down.',
+      from: { path: '^src/domain/' },
+      to: { path: ['^src/', IO_MODULES], pathNot: '^src/domain/' },
+    },
+    {
       name: 'no-tests-in-product',
       severity: 'error',
       from: { path: '^src/' },

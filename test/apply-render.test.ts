@@ -8,7 +8,7 @@ import { RenderOptionsError } from '../src/plan/render-markdown.js';
 import { renderApplyReportJson } from '../src/plan/render-report-json.js';
 import { renderApplyReportMarkdown } from '../src/plan/render-report-markdown.js';
 import { renderApplyReportText } from '../src/plan/render-report-text.js';
-import type { Change, GroupChange, Plan, UserRoleChange } from '../src/plan/types.js';
+import type { Change, GroupChange, Plan, UserRoleChange } from '../src/domain/plan.js';
 
 const BEFORE = `"${'a'.repeat(64)}"`;
 const AFTER = `"${'b'.repeat(64)}"`;

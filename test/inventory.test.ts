@@ -5,7 +5,7 @@ import { renderInventoryMarkdown } from '../src/plan/render-inventory-markdown.j
 import { renderInventoryText } from '../src/plan/render-inventory-text.js';
 import { buildInventory, declaredLogins, InventoryOptionsError, type InventoryInput } from '../src/plan/render-inventory.js';
 import { defaultFixture, startSimulator, type Simulator } from '../src/simulator/index.js';
-import type { TailscaleUser } from '../src/tailscale/types.js';
+import type { TailscaleUser } from '../src/domain/users.js';
 import { desired, user } from './helpers/model.js';
 import { apiKeyEnv, cli } from './import-helpers.js';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { renderErrorMarkdown, renderPlanMarkdown } from '../src/plan/render-markdown.js';
 import { renderInventoryMarkdown } from '../src/plan/render-inventory-markdown.js';
 import { buildInventory, declaredLogins, InventoryOptionsError } from '../src/plan/render-inventory.js';
-import type { Change, Plan, PlanWarning, UserRoleChange } from '../src/plan/types.js';
+import type { Change, Plan, PlanWarning, UserRoleChange } from '../src/domain/plan.js';
 import { desired, user } from './helpers/model.js';
 
 const bob: UserRoleChange = { type: 'user.role', login: 'bob@example.com', userId: '3', from: 'member', to: 'admin', reason: 'declared' };

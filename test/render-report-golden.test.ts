@@ -8,7 +8,7 @@ import { renderApplyReportMarkdown } from '../src/plan/render-report-markdown.js
 import { renderApplyReportText } from '../src/plan/render-report-text.js';
 import { renderInventoryText } from '../src/plan/render-inventory-text.js';
 import { buildInventory, declaredLogins } from '../src/plan/render-inventory.js';
-import type { Change, GroupChange, Plan, UserRoleChange } from '../src/plan/types.js';
+import type { Change, GroupChange, Plan, UserRoleChange } from '../src/domain/plan.js';
 import { desired, user } from './helpers/model.js';
 
 const BEFORE = `"${'a'.repeat(64)}"`;

@@ -1,7 +1,7 @@
 // Role changes say what the role may do (issue 15, item 4), so a promotion reads as a grant and a
 // demotion as a loss.
 import { describe, expect, it } from 'vitest';
-import { ROLES } from '../src/config/types.js';
+import { ROLES } from '../src/domain/users.js';
 import { describeRoleChange, ROLE_GRANTS } from '../src/plan/role-grants.js';
 
 describe('ROLE_GRANTS', () => {

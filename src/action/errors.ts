@@ -1,8 +1,8 @@
 // Failures the action reports with more than a message: the plan they concern goes into the job
 // summary beside them, and their positions become annotations.
-import type { Plan, PlanProblem } from '../plan/types.js';
-import type { PolicyFilePlan } from '../policy-file/plan.js';
-import type { PolicyErrorData } from '../tailscale/types.js';
+import type { Plan, PlanProblem } from '../domain/plan.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
+import type { PolicyErrorData } from '../domain/policy.js';
 
 /**
  * The file asks for something that cannot be done (e.g. `owner` for someone who is not the owner), or,

@@ -3,8 +3,8 @@
 // status line that counts the policy file.
 import { renderPlanMarkdown, type MarkdownRenderOptions } from '../plan/render-markdown.js';
 import { renderPlanText } from '../plan/render-text.js';
-import type { Plan } from '../plan/types.js';
-import type { PolicyFilePlan } from '../policy-file/plan.js';
+import type { Plan } from '../domain/plan.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
 import { composePlanText, renderPlanMarkdownWithPolicyFile } from '../policy-file/render-plan.js';
 
 // The log gets no colour codes: colour is for a terminal (README), and a job's log is read as text,

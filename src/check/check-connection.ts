@@ -7,7 +7,9 @@ import { TailscaleError, type Credential, type TailscaleClient } from '../tailsc
 import { DEFAULT_BASE_URL, Transport, transportOptions, type TransportSettings } from '../tailscale/http.js';
 import { tailnetIdOf } from '../tailscale/live.js';
 import { clientCredentialsToken, workloadIdentityToken } from '../tailscale/oauth.js';
-import type { TailscaleUser, TokenResponse, ValidateResult } from '../tailscale/types.js';
+import type { TokenResponse } from '../tailscale/types.js';
+import type { TailscaleUser } from '../domain/users.js';
+import type { ValidateResult } from '../domain/policy.js';
 import { explainFailure, type Explained } from './explain.js';
 import { judgeWrite, type WriteBasis } from './infer-writes.js';
 import { CheckItems } from './items.js';

@@ -4,7 +4,8 @@ import { shortEtag } from '../plan/format.js';
 import { isScimGroup } from '../policy/groups.js';
 import type { PolicyGroups } from '../policy/types.js';
 import type { TailscaleClient } from '../tailscale/client.js';
-import type { PolicyDocument, TailscaleUser } from '../tailscale/types.js';
+import type { PolicyDocument } from '../domain/policy.js';
+import type { TailscaleUser } from '../domain/users.js';
 import { explainFailure } from './explain.js';
 import type { CheckHint, CheckedCredential } from './types.js';
 

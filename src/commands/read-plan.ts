@@ -4,12 +4,14 @@
 import path from 'node:path';
 import { checkPlannedWrite } from '../apply/planned-write.js';
 import type { LoadedConfig } from '../config/load.js';
-import { formatSourceRef, type Diagnostic } from '../diagnostics.js';
+import { formatSourceRef } from '../diagnostics.js';
+import type { Diagnostic } from '../domain/diagnostic.js';
 import { diff, type LiveTailnet } from '../plan/diff.js';
 import { impactSource, withImpact } from '../plan/impact.js';
-import type { PlanResult, PlanWarning } from '../plan/types.js';
+import type { PlanResult, PlanWarning } from '../domain/plan.js';
 import { FileEtagStore, stateFilePath } from '../policy-file/etag-store.js';
-import { planPolicyFile, withPolicyFile, type PolicyFileOptions, type PolicyFilePlan } from '../policy-file/plan.js';
+import { planPolicyFile, withPolicyFile, type PolicyFileOptions } from '../policy-file/plan.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
 import { isInside, repositoryBoundary } from '../files/boundary.js';
 import { policyFileLocation, readPolicyFileAt, renderPolicyFile } from '../policy-file/source.js';
 import type { TailscaleClient } from '../tailscale/client.js';

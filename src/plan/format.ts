@@ -1,8 +1,9 @@
 // What the text and markdown renderers share: the counts, the summary sentence, and the plan laid
 // out as aligned lines grouped by section. The renderers only decide how a line is marked and coloured.
-import type { Role } from '../config/types.js';
-import { referencePlace, type GroupReference } from '../policy/impact.js';
-import { isGroupChange, type Change, type GroupChange, type Plan, type PlanImpact, type UserChange } from './types.js';
+import type { Role } from '../domain/users.js';
+import { referencePlace } from '../policy/impact.js';
+import type { GroupReference } from '../domain/policy.js';
+import { isGroupChange, type Change, type GroupChange, type Plan, type PlanImpact, type UserChange } from '../domain/plan.js';
 import { escapeControls } from './escape.js';
 import { describeRoleChange, type RoleChangeDirection } from './role-grants.js';
 

@@ -1,8 +1,8 @@
 // The plan as JSON (contract.md §3, schema/plan.schema.json). Objects are rebuilt field by field so
 // the key order is the contract's whatever order the plan was assembled in, and so nothing that is
 // not part of the contract (a stray property on a change) leaks into the output.
-import type { GroupReference } from '../policy/impact.js';
-import type { Change, Plan, PlanWarning } from './types.js';
+import type { GroupReference } from '../domain/policy.js';
+import type { Change, Plan, PlanWarning } from '../domain/plan.js';
 
 /** One change with the contract's keys in the contract's order (shared with the apply report's JSON). */
 export function changeJson(change: Change): Change {

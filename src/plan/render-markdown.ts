@@ -4,7 +4,7 @@
 // pointer to the full plan, and as many whole changes as fit). Blocks are only ever dropped whole,
 // so no fence or tag is cut open.
 import { referencePlace } from '../policy/impact.js';
-import type { Plan, PlanImpact, PlanWarning } from './types.js';
+import type { Plan, PlanImpact, PlanWarning } from '../domain/plan.js';
 import { codeBlock, escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from './escape.js';
 import { countChanges, describeCounts, IMPACT_TITLE, planSections, tailnetLabel } from './format.js';
 import { LIVE_POLICY } from './impact.js';

@@ -1,9 +1,9 @@
 // The apply report as JSON (schema/apply-report.schema.json). Rebuilt field by field, like the plan's
 // JSON, so the key order is fixed and nothing outside the schema leaks out; `plan` is exactly what
 // `plan --format json` prints.
-import type { ApplyReport, FailedChange, PolicyOutcome, SkippedChange } from '../apply/types.js';
+import type { ApplyReport, FailedChange, PolicyOutcome, SkippedChange } from '../domain/apply-report.js';
 import { changeJson, renderPlanJson } from './render-json.js';
-import type { Plan, PlanWarning } from './types.js';
+import type { Plan, PlanWarning } from '../domain/plan.js';
 
 function policyJson(policy: PolicyOutcome): PolicyOutcome {
   if (policy.status !== 'failed') {

@@ -1,6 +1,6 @@
 // The apply report for a terminal, in the plan's manner: what was applied (+/~/- as in the plan), what
 // failed and why, what was skipped, the policy file's fate and its ETag, the warnings, one summary line.
-import type { ApplyReport } from '../apply/types.js';
+import type { ApplyReport } from '../domain/apply-report.js';
 import { escapeControls } from './escape.js';
 import type { PlanSection, Sign } from './format.js';
 import { changeLabel, shortEtag, tailnetLabel } from './format.js';

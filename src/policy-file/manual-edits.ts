@@ -2,19 +2,10 @@
 // What was edited is shown as a diff of the last applied text against the live one (when the store
 // kept the text), and an edit the file in git already holds (someone folded it in) is told apart,
 // because writing the file then loses nothing.
-import type { PolicyDocument } from '../tailscale/types.js';
-import { appliedPolicy, sha256Of, type AppliedPolicy } from './etag-store.js';
-import { holdsChanges, unifiedDiff, type UnifiedDiff } from './line-diff.js';
-
-export interface ManualEdit {
-  /** The ETag this tool last applied. */
-  appliedEtag: string;
-  liveEtag: string;
-  /** Last applied -> live, when the store kept the text. */
-  diff?: UnifiedDiff;
-  /** The desired policy already holds the edit, so writing it loses nothing. */
-  kept: boolean;
-}
+import type { PolicyDocument } from '../domain/policy.js';
+import { appliedPolicy, sha256Of } from './etag-store.js';
+import type { AppliedPolicy, ManualEdit } from '../domain/policy-file.js';
+import { holdsChanges, unifiedDiff } from './line-diff.js';
 
 /** An ETag without its quotes, shortened: enough to tell two policies apart in a sentence. */
 export function etagLabel(etag: string): string {

@@ -5,8 +5,8 @@ import { countChanges, describeCounts } from '../plan/format.js';
 import { renderPlanJson } from '../plan/render-json.js';
 import { renderPlanMarkdown, type MarkdownRenderOptions } from '../plan/render-markdown.js';
 import { escapeControls, inlineCode } from '../plan/escape.js';
-import type { Plan } from '../plan/types.js';
-import type { PolicyFilePlan } from './plan.js';
+import type { Plan } from '../domain/plan.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
 import { lineCounts, policyFileJson, renderPolicyFileMarkdown, renderPolicyFileText } from './render-section.js';
 
 const ANSI = { green: '\x1b[32m', bold: '\x1b[1m', reset: '\x1b[0m' };

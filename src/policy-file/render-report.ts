@@ -1,7 +1,7 @@
 // What apply did to the policy file under settings.policyFile, for a terminal, for markdown and as
 // JSON: written whole or not, the diff it wrote, and each edit made outside git it found, with what
 // that edit changed and whether the write replaced it. Nothing an edit changed goes unsaid.
-import type { ApplyReport, ManualEditReport, PolicyFileReport } from '../apply/types.js';
+import type { ApplyReport, ManualEditReport, PolicyFileReport } from '../domain/apply-report.js';
 import { renderApplyReportJson } from '../plan/render-report-json.js';
 import { renderApplyReportMarkdown, type ReportMarkdownOptions } from '../plan/render-report-markdown.js';
 import { escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from '../plan/escape.js';

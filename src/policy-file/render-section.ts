@@ -4,7 +4,7 @@
 import { formatSourceRef } from '../diagnostics.js';
 import { escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from '../plan/escape.js';
 import { etagLabel } from './manual-edits.js';
-import type { PolicyFilePlan } from './plan.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
 
 /** A policy line made safe for a terminal or a code block; tabs stay tabs. */
 export function safeLine(line: string): string {

@@ -10,7 +10,7 @@ import { hintFor } from './hints.js';
 import type { HintContext } from './hints.js';
 import { policyErrorData, ShapeError } from './shapes.js';
 import type { ApiResponse } from './http.js';
-import type { PolicyErrorData } from './types.js';
+import type { PolicyErrorData } from '../domain/policy.js';
 
 const MAX_MESSAGE = 300;
 

@@ -5,7 +5,7 @@
 import { registerSecret } from '../secrets.js';
 import { decode, errorForAnswer, isSuccess } from './answers.js';
 import type { CallHints } from './answers.js';
-import type { CredentialKind } from './credential.js';
+import type { CredentialKind } from '../domain/credential.js';
 import { Transport, transportOptions } from './http.js';
 import type { TransportSettings } from './http.js';
 import { parseTokenResponse } from './shapes.js';

@@ -6,7 +6,8 @@ import type { ApiCaller, CallSpec } from './caller.js';
 import { PolicyRejectedError, UnexpectedResponseError } from './errors.js';
 import type { ApiResponse } from './http.js';
 import { parsePolicyDetails } from './shapes.js';
-import type { PolicyDetails, PolicyDocument, ValidateResult } from './types.js';
+import type { PolicyDetails } from './types.js';
+import type { PolicyDocument, ValidateResult } from '../domain/policy.js';
 
 const HUJSON = 'application/hujson';
 

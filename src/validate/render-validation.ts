@@ -1,7 +1,8 @@
 // A file check (check-files.ts) as text, markdown and JSON. Text lines are `file:line:column: error:
 // message`, the form editors and terminals jump to; the last line says what was checked, and that the
 // tailnet was not.
-import { formatSourceRef, type Diagnostic } from '../diagnostics.js';
+import { formatSourceRef } from '../diagnostics.js';
+import type { Diagnostic } from '../domain/diagnostic.js';
 import { escapeControls, escapeMarkdownInline, inlineCode } from '../plan/escape.js';
 import type { FileCheck } from './check-files.js';
 

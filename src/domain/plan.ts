@@ -1,8 +1,7 @@
 // The plan: what it would take to make the tailnet match the file (contract.md §3,
 // schema/plan.schema.json). Pure data; produced by diff(), consumed by renderers and apply.
-import type { Role } from '../config/types.js';
-import type { TargetGroup } from '../policy/types.js';
-import type { GroupReference } from '../policy/impact.js';
+import type { Role } from './users.js';
+import type { TargetGroup, GroupReference } from './policy.js';
 
 /** `expired`: an `until` in the file has passed (the role falls back to member). */
 export type ChangeReason = 'declared' | 'unmanaged' | 'expired';
