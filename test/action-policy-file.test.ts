@@ -11,7 +11,7 @@ import { readSettings } from '../src/action/inputs.js';
 import { planSummaryLine } from '../src/action/outputs.js';
 import { actionPolicyFile, refusedPolicyFileFindings } from '../src/action/policy-file.js';
 import type { ActionSettings } from '../src/action/settings.js';
-import type { ApplyReport } from '../src/apply/index.js';
+import type { ApplyReport } from '../src/domain/apply-report.js';
 import { ConfigFileError, loadConfig } from '../src/config/load.js';
 import { DiagnosticsError } from '../src/diagnostics.js';
 import { DeploymentEtagStore } from '../src/github/deployment-store.js';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../src/domain/users.js';
-import { renderPlanJson } from '../src/plan/render-json.js';
-import { renderPlanText } from '../src/plan/render-text.js';
+import { renderPlanJson } from '../src/render/plan-json.js';
+import { renderPlanText } from '../src/render/plan-text.js';
 import type { Plan } from '../src/domain/plan.js';
 import { bigPlan, emptyPlan, representativePlan } from './render-plans.js';
 

@@ -3,15 +3,16 @@
 // settings.policyFile the repository's policy file is written whole, and the policy as applied is
 // recorded as a deployment of the commit, so the next run can tell an edit made outside git.
 import * as core from '@actions/core';
-import { applyConfig, ApplyRefusedError, type ApplyEvent, type ApplyOptions, type ApplyReport } from '../apply/index.js';
+import { applyConfig, ApplyRefusedError, type ApplyOptions } from '../apply/index.js';
+import type { ApplyEvent, ApplyReport } from '../domain/apply-report.js';
 import { annotate, pathFindings, positioned } from '../github/annotations.js';
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
-import { escapeMarkdownInline } from '../plan/escape.js';
-import { describeApplied, describeOutcome } from '../plan/render-report-format.js';
-import { renderApplyReportMarkdown } from '../plan/render-report-markdown.js';
-import { renderApplyReportText } from '../plan/render-report-text.js';
-import { composeReportText, renderApplyReportMarkdownWithPolicyFile } from '../policy-file/render-report.js';
-import { lineCounts } from '../policy-file/render-section.js';
+import { escapeMarkdownInline } from '../escape.js';
+import { describeApplied, describeOutcome } from '../render/report-format.js';
+import { renderApplyReportMarkdown } from '../render/report-markdown.js';
+import { renderApplyReportText } from '../render/report-text.js';
+import { composeReportText, renderApplyReportMarkdownWithPolicyFile } from '../render/policy-file-report.js';
+import { lineCounts } from '../render/policy-file-section.js';
 import { redact } from '../secrets.js';
 import { branchOf } from './event.js';
 import { log } from './log.js';

@@ -10,11 +10,11 @@ import { annotate, diagnosticFindings, parseSourceRef, pathFindings, type Findin
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
 import { ActionsSecretError, GitHubApiError } from '../github/errors.js';
 import { POLICY_REJECTED } from '../plan/candidate.js';
-import { renderErrorMarkdown, renderPlanMarkdown } from '../plan/render-markdown.js';
+import { renderErrorMarkdown, renderPlanMarkdown } from '../render/plan-markdown.js';
 import type { Plan } from '../domain/plan.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
-import { renderPlanMarkdownWithPolicyFile } from '../policy-file/render-plan.js';
-import { escapeControlsByLine } from '../plan/escape.js';
+import { renderPlanMarkdownWithPolicyFile } from '../render/policy-file-plan.js';
+import { escapeControlsByLine } from '../escape.js';
 import { redact } from '../secrets.js';
 import { PolicyRejectedError, TailscaleError } from '../tailscale/client.js';
 import { LivePolicyError } from '../tailscale/live.js';

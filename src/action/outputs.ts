@@ -5,12 +5,12 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { countChanges, describeCounts } from '../plan/format.js';
-import { renderPlanJson } from '../plan/render-json.js';
+import { countChanges, describeCounts } from '../render/format.js';
+import { renderPlanJson } from '../render/plan-json.js';
 import type { Plan } from '../domain/plan.js';
 import { hasPendingChanges } from '../policy-file/plan.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
-import { policyPlanSummary, renderPlanJsonWithPolicyFile } from '../policy-file/render-plan.js';
+import { policyPlanSummary, renderPlanJsonWithPolicyFile } from '../render/policy-file-plan.js';
 import { redact } from '../secrets.js';
 import type { ActionSettings } from './settings.js';
 

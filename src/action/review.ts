@@ -13,7 +13,7 @@ import { findMarkedComment } from '../github/sticky-comment.js';
 import { changeDigest, changesDigest, describeChange, sha256, subjectDigest, type SavedPlanGuard } from '../plan/saved-plan.js';
 import { isGroupChange, type Change, type Plan } from '../domain/plan.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
-import { escapeMarkdownInline, inlineCode } from '../plan/escape.js';
+import { escapeMarkdownInline, inlineCode } from '../escape.js';
 import { githubFor, markerFor } from './github.js';
 import { log } from './log.js';
 import type { ActionSettings } from './settings.js';

@@ -3,4 +3,3 @@ export { applyConfig, CHANGED_DURING_APPLY } from './apply.js';
 export { ApplyRefusedError } from './errors.js';
 export { NO_ADMIN_LEFT } from './roles.js';
 export type { ApplyOptions } from './types.js';
-export type { ApplyEvent, ApplyReport, FailedChange, ManualEditReport, PolicyFileReport, PolicyOutcome, SkippedChange } from '../domain/apply-report.js';

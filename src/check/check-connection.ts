@@ -3,7 +3,8 @@
 // two writes from the token's scopes or the key's user's role. Every call is a read: check never
 // writes. A refused credential, a wrong tailnet or an unreachable API stop the run, since every
 // later call would fail the same way; a missing scope fails only its own item.
-import { TailscaleError, type Credential, type TailscaleClient } from '../tailscale/client.js';
+import { TailscaleError, type TailscaleClient } from '../tailscale/client.js';
+import type { Credential } from '../domain/credential.js';
 import { DEFAULT_BASE_URL, Transport, transportOptions, type TransportSettings } from '../tailscale/http.js';
 import { tailnetIdOf } from '../tailscale/live.js';
 import { clientCredentialsToken, workloadIdentityToken } from '../tailscale/oauth.js';

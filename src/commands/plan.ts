@@ -3,13 +3,13 @@
 // 1 when the plan cannot be carried out (e.g. `owner` stated for someone who is not the owner).
 import { nowFlag, atNow } from './now.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
-import { renderPlanJson } from '../plan/render-json.js';
-import { renderPlanMarkdown, type MarkdownRenderOptions } from '../plan/render-markdown.js';
-import { renderPlanText } from '../plan/render-text.js';
+import { renderPlanJson } from '../render/plan-json.js';
+import { renderPlanMarkdown, type MarkdownRenderOptions } from '../render/plan-markdown.js';
+import { renderPlanText } from '../render/plan-text.js';
 import type { Plan, PlanProblem } from '../domain/plan.js';
 import { hasPendingChanges, type PolicyFileOptions } from '../policy-file/plan.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
-import { composePlanText, renderPlanJsonWithPolicyFile, renderPlanMarkdownWithPolicyFile } from '../policy-file/render-plan.js';
+import { composePlanText, renderPlanJsonWithPolicyFile, renderPlanMarkdownWithPolicyFile } from '../render/policy-file-plan.js';
 import type { Format } from './args.js';
 import { configPath, emit, isSet, note, resolvePath, useColor, type CommandContext } from './io.js';
 import { inventoryRequest, renderInventoryFor } from './plan-inventory.js';

@@ -4,7 +4,7 @@ import { ConfigFileError } from '../config/load.js';
 import { DiagnosticsError, formatDiagnostic } from '../diagnostics.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { EXIT_ERROR } from '../exit-codes.js';
-import { escapeControlsByLine } from '../plan/escape.js';
+import { escapeControlsByLine } from '../escape.js';
 import { redact } from '../secrets.js';
 import { TailscaleError } from '../tailscale/client.js';
 import { VERSION } from '../version.js';

@@ -55,3 +55,9 @@ export interface GroupReference {
    */
   fields: string[];
 }
+
+/** An ETag without its quotes, shortened: enough to tell two policies apart in a sentence. */
+export function etagLabel(etag: string): string {
+  const bare = etag.replace(/^W\//, '').replace(/^"|"$/g, '');
+  return bare.length > 12 ? `${bare.slice(0, 12)}…` : bare;
+}

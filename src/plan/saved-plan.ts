@@ -14,8 +14,7 @@ import { RefusedError, UsageError } from '../errors.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
 import type { TailscaleUser } from '../domain/users.js';
 import type { LiveTailnet } from './diff.js';
-import { changeJson } from './render-json.js';
-import { isGroupChange, type Change, type Plan } from '../domain/plan.js';
+import { changeJson, isGroupChange, type Change, type Plan } from '../domain/plan.js';
 
 /** What the file says it is, so a plan JSON or any other JSON is not taken for a saved plan. */
 export const SAVED_PLAN_KIND = 'tailnet-access saved plan';

@@ -3,15 +3,10 @@
 // kept the text), and an edit the file in git already holds (someone folded it in) is told apart,
 // because writing the file then loses nothing.
 import type { PolicyDocument } from '../domain/policy.js';
+import { etagLabel } from '../domain/policy.js';
 import { appliedPolicy, sha256Of } from './etag-store.js';
 import type { AppliedPolicy, ManualEdit } from '../domain/policy-file.js';
 import { holdsChanges, unifiedDiff } from './line-diff.js';
-
-/** An ETag without its quotes, shortened: enough to tell two policies apart in a sentence. */
-export function etagLabel(etag: string): string {
-  const bare = etag.replace(/^W\//, '').replace(/^"|"$/g, '');
-  return bare.length > 12 ? `${bare.slice(0, 12)}…` : bare;
-}
 
 /** Undefined when there is no record to compare with, or the live policy is the one last applied. */
 export function detectManualEdit(applied: AppliedPolicy | undefined, live: PolicyDocument, desired: string): ManualEdit | undefined {

@@ -2,7 +2,7 @@
 // Tailscale's `{"message", "data"}`, then OAuth's `{"error", "error_description"}`, and otherwise kept
 // as raw text (a proxy's HTML page says more than nothing), squeezed and truncated.
 import { STATUS_CODES } from 'node:http';
-import { escapeControls } from '../plan/escape.js';
+import { escapeControls } from '../escape.js';
 import { redact } from '../secrets.js';
 import { PreconditionFailedError, TailscaleApiError, UnexpectedResponseError } from './errors.js';
 import type { ApiErrorInit, CallSite } from './errors.js';

@@ -10,7 +10,6 @@ import { ClientUsageError } from './errors.js';
 
 import type { Credential, CredentialKind } from '../domain/credential.js';
 
-export type { Credential, CredentialKind } from '../domain/credential.js';
 
 export interface Authorizer {
   readonly kind: CredentialKind;

@@ -3,7 +3,7 @@
 // users.ts, policy.ts and oauth-apps.ts; this file wires them to one transport.
 import type { Role, TailscaleUser } from '../domain/users.js';
 import { createAuthorizer } from './auth.js';
-import type { Credential, CredentialKind } from './auth.js';
+import type { Credential, CredentialKind } from '../domain/credential.js';
 import { ApiCaller } from './caller.js';
 import { ClientUsageError } from './errors.js';
 import { Transport, transportOptions } from './http.js';
@@ -17,7 +17,6 @@ import type { PolicyDocument, ValidateResult } from '../domain/policy.js';
 import { changeUserStatus, createUserInvites, getUser, listUserInvites, listUsers, setUserRole } from './users.js';
 import type { UserFilter, UserRef } from './users.js';
 
-export type { Credential, CredentialKind } from './auth.js';
 export type { ClientEvent, ClientStats } from './http.js';
 export type { UserFilter, UserRef, UserStatusChange } from './users.js';
 export {

@@ -3,8 +3,8 @@
 // tailnet was not.
 import { formatSourceRef } from '../diagnostics.js';
 import type { Diagnostic } from '../domain/diagnostic.js';
-import { escapeControls, escapeMarkdownInline, inlineCode } from '../plan/escape.js';
-import type { FileCheck } from './check-files.js';
+import { escapeControls, escapeMarkdownInline, inlineCode } from '../escape.js';
+import type { FileCheck } from '../validate/check-files.js';
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 

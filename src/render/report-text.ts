@@ -1,10 +1,10 @@
 // The apply report for a terminal, in the plan's manner: what was applied (+/~/- as in the plan), what
 // failed and why, what was skipped, the policy file's fate and its ETag, the warnings, one summary line.
 import type { ApplyReport } from '../domain/apply-report.js';
-import { escapeControls } from './escape.js';
+import { escapeControls } from '../escape.js';
 import type { PlanSection, Sign } from './format.js';
 import { changeLabel, shortEtag, tailnetLabel } from './format.js';
-import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './render-report-format.js';
+import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './report-format.js';
 
 export interface ReportTextOptions {
   /** ANSI colours; the CLI passes `process.stdout.isTTY && !NO_COLOR`. */

@@ -2,8 +2,8 @@
 // it, the whole-policy diff live -> desired, Tailscale's verdict, and an edit made outside git with
 // what it changed. Policy lines are other people's text: controls are shown as escapes, tabs kept.
 import { formatSourceRef } from '../diagnostics.js';
-import { escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from '../plan/escape.js';
-import { etagLabel } from './manual-edits.js';
+import { escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from '../escape.js';
+import { etagLabel } from '../domain/policy.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
 
 /** A policy line made safe for a terminal or a code block; tabs stay tabs. */

@@ -2,7 +2,8 @@
 // JSON, so the key order is fixed and nothing outside the schema leaks out; `plan` is exactly what
 // `plan --format json` prints.
 import type { ApplyReport, FailedChange, PolicyOutcome, SkippedChange } from '../domain/apply-report.js';
-import { changeJson, renderPlanJson } from './render-json.js';
+import { renderPlanJson } from './plan-json.js';
+import { changeJson } from '../domain/plan.js';
 import type { Plan, PlanWarning } from '../domain/plan.js';
 
 function policyJson(policy: PolicyOutcome): PolicyOutcome {

@@ -5,9 +5,9 @@
 // so no fence or tag is cut open.
 import { referencePlace } from '../policy/impact.js';
 import type { Plan, PlanImpact, PlanWarning } from '../domain/plan.js';
-import { codeBlock, escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from './escape.js';
+import { codeBlock, escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from '../escape.js';
 import { countChanges, describeCounts, IMPACT_TITLE, planSections, tailnetLabel } from './format.js';
-import { LIVE_POLICY } from './impact.js';
+import { LIVE_POLICY } from '../plan/impact.js';
 import type { ChangeCounts } from './format.js';
 import { commentHead, details, diffLines, joinBlocks as join, RenderOptionsError, runLink } from './markdown-blocks.js';
 

@@ -2,11 +2,11 @@
 // JSON: written whole or not, the diff it wrote, and each edit made outside git it found, with what
 // that edit changed and whether the write replaced it. Nothing an edit changed goes unsaid.
 import type { ApplyReport, ManualEditReport, PolicyFileReport } from '../domain/apply-report.js';
-import { renderApplyReportJson } from '../plan/render-report-json.js';
-import { renderApplyReportMarkdown, type ReportMarkdownOptions } from '../plan/render-report-markdown.js';
-import { escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from '../plan/escape.js';
-import { etagLabel } from './manual-edits.js';
-import { lineCounts, safeLine } from './render-section.js';
+import { renderApplyReportJson } from './report-json.js';
+import { renderApplyReportMarkdown, type ReportMarkdownOptions } from './report-markdown.js';
+import { escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from '../escape.js';
+import { etagLabel } from '../domain/policy.js';
+import { lineCounts, safeLine } from './policy-file-section.js';
 
 const ANSI = { green: '\x1b[32m', red: '\x1b[31m', bold: '\x1b[1m', reset: '\x1b[0m' };
 const ANSI_CODES = /\x1b\[[0-9;]*m/g;

@@ -2,42 +2,7 @@
 // the key order is the contract's whatever order the plan was assembled in, and so nothing that is
 // not part of the contract (a stray property on a change) leaks into the output.
 import type { GroupReference } from '../domain/policy.js';
-import type { Change, Plan, PlanWarning } from '../domain/plan.js';
-
-/** One change with the contract's keys in the contract's order (shared with the apply report's JSON). */
-export function changeJson(change: Change): Change {
-  switch (change.type) {
-    case 'user.role':
-      return {
-        type: change.type,
-        login: change.login,
-        userId: change.userId,
-        from: change.from,
-        to: change.to,
-        reason: change.reason,
-        ...(change.until === undefined ? {} : { until: change.until }),
-      };
-    case 'user.suspend':
-    case 'user.restore':
-    case 'user.approve':
-      return { type: change.type, login: change.login, userId: change.userId, reason: change.reason };
-    case 'user.invite':
-      return { type: change.type, login: change.login, role: change.role };
-    case 'group.create':
-      return { type: change.type, group: change.group, members: [...change.members], ...(change.until ? { until: { ...change.until } } : {}) };
-    case 'group.delete':
-      return { type: change.type, group: change.group, members: [...change.members] };
-    case 'group.update':
-      return {
-        type: change.type,
-        group: change.group,
-        add: [...change.add],
-        remove: [...change.remove],
-        ...(change.expired && change.expired.length > 0 ? { expired: [...change.expired] } : {}),
-        ...(change.until ? { until: { ...change.until } } : {}),
-      };
-  }
-}
+import { changeJson, type Plan, type PlanWarning } from '../domain/plan.js';
 
 function warningJson(warning: PlanWarning): PlanWarning {
   const out: PlanWarning = { code: warning.code, message: warning.message };

@@ -1,7 +1,7 @@
 // The plan for a terminal, in the manner of `terraform plan`: a header, the changes by section with
 // +/~/- marks, the warnings, and one summary line.
 import type { Plan } from '../domain/plan.js';
-import { escapeControls } from './escape.js';
+import { escapeControls } from '../escape.js';
 import { countChanges, describeCounts, IMPACT_TITLE, impactLines, impactOf, planSections, shortEtag, tailnetLabel } from './format.js';
 import type { Sign } from './format.js';
 

@@ -5,10 +5,10 @@
 // as many failures as fit in half the room and as many applied changes as fit in the rest. Blocks are
 // only ever dropped whole, so no fence or tag is cut open.
 import type { ApplyReport } from '../domain/apply-report.js';
-import { codeBlock, escapeMarkdownInline, fenceFor, inlineCode } from './escape.js';
+import { codeBlock, escapeMarkdownInline, fenceFor, inlineCode } from '../escape.js';
 import { countChanges, shortEtag, tailnetLabel } from './format.js';
 import { commentHead, details, diffLines, joinBlocks as join, RenderOptionsError, runLink } from './markdown-blocks.js';
-import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './render-report-format.js';
+import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './report-format.js';
 import type { Change, PlanWarning } from '../domain/plan.js';
 
 export interface ReportMarkdownOptions {

@@ -1,13 +1,13 @@
 // A plan under settings.policyFile, whole: the roles and groups as the plan renderers show them, the
 // policy file's section after them, and one summary line that counts the policy file too (the plan
 // renderers' own line knows only roles and groups, so it is replaced, never contradicted).
-import { countChanges, describeCounts } from '../plan/format.js';
-import { renderPlanJson } from '../plan/render-json.js';
-import { renderPlanMarkdown, type MarkdownRenderOptions } from '../plan/render-markdown.js';
-import { escapeControls, inlineCode } from '../plan/escape.js';
+import { countChanges, describeCounts } from './format.js';
+import { renderPlanJson } from './plan-json.js';
+import { renderPlanMarkdown, type MarkdownRenderOptions } from './plan-markdown.js';
+import { escapeControls, inlineCode } from '../escape.js';
 import type { Plan } from '../domain/plan.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
-import { lineCounts, policyFileJson, renderPolicyFileMarkdown, renderPolicyFileText } from './render-section.js';
+import { lineCounts, policyFileJson, renderPolicyFileMarkdown, renderPolicyFileText } from './policy-file-section.js';
 
 const ANSI = { green: '\x1b[32m', bold: '\x1b[1m', reset: '\x1b[0m' };
 const ANSI_CODES = /\x1b\[[0-9;]*m/g;
