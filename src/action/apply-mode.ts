@@ -11,8 +11,7 @@ import { escapeMarkdownInline } from '../escape.js';
 import { describeApplied, describeOutcome } from '../render/report-format.js';
 import { renderApplyReportMarkdown } from '../render/report-markdown.js';
 import { renderApplyReportText } from '../render/report-text.js';
-import { composeReportText, renderApplyReportMarkdownWithPolicyFile } from '../render/policy-file-report.js';
-import { lineCounts } from '../render/policy-file-section.js';
+import { lineCounts } from '../render/plan-policy-file.js';
 import { redact } from '../secrets.js';
 import { branchOf } from './event.js';
 import { log } from './log.js';
@@ -121,8 +120,7 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
     if (guard && error instanceof ApplyRefusedError && error.rail === 'reviewed-plan') await reportUnreviewed(settings, guard, false);
     throw error;
   }
-  const text = renderApplyReportText(report, { color: false, configPath });
-  log.block(report.policyFile ? composeReportText(text, report, { color: false, configPath }) : text);
+  log.block(renderApplyReportText(report, { color: false, configPath }));
   annotate(positioned(pathFindings('warning', report.warnings)));
   // Not about a line of a file, but about the workflow's permissions: worth an annotation all the same.
   for (const warning of report.warnings) if (warning.code === 'policy.state-not-saved') log.warning(warning.message);
@@ -133,8 +131,7 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
   const hasChanges = report.plan.changes.length > 0 || report.policy !== undefined;
   await log.phase('Report: outputs and job summary', async () => {
     await setPlanOutputs(settings, { plan: report.plan, summary: applySummaryLine(report, configPath), hasChanges });
-    const markdown = report.policyFile ? renderApplyReportMarkdownWithPolicyFile : renderApplyReportMarkdown;
-    await writeJobSummary(fitSummary((maxLength) => markdown(report, { configPath, maxLength, ...(runUrl ? { runUrl } : {}) })));
+    await writeJobSummary(fitSummary((maxLength) => renderApplyReportMarkdown(report, { configPath, maxLength, ...(runUrl ? { runUrl } : {}) })));
   });
   if (!report.converged) core.setFailed(redact(`Apply did not finish: ${incomplete(report)}. The job summary says what failed and why; run apply again once it is fixed.`));
 }

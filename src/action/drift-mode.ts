@@ -12,7 +12,7 @@ import { countChanges, describeCounts, tailnetLabel } from '../render/format.js'
 import type { Plan } from '../domain/plan.js';
 import { hasPendingChanges } from '../policy-file/plan.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
-import { policyPlanSummary } from '../render/policy-file-plan.js';
+import { policyPlanSummary } from '../render/plan-policy-file.js';
 import { redact } from '../secrets.js';
 import { githubFor, markerFor } from './github.js';
 import { log } from './log.js';

@@ -13,7 +13,6 @@ import { POLICY_REJECTED } from '../plan/candidate.js';
 import { renderErrorMarkdown, renderPlanMarkdown } from '../render/plan-markdown.js';
 import type { Plan } from '../domain/plan.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
-import { renderPlanMarkdownWithPolicyFile } from '../render/policy-file-plan.js';
 import { escapeControlsByLine } from '../escape.js';
 import { redact } from '../secrets.js';
 import { PolicyRejectedError, TailscaleError } from '../tailscale/client.js';
@@ -115,7 +114,7 @@ export function failureMarkdown(report: FailureReport, options: FailureMarkdownO
   if (!report.plan) return renderErrorMarkdown(report.title, report.lines, { ...link, ...(marker ? { marker } : {}), heading, maxLength });
   const error = renderErrorMarkdown(report.title, report.lines, { ...(marker ? { marker } : {}), heading, maxLength: Math.floor(maxLength / 2) });
   const planOptions = { ...link, configPath, heading: 'The plan it concerns', maxLength: maxLength - error.length - 1 };
-  const plan = report.policyFile ? renderPlanMarkdownWithPolicyFile(report.plan, report.policyFile, planOptions) : renderPlanMarkdown(report.plan, planOptions);
+  const plan = renderPlanMarkdown(report.plan, { ...planOptions, policyFile: report.policyFile });
   return `${error}\n${plan}`;
 }
 

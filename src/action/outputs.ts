@@ -10,7 +10,7 @@ import { renderPlanJson } from '../render/plan-json.js';
 import type { Plan } from '../domain/plan.js';
 import { hasPendingChanges } from '../policy-file/plan.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
-import { policyPlanSummary, renderPlanJsonWithPolicyFile } from '../render/policy-file-plan.js';
+import { policyPlanSummary } from '../render/plan-policy-file.js';
 import { redact } from '../secrets.js';
 import type { ActionSettings } from './settings.js';
 
@@ -53,7 +53,7 @@ export async function setFailureOutputs(settings: ActionSettings, failure: { tit
 export async function setPlanOutputs(settings: ActionSettings, outputs: PlanOutputs): Promise<void> {
   const { plan, policyFile } = outputs;
   const file = planJsonPath(settings, plan.tailnet);
-  await writeFile(file, policyFile ? renderPlanJsonWithPolicyFile(plan, policyFile) : renderPlanJson(plan));
+  await writeFile(file, renderPlanJson(plan, policyFile));
   core.setOutput('has-changes', (outputs.hasChanges ?? hasPendingChanges(outputs, policyFile)) ? 'true' : 'false');
   core.setOutput('plan-json', file);
   core.setOutput('summary', redact(outputs.summary));

@@ -5,15 +5,13 @@ import { renderPlanMarkdown, type MarkdownRenderOptions } from '../render/plan-m
 import { renderPlanText } from '../render/plan-text.js';
 import type { Plan } from '../domain/plan.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
-import { composePlanText, renderPlanMarkdownWithPolicyFile } from '../render/policy-file-plan.js';
 
 // The log gets no colour codes: colour is for a terminal (README), and a job's log is read as text,
 // downloaded, grepped and pasted, where the codes are noise.
 export function planText(plan: Plan, policyFile: PolicyFilePlan | undefined, configPath: string): string {
-  const text = renderPlanText(plan, { color: false, configPath });
-  return policyFile ? composePlanText(text, plan, policyFile, { color: false, configPath }) : text;
+  return renderPlanText(plan, { color: false, configPath, policyFile });
 }
 
 export function planMarkdown(plan: Plan, policyFile: PolicyFilePlan | undefined, options: MarkdownRenderOptions): string {
-  return policyFile ? renderPlanMarkdownWithPolicyFile(plan, policyFile, options) : renderPlanMarkdown(plan, options);
+  return renderPlanMarkdown(plan, { ...options, policyFile });
 }

@@ -9,7 +9,6 @@ import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { renderApplyReportJson } from '../render/report-json.js';
 import { renderApplyReportMarkdown } from '../render/report-markdown.js';
 import { renderApplyReportText } from '../render/report-text.js';
-import { composeReportText, renderApplyReportJsonWithPolicyFile, renderApplyReportMarkdownWithPolicyFile } from '../render/policy-file-report.js';
 import { configPath, emit, flag, isSet, note, OutputLostError, resolvePath, useColor, type CommandContext } from './io.js';
 import { renderPlan } from './plan.js';
 import { policyFileOptionsFor, refuseOutOntoInputs } from './read-plan.js';
@@ -28,13 +27,11 @@ export function parseMaxChanges(value: string | undefined): number | undefined {
 function renderReport(ctx: CommandContext, report: ApplyReport, shownConfig: string): string {
   switch (ctx.args.format) {
     case 'json':
-      return report.policyFile ? renderApplyReportJsonWithPolicyFile(report) : renderApplyReportJson(report);
+      return renderApplyReportJson(report);
     case 'markdown':
-      return report.policyFile ? renderApplyReportMarkdownWithPolicyFile(report, { configPath: shownConfig }) : renderApplyReportMarkdown(report, { configPath: shownConfig });
-    case 'text': {
-      const text = renderApplyReportText(report, { color: useColor(ctx), configPath: shownConfig });
-      return report.policyFile ? composeReportText(text, report, { color: useColor(ctx), configPath: shownConfig }) : text;
-    }
+      return renderApplyReportMarkdown(report, { configPath: shownConfig });
+    case 'text':
+      return renderApplyReportText(report, { color: useColor(ctx), configPath: shownConfig });
   }
 }
 

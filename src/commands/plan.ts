@@ -9,7 +9,6 @@ import { renderPlanText } from '../render/plan-text.js';
 import type { Plan, PlanProblem } from '../domain/plan.js';
 import { hasPendingChanges, type PolicyFileOptions } from '../policy-file/plan.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
-import { composePlanText, renderPlanJsonWithPolicyFile, renderPlanMarkdownWithPolicyFile } from '../render/policy-file-plan.js';
 import type { Format } from './args.js';
 import { configPath, emit, isSet, note, resolvePath, useColor, type CommandContext } from './io.js';
 import { inventoryRequest, renderInventoryFor } from './plan-inventory.js';
@@ -58,23 +57,13 @@ function markdownOptions(ctx: CommandContext, shownConfig: string): MarkdownRend
 }
 
 function renderPlanBody(ctx: CommandContext, plan: Plan, shownConfig: string, policyFile?: PolicyFilePlan): string {
-  if (policyFile) {
-    switch (ctx.args.format) {
-      case 'json':
-        return renderPlanJsonWithPolicyFile(plan, policyFile);
-      case 'markdown':
-        return renderPlanMarkdownWithPolicyFile(plan, policyFile, markdownOptions(ctx, shownConfig));
-      case 'text':
-        return composePlanText(renderPlanText(plan, { color: useColor(ctx), configPath: shownConfig }), plan, policyFile, { color: useColor(ctx), configPath: shownConfig });
-    }
-  }
   switch (ctx.args.format) {
     case 'json':
-      return renderPlanJson(plan);
+      return renderPlanJson(plan, policyFile);
     case 'markdown':
-      return renderPlanMarkdown(plan, markdownOptions(ctx, shownConfig));
+      return renderPlanMarkdown(plan, { ...markdownOptions(ctx, shownConfig), policyFile });
     case 'text':
-      return renderPlanText(plan, { color: useColor(ctx), configPath: shownConfig });
+      return renderPlanText(plan, { color: useColor(ctx), configPath: shownConfig, policyFile });
   }
 }
 

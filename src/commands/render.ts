@@ -15,7 +15,7 @@ import { unifiedDiff } from '../policy-file/line-diff.js';
 import type { UnifiedDiff } from '../domain/policy-file.js';
 import { etagLabel } from '../domain/policy.js';
 import { groupsDiffering, notRenderedDiagnostic, renderCommandFor, shellWord } from '../policy-file/not-rendered.js';
-import { lineCounts, safeLine } from '../render/policy-file-section.js';
+import { lineCounts, safeLine } from '../render/plan-policy-file.js';
 import { MAX_POLICY_BYTES, policyFileLocation, readPolicyFileAt, renderPolicyFile, type PolicyFile, type PolicyFileLocation } from '../policy-file/source.js';
 import { configPath, emit, isSet, note, refuseOutOnto, resolvePath, type CommandContext } from './io.js';
 import { withClient } from './session.js';

@@ -12,7 +12,6 @@ import { sameFile } from '../files/same-file.js';
 import { renderPlanJson } from '../render/plan-json.js';
 import { buildSavedPlan, MAX_SAVED_PLAN_BYTES, parseSavedPlan, renderSavedPlan, SAVED_PLAN_RAIL, savedPlanGuard, sha256, type SavedPlan, type SavedPlanGuard } from '../plan/saved-plan.js';
 import type { PolicyFileOptions } from '../policy-file/plan.js';
-import { renderPlanJsonWithPolicyFile } from '../render/policy-file-plan.js';
 import { VERSION } from '../version.js';
 import { resolveTailnet } from './connection.js';
 import { flag, note, resolvePath, type CommandContext } from './io.js';
@@ -49,7 +48,7 @@ export async function savePlan(ctx: CommandContext, target: string, read: PlanRe
     note(ctx, `The plan was not saved to ${target}: it cannot be carried out (see below).`);
     return;
   }
-  const planJson = read.policyFile ? renderPlanJsonWithPolicyFile(read.plan, read.policyFile) : renderPlanJson(read.plan);
+  const planJson = renderPlanJson(read.plan, read.policyFile);
   const saved = buildSavedPlan({
     planJson,
     plan: read.plan,

@@ -8,6 +8,7 @@ import type { ApplyReport } from '../domain/apply-report.js';
 import { codeBlock, escapeMarkdownInline, fenceFor, inlineCode } from '../escape.js';
 import { countChanges, shortEtag, tailnetLabel } from './format.js';
 import { commentHead, details, diffLines, joinBlocks as join, RenderOptionsError, runLink } from './markdown-blocks.js';
+import { renderPolicyFileReportMarkdown } from './report-policy-file.js';
 import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './report-format.js';
 import type { Change, PlanWarning } from '../domain/plan.js';
 
@@ -153,7 +154,19 @@ function footer(report: ApplyReport, runUrl: string | undefined): string {
   return runUrl === undefined ? text : `${text} ${runLink(runUrl)}`;
 }
 
+/**
+ * The report as markdown within `maxLength`; under settings.policyFile the policy file's part comes
+ * after it (its diffs in at most half the room).
+ */
 export function renderApplyReportMarkdown(report: ApplyReport, options: ReportMarkdownOptions): string {
+  const file = report.policyFile;
+  if (!file) return reportMarkdown(report, options);
+  const max = options.maxLength ?? 65_000;
+  const part = renderPolicyFileReportMarkdown(report, file, max);
+  return `${reportMarkdown(report, { ...options, maxLength: max - part.length - 1 })}\n${part}`;
+}
+
+function reportMarkdown(report: ApplyReport, options: ReportMarkdownOptions): string {
   const { maxLength, head } = checkedHead(report, options);
   const foot = footer(report, options.runUrl);
   const warnings = warningsBlock(report.warnings);

@@ -1,9 +1,11 @@
 // The apply report for a terminal, in the plan's manner: what was applied (+/~/- as in the plan), what
-// failed and why, what was skipped, the policy file's fate and its ETag, the warnings, one summary line.
+// failed and why, what was skipped, the policy file's fate and its ETag, the warnings, under
+// settings.policyFile the policy file's section, one summary line.
 import type { ApplyReport } from '../domain/apply-report.js';
 import { escapeControls } from '../escape.js';
 import type { PlanSection, Sign } from './format.js';
 import { changeLabel, shortEtag, tailnetLabel } from './format.js';
+import { policyFileReportSummary, renderPolicyFileReportText } from './report-policy-file.js';
 import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './report-format.js';
 
 export interface ReportTextOptions {
@@ -79,9 +81,14 @@ export function renderApplyReportText(report: ApplyReport, options: ReportTextOp
     out.push('');
   }
 
+  if (report.policyFile) out.push(renderPolicyFileReportText(report, options).replace(/\n$/, ''), '');
+
   switch (reportState(report)) {
     case 'no-changes':
-      out.push(`${paint(ANSI.bold + ANSI.green, 'No changes.')} The tailnet matches ${config}.`);
+      out.push(
+        policyFileReportSummary(report, { color: options.color, configPath: options.configPath ?? 'tailnet-access.yaml' }) ??
+          `${paint(ANSI.bold + ANSI.green, 'No changes.')} The tailnet matches ${config}.`,
+      );
       break;
     case 'complete':
       out.push(`${paint(ANSI.bold + ANSI.green, 'Apply complete:')} ${describeApplied(report)}. The tailnet matches ${config}.`);
