@@ -2,7 +2,7 @@
 // demotion as a loss.
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../src/domain/users.js';
-import { describeRoleChange, ROLE_GRANTS } from '../src/plan/role-grants.js';
+import { describeRoleChange, ROLE_GRANTS } from '../src/render/role-grants.js';
 
 describe('ROLE_GRANTS', () => {
   it('has one phrase for every role, each on one line and different from the others', () => {

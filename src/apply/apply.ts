@@ -16,7 +16,7 @@ import { ApplyRefusedError } from './errors.js';
 import { findKeyOwner } from './key-owner.js';
 import { writePolicy, type PolicySettings } from './policy.js';
 import { sendInvites } from './invites.js';
-import { firstPolicyFileRead, groupChangesOf, invitesOf, readAndPlan, roleChangesOf, type PolicyFileRead } from './read.js';
+import { firstPolicyFileRead, groupChangesOf, invitesOf, readAndPlan, roleChangesOf, type PolicyFileRead } from './read-and-plan.js';
 import { applyRoleChanges } from './roles.js';
 import type { ApplyOptions } from './types.js';
 import type { ApplyEvent, ApplyReport, FailedChange, SkippedChange } from '../domain/apply-report.js';

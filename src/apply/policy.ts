@@ -12,7 +12,7 @@ import type { TailscaleClient } from '../tailscale/client.js';
 import { LivePolicyError } from '../tailscale/live.js';
 import type { PolicyErrorData, ValidateResult } from '../domain/policy.js';
 import { editedGroups } from './console-edits.js';
-import { groupChangesOf, readAndPlan, type ApplyRead } from './read.js';
+import { groupChangesOf, readAndPlan, type ApplyRead } from './read-and-plan.js';
 import type { ApplyEvent, FailedChange, PolicyOutcome } from '../domain/apply-report.js';
 import type { SavedPlanGuard } from '../plan/saved-plan.js';
 

@@ -16,7 +16,7 @@ import { PolicyRejectedError, PreconditionFailedError, TailscaleError } from '..
 import type { TailscaleClient } from '../tailscale/client.js';
 import { asFailure, detailLines, MAX_CONFLICT_DELAY_MS, PolicyFailure, recheckRails, type PolicyResult, type PolicySettings } from './policy.js';
 import type { PlannedWrite } from './planned-write.js';
-import { groupChangesOf, readAndPlan, type ApplyRead } from './read.js';
+import { groupChangesOf, readAndPlan, type ApplyRead } from './read-and-plan.js';
 import type { ManualEditReport, PolicyFileReport, PolicyOutcome } from '../domain/apply-report.js';
 
 export interface WholePolicyResult extends PolicyResult {

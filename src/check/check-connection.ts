@@ -13,7 +13,7 @@ import type { TailscaleUser } from '../domain/users.js';
 import type { ValidateResult } from '../domain/policy.js';
 import { explainFailure, type Explained } from './explain.js';
 import { judgeWrite, type WriteBasis } from './infer-writes.js';
-import { CheckItems } from './items.js';
+import { CheckItems } from './item-results.js';
 import { policyHints, policySummary, readCredentialRecord, usersDetail } from './observations.js';
 import type { CheckNeed, CheckReport, CheckedCredential } from './types.js';
 

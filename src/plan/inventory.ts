@@ -1,5 +1,5 @@
 // The inventory: who is in the tailnet, for `plan --inventory` and the action's job summary. This
-// file builds what the renderers show (render-inventory-text.ts, render-inventory-markdown.ts) and
+// file builds what the renderers show (src/render/inventory-text.ts, src/render/inventory-markdown.ts) and
 // flags what an admin should look at: users idle longer than a threshold, users in no group, and
 // logins the file declares who never joined. Pure: `now` comes in as a parameter.
 import type { Desired } from '../config/types.js';

@@ -5,7 +5,7 @@ import { referencePlace } from '../policy/impact.js';
 import type { GroupReference } from '../domain/policy.js';
 import { isGroupChange, type Change, type GroupChange, type Plan, type PlanImpact, type UserChange } from '../domain/plan.js';
 import { escapeControls } from '../escape.js';
-import { describeRoleChange, type RoleChangeDirection } from '../plan/role-grants.js';
+import { describeRoleChange, type RoleChangeDirection } from './role-grants.js';
 
 export interface ChangeCounts {
   roles: number;

@@ -1,5 +1,5 @@
 // The apply report as GitHub markdown, for the job summary and the PR comment of the action. Built like
-// the plan's (render-markdown.ts): everything from other people goes through escape.ts, and the body
+// the plan's (plan-markdown.ts): everything from other people goes through escape.ts, and the body
 // stays under `maxLength` by degrading in stages. Failures come first, because they are what someone
 // has to act on; long listings collapse into <details>; a report too long even then keeps its counts,
 // as many failures as fit in half the room and as many applied changes as fit in the rest. Blocks are

@@ -11,7 +11,7 @@ import { apiKeyIdOf, getKey } from './keys.js';
 import type { ClientStats, TransportSettings } from './http.js';
 import { createOAuthApp, deleteOAuthApp, getOAuthApp, listOAuthApps, updateOAuthApp } from './oauth-apps.js';
 import { getPolicy, getPolicyDetails, setPolicy, validatePolicy } from './policy.js';
-import { parseSettings } from './shapes.js';
+import { parseSettings } from './parse-api-objects.js';
 import type { LiveState, OAuthApp, OAuthAppInput, PolicyDetails, TailnetSettings, TailscaleKey, UserInvite, UserInviteRequest } from './types.js';
 import type { PolicyDocument, ValidateResult } from '../domain/policy.js';
 import { changeUserStatus, createUserInvites, getUser, listUserInvites, listUsers, setUserRole } from './users.js';

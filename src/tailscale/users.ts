@@ -1,9 +1,9 @@
 // Users, roles and invites (reference/tailscale-api.md, "Users").
 import type { Role, TailscaleUser, UserStatus } from '../domain/users.js';
 import type { ApiCaller, CallSpec } from './caller.js';
-import { decode, isSuccess } from './answers.js';
+import { decode, isSuccess } from './decode-response.js';
 import { jsonBody, segment } from './caller.js';
-import { parseInviteList, parseUser, parseUserList } from './shapes.js';
+import { parseInviteList, parseUser, parseUserList } from './parse-api-objects.js';
 import type { UserInvite, UserInviteRequest } from './types.js';
 import { ClientUsageError } from './errors.js';
 

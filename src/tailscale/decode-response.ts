@@ -8,7 +8,7 @@ import { PreconditionFailedError, TailscaleApiError, UnexpectedResponseError } f
 import type { ApiErrorInit, CallSite } from './errors.js';
 import { hintFor } from './hints.js';
 import type { HintContext } from './hints.js';
-import { policyErrorData, ShapeError } from './shapes.js';
+import { policyErrorData, ShapeError } from './parse-api-objects.js';
 import type { ApiResponse } from './http.js';
 import type { PolicyErrorData } from '../domain/policy.js';
 
