@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkConnection, renderCheckJson, renderCheckMarkdown, renderCheckText, type CheckReport } from '../src/check/index.js';
+import { checkConnection, type CheckReport } from '../src/check/index.js';
+import { renderCheckJson, renderCheckMarkdown, renderCheckText } from '../src/render/check.js';
 import { startSimulator, type Fixture, type Knobs, type Simulator } from '../src/simulator/index.js';
 import { createTailscaleClient } from '../src/tailscale/client.js';
 import type { Credential } from '../src/domain/credential.js';

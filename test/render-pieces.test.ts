@@ -2,7 +2,8 @@
 // ETag is shown, and the options a comment refuses.
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, escapeMarkdownInline } from '../src/escape.js';
-import { describeCounts, shortEtag } from '../src/render/format.js';
+import { describeCounts } from '../src/render/format.js';
+import { shortEtag } from '../src/domain/policy.js';
 import { commentHead, joinBlocks, RenderOptionsError, runLink } from '../src/render/markdown-blocks.js';
 
 describe('escapeMarkdownInline at the start of a line', () => {

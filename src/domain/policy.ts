@@ -1,5 +1,6 @@
 // The policy as the planner, the client and the renderers share it: the stored document, Tailscale's
-// verdict on a candidate, a group as it should be written, and a rule that names a group.
+// verdict on a candidate, a group as it should be written, a rule that names a group, and an ETag as
+// a sentence names it.
 
 /** The policy file as stored: HuJSON text, comments included, and its quoted ETag. */
 export interface PolicyDocument {
@@ -59,5 +60,12 @@ export interface GroupReference {
 /** An ETag without its quotes, shortened: enough to tell two policies apart in a sentence. */
 export function etagLabel(etag: string): string {
   const bare = etag.replace(/^W\//, '').replace(/^"|"$/g, '');
+  return bare.length > 12 ? `${bare.slice(0, 12)}…` : bare;
+}
+
+/** The first 12 characters of an ETag without its quotes: enough to tell two policies apart. */
+export function shortEtag(etag: string): string {
+  const bare = etag.replace(/^W\//, '').replace(/^"|"$/g, '');
+  if (bare === '') return '(none)';
   return bare.length > 12 ? `${bare.slice(0, 12)}…` : bare;
 }

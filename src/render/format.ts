@@ -49,13 +49,6 @@ export function describeCounts(counts: ChangeCounts): string {
   return parts.join(', ');
 }
 
-/** The first 12 characters of an ETag without its quotes: enough to tell two policies apart. */
-export function shortEtag(etag: string): string {
-  const bare = etag.replace(/^W\//, '').replace(/^"|"$/g, '');
-  if (bare === '') return '(none)';
-  return bare.length > 12 ? `${bare.slice(0, 12)}…` : bare;
-}
-
 export type Sign = '+' | '-' | '~';
 
 export interface PlanLine {

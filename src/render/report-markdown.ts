@@ -6,7 +6,8 @@
 // only ever dropped whole, so no fence or tag is cut open.
 import type { ApplyReport } from '../domain/apply-report.js';
 import { codeBlock, escapeMarkdownInline, fenceFor, inlineCode } from '../escape.js';
-import { countChanges, shortEtag, tailnetLabel } from './format.js';
+import { countChanges, tailnetLabel } from './format.js';
+import { shortEtag } from '../domain/policy.js';
 import { commentHead, details, diffLines, joinBlocks as join, RenderOptionsError, runLink } from './markdown-blocks.js';
 import { renderPolicyFileReportMarkdown } from './report-policy-file.js';
 import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './report-format.js';

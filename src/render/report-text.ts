@@ -4,7 +4,8 @@
 import type { ApplyReport } from '../domain/apply-report.js';
 import { escapeControls } from '../escape.js';
 import type { PlanSection, Sign } from './format.js';
-import { changeLabel, shortEtag, tailnetLabel } from './format.js';
+import { changeLabel, tailnetLabel } from './format.js';
+import { shortEtag } from '../domain/policy.js';
 import { policyFileReportSummary, renderPolicyFileReportText } from './report-policy-file.js';
 import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './report-format.js';
 
