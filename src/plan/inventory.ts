@@ -3,9 +3,8 @@
 // flags what an admin should look at: users idle longer than a threshold, users in no group, and
 // logins the file declares who never joined. Pure: `now` comes in as a parameter.
 import type { Desired } from '../config/types.js';
-import { ROLES, type Role } from '../domain/users.js';
+import { ROLES, type Role, type TailscaleUser } from '../domain/users.js';
 import type { PolicyGroups } from '../policy/types.js';
-import type { TailscaleUser } from '../domain/users.js';
 
 export const DEFAULT_IDLE_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -2,8 +2,7 @@
 // What was edited is shown as a diff of the last applied text against the live one (when the store
 // kept the text), and an edit the file in git already holds (someone folded it in) is told apart,
 // because writing the file then loses nothing.
-import type { PolicyDocument } from '../domain/policy.js';
-import { etagLabel } from '../domain/policy.js';
+import { etagLabel, type PolicyDocument } from '../domain/policy.js';
 import { appliedPolicy, sha256Of } from './etag-store.js';
 import type { AppliedPolicy, ManualEdit } from '../domain/policy-file.js';
 import { holdsChanges, unifiedDiff } from './line-diff.js';
