@@ -16,9 +16,9 @@ export default {
     {
       name: 'pure-core-no-io',
       severity: 'error',
-      comment: 'plan/, policy/ and config/ are pure (text in, values out): no file system, network, API client or Actions toolkit.',
+      comment: 'plan/ and policy/ are pure (text in, values out): no file system, network, API client or Actions toolkit, and nothing that renders.',
       from: { path: '^src/(plan|policy)/' },
-      to: { path: [IO_MODULES, '^src/(tailscale|github|action|commands|simulator|oauth|check|policy-file)/'] },
+      to: { path: [IO_MODULES, '^src/(tailscale|github|action|commands|simulator|oauth|check|policy-file|render)/'] },
     },
     {
       name: 'config-no-io-beyond-reading',
@@ -61,6 +61,20 @@ export default {
       comment: 'The simulator stands in for Tailscale: product code never reaches into it (only the demo and simulate commands start it).',
       from: { path: '^src/', pathNot: '^src/(simulator/|commands/(demo|simulate)\\.ts)' },
       to: { path: '^src/simulator/' },
+    },
+    {
+      name: 'domain-is-a-leaf',
+      severity: 'error',
+      comment: 'domain/ holds the types every layer shares (users, roles, policy, plan, apply report, credential kind): it imports nothing of ours outside domain/ and no I/O, so every arrow into it points down.',
+      from: { path: '^src/domain/' },
+      to: { path: ['^src/', IO_MODULES], pathNot: '^src/domain/' },
+    },
+    {
+      name: 'render-imports-no-client',
+      severity: 'error',
+      comment: 'render/ turns plans, apply reports, inventories and checks into text, markdown and JSON: values in, text out. It imports no API client, no GitHub, no file system or network, and nothing that carries out a plan.',
+      from: { path: '^src/render/' },
+      to: { path: [IO_MODULES, '^src/(tailscale|github|apply|action|commands|simulator|oauth)/'] },
     },
     {
       name: 'no-tests-in-product',

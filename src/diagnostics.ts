@@ -1,25 +1,6 @@
 // Positions and positioned problems, shared by the config loader, the policy reader and the renderers.
 // Lines and columns are 1-based, columns counted in UTF-16 code units like every editor and GitHub.
-
-export interface Position {
-  line: number;
-  column: number;
-}
-
-export interface SourceRef extends Position {
-  file: string;
-}
-
-export type Severity = 'error' | 'warning';
-
-export interface Diagnostic extends SourceRef {
-  severity: Severity;
-  message: string;
-  /** Machine-readable kind, e.g. `yaml.syntax`, `schema`, `unknown-key`, `duplicate-key`. */
-  code: string;
-  endLine?: number;
-  endColumn?: number;
-}
+import type { Diagnostic, Position, SourceRef } from './domain/diagnostic.js';
 
 export function formatSourceRef(ref: SourceRef): string {
   return `${ref.file}:${ref.line}:${ref.column}`;

@@ -8,7 +8,7 @@ import { ConfigFileError } from '../src/config/load.js';
 import { DiagnosticsError } from '../src/diagnostics.js';
 import { RefusedError, UsageError } from '../src/errors.js';
 import { ActionsSecretError, GitHubApiError } from '../src/github/errors.js';
-import type { Plan, UserRoleChange } from '../src/plan/types.js';
+import type { Plan, UserRoleChange } from '../src/domain/plan.js';
 
 const promote = (login: string, userId: string): UserRoleChange => ({ type: 'user.role', login, userId, from: 'member', to: 'admin', reason: 'declared' });
 const plan: Plan = { version: 1, tailnet: '-', policyEtag: '"abc"', changes: [promote('bob@example.com', '1')], warnings: [] };

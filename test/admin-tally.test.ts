@@ -5,11 +5,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyRoleChanges, NO_ADMIN_LEFT } from '../src/apply/roles.js';
-import type { Role } from '../src/config/types.js';
+import type { Role, TailscaleUser } from '../src/domain/users.js';
 import { activeFullAdmins, FullAdminTally, rolePhase } from '../src/plan/rails.js';
-import type { UserRoleChange } from '../src/plan/types.js';
+import type { UserRoleChange } from '../src/domain/plan.js';
 import { ClientUsageError, type TailscaleClient } from '../src/tailscale/client.js';
-import type { TailscaleUser } from '../src/tailscale/types.js';
 
 const ROLES: Role[] = ['owner', 'admin', 'it-admin', 'network-admin', 'billing-admin', 'auditor', 'member'];
 const STATUSES = ['active', 'idle', 'suspended', 'needs-approval'] as const;

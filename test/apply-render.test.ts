@@ -3,12 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import type { ApplyReport } from '../src/apply/index.js';
-import { RenderOptionsError } from '../src/plan/render-markdown.js';
-import { renderApplyReportJson } from '../src/plan/render-report-json.js';
-import { renderApplyReportMarkdown } from '../src/plan/render-report-markdown.js';
-import { renderApplyReportText } from '../src/plan/render-report-text.js';
-import type { Change, GroupChange, Plan, UserRoleChange } from '../src/plan/types.js';
+import type { ApplyReport } from '../src/domain/apply-report.js';
+import { RenderOptionsError } from '../src/render/plan-markdown.js';
+import { renderApplyReportJson } from '../src/render/report-json.js';
+import { renderApplyReportMarkdown } from '../src/render/report-markdown.js';
+import { renderApplyReportText } from '../src/render/report-text.js';
+import type { Change, GroupChange, Plan, UserRoleChange } from '../src/domain/plan.js';
 
 const BEFORE = `"${'a'.repeat(64)}"`;
 const AFTER = `"${'b'.repeat(64)}"`;

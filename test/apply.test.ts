@@ -1,7 +1,8 @@
 // applyConfig against the simulator: what it writes, in what order, what it refuses (with no write),
 // and how it reports conflicts, validation failures and partial failures.
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyConfig, ApplyRefusedError, CHANGED_DURING_APPLY, NO_ADMIN_LEFT, type ApplyEvent, type ApplyOptions, type ApplyReport } from '../src/apply/index.js';
+import { applyConfig, ApplyRefusedError, CHANGED_DURING_APPLY, NO_ADMIN_LEFT, type ApplyOptions } from '../src/apply/index.js';
+import type { ApplyEvent, ApplyReport } from '../src/domain/apply-report.js';
 import { RefusedError } from '../src/errors.js';
 import { readPolicyGroups, rewritePolicyGroups } from '../src/policy/index.js';
 import type { Simulator } from '../src/simulator/index.js';

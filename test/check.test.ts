@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkConnection, renderCheckJson, renderCheckMarkdown, renderCheckText, type CheckReport } from '../src/check/index.js';
+import { checkConnection, type CheckReport } from '../src/check/index.js';
+import { renderCheckJson, renderCheckMarkdown, renderCheckText } from '../src/render/check.js';
 import { startSimulator, type Fixture, type Knobs, type Simulator } from '../src/simulator/index.js';
-import { createTailscaleClient, type Credential } from '../src/tailscale/client.js';
+import { createTailscaleClient } from '../src/tailscale/client.js';
+import type { Credential } from '../src/domain/credential.js';
 import { jwt } from './fixtures/simulator/client.js';
 import { apiKeyEnv, CLIENT_ID, CLIENT_SECRET, cli, oauthEnv, OWNER_KEY, tailnet, tempDir } from './import-helpers.js';
 

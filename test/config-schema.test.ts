@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { GROUP_KEY_PATTERN, LOGIN_PATTERN } from '../src/config/names.js';
-import { ROLES } from '../src/config/types.js';
+import { ROLES } from '../src/domain/users.js';
 import { schemaValidatorSource } from '../src/config/schema-validator-source.js';
 import schema from '../schema/tailnet-access.schema.json' with { type: 'json' };
 

@@ -8,7 +8,7 @@ import { log } from '../src/action/log.js';
 import { note, type CommandContext } from '../src/commands/context.js';
 import { runCli } from '../src/commands/run-cli.js';
 import { DiagnosticsError } from '../src/diagnostics.js';
-import { escapeControlsByLine } from '../src/plan/escape.js';
+import { escapeControlsByLine } from '../src/escape.js';
 import { clientFor, failureOf, startServer, type TestServer } from './client-test-server.js';
 import { captureStdout } from './helpers/stdout.js';
 

@@ -5,7 +5,8 @@
 // error and nothing half-written; and a second apply, once the faults stop, converges, with zero
 // writes when the first had already converged.
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyConfig, type ApplyReport } from '../src/apply/index.js';
+import { applyConfig } from '../src/apply/index.js';
+import type { ApplyReport } from '../src/domain/apply-report.js';
 import { readPolicyGroups } from '../src/policy/index.js';
 import type { FaultKind, Knobs, Simulator } from '../src/simulator/index.js';
 import { TailscaleError, type TailscaleClient } from '../src/tailscale/client.js';

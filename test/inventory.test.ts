@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderInventoryMarkdown } from '../src/plan/render-inventory-markdown.js';
-import { renderInventoryText } from '../src/plan/render-inventory-text.js';
-import { buildInventory, declaredLogins, InventoryOptionsError, type InventoryInput } from '../src/plan/render-inventory.js';
+import { renderInventoryMarkdown } from '../src/render/inventory-markdown.js';
+import { renderInventoryText } from '../src/render/inventory-text.js';
+import { buildInventory, declaredLogins, InventoryOptionsError, type InventoryInput } from '../src/plan/inventory.js';
 import { defaultFixture, startSimulator, type Simulator } from '../src/simulator/index.js';
-import type { TailscaleUser } from '../src/tailscale/types.js';
+import type { TailscaleUser } from '../src/domain/users.js';
 import { desired, user } from './helpers/model.js';
 import { apiKeyEnv, cli } from './import-helpers.js';
 

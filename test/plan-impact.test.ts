@@ -1,7 +1,7 @@
 // src/plan/impact.ts: which groups a plan's impact is about, and which policy text it is found in.
 import { describe, expect, it } from 'vitest';
 import { changedGroups, impactSource, LIVE_POLICY, planImpact, withImpact } from '../src/plan/impact.js';
-import type { Plan } from '../src/plan/types.js';
+import type { Plan } from '../src/domain/plan.js';
 
 const LIVE = '{"groups": {"group:eng": [], "group:old": []}, "acls": [{"action": "accept", "src": ["group:eng"], "dst": ["*:22"]}], "tagOwners": {"tag:x": ["group:ops"]}}';
 const DESIRED = '{\n  "groups": {"group:eng": []},\n  "acls": [\n    {"action": "accept", "src": ["group:new"], "dst": ["*:80"]},\n  ],\n}\n';

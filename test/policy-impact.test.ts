@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HujsonSyntaxError, parseHujson } from '../src/policy/hujson.js';
 import { PolicyShapeError } from '../src/policy/groups.js';
-import { findGroupReferences, referencePlace, type GroupReference } from '../src/policy/impact.js';
+import { findGroupReferences, referencePlace } from '../src/policy/impact.js';
+import type { GroupReference } from '../src/domain/policy.js';
 import { RULE_TEXT_MAX } from '../src/policy/rule-text.js';
 
 const FIXTURE = readFileSync(new URL('fixtures/policy/impact-every-section.hujson', import.meta.url), 'utf8');

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { readPolicyGroups } from '../src/policy/groups.js';
 import { rewritePolicyGroups } from '../src/policy/rewrite.js';
-import type { TargetGroup } from '../src/policy/types.js';
+import type { TargetGroup } from '../src/domain/policy.js';
 
 const targetOf = (text: string): TargetGroup[] => readPolicyGroups(text).groups.map(({ name, members }) => ({ name, members: [...members] }));
 /** The policy with `groups` appended to its own. */

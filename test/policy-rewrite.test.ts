@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readPolicyGroups } from '../src/policy/groups.js';
 import { HujsonSyntaxError, parseHujson, topLevelProperty } from '../src/policy/hujson.js';
 import { PolicyRewriteError, rewritePolicyGroups } from '../src/policy/rewrite.js';
-import type { TargetGroup } from '../src/policy/types.js';
+import type { TargetGroup } from '../src/domain/policy.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`fixtures/policy/${name}`, import.meta.url), 'utf8');
 const crlf = (text: string): string => text.replaceAll('\n', '\r\n');

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { diff } from '../src/plan/diff.js';
 import { checkRails, type KeyOwner } from '../src/plan/rails.js';
-import type { Plan } from '../src/plan/types.js';
-import type { TailscaleUser } from '../src/tailscale/types.js';
+import type { Plan } from '../src/domain/plan.js';
+import type { TailscaleUser } from '../src/domain/users.js';
 import { live, user } from './helpers/model.js';
 
 const NONE: KeyOwner = { kind: 'none' };

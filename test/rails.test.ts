@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { diff } from '../src/plan/diff.js';
 import { checkRails, rolePhase, type KeyOwner, type RailInput } from '../src/plan/rails.js';
-import type { Plan } from '../src/plan/types.js';
+import type { Plan } from '../src/domain/plan.js';
 import { desired, live, user, type DesiredSpec } from './helpers/model.js';
-import type { TailscaleUser } from '../src/tailscale/types.js';
+import type { TailscaleUser } from '../src/domain/users.js';
 
 const NONE: KeyOwner = { kind: 'none' };
 

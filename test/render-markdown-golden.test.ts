@@ -1,10 +1,10 @@
 // The plan comment, an error comment and the inventory in markdown, exactly as GitHub gets them:
 // when listings collapse, and what is kept under a size limit.
 import { describe, expect, it } from 'vitest';
-import { renderErrorMarkdown, renderPlanMarkdown } from '../src/plan/render-markdown.js';
-import { renderInventoryMarkdown } from '../src/plan/render-inventory-markdown.js';
-import { buildInventory, declaredLogins, InventoryOptionsError } from '../src/plan/render-inventory.js';
-import type { Change, Plan, PlanWarning, UserRoleChange } from '../src/plan/types.js';
+import { renderErrorMarkdown, renderPlanMarkdown } from '../src/render/plan-markdown.js';
+import { renderInventoryMarkdown } from '../src/render/inventory-markdown.js';
+import { buildInventory, declaredLogins, InventoryOptionsError } from '../src/plan/inventory.js';
+import type { Change, Plan, PlanWarning, UserRoleChange } from '../src/domain/plan.js';
 import { desired, user } from './helpers/model.js';
 
 const bob: UserRoleChange = { type: 'user.role', login: 'bob@example.com', userId: '3', from: 'member', to: 'admin', reason: 'declared' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, escapeMarkdownInline, fenceFor, inlineCode } from '../src/plan/escape.js';
-import { RenderOptionsError, renderErrorMarkdown, renderPlanMarkdown } from '../src/plan/render-markdown.js';
-import type { Plan } from '../src/plan/types.js';
+import { escapeHtml, escapeMarkdownInline, fenceFor, inlineCode } from '../src/escape.js';
+import { RenderOptionsError, renderErrorMarkdown, renderPlanMarkdown } from '../src/render/plan-markdown.js';
+import type { Plan } from '../src/domain/plan.js';
 import { ETAG, bigPlan, emptyPlan, readFences, representativePlan } from './render-plans.js';
 
 const options = { configPath: 'tailnet-access.yaml' };

@@ -1,9 +1,10 @@
 // The small pieces every rendered plan and report is made of: how untrusted text is escaped, how an
 // ETag is shown, and the options a comment refuses.
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, escapeMarkdownInline } from '../src/plan/escape.js';
-import { describeCounts, shortEtag } from '../src/plan/format.js';
-import { commentHead, joinBlocks, RenderOptionsError, runLink } from '../src/plan/markdown-blocks.js';
+import { escapeHtml, escapeMarkdownInline } from '../src/escape.js';
+import { describeCounts } from '../src/render/format.js';
+import { shortEtag } from '../src/domain/policy.js';
+import { commentHead, joinBlocks, RenderOptionsError, runLink } from '../src/render/markdown-blocks.js';
 
 describe('escapeMarkdownInline at the start of a line', () => {
   it('escapes the dot of a leading number, which would start an ordered list, and only that dot', () => {

@@ -1,5 +1,5 @@
 // Plans built by hand for the renderer tests, and a reader for the fenced blocks of a markdown text.
-import type { Change, Plan } from '../src/plan/types.js';
+import type { Change, Plan } from '../src/domain/plan.js';
 
 export const ETAG = '"e0b2c3d4e5f60718293a4b5c6d7e8f90e0b2c3d4e5f60718293a4b5c6d7e8f9"';
 

@@ -2,13 +2,13 @@
 // marks and colours, how long listings collapse, and how the markdown degrades under its size limit.
 // (test/apply-render.test.ts and test/inventory.test.ts pin the parts; these pin the whole.)
 import { describe, expect, it } from 'vitest';
-import type { ApplyReport } from '../src/apply/index.js';
-import { renderApplyReportJson } from '../src/plan/render-report-json.js';
-import { renderApplyReportMarkdown } from '../src/plan/render-report-markdown.js';
-import { renderApplyReportText } from '../src/plan/render-report-text.js';
-import { renderInventoryText } from '../src/plan/render-inventory-text.js';
-import { buildInventory, declaredLogins } from '../src/plan/render-inventory.js';
-import type { Change, GroupChange, Plan, UserRoleChange } from '../src/plan/types.js';
+import type { ApplyReport } from '../src/domain/apply-report.js';
+import { renderApplyReportJson } from '../src/render/report-json.js';
+import { renderApplyReportMarkdown } from '../src/render/report-markdown.js';
+import { renderApplyReportText } from '../src/render/report-text.js';
+import { renderInventoryText } from '../src/render/inventory-text.js';
+import { buildInventory, declaredLogins } from '../src/plan/inventory.js';
+import type { Change, GroupChange, Plan, UserRoleChange } from '../src/domain/plan.js';
 import { desired, user } from './helpers/model.js';
 
 const BEFORE = `"${'a'.repeat(64)}"`;

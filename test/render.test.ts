@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { ROLES } from '../src/config/types.js';
-import { renderPlanJson } from '../src/plan/render-json.js';
-import { renderPlanText } from '../src/plan/render-text.js';
-import type { Plan } from '../src/plan/types.js';
+import { ROLES } from '../src/domain/users.js';
+import { renderPlanJson } from '../src/render/plan-json.js';
+import { renderPlanText } from '../src/render/plan-text.js';
+import type { Plan } from '../src/domain/plan.js';
 import { bigPlan, emptyPlan, representativePlan } from './render-plans.js';
 
 const schema = JSON.parse(readFileSync(new URL('../schema/plan.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;

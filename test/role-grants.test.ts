@@ -1,8 +1,8 @@
 // Role changes say what the role may do (issue 15, item 4), so a promotion reads as a grant and a
 // demotion as a loss.
 import { describe, expect, it } from 'vitest';
-import { ROLES } from '../src/config/types.js';
-import { describeRoleChange, ROLE_GRANTS } from '../src/plan/role-grants.js';
+import { ROLES } from '../src/domain/users.js';
+import { describeRoleChange, ROLE_GRANTS } from '../src/render/role-grants.js';
 
 describe('ROLE_GRANTS', () => {
   it('has one phrase for every role, each on one line and different from the others', () => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { changeDifferences, compareVersions } from '../src/plan/saved-plan.js';
-import type { Change, UserRoleChange } from '../src/plan/types.js';
+import type { Change, UserRoleChange } from '../src/domain/plan.js';
 import type { Knobs, Simulator } from '../src/simulator/index.js';
 import { VERSION } from '../src/version.js';
 import { DEFAULT_POLICY } from '../src/simulator/index.js';

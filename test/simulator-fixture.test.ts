@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FixtureError, defaultFixture, defaultFixtureFiles, loadFixture, startSimulator } from '../src/simulator/index.js';
 import { checkPolicy, PolicyRejection } from '../src/simulator/policy-check.js';
-import type { TailscaleUser } from '../src/tailscale/types.js';
+import type { TailscaleUser } from '../src/domain/users.js';
 import { callJson } from './fixtures/simulator/client.js';
 
 const FIXTURES = 'test/fixtures/simulator';

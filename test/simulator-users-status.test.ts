@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FixtureError, loadFixture, startSimulator, type Simulator } from '../src/simulator/index.js';
-import type { TailscaleUser } from '../src/tailscale/types.js';
+import type { TailscaleUser } from '../src/domain/users.js';
 import { call, callJson, clientToken } from './fixtures/simulator/client.js';
 
 const FIXTURE = path.join('test/fixtures/simulator', 'statuses.json');

@@ -1,7 +1,7 @@
 // The simulator's users, auth, settings and invites endpoints, driven with plain fetch.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultFixture, startSimulator, type Simulator } from '../src/simulator/index.js';
-import type { TailscaleUser } from '../src/tailscale/types.js';
+import type { TailscaleUser } from '../src/domain/users.js';
 import { MEMBER_KEY, OWNER_KEY, READER_ID, READER_SECRET, call, callJson, clientToken } from './fixtures/simulator/client.js';
 
 let sim: Simulator;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupsCandidate, POLICY_NOT_AS_PLANNED, POLICY_REJECTED, rejectionProblems, strayFromPlan } from '../src/plan/candidate.js';
 import { diff } from '../src/plan/diff.js';
-import { isGroupChange } from '../src/plan/types.js';
+import { isGroupChange } from '../src/domain/plan.js';
 import { groupChangesOfWrite, unplannedGroupChanges } from '../src/plan/written-groups.js';
 import { readPolicyGroups } from '../src/policy/groups.js';
 import { keysChangedOutsideGroups } from '../src/policy/outside-groups.js';

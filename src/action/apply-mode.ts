@@ -3,16 +3,16 @@
 // settings.policyFile the repository's policy file is written whole, and the policy as applied is
 // recorded as a deployment of the commit, so the next run can tell an edit made outside git.
 import * as core from '@actions/core';
-import { applyConfig, ApplyRefusedError, type ApplyEvent, type ApplyOptions, type ApplyReport } from '../apply/index.js';
+import { applyConfig, ApplyRefusedError, type ApplyOptions } from '../apply/index.js';
 import type { LoadedConfig } from '../config/load.js';
+import type { ApplyEvent, ApplyReport } from '../domain/apply-report.js';
 import { annotate, pathFindings, positioned } from '../github/annotations.js';
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
-import { escapeMarkdownInline } from '../plan/escape.js';
-import { describeApplied, describeOutcome } from '../plan/render-report-format.js';
-import { renderApplyReportMarkdown } from '../plan/render-report-markdown.js';
-import { renderApplyReportText } from '../plan/render-report-text.js';
-import { composeReportText, renderApplyReportMarkdownWithPolicyFile } from '../policy-file/render-report.js';
-import { lineCounts } from '../policy-file/render-section.js';
+import { escapeMarkdownInline } from '../escape.js';
+import { describeApplied, describeOutcome } from '../render/report-format.js';
+import { renderApplyReportMarkdown } from '../render/report-markdown.js';
+import { renderApplyReportText } from '../render/report-text.js';
+import { lineCounts } from '../render/plan-policy-file.js';
 import { redact } from '../secrets.js';
 import { branchOf } from './event.js';
 import { log } from './log.js';
@@ -137,8 +137,7 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
     throw error;
   }
   const guard = read?.guard;
-  const text = renderApplyReportText(report, { color: false, configPath });
-  log.block(report.policyFile ? composeReportText(text, report, { color: false, configPath }) : text);
+  log.block(renderApplyReportText(report, { color: false, configPath }));
   annotate(positioned(pathFindings('warning', report.warnings)));
   // Not about a line of a file, but about the workflow's permissions: worth an annotation all the same.
   for (const warning of report.warnings) if (warning.code === 'policy.state-not-saved') log.warning(warning.message);
@@ -149,8 +148,7 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
   const hasChanges = report.plan.changes.length > 0 || report.policy !== undefined;
   await log.phase('Report: outputs and job summary', async () => {
     await setPlanOutputs(settings, { plan: report.plan, summary: applySummaryLine(report, configPath), hasChanges });
-    const markdown = report.policyFile ? renderApplyReportMarkdownWithPolicyFile : renderApplyReportMarkdown;
-    await writeJobSummary(fitSummary((maxLength) => markdown(report, { configPath, maxLength, ...(runUrl ? { runUrl } : {}) })));
+    await writeJobSummary(fitSummary((maxLength) => renderApplyReportMarkdown(report, { configPath, maxLength, ...(runUrl ? { runUrl } : {}) })));
   });
   if (!report.converged) core.setFailed(redact(`Apply did not finish: ${incomplete(report)}. The job summary says what failed and why; run apply again once it is fixed.`));
 }

@@ -2,7 +2,8 @@
 // failure in the job summary, and fail the job when apply could not run.
 import { existsSync } from 'node:fs';
 import * as core from '@actions/core';
-import { checkConnection, checkVerdict, renderCheckMarkdown, renderCheckText } from '../check/index.js';
+import { checkConnection } from '../check/index.js';
+import { checkVerdict, renderCheckMarkdown, renderCheckText } from '../render/check.js';
 import { loadConfig } from '../config/load.js';
 import { writeJobSummary } from '../github/job-summary.js';
 import { redact } from '../secrets.js';

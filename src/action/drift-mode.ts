@@ -7,11 +7,12 @@ import { DRIFT_LABEL, syncDriftIssue, type DriftIssueState } from '../github/dri
 import { deniedWarning, GitHubApiError, MAX_BODY_LENGTH } from '../github/errors.js';
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
 import { annotate, pathFindings, positioned } from '../github/annotations.js';
-import { escapeControls, escapeMarkdownInline, inlineCode } from '../plan/escape.js';
-import { countChanges, describeCounts, tailnetLabel } from '../plan/format.js';
-import type { Plan } from '../plan/types.js';
-import { hasPendingChanges, type PolicyFilePlan } from '../policy-file/plan.js';
-import { policyPlanSummary } from '../policy-file/render-plan.js';
+import { escapeControls, escapeMarkdownInline, inlineCode } from '../escape.js';
+import { countChanges, describeCounts, tailnetLabel } from '../render/format.js';
+import type { Plan } from '../domain/plan.js';
+import { hasPendingChanges } from '../policy-file/plan.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
+import { policyPlanSummary } from '../render/plan-policy-file.js';
 import { redact } from '../secrets.js';
 import { githubFor, markerFor } from './github.js';
 import { log } from './log.js';

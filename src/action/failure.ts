@@ -5,9 +5,8 @@ import * as core from '@actions/core';
 import { classifyFailure, type Failure } from '../engine/failure.js';
 import { annotate, diagnosticFindings, pathFindings, type Finding } from '../github/annotations.js';
 import { fitSummary, writeJobSummary } from '../github/job-summary.js';
-import { renderErrorMarkdown, renderPlanMarkdown } from '../plan/render-markdown.js';
-import { renderPlanMarkdownWithPolicyFile } from '../policy-file/render-plan.js';
-import { escapeControlsByLine } from '../plan/escape.js';
+import { renderErrorMarkdown, renderPlanMarkdown } from '../render/plan-markdown.js';
+import { escapeControlsByLine } from '../escape.js';
 import { redact } from '../secrets.js';
 import { setFailureOutputs } from './outputs.js';
 import type { ActionSettings } from './settings.js';
@@ -47,7 +46,7 @@ export function failureMarkdown(report: Pick<Failure, 'title' | 'lines' | 'plan'
   if (!report.plan) return renderErrorMarkdown(report.title, report.lines, { ...link, ...(marker ? { marker } : {}), heading, maxLength });
   const error = renderErrorMarkdown(report.title, report.lines, { ...(marker ? { marker } : {}), heading, maxLength: Math.floor(maxLength / 2) });
   const planOptions = { ...link, configPath, heading: 'The plan it concerns', maxLength: maxLength - error.length - 1 };
-  const plan = report.policyFile ? renderPlanMarkdownWithPolicyFile(report.plan, report.policyFile, planOptions) : renderPlanMarkdown(report.plan, planOptions);
+  const plan = renderPlanMarkdown(report.plan, { ...planOptions, policyFile: report.policyFile });
   return `${error}\n${plan}`;
 }
 

@@ -2,7 +2,7 @@
 // of defence, for values it never saw (a secret echoed back in an API error, say).
 import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
-import { escapeControlsByLine } from '../plan/escape.js';
+import { escapeControlsByLine } from '../escape.js';
 import { redact } from '../secrets.js';
 
 // A line can quote a server (an API error, a GitHub answer): its controls are shown as escapes, as in

@@ -2,7 +2,7 @@
 // and client-id outputs); this adds the connection and a line in the job summary.
 import { writeJobSummary } from '../github/job-summary.js';
 import * as core from '@actions/core';
-import { escapeMarkdownInline, inlineCode } from '../plan/escape.js';
+import { escapeMarkdownInline, inlineCode } from '../escape.js';
 import { redact } from '../secrets.js';
 import { runCreateOAuthAppMode, type CreateOAuthAppModeResult } from './create-oauth-app-mode.js';
 import { withTailscale } from './session.js';

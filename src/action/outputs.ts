@@ -5,11 +5,12 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as core from '@actions/core';
-import { countChanges, describeCounts } from '../plan/format.js';
-import { renderPlanJson } from '../plan/render-json.js';
-import type { Plan } from '../plan/types.js';
-import { hasPendingChanges, type PolicyFilePlan } from '../policy-file/plan.js';
-import { policyPlanSummary, renderPlanJsonWithPolicyFile } from '../policy-file/render-plan.js';
+import { countChanges, describeCounts } from '../render/format.js';
+import { renderPlanJson } from '../render/plan-json.js';
+import type { Plan } from '../domain/plan.js';
+import { hasPendingChanges } from '../policy-file/plan.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
+import { policyPlanSummary } from '../render/plan-policy-file.js';
 import { redact } from '../secrets.js';
 import type { ActionSettings } from './settings.js';
 
@@ -52,7 +53,7 @@ export async function setFailureOutputs(settings: ActionSettings, failure: { tit
 export async function setPlanOutputs(settings: ActionSettings, outputs: PlanOutputs): Promise<void> {
   const { plan, policyFile } = outputs;
   const file = planJsonPath(settings, plan.tailnet);
-  await writeFile(file, policyFile ? renderPlanJsonWithPolicyFile(plan, policyFile) : renderPlanJson(plan));
+  await writeFile(file, renderPlanJson(plan, policyFile));
   core.setOutput('has-changes', (outputs.hasChanges ?? hasPendingChanges(outputs, policyFile)) ? 'true' : 'false');
   core.setOutput('plan-json', file);
   core.setOutput('summary', redact(outputs.summary));

@@ -6,7 +6,8 @@ import * as core from '@actions/core';
 import type { LoadedConfig } from '../config/load.js';
 import type { NamedTailnet, TailnetPort } from '../engine/reads-first.js';
 import { UsageError } from '../errors.js';
-import { createTailscaleClient, type ClientEvent, type Credential, type TailscaleClient } from '../tailscale/client.js';
+import { createTailscaleClient, type ClientEvent, type TailscaleClient } from '../tailscale/client.js';
+import type { Credential } from '../domain/credential.js';
 import { log } from './log.js';
 import type { ActionSettings } from './settings.js';
 

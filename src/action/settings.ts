@@ -1,7 +1,7 @@
 // Everything the action was asked to do, read once from the inputs, the environment and the event
 // payload by inputs.ts. Every other module takes this object as a parameter and reads nothing else.
 import type { RepoRef } from '../github/errors.js';
-import type { Credential } from '../tailscale/client.js';
+import type { Credential } from '../domain/credential.js';
 import type { CreateOAuthAppSettings } from './create-oauth-app-mode.js';
 
 export const MODES = ['plan', 'apply', 'drift', 'check', 'create-oauth-app'] as const;

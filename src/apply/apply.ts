@@ -9,16 +9,17 @@
 // and running apply again converges.
 import type { LoadedConfig } from '../config/load.js';
 import { checkRails, writeRefusals } from '../plan/rails.js';
-import { isStatusChange, type Change, type Plan, type UserRoleChange } from '../plan/types.js';
+import { isStatusChange, type Change, type Plan, type UserRoleChange } from '../domain/plan.js';
 import { applyStatusChanges } from './statuses.js';
 import type { TailscaleClient } from '../tailscale/client.js';
 import { ApplyRefusedError } from './errors.js';
 import { findKeyOwner } from './key-owner.js';
 import { writePolicy, type PolicySettings } from './policy.js';
 import { sendInvites } from './invites.js';
-import { firstPolicyFileRead, groupChangesOf, invitesOf, readAndPlan, roleChangesOf, type PolicyFileRead } from './read.js';
+import { firstPolicyFileRead, groupChangesOf, invitesOf, readAndPlan, roleChangesOf, type PolicyFileRead } from './read-and-plan.js';
 import { applyRoleChanges } from './roles.js';
-import type { ApplyEvent, ApplyOptions, ApplyReport, FailedChange, SkippedChange } from './types.js';
+import type { ApplyOptions } from './types.js';
+import type { ApplyEvent, ApplyReport, FailedChange, SkippedChange } from '../domain/apply-report.js';
 import { checkPlannedWrite } from './planned-write.js';
 import { wholeWriteProblems, writeWholePolicy } from './whole-policy.js';
 

@@ -1,6 +1,7 @@
 // Edits someone made to a managed group between our first read and a later one (after a 412). The
 // file wins (the groups are rewritten from it), but people should hear that their edit was undone.
-import type { PolicyGroups, TargetGroup } from '../policy/types.js';
+import type { PolicyGroups } from '../policy/types.js';
+import type { TargetGroup } from '../domain/policy.js';
 
 function membersKey(members: readonly string[] | undefined): string | undefined {
   return members === undefined ? undefined : [...new Set(members.map((m) => m.toLowerCase()))].sort().join('\n');

@@ -2,8 +2,8 @@
 // would have been done next to why it was not.
 import { RefusedError } from '../errors.js';
 import type { RailRefusal } from '../plan/rails.js';
-import type { Plan } from '../plan/types.js';
-import type { PolicyFilePlan } from '../policy-file/plan.js';
+import type { Plan } from '../domain/plan.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
 
 /** Thrown before the first write: `rail` is the first rail that refused, the message lists them all. */
 export class ApplyRefusedError extends RefusedError {

@@ -2,4 +2,4 @@
 export { applyConfig, CHANGED_DURING_APPLY } from './apply.js';
 export { ApplyRefusedError } from './errors.js';
 export { NO_ADMIN_LEFT } from './roles.js';
-export type { ApplyEvent, ApplyOptions, ApplyReport, FailedChange, ManualEditReport, PolicyFileReport, PolicyOutcome, SkippedChange } from './types.js';
+export type { ApplyOptions } from './types.js';

@@ -2,9 +2,9 @@
 // them as one batch and answers for the batch, so they succeed or fail together; a failure does not
 // stop the role changes or the policy write, and the next apply sees any invite that did go out as
 // pending and does not send it twice.
-import type { UserInviteChange } from '../plan/types.js';
+import type { UserInviteChange } from '../domain/plan.js';
 import { ClientUsageError, TailscaleError, type TailscaleClient } from '../tailscale/client.js';
-import type { ApplyEvent } from './types.js';
+import type { ApplyEvent } from '../domain/apply-report.js';
 
 export interface InviteOutcome {
   applied: UserInviteChange[];

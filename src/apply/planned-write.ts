@@ -4,7 +4,7 @@
 // any kind, a role change included, so a policy Tailscale will not take never leaves apply half done.
 import { groupsCandidate, rejectionProblems } from '../plan/candidate.js';
 import type { LiveTailnet } from '../plan/diff.js';
-import type { PlanProblem, PlanResult } from '../plan/types.js';
+import type { PlanProblem, PlanResult } from '../domain/plan.js';
 import type { TailscaleClient } from '../tailscale/client.js';
 
 export interface PlannedWrite {

@@ -5,15 +5,15 @@
 // is all or nothing: either the whole new policy is stored, or the policy is left as it was.
 import type { LoadedConfig } from '../config/load.js';
 import { checkRails } from '../plan/rails.js';
-import type { GroupChange, PlanWarning, UserRoleChange } from '../plan/types.js';
+import type { GroupChange, PlanWarning, UserRoleChange } from '../domain/plan.js';
 import { groupsCandidate, verdictLines } from '../plan/candidate.js';
 import { PolicyRejectedError, PreconditionFailedError, TailscaleError } from '../tailscale/client.js';
 import type { TailscaleClient } from '../tailscale/client.js';
 import { LivePolicyError } from '../tailscale/live.js';
-import type { PolicyErrorData, ValidateResult } from '../tailscale/types.js';
+import type { PolicyErrorData, ValidateResult } from '../domain/policy.js';
 import { editedGroups } from './console-edits.js';
-import { groupChangesOf, readAndPlan, type ApplyRead } from './read.js';
-import type { ApplyEvent, FailedChange, PolicyOutcome } from './types.js';
+import { groupChangesOf, readAndPlan, type ApplyRead } from './read-and-plan.js';
+import type { ApplyEvent, FailedChange, PolicyOutcome } from '../domain/apply-report.js';
 import type { SavedPlanGuard } from '../plan/saved-plan.js';
 
 export interface PolicySettings {

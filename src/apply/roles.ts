@@ -4,11 +4,11 @@
 // not stop the others; but a demotion that, after a failed promotion, would leave no active owner or
 // admin is not made (the rails checked the plan as a whole, assuming every change succeeds).
 import { FullAdminTally, rolePhase, type RolePhase } from '../plan/rails.js';
-import type { UserRoleChange } from '../plan/types.js';
+import type { UserRoleChange } from '../domain/plan.js';
 import { ClientUsageError, TailscaleError } from '../tailscale/client.js';
 import type { TailscaleClient } from '../tailscale/client.js';
-import type { TailscaleUser } from '../tailscale/types.js';
-import type { ApplyEvent } from './types.js';
+import type { TailscaleUser } from '../domain/users.js';
+import type { ApplyEvent } from '../domain/apply-report.js';
 
 export interface RoleOutcome {
   applied: UserRoleChange[];

@@ -3,12 +3,12 @@
 // an admin brought back counts before anyone is suspended. As with demotions, a suspension that,
 // after a failure, would leave no active owner or admin is not made.
 import { activeFullAdmins, statusAfter } from '../plan/rails.js';
-import type { UserRoleChange, UserStatusChange } from '../plan/types.js';
+import type { UserRoleChange, UserStatusChange } from '../domain/plan.js';
 import { ClientUsageError, TailscaleError } from '../tailscale/client.js';
 import type { TailscaleClient } from '../tailscale/client.js';
-import type { TailscaleUser } from '../tailscale/types.js';
+import type { TailscaleUser } from '../domain/users.js';
 import { eachLimited } from './roles.js';
-import type { ApplyEvent } from './types.js';
+import type { ApplyEvent } from '../domain/apply-report.js';
 
 export interface StatusOutcome {
   applied: UserStatusChange[];

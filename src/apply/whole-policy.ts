@@ -5,17 +5,19 @@
 // the file in git. After a write, the store remembers the new ETag, so the next run can tell an edit
 // made outside git from its own.
 import type { LoadedConfig } from '../config/load.js';
-import type { GroupChange, PlanWarning, UserRoleChange } from '../plan/types.js';
+import type { GroupChange, PlanWarning, UserRoleChange } from '../domain/plan.js';
 import { notAsPlanned, strayFromPlan } from '../plan/candidate.js';
 import { appliedPolicy, sha256Of, StateFileError } from '../policy-file/etag-store.js';
-import { detectManualEdit, etagLabel, type ManualEdit } from '../policy-file/manual-edits.js';
-import type { PolicyFileOptions, PolicyFilePlan } from '../policy-file/plan.js';
+import { detectManualEdit } from '../policy-file/manual-edits.js';
+import { etagLabel } from '../domain/policy.js';
+import type { ManualEdit, PolicyFilePlan } from '../domain/policy-file.js';
+import type { PolicyFileOptions } from '../policy-file/plan.js';
 import { PolicyRejectedError, PreconditionFailedError, TailscaleError } from '../tailscale/client.js';
 import type { TailscaleClient } from '../tailscale/client.js';
 import { asFailure, detailLines, MAX_CONFLICT_DELAY_MS, PolicyFailure, recheckRails, type PolicyResult, type PolicySettings } from './policy.js';
 import type { PlannedWrite } from './planned-write.js';
-import { groupChangesOf, readAndPlan, type ApplyRead } from './read.js';
-import type { ManualEditReport, PolicyFileReport, PolicyOutcome } from './types.js';
+import { groupChangesOf, readAndPlan, type ApplyRead } from './read-and-plan.js';
+import type { ManualEditReport, PolicyFileReport, PolicyOutcome } from '../domain/apply-report.js';
 
 export interface WholePolicyResult extends PolicyResult {
   report: PolicyFileReport;

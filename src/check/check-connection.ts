@@ -3,14 +3,17 @@
 // two writes from the token's scopes or the key's user's role. Every call is a read: check never
 // writes. A refused credential, a wrong tailnet or an unreachable API stop the run, since every
 // later call would fail the same way; a missing scope fails only its own item.
-import { TailscaleError, type Credential, type TailscaleClient } from '../tailscale/client.js';
+import { TailscaleError, type TailscaleClient } from '../tailscale/client.js';
+import type { Credential } from '../domain/credential.js';
 import { DEFAULT_BASE_URL, Transport, transportOptions, type TransportSettings } from '../tailscale/http.js';
 import { tailnetIdOf } from '../tailscale/live.js';
 import { clientCredentialsToken, workloadIdentityToken } from '../tailscale/oauth.js';
-import type { TailscaleUser, TokenResponse, ValidateResult } from '../tailscale/types.js';
+import type { TokenResponse } from '../tailscale/types.js';
+import type { TailscaleUser } from '../domain/users.js';
+import type { ValidateResult } from '../domain/policy.js';
 import { explainFailure, type Explained } from './explain.js';
 import { judgeWrite, type WriteBasis } from './infer-writes.js';
-import { CheckItems } from './items.js';
+import { CheckItems } from './item-results.js';
 import { policyHints, policySummary, readCredentialRecord, usersDetail } from './observations.js';
 import type { CheckNeed, CheckReport, CheckedCredential } from './types.js';
 

@@ -2,7 +2,7 @@
 // scope, the connection, Tailscale itself) and what to do, in a user's words. Classified by status,
 // as the client does; the texts the real API is known to send (reference/tailscale-api.md, "Errors")
 // only sharpen the explanation.
-import type { CredentialKind } from '../tailscale/client.js';
+import type { CredentialKind } from '../domain/credential.js';
 import { ClientUsageError, TailscaleApiError, TailscaleNetworkError, UnexpectedResponseError } from '../tailscale/client.js';
 import { namedTailnet } from '../tailscale/hints.js';
 import { LivePolicyError } from '../tailscale/live.js';

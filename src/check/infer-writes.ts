@@ -7,7 +7,7 @@
 //   admins manage users but not the policy, network admins edit the policy but not users, billing
 //   admins and auditors only read, members have no admin access. The simulator follows the same table.
 // What cannot be judged is reported as unknown, never as working.
-import type { Role } from '../config/types.js';
+import type { Role } from '../domain/users.js';
 import { missingScope } from './explain.js';
 import type { CheckOutcome } from './types.js';
 

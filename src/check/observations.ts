@@ -1,10 +1,10 @@
 // What check says about what it read: counts of users, the policy's groups, and the API key's own
 // record (its expiry, and the user it acts as, whose role decides what it may write).
-import { shortEtag } from '../plan/format.js';
+import { shortEtag, type PolicyDocument } from '../domain/policy.js';
 import { isScimGroup } from '../policy/groups.js';
 import type { PolicyGroups } from '../policy/types.js';
 import type { TailscaleClient } from '../tailscale/client.js';
-import type { PolicyDocument, TailscaleUser } from '../tailscale/types.js';
+import type { TailscaleUser } from '../domain/users.js';
 import { explainFailure } from './explain.js';
 import type { CheckHint, CheckedCredential } from './types.js';
 

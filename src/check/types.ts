@@ -1,8 +1,8 @@
 // What `check` found: one item per capability that plan or apply relies on, each saying whether it
 // works, whether that was tested with a real (read-only) call or inferred from the credential's
 // scopes or its user's role, and, when it does not work, the likely cause and what to do.
-import type { Role } from '../config/types.js';
-import type { CredentialKind } from '../tailscale/client.js';
+import type { Role } from '../domain/users.js';
+import type { CredentialKind } from '../domain/credential.js';
 
 /** What the credential must be good for: `apply` needs plan's reads and the two writes. */
 export type CheckNeed = 'plan' | 'apply';

@@ -1,14 +1,14 @@
 // `apply`: plan afresh, check the safety rails, then make the tailnet match the file (contract.md §2).
 // Exit 0 when the tailnet matches the file afterwards; 1 when a rail refused (nothing written, and the
 // refused plan is shown in text and markdown) or when any change failed (the report says which).
-import { applyConfig, ApplyRefusedError, type ApplyEvent, type ApplyReport } from '../apply/index.js';
+import { applyConfig, ApplyRefusedError } from '../apply/index.js';
+import type { ApplyEvent, ApplyReport } from '../domain/apply-report.js';
 import { nowFlag, atNow } from './now.js';
 import { UsageError } from '../errors.js';
 import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
-import { renderApplyReportJson } from '../plan/render-report-json.js';
-import { renderApplyReportMarkdown } from '../plan/render-report-markdown.js';
-import { renderApplyReportText } from '../plan/render-report-text.js';
-import { composeReportText, renderApplyReportJsonWithPolicyFile, renderApplyReportMarkdownWithPolicyFile } from '../policy-file/render-report.js';
+import { renderApplyReportJson } from '../render/report-json.js';
+import { renderApplyReportMarkdown } from '../render/report-markdown.js';
+import { renderApplyReportText } from '../render/report-text.js';
 import { configPath, emit, flag, isSet, note, OutputLostError, resolvePath, useColor, type CommandContext } from './context.js';
 import { renderPlan } from './plan.js';
 import { policyFileOptionsFor, refuseOutOntoInputs } from './input-files.js';
@@ -28,13 +28,11 @@ export function parseMaxChanges(value: string | undefined): number | undefined {
 function renderReport(ctx: CommandContext, report: ApplyReport, shownConfig: string): string {
   switch (ctx.args.format) {
     case 'json':
-      return report.policyFile ? renderApplyReportJsonWithPolicyFile(report) : renderApplyReportJson(report);
+      return renderApplyReportJson(report);
     case 'markdown':
-      return report.policyFile ? renderApplyReportMarkdownWithPolicyFile(report, { configPath: shownConfig }) : renderApplyReportMarkdown(report, { configPath: shownConfig });
-    case 'text': {
-      const text = renderApplyReportText(report, { color: useColor(ctx), configPath: shownConfig });
-      return report.policyFile ? composeReportText(text, report, { color: useColor(ctx), configPath: shownConfig }) : text;
-    }
+      return renderApplyReportMarkdown(report, { configPath: shownConfig });
+    case 'text':
+      return renderApplyReportText(report, { color: useColor(ctx), configPath: shownConfig });
   }
 }
 

@@ -1,7 +1,8 @@
 // `check`: test the connection the way plan and apply will use it, and explain what does not work.
 // It reads, never writes. Exit 0 only when plan and apply could both run (or plan, with --for plan).
 import { existsSync } from 'node:fs';
-import { checkConnection, renderCheckJson, renderCheckMarkdown, renderCheckText, type CheckNeed, type CheckReport } from '../check/index.js';
+import { checkConnection, type CheckNeed, type CheckReport } from '../check/index.js';
+import { renderCheckJson, renderCheckMarkdown, renderCheckText } from '../render/check.js';
 import { loadConfig } from '../config/load.js';
 import type { Desired } from '../config/types.js';
 import { UsageError } from '../errors.js';

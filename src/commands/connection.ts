@@ -2,7 +2,7 @@
 // (contract.md §2). Credentials come only from the environment (or the action's inputs), with the
 // names Tailscale's Terraform provider uses, and are registered as secrets the moment they are read.
 import { registerSecret } from '../secrets.js';
-import type { Credential } from '../tailscale/client.js';
+import type { Credential } from '../domain/credential.js';
 import { chooseCredential } from '../tailscale/credential.js';
 
 export interface Connection {

@@ -6,7 +6,7 @@ import { access, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { sameFile } from '../files/same-file.js';
-import { escapeControlsByLine } from '../plan/escape.js';
+import { escapeControlsByLine } from '../escape.js';
 import type { ParsedArgs } from './args.js';
 
 export interface Stream {

@@ -1,9 +1,9 @@
 // `plan --inventory [--idle-days N]`: the users of the tailnet after the plan, from the same read.
 // The flags are checked before anything is read, so a mistake costs no API call.
 import { UsageError } from '../errors.js';
-import { renderInventoryMarkdown } from '../plan/render-inventory-markdown.js';
-import { renderInventoryText } from '../plan/render-inventory-text.js';
-import { buildInventory, declaredLogins, DEFAULT_IDLE_DAYS } from '../plan/render-inventory.js';
+import { renderInventoryMarkdown } from '../render/inventory-markdown.js';
+import { renderInventoryText } from '../render/inventory-text.js';
+import { buildInventory, declaredLogins, DEFAULT_IDLE_DAYS } from '../plan/inventory.js';
 import { flag, isSet, type CommandContext } from './context.js';
 import type { PlanRead } from '../engine/plan.js';
 

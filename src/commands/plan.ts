@@ -3,14 +3,14 @@
 // 1 when the plan cannot be carried out (e.g. `owner` stated for someone who is not the owner).
 import { nowFlag, atNow } from './now.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
-import { renderPlanJson } from '../plan/render-json.js';
-import { renderPlanMarkdown, type MarkdownRenderOptions } from '../plan/render-markdown.js';
-import { renderPlanText } from '../plan/render-text.js';
-import type { Plan } from '../plan/types.js';
+import { renderPlanJson } from '../render/plan-json.js';
+import { renderPlanMarkdown, type MarkdownRenderOptions } from '../render/plan-markdown.js';
+import { renderPlanText } from '../render/plan-text.js';
+import type { Plan } from '../domain/plan.js';
 import { planProblemsFailure } from '../engine/failure.js';
 import { failureText } from './failure-text.js';
-import { hasPendingChanges, type PolicyFileOptions, type PolicyFilePlan } from '../policy-file/plan.js';
-import { composePlanText, renderPlanJsonWithPolicyFile, renderPlanMarkdownWithPolicyFile } from '../policy-file/render-plan.js';
+import { hasPendingChanges, type PolicyFileOptions } from '../policy-file/plan.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
 import type { Format } from './args.js';
 import { configPath, emit, isSet, note, resolvePath, useColor, type CommandContext } from './context.js';
 import { inventoryRequest, renderInventoryFor } from './plan-inventory.js';
@@ -61,23 +61,13 @@ function markdownOptions(ctx: CommandContext, shownConfig: string): MarkdownRend
 }
 
 function renderPlanBody(ctx: CommandContext, plan: Plan, shownConfig: string, policyFile?: PolicyFilePlan): string {
-  if (policyFile) {
-    switch (ctx.args.format) {
-      case 'json':
-        return renderPlanJsonWithPolicyFile(plan, policyFile);
-      case 'markdown':
-        return renderPlanMarkdownWithPolicyFile(plan, policyFile, markdownOptions(ctx, shownConfig));
-      case 'text':
-        return composePlanText(renderPlanText(plan, { color: useColor(ctx), configPath: shownConfig }), plan, policyFile, { color: useColor(ctx), configPath: shownConfig });
-    }
-  }
   switch (ctx.args.format) {
     case 'json':
-      return renderPlanJson(plan);
+      return renderPlanJson(plan, policyFile);
     case 'markdown':
-      return renderPlanMarkdown(plan, markdownOptions(ctx, shownConfig));
+      return renderPlanMarkdown(plan, { ...markdownOptions(ctx, shownConfig), policyFile });
     case 'text':
-      return renderPlanText(plan, { color: useColor(ctx), configPath: shownConfig });
+      return renderPlanText(plan, { color: useColor(ctx), configPath: shownConfig, policyFile });
   }
 }
 

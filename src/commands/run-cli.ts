@@ -3,7 +3,7 @@
 import { classifyFailure } from '../engine/failure.js';
 import { UsageError } from '../errors.js';
 import { EXIT_ERROR } from '../exit-codes.js';
-import { escapeControlsByLine } from '../plan/escape.js';
+import { escapeControlsByLine } from '../escape.js';
 import { redact } from '../secrets.js';
 import { VERSION } from '../version.js';
 import { runApply } from './apply.js';

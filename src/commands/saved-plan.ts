@@ -9,10 +9,9 @@ import type { LoadedConfig } from '../config/load.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { readTextFile, UnreadableFileError } from '../files/read-regular.js';
 import { sameFile } from '../files/same-file.js';
-import { renderPlanJson } from '../plan/render-json.js';
+import { renderPlanJson } from '../render/plan-json.js';
 import { buildSavedPlan, MAX_SAVED_PLAN_BYTES, parseSavedPlan, renderSavedPlan, SAVED_PLAN_RAIL, savedPlanGuard, sha256, type SavedPlan, type SavedPlanGuard } from '../plan/saved-plan.js';
 import type { PolicyFileOptions } from '../policy-file/plan.js';
-import { renderPlanJsonWithPolicyFile } from '../policy-file/render-plan.js';
 import { VERSION } from '../version.js';
 import { resolveTailnet } from './connection.js';
 import { flag, note, resolvePath, type CommandContext } from './context.js';
@@ -49,7 +48,7 @@ export async function savePlan(ctx: CommandContext, target: string, read: PlanRe
     note(ctx, `The plan was not saved to ${target}: it cannot be carried out (see below).`);
     return;
   }
-  const planJson = read.policyFile ? renderPlanJsonWithPolicyFile(read.plan, read.policyFile) : renderPlanJson(read.plan);
+  const planJson = renderPlanJson(read.plan, read.policyFile);
   const saved = buildSavedPlan({
     planJson,
     plan: read.plan,

@@ -7,7 +7,7 @@ import { renderCommandFor } from '../policy-file/not-rendered.js';
 import { repositoryBoundary } from '../files/boundary.js';
 import { policyFileLocation, readPolicyFileAt } from '../policy-file/source.js';
 import { checkFiles, type FileCheck } from '../validate/check-files.js';
-import { renderValidationJson, renderValidationMarkdown, renderValidationText } from '../validate/render-validation.js';
+import { renderValidationJson, renderValidationMarkdown, renderValidationText } from '../render/validation.js';
 import { configPath, emit, refuseOutOnto, resolvePath, type CommandContext } from './context.js';
 
 function render(ctx: CommandContext, check: FileCheck): string {

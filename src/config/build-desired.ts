@@ -1,12 +1,12 @@
 // The validated file as a Desired state: names normalised, defaults filled in, every entry keeping
 // the place it was written.
 import { groupName } from './names.js';
-import type { Entries, MemberEntry } from './read-entries.js';
+import type { Entries, MemberEntry, UserEntry } from './read-entries.js';
 import type { ConfigFile } from './schema-check.js';
-import { DECLARED_STATUSES, DEFAULT_SETTINGS, isRole } from './types.js';
+import { DECLARED_STATUSES, DEFAULT_SETTINGS } from './types.js';
+import { isRole } from '../domain/users.js';
 import type { DeclaredStatus, Desired, DesiredGroup, DesiredMember, DesiredUser, Settings } from './types.js';
 import { parseUntil } from './until.js';
-import type { UserEntry } from './read-entries.js';
 
 /** What the Desired state takes from the validated file besides its entries. */
 export type FileSettings = Pick<ConfigFile, 'tailnet' | 'settings'>;

@@ -3,7 +3,7 @@
 import nodePath from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { DiagnosticsError } from '../diagnostics.js';
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../domain/diagnostic.js';
 import { readTextFile, UnreadableFileError } from '../files/read-regular.js';
 import { buildDesired } from './build-desired.js';
 import type { FileSettings } from './build-desired.js';

@@ -3,7 +3,7 @@
 // has schema errors and every problem is reported in one go.
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Pair, YAMLMap } from 'yaml';
-import type { SourceRef } from '../diagnostics.js';
+import type { SourceRef } from '../domain/diagnostic.js';
 import { deref, keyRef, keyText, nodeOffset, refAt, valueRef } from './yaml-source.js';
 import type { YamlSource } from './yaml-source.js';
 

@@ -3,7 +3,8 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import validateFile from './schema-validator.generated.js';
 import { suggest } from './suggest.js';
-import type { Role, Settings } from './types.js';
+import type { Settings } from './types.js';
+import type { Role } from '../domain/users.js';
 
 /** The file as the schema admits it (before names are normalised and defaults filled in). */
 export interface ConfigFile {

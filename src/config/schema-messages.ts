@@ -1,11 +1,11 @@
 // Schema findings in the user's words, placed on the key or value they concern.
 import { isMap, isSeq } from 'yaml';
 import type { Pair } from 'yaml';
-import type { Diagnostic, SourceRef } from '../diagnostics.js';
+import type { Diagnostic, SourceRef } from '../domain/diagnostic.js';
 import { groupName } from './names.js';
 import type { Finding } from './schema-check.js';
 import { didYouMean } from './suggest.js';
-import { ROLES } from './types.js';
+import { ROLES } from '../domain/users.js';
 import { deref, keyRef, nodeOffset, pairByKey, refAt, valueRef } from './yaml-source.js';
 import type { YamlSource } from './yaml-source.js';
 

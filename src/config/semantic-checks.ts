@@ -1,5 +1,5 @@
 // Checks the schema cannot express: things listed twice under another spelling, and the single owner.
-import type { Diagnostic, SourceRef } from '../diagnostics.js';
+import type { Diagnostic, SourceRef } from '../domain/diagnostic.js';
 import { groupName, isGroupKey, isLogin } from './names.js';
 import type { Entries, GroupEntry, UserEntry } from './read-entries.js';
 import { parseUntil, TimeValueError } from './until.js';

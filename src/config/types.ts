@@ -1,14 +1,8 @@
 // The desired state, as read from tailnet-access.yaml. Every entry keeps where it was written, so a
 // warning or error about it can point at the line.
-import type { SourceRef } from '../diagnostics.js';
+import type { SourceRef } from '../domain/diagnostic.js';
 import type { TimeValue } from './until.js';
-
-export const ROLES = ['owner', 'admin', 'member', 'it-admin', 'network-admin', 'billing-admin', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
+import type { Role } from '../domain/users.js';
 
 export interface DesiredUser {
   /** The login as written in the file (compare case-insensitively). */

@@ -7,11 +7,11 @@
 // The groups come as PolicyGroups, i.e. from the text of a policy file: today the live policy's, and
 // for `import --policy-file` a file in the repository.
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { escapeControls } from '../plan/escape.js';
+import { escapeControls } from '../escape.js';
 import { isScimGroup } from '../policy/groups.js';
 import type { PolicyGroup, PolicyGroups } from '../policy/types.js';
 import { PROJECT_URL } from '../version.js';
-import type { TailscaleUser } from '../tailscale/types.js';
+import type { TailscaleUser } from '../domain/users.js';
 import { isGroupKey, isLogin } from './names.js';
 
 export const SCHEMA_URL = `${PROJECT_URL.replace('https://github.com/', 'https://raw.githubusercontent.com/')}/main/schema/tailnet-access.schema.json`;

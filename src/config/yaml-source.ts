@@ -2,7 +2,7 @@
 // positioned diagnostic, and answer "where in the text is this value?" for the later checks.
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { Alias, Document, Node, Pair, YAMLError, YAMLMap } from 'yaml';
-import type { Diagnostic, SourceRef } from '../diagnostics.js';
+import type { Diagnostic, SourceRef } from '../domain/diagnostic.js';
 import { misindentedLines } from './indentation.js';
 
 export interface YamlSource {

@@ -5,15 +5,16 @@
 // same thing about the same input.
 import { ApplyRefusedError } from '../apply/errors.js';
 import { ConfigFileError } from '../config/load.js';
-import { DiagnosticsError, formatDiagnostic, parseSourceRef, type Diagnostic } from '../diagnostics.js';
+import { DiagnosticsError, formatDiagnostic, parseSourceRef } from '../diagnostics.js';
+import type { Diagnostic } from '../domain/diagnostic.js';
 import { RefusedError, UsageError } from '../errors.js';
 import { ActionsSecretError, GitHubApiError } from '../github/errors.js';
 import { POLICY_REJECTED } from '../plan/candidate.js';
-import type { Plan, PlanProblem } from '../plan/types.js';
-import type { PolicyFilePlan } from '../policy-file/plan.js';
+import type { Plan, PlanProblem } from '../domain/plan.js';
+import type { PolicyErrorData } from '../domain/policy.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
 import { PolicyRejectedError, TailscaleError } from '../tailscale/client.js';
 import { LivePolicyError } from '../tailscale/live.js';
-import type { PolicyErrorData } from '../tailscale/types.js';
 
 /**
  * The file asks for something that cannot be done (e.g. `owner` for someone who is not the owner), or,

@@ -4,11 +4,13 @@
 // outside git.
 import { checkPlannedWrite } from '../apply/planned-write.js';
 import type { LoadedConfig } from '../config/load.js';
-import { formatSourceRef, type Diagnostic } from '../diagnostics.js';
+import { formatSourceRef } from '../diagnostics.js';
+import type { Diagnostic } from '../domain/diagnostic.js';
 import { diff, type LiveTailnet } from '../plan/diff.js';
 import { impactSource, withImpact } from '../plan/impact.js';
-import type { PlanResult, PlanWarning } from '../plan/types.js';
-import { planPolicyFile, withPolicyFile, type PolicyFileOptions, type PolicyFilePlan } from '../policy-file/plan.js';
+import type { PlanResult, PlanWarning } from '../domain/plan.js';
+import { planPolicyFile, withPolicyFile, type PolicyFileOptions } from '../policy-file/plan.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
 import { renderPolicyFile } from '../policy-file/source.js';
 import type { TailscaleClient } from '../tailscale/client.js';
 import { readLive, type StartedRead } from '../tailscale/live.js';

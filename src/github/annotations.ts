@@ -2,7 +2,8 @@
 // appears on that line of the pull request's diff. GitHub shows at most 10 error and 10 warning annotations per
 // step, so the rest go to the log as plain `file:line:column: message` lines (the summary lists all).
 import * as core from '@actions/core';
-import { formatSourceRef, parseSourceRef, type Diagnostic, type SourceRef } from '../diagnostics.js';
+import { formatSourceRef, parseSourceRef } from '../diagnostics.js';
+import type { Diagnostic, SourceRef } from '../domain/diagnostic.js';
 import { redact } from '../secrets.js';
 
 export const MAX_ANNOTATIONS = 10;

@@ -6,7 +6,8 @@
 // storage of our own, outlive caches and runners, and show in the repository's environments, where a
 // person can see when the policy was last applied and from which commit. The GitHub client is asked
 // for when the record is first needed, so a run that never gets there never loads Octokit.
-import { sha256Of, StateFileError, type AppliedPolicy, type EtagStore } from '../policy-file/etag-store.js';
+import { sha256Of, StateFileError, type EtagStore } from '../policy-file/etag-store.js';
+import type { AppliedPolicy } from '../domain/policy-file.js';
 import type { GitHubClient } from './client.js';
 import { deniedWarning, GitHubApiError, withPermission } from './errors.js';
 

@@ -8,8 +8,8 @@ import { HujsonSyntaxError } from '../policy/hujson.js';
 import { keysChangedOutsideGroups } from '../policy/outside-groups.js';
 import { PolicyRewriteError, rewritePolicyGroups } from '../policy/rewrite.js';
 import type { PolicyGroup } from '../policy/types.js';
-import type { PolicyErrorData, ValidateResult } from '../tailscale/types.js';
-import { isGroupChange, type GroupChange, type PlanProblem, type PlanResult } from './types.js';
+import type { PolicyErrorData, ValidateResult } from '../domain/policy.js';
+import { isGroupChange, type GroupChange, type PlanProblem, type PlanResult } from '../domain/plan.js';
 import { groupChangesOfWrite, unplannedGroupChanges } from './written-groups.js';
 
 /** Tailscale's validator refuses the policy the plan would write. */

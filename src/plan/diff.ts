@@ -1,13 +1,15 @@
 // diff(desired, live, now) -> plan. Pure: no I/O, no clock of its own (the moment is an input: `--now`,
 // or the caller's clock; a test that leaves it out gets the clock), no randomness, so the same inputs always give the same plan, in the same order,
 // and a plan can be tested without a network.
-import type { Desired, DesiredGroup, DesiredUser, Role } from '../config/types.js';
+import type { Desired, DesiredGroup, DesiredUser } from '../config/types.js';
+import type { Role, TailscaleUser } from '../domain/users.js';
 import { endsWithin, hasEnded, type TimeValue } from '../config/until.js';
-import { formatSourceRef, type SourceRef } from '../diagnostics.js';
+import { formatSourceRef } from '../diagnostics.js';
+import type { SourceRef } from '../domain/diagnostic.js';
 import { isScimGroup } from '../policy/groups.js';
-import type { PolicyGroups, TargetGroup } from '../policy/types.js';
-import type { PolicyDocument, TailscaleUser } from '../tailscale/types.js';
-import type { Change, GroupChange, PlanProblem, PlanResult, PlanWarning, UserInviteChange, UserRoleChange, UserStatusChange } from './types.js';
+import type { PolicyGroups } from '../policy/types.js';
+import type { TargetGroup, PolicyDocument } from '../domain/policy.js';
+import type { Change, GroupChange, PlanProblem, PlanResult, PlanWarning, UserInviteChange, UserRoleChange, UserStatusChange } from '../domain/plan.js';
 
 /** What the API says the tailnet holds right now. */
 export interface LiveTailnet {

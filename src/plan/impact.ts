@@ -4,7 +4,7 @@
 // text in (the live one; under settings.policyFile the desired one from git), the references out.
 import { PolicyTextError } from '../policy/hujson.js';
 import { findGroupReferences } from '../policy/impact.js';
-import { isGroupChange, type Plan, type PlanImpact } from './types.js';
+import { isGroupChange, type Plan, type PlanImpact } from '../domain/plan.js';
 
 /** The policy text the impact is found in, and its name in the output. */
 export interface ImpactSource {

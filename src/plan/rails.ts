@@ -1,11 +1,11 @@
 // The safety rails apply checks before its first write (issue 3). Pure: the plan, the live users and
 // the file in, refusals and warnings out, so every rail can be tested without a network. Each refusal
 // names its rail and says how to go ahead (edit the file, --max-changes N, --force).
-import type { Desired, Role } from '../config/types.js';
+import type { Desired } from '../config/types.js';
+import type { Role, TailscaleUser } from '../domain/users.js';
 import { formatSourceRef } from '../diagnostics.js';
-import type { TailscaleUser } from '../tailscale/types.js';
 import { POLICY_NOT_AS_PLANNED, POLICY_REJECTED } from './candidate.js';
-import { isStatusChange, type Plan, type PlanProblem, type PlanWarning, type UserRoleChange, type UserStatusChange } from './types.js';
+import { isStatusChange, type Plan, type PlanProblem, type PlanWarning, type UserRoleChange, type UserStatusChange } from '../domain/plan.js';
 
 export type RailName = 'plan' | 'owner' | 'last-admin' | 'own-key' | 'max-changes' | 'mass-demotion' | 'policy-write' | 'validation' | 'saved-plan' | 'reviewed-plan';
 

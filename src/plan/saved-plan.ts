@@ -11,11 +11,10 @@ import { createHash } from 'node:crypto';
 import { parse as parseJson, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { LineIndex } from '../diagnostics.js';
 import { RefusedError, UsageError } from '../errors.js';
-import type { PolicyFilePlan } from '../policy-file/plan.js';
-import type { TailscaleUser } from '../tailscale/types.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
+import type { TailscaleUser } from '../domain/users.js';
 import type { LiveTailnet } from './diff.js';
-import { changeJson } from './render-json.js';
-import { isGroupChange, type Change, type Plan } from './types.js';
+import { changeJson, isGroupChange, type Change, type Plan } from '../domain/plan.js';
 
 /** What the file says it is, so a plan JSON or any other JSON is not taken for a saved plan. */
 export const SAVED_PLAN_KIND = 'tailnet-access saved plan';

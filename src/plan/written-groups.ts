@@ -5,7 +5,7 @@
 // the groups of the live policy with the groups of the very text about to go out, not with any
 // structure that text was made from. Pure: texts and changes in, differences out.
 import type { PolicyGroup } from '../policy/types.js';
-import type { GroupChange } from './types.js';
+import type { GroupChange } from '../domain/plan.js';
 
 const fold = (login: string): string => login.toLowerCase();
 

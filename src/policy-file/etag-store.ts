@@ -8,20 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../atomic-write.js';
 import { readTextFile, UnreadableFileError } from '../files/read-regular.js';
-
-export interface AppliedPolicy {
-  /** The ETag the policy had right after this tool wrote (or last confirmed) it, quotes included. */
-  etag: string;
-  /** sha256 hex of the text. */
-  sha256: string;
-  /** The text itself; optional, since a store with little room may keep the ETag and hash alone. */
-  text?: string;
-  /**
-   * sha256 hex of a text a later run was about to write (EtagStore.noteIntent) and did not get to
-   * record: a live policy with that hash is that run's write, not an edit made outside git.
-   */
-  intended?: string;
-}
+import type { AppliedPolicy } from '../domain/policy-file.js';
 
 export interface EtagStore {
   /** How messages name the store, e.g. `.tailnet-access/state.json`. */

@@ -5,7 +5,7 @@
 // admin console shows as deleted, because the write deletes it.
 import { isScimGroup } from '../policy/groups.js';
 import type { PolicyGroup } from '../policy/types.js';
-import type { GroupChange } from '../plan/types.js';
+import type { GroupChange } from '../domain/plan.js';
 import { groupChangesOfWrite } from '../plan/written-groups.js';
 
 export function wholeFileGroupChanges(live: readonly PolicyGroup[], rendered: readonly PolicyGroup[]): GroupChange[] {

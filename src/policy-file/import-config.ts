@@ -9,7 +9,7 @@ import { DiagnosticsError } from '../diagnostics.js';
 import { diff, type LiveTailnet } from '../plan/diff.js';
 import { HujsonSyntaxError, PolicyShapeError, readPolicyGroups } from '../policy/index.js';
 import type { PolicyGroups } from '../policy/types.js';
-import type { TailscaleUser } from '../tailscale/types.js';
+import type { TailscaleUser } from '../domain/users.js';
 import { groupsDiffering } from './not-rendered.js';
 import { renderPolicyFile, type PolicyFile } from './source.js';
 

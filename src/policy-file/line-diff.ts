@@ -3,6 +3,7 @@
 // in the rendered policy back to the file in the repository, and to tell whether an edit made outside
 // git is already in the file. Lines keep their terminators, so a CRLF or a missing final newline is a
 // difference like any other.
+import type { UnifiedDiff } from '../domain/policy-file.js';
 
 /** A maximal run of changed lines: old lines [oldStart, oldEnd) became new lines [newStart, newEnd) (0-based). */
 export interface LineChange {
@@ -120,13 +121,6 @@ function walkBack(trace: readonly Int32Array[], n: number, m: number): Op[] {
     y--;
   }
   return ops.reverse();
-}
-
-export interface UnifiedDiff {
-  /** `--- …`, `+++ …`, then `@@ … @@` hunks; empty when the texts are equal. */
-  text: string;
-  added: number;
-  removed: number;
 }
 
 export interface UnifiedDiffOptions {

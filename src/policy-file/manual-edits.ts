@@ -2,25 +2,10 @@
 // What was edited is shown as a diff of the last applied text against the live one (when the store
 // kept the text), and an edit the file in git already holds (someone folded it in) is told apart,
 // because writing the file then loses nothing.
-import type { PolicyDocument } from '../tailscale/types.js';
-import { appliedPolicy, sha256Of, type AppliedPolicy } from './etag-store.js';
-import { holdsChanges, unifiedDiff, type UnifiedDiff } from './line-diff.js';
-
-export interface ManualEdit {
-  /** The ETag this tool last applied. */
-  appliedEtag: string;
-  liveEtag: string;
-  /** Last applied -> live, when the store kept the text. */
-  diff?: UnifiedDiff;
-  /** The desired policy already holds the edit, so writing it loses nothing. */
-  kept: boolean;
-}
-
-/** An ETag without its quotes, shortened: enough to tell two policies apart in a sentence. */
-export function etagLabel(etag: string): string {
-  const bare = etag.replace(/^W\//, '').replace(/^"|"$/g, '');
-  return bare.length > 12 ? `${bare.slice(0, 12)}…` : bare;
-}
+import { etagLabel, type PolicyDocument } from '../domain/policy.js';
+import { appliedPolicy, sha256Of } from './etag-store.js';
+import type { AppliedPolicy, ManualEdit } from '../domain/policy-file.js';
+import { holdsChanges, unifiedDiff } from './line-diff.js';
 
 /** Undefined when there is no record to compare with, or the live policy is the one last applied. */
 export function detectManualEdit(applied: AppliedPolicy | undefined, live: PolicyDocument, desired: string): ManualEdit | undefined {

@@ -1,6 +1,6 @@
 // The file in git must be exactly what `render` makes of it, so that what is reviewed is what apply
 // writes. When it is not, the error sits on the first line that differs and names the fix.
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../domain/diagnostic.js';
 import { readPolicyGroups } from '../policy/groups.js';
 import type { PolicyGroup } from '../policy/types.js';
 import { lineChanges, splitLines } from './line-diff.js';

@@ -3,16 +3,18 @@
 // live -> desired, Tailscale's verdict on the desired policy, and edits made outside git since the
 // last apply. `planPolicyFile` does the reads; `withPolicyFile` folds the result into the plan.
 import type { Desired, OnManualEdits } from '../config/types.js';
-import { formatSourceRef, type Diagnostic } from '../diagnostics.js';
+import { formatSourceRef } from '../diagnostics.js';
+import type { Diagnostic } from '../domain/diagnostic.js';
 import type { LiveTailnet } from '../plan/diff.js';
-import { isGroupChange, type PlanProblem, type PlanResult, type PlanWarning } from '../plan/types.js';
+import { isGroupChange, type PlanProblem, type PlanResult, type PlanWarning } from '../domain/plan.js';
 import { readPolicyGroups } from '../policy/groups.js';
 import type { TailscaleClient } from '../tailscale/client.js';
-import type { ValidateResult } from '../tailscale/types.js';
-import type { AppliedPolicy, EtagStore } from './etag-store.js';
+import { etagLabel, type ValidateResult } from '../domain/policy.js';
+import type { EtagStore } from './etag-store.js';
+import type { AppliedPolicy, ManualEdit, PolicyFilePlan } from '../domain/policy-file.js';
 import { wholeFileGroupChanges } from './group-changes.js';
-import { unifiedDiff, type UnifiedDiff } from './line-diff.js';
-import { detectManualEdit, etagLabel, liveMatches, unrecordedWrite, type ManualEdit } from './manual-edits.js';
+import { unifiedDiff } from './line-diff.js';
+import { detectManualEdit, liveMatches, unrecordedWrite } from './manual-edits.js';
 import { notRenderedDiagnostic, renderCommandFor } from './not-rendered.js';
 import type { PolicyFile } from './source.js';
 import { validationDiagnostics } from './validation.js';
@@ -25,30 +27,6 @@ export interface PolicyFileOptions {
   renderCommand?: string;
   /** The way shown to fold an edit made outside git into the file; default `tailnet-access render --from-live [--config …]`. */
   pullCommand?: string;
-}
-
-export interface PolicyFilePlan {
-  /** The policy file as messages name it. */
-  file: string;
-  /** The desired policy: the file with its groups rendered from the YAML. */
-  desired: string;
-  liveEtag: string;
-  /** The live policy is not the desired one: apply writes the file. */
-  changed: boolean;
-  /** Live -> desired; empty when unchanged. */
-  diff: UnifiedDiff;
-  /** Set when the file in git is not what render makes of it. */
-  notRendered?: Diagnostic;
-  /** Tailscale's refusals of the desired policy, placed in the file; empty when it is valid. */
-  invalid: Diagnostic[];
-  manualEdit?: ManualEdit;
-  /** What the store remembers of the last apply; undefined without a store or a record. */
-  lastApplied?: AppliedPolicy;
-  /** The live policy is an earlier run's write that it did not get to record (unrecordedWrite). */
-  unrecorded?: true;
-  /** The store's description; undefined when there is none. */
-  store?: string;
-  pullCommand: string;
 }
 
 export interface PolicyFileReads {

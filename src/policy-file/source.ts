@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { ConfigFileError } from '../config/load.js';
 import type { Desired } from '../config/types.js';
-import { DiagnosticsError, formatSourceRef, type Diagnostic } from '../diagnostics.js';
+import { DiagnosticsError, formatSourceRef } from '../diagnostics.js';
+import type { Diagnostic } from '../domain/diagnostic.js';
 import { resolveWithin, type Boundary } from '../files/boundary.js';
 import { readTextFile, UnreadableFileError } from '../files/read-regular.js';
 import { renderDesiredPolicy } from '../policy/desired-policy.js';

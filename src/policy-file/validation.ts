@@ -4,9 +4,10 @@
 // the file uses it. Positions in the rendered policy are mapped back to the file in the repository,
 // which differs from it only when the file is not rendered.
 import type { Node } from 'jsonc-parser';
-import { LineIndex, type Diagnostic, type Position } from '../diagnostics.js';
+import { LineIndex } from '../diagnostics.js';
+import type { Diagnostic, Position } from '../domain/diagnostic.js';
 import { parseHujson, topLevelProperty, type HujsonDocument } from '../policy/hujson.js';
-import type { ValidateResult } from '../tailscale/types.js';
+import type { ValidateResult } from '../domain/policy.js';
 import { lineChanges, oldLineOf, splitLines } from './line-diff.js';
 import type { PolicyFile } from './source.js';
 

@@ -5,7 +5,8 @@
 import type { Desired, DesiredGroup } from '../config/types.js';
 import { isScimGroup, readPolicyGroups } from './groups.js';
 import { rewritePolicyGroups } from './rewrite.js';
-import type { PolicyGroups, TargetGroup } from './types.js';
+import type { PolicyGroups } from './types.js';
+import type { TargetGroup } from '../domain/policy.js';
 
 /** The group's members as the file spells them, without repeats (compared without case, as plan does). */
 function membersOf(group: DesiredGroup): string[] {

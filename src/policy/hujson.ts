@@ -2,7 +2,8 @@
 // nothing else. jsonc-parser is lenient where Tailscale is not (duplicate keys, a final line comment
 // with no newline), so those checks are added here. Errors carry line and column; nothing is guessed.
 import { createScanner, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { LineIndex, type Position } from '../diagnostics.js';
+import { LineIndex } from '../diagnostics.js';
+import type { Position } from '../domain/diagnostic.js';
 import { CLOSE_BRACE, CLOSE_BRACKET, EOF, LINE_COMMENT, OPEN_BRACE, OPEN_BRACKET } from './trivia.js';
 
 export interface HujsonDocument {

@@ -9,33 +9,7 @@ import type { Node } from 'jsonc-parser';
 import { PolicyShapeError } from './groups.js';
 import { parseHujson, type HujsonDocument } from './hujson.js';
 import { ruleText } from './rule-text.js';
-
-/** One rule that names a group. Serialised as is into the plan's `impact` list. */
-export interface GroupReference {
-  /** The group as asked about, e.g. `group:eng`. */
-  group: string;
-  /**
-   * The top-level key the rule is in (`acls`, `grants`, `ssh`, `tagOwners`, `nodeAttrs`, `tests`,
-   * `sshTests`, …), or `autoApprovers.<key>` (`autoApprovers.routes`, `autoApprovers.exitNode`).
-   */
-  section: string;
-  /**
-   * Which rule of the section: its position (0-based) in a list section (`acls[3]`), its key in an
-   * object section (`tagOwners["tag:server"]`, `autoApprovers.routes["10.0.0.0/8"]`), or null when the
-   * section is itself one rule (`autoApprovers.exitNode`).
-   */
-  index: number | string | null;
-  /** 1-based line and column (UTF-16 units) of the rule's first token: its `{`, or its key. */
-  line: number;
-  column: number;
-  /** The rule on one line, e.g. `accept group:eng -> tag:server:22`; at most RULE_TEXT_MAX characters. */
-  rule: string;
-  /**
-   * The rule's keys that name the group (`src`, `dst`, `users`, …), in text order; empty when the rule
-   * is itself a list of names (tagOwners, autoApprovers).
-   */
-  fields: string[];
-}
+import type { GroupReference } from '../domain/policy.js';
 
 export interface GroupImpact {
   /** Ordered by group, then by place in the text; one entry per group and rule. */

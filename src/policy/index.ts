@@ -1,4 +1,4 @@
 export { HujsonSyntaxError, parseHujson, type HujsonDocument } from './hujson.js';
 export { PolicyShapeError, isScimGroup, readPolicyGroups } from './groups.js';
 export { PolicyRewriteError, rewritePolicyGroups } from './rewrite.js';
-export type { PolicyGroup, PolicyGroups, TargetGroup } from './types.js';
+export type { PolicyGroup, PolicyGroups } from './types.js';

@@ -19,7 +19,8 @@ import {
 import { renderList } from './render-list.js';
 import { detectStyle, type GroupStyle } from './style.js';
 import { hasComment } from './trivia.js';
-import type { PolicyGroup, TargetGroup } from './types.js';
+import type { PolicyGroup } from './types.js';
+import type { TargetGroup } from '../domain/policy.js';
 
 /** The requested groups cannot be written (a bad name, a SCIM group), or the rewrite failed its own check. */
 export class PolicyRewriteError extends Error {

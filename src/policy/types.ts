@@ -15,11 +15,3 @@ export interface PolicyGroups {
   /** In file order. */
   groups: PolicyGroup[];
 }
-
-/** A group as it should stand in the policy file after a rewrite. */
-export interface TargetGroup {
-  name: string;
-  members: string[];
-  /** Written as a comment above the group when the group is created or its comment is absent. */
-  description?: string;
-}

@@ -2,7 +2,7 @@
 // policy beside it (`"policyFile": "policy.hujson"`, relative to the fixture) instead of inline.
 // Every mistake is reported with the fixture's path and the field, so a broken fixture is quick to fix.
 import path from 'node:path';
-import { ROLES, isRole } from '../config/types.js';
+import { ROLES, isRole } from '../domain/users.js';
 import { readTextFile, UnreadableFileError } from '../files/read-regular.js';
 import { HujsonSyntaxError, parseHujson } from '../policy/hujson.js';
 import { isObject, isStringArray, type JsonObject, type JsonValue } from './json.js';

@@ -1,7 +1,7 @@
 // Open user invites. The spec types `tailnetId` and `inviterId` of an invite as integers (unlike the
 // string ids everywhere else), so the simulator answers integers too: a client must not assume strings.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Role } from '../config/types.js';
+import type { Role } from '../domain/users.js';
 
 export interface UserInvite {
   id: string;

@@ -5,7 +5,7 @@
 // validator: rule fields it does not know are accepted as they are.
 import { getNodeValue } from 'jsonc-parser';
 import { HujsonSyntaxError, parseHujson } from '../policy/hujson.js';
-import type { PolicyErrorData } from '../tailscale/types.js';
+import type { PolicyErrorData } from '../domain/policy.js';
 import { isObject, type JsonObject, type JsonValue } from './json.js';
 
 export class PolicyRejection extends Error {

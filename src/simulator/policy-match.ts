@@ -3,8 +3,7 @@
 // knows: it has users, groups, tags and host aliases, but no devices, so it cannot tell which IP a
 // user's or a tagged device has; it only knows that Tailscale numbers devices inside 100.64.0.0/10
 // and fd7a:115c:a1e0::/48. "Unknown" carries the reason, which validate reports to the caller.
-import type { Role } from '../config/types.js';
-import type { UserType } from '../tailscale/types.js';
+import type { Role, UserType } from '../domain/users.js';
 
 export type Match = 'yes' | 'no' | { unknown: string };
 

@@ -4,7 +4,7 @@
 // allowed when some rule surely matches, dropped when every rule surely does not, and otherwise
 // "cannot be evaluated" (addresses of devices, posture, `via`, ipsets…): those are reported, never
 // silently passed. `sshTests` are not evaluated at all, and say so.
-import type { PolicyErrorData } from '../tailscale/types.js';
+import type { PolicyErrorData } from '../domain/policy.js';
 import { isObject, isStringArray, type JsonObject, type JsonValue } from './json.js';
 import { PolicyRejection, hostOfDestination } from './policy-check.js';
 import {

@@ -4,7 +4,7 @@
 // simulator's decision, following Tailscale's role descriptions (kb/1138): owners and admins do
 // everything; IT admins manage users and read the rest; network admins edit the policy and read the
 // rest; billing admins and auditors read; members have no admin API access.
-import type { Role } from '../config/types.js';
+import type { Role } from '../domain/users.js';
 
 const READ = ':read';
 

@@ -1,7 +1,6 @@
 // The simulated tailnet: users, policy, settings, invites, OAuth apps and credentials, built from a
 // fixture. Tests read and change it directly (`sim.state.users.update(…)`, `sim.state.policy.text = …`).
-import type { Role } from '../config/types.js';
-import type { TailscaleUser } from '../tailscale/types.js';
+import type { Role, TailscaleUser } from '../domain/users.js';
 import type { SimClock } from './clock.js';
 import { CredentialStore } from './credentials.js';
 import { InvitesStore, numericId } from './invites-store.js';

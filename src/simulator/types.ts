@@ -1,6 +1,5 @@
 // Shapes of the simulator's inputs (fixture, knobs) and of what it records (the request log).
-import type { Role } from '../config/types.js';
-import type { UserStatus, UserType } from '../tailscale/types.js';
+import type { Role, UserStatus, UserType } from '../domain/users.js';
 
 /** A user as a fixture may give it: only the login is required, the rest has plain defaults. */
 export interface FixtureUser {

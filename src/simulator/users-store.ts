@@ -2,8 +2,7 @@
 // A benchmark lists 10,000 users many times between writes, so serialization happens once per change.
 // Suspension is a layer over a user's state: it remembers what it covered, so restoring a user who
 // was awaiting approval (or over the billing limit) does not approve them by the way.
-import type { Role } from '../config/types.js';
-import type { TailscaleUser, UserStatus } from '../tailscale/types.js';
+import type { Role, TailscaleUser, UserStatus } from '../domain/users.js';
 
 export type UserTypeFilter = 'member' | 'shared' | 'all';
 

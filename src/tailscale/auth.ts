@@ -8,9 +8,8 @@ import { clientCredentialsToken, workloadIdentityToken } from './oauth.js';
 import type { TokenResponse } from './types.js';
 import { ClientUsageError } from './errors.js';
 
-import type { Credential, CredentialKind } from './credential.js';
+import type { Credential, CredentialKind } from '../domain/credential.js';
 
-export type { Credential, CredentialKind } from './credential.js';
 
 export interface Authorizer {
   readonly kind: CredentialKind;

@@ -1,8 +1,8 @@
 // One API call from the client's side: authorise it, send it (the transport retries), fetch a new
 // token once if the API refuses the current one, and turn a failed answer into an error that names
 // the call, the scope it needs and the tailnet it was about.
-import { decode, errorForAnswer, isSuccess } from './answers.js';
-import type { CallHints } from './answers.js';
+import { decode, errorForAnswer, isSuccess } from './decode-response.js';
+import type { CallHints } from './decode-response.js';
 import type { Authorizer } from './auth.js';
 import type { CallSite, TailscaleApiError } from './errors.js';
 import type { ApiRequest, ApiResponse, Transport } from './http.js';

@@ -1,9 +1,9 @@
 // The Tailscale API client: one object per tailnet and credential, holding one keep-alive connection
 // pool, the access-token cache and the request counters. The calls themselves live by resource in
 // users.ts, policy.ts and oauth-apps.ts; this file wires them to one transport.
-import type { Role } from '../config/types.js';
+import type { Role, TailscaleUser } from '../domain/users.js';
 import { createAuthorizer } from './auth.js';
-import type { Credential, CredentialKind } from './auth.js';
+import type { Credential, CredentialKind } from '../domain/credential.js';
 import { ApiCaller } from './caller.js';
 import { ClientUsageError } from './errors.js';
 import { Transport, transportOptions } from './http.js';
@@ -11,24 +11,12 @@ import { apiKeyIdOf, getKey } from './keys.js';
 import type { ClientStats, TransportSettings } from './http.js';
 import { createOAuthApp, deleteOAuthApp, getOAuthApp, listOAuthApps, updateOAuthApp } from './oauth-apps.js';
 import { getPolicy, getPolicyDetails, setPolicy, validatePolicy } from './policy.js';
-import { parseSettings } from './shapes.js';
-import type {
-  LiveState,
-  OAuthApp,
-  OAuthAppInput,
-  PolicyDetails,
-  PolicyDocument,
-  TailnetSettings,
-  TailscaleKey,
-  TailscaleUser,
-  UserInvite,
-  UserInviteRequest,
-  ValidateResult,
-} from './types.js';
+import { parseSettings } from './parse-api-objects.js';
+import type { LiveState, OAuthApp, OAuthAppInput, PolicyDetails, TailnetSettings, TailscaleKey, UserInvite, UserInviteRequest } from './types.js';
+import type { PolicyDocument, ValidateResult } from '../domain/policy.js';
 import { changeUserStatus, createUserInvites, getUser, listUserInvites, listUsers, setUserRole } from './users.js';
 import type { UserFilter, UserRef } from './users.js';
 
-export type { Credential, CredentialKind } from './auth.js';
 export type { ClientEvent, ClientStats } from './http.js';
 export type { UserFilter, UserRef, UserStatusChange } from './users.js';
 export {

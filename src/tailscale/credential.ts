@@ -3,14 +3,8 @@
 // one another. The choice of one credential from what a user set is here too: the CLI (environment)
 // and the action (inputs) share it, each naming its own variables in the messages.
 import { UsageError } from '../errors.js';
+import type { Credential } from '../domain/credential.js';
 
-export type Credential =
-  | { kind: 'api-key'; key: string }
-  | { kind: 'oauth-client'; clientId: string; clientSecret: string; scopes?: string[] }
-  /** `idToken` is asked for at each exchange: GitHub's ID tokens live only minutes. */
-  | { kind: 'workload-identity'; clientId: string; idToken: () => Promise<string> };
-
-export type CredentialKind = Credential['kind'];
 
 export interface CredentialParts {
   apiKey?: string | undefined;

@@ -2,7 +2,7 @@
 // and path, what the server said, and (when we can tell) what the user should do; every message is
 // passed through redact() so a secret echoed by a server or a proxy never reaches a log.
 import { redact } from '../secrets.js';
-import type { PolicyErrorData } from './types.js';
+import type { PolicyErrorData } from '../domain/policy.js';
 
 /** Which call failed: `operation` in words ("list users"), the method, and the path without query. */
 export interface CallSite {

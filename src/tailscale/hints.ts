@@ -1,6 +1,6 @@
 // What a failed answer most likely means, in a user's words. Classified by status; the texts the real
 // API is known to send (reference/tailscale-api.md, "Errors") only sharpen the explanation.
-import type { CredentialKind } from './credential.js';
+import type { CredentialKind } from '../domain/credential.js';
 
 export interface HintContext {
   credential: CredentialKind | 'none';

@@ -2,7 +2,7 @@
 // learn which user the key acts as, because an API key may not change its own user's role.
 import type { ApiCaller } from './caller.js';
 import { segment } from './caller.js';
-import { ShapeError } from './shapes.js';
+import { ShapeError } from './parse-api-objects.js';
 import type { TailscaleKey } from './types.js';
 
 /** The non-secret id inside an API access token `tskey-api-<id>-<secret>`; undefined for other forms. */

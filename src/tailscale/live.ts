@@ -5,7 +5,8 @@ import { PolicyShapeError } from '../policy/groups.js';
 import { HujsonSyntaxError } from '../policy/hujson.js';
 import { readLivePolicyGroups } from '../policy/live-groups.js';
 import type { PolicyGroups } from '../policy/types.js';
-import type { PolicyDocument, TailscaleUser } from './types.js';
+import type { PolicyDocument } from '../domain/policy.js';
+import type { TailscaleUser } from '../domain/users.js';
 import type { TailscaleClient } from './client.js';
 
 /** The tailnet's policy file could not be read as HuJSON, or its groups are malformed. */

@@ -2,10 +2,10 @@
 // (reference/tailscale-api.md, "OAuth apps"). Creating one is not idempotent and its secret is shown
 // only in the answer, so a create is never resent after a network error; callers find an app by name
 // first instead.
-import { decode, isSuccess } from './answers.js';
+import { decode, isSuccess } from './decode-response.js';
 import type { ApiCaller, CallSpec } from './caller.js';
 import { jsonBody, segment } from './caller.js';
-import { parseOAuthApp, parseOAuthAppList } from './shapes.js';
+import { parseOAuthApp, parseOAuthAppList } from './parse-api-objects.js';
 import type { OAuthApp, OAuthAppInput } from './types.js';
 
 /**

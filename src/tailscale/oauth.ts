@@ -3,12 +3,12 @@
 // a form and get `{access_token, token_type, expires_in}` back. Sending one twice is harmless (at
 // worst a second token, or a refused single-use code), so they are retried like reads.
 import { registerSecret } from '../secrets.js';
-import { decode, errorForAnswer, isSuccess } from './answers.js';
-import type { CallHints } from './answers.js';
-import type { CredentialKind } from './credential.js';
+import { decode, errorForAnswer, isSuccess } from './decode-response.js';
+import type { CallHints } from './decode-response.js';
+import type { CredentialKind } from '../domain/credential.js';
 import { Transport, transportOptions } from './http.js';
 import type { TransportSettings } from './http.js';
-import { parseTokenResponse } from './shapes.js';
+import { parseTokenResponse } from './parse-api-objects.js';
 import type { TokenResponse } from './types.js';
 
 interface TokenCall {

@@ -1,12 +1,13 @@
 // The policy file: read it with its ETag, validate a candidate, write it guarded by If-Match
 // (reference/tailscale-api.md, "Policy file"). The text is never parsed here; it travels as HuJSON
 // so comments survive.
-import { errorInit, isSuccess, summariseBody } from './answers.js';
+import { errorInit, isSuccess, summariseBody } from './decode-response.js';
 import type { ApiCaller, CallSpec } from './caller.js';
 import { PolicyRejectedError, UnexpectedResponseError } from './errors.js';
 import type { ApiResponse } from './http.js';
-import { parsePolicyDetails } from './shapes.js';
-import type { PolicyDetails, PolicyDocument, ValidateResult } from './types.js';
+import { parsePolicyDetails } from './parse-api-objects.js';
+import type { PolicyDetails } from './types.js';
+import type { PolicyDocument, ValidateResult } from '../domain/policy.js';
 
 const HUJSON = 'application/hujson';
 

@@ -1,33 +1,6 @@
 // Shapes of the Tailscale API as this product uses them (reference/tailscale-api.md).
-import type { Role } from '../config/types.js';
-
-export type UserType = 'member' | 'shared';
-export type KnownUserStatus = 'active' | 'idle' | 'suspended' | 'needs-approval' | 'over-billing-limit';
-/** A status Tailscale adds later is kept as text rather than failing every listing: it changes no plan. */
-export type UserStatus = KnownUserStatus | (string & {});
-
-export interface TailscaleUser {
-  id: string;
-  displayName: string;
-  loginName: string;
-  profilePicUrl?: string;
-  tailnetId?: string;
-  created?: string;
-  /** RFC 3339; missing or zero (`0001-01-01T00:00:00Z`) for a user who never connected. */
-  lastSeen?: string;
-  type: UserType;
-  role: Role;
-  status: UserStatus;
-  deviceCount: number;
-  currentlyConnected: boolean;
-}
-
-/** The policy file as stored: HuJSON text, comments included, and its quoted ETag. */
-export interface PolicyDocument {
-  text: string;
-  /** With its double quotes, exactly as the server sent it, e.g. `"e0b2…"`. */
-  etag: string;
-}
+import type { Role, TailscaleUser } from '../domain/users.js';
+import type { PolicyDocument } from '../domain/policy.js';
 
 export interface OAuthApp {
   id: string;
@@ -55,19 +28,6 @@ export interface TokenResponse {
   token_type: string;
   expires_in: number;
   scope?: string;
-}
-
-/** `POST /acl/validate` answers 200 on failure; this is its body, normalised. */
-export interface ValidateResult {
-  ok: boolean;
-  message?: string;
-  data?: PolicyErrorData[];
-}
-
-export interface PolicyErrorData {
-  user?: string;
-  errors?: string[];
-  warnings?: string[];
 }
 
 /** `POST /tailnet/{tailnet}/user-invites` takes an array of these. */

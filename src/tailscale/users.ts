@@ -1,10 +1,10 @@
 // Users, roles and invites (reference/tailscale-api.md, "Users").
-import type { Role } from '../config/types.js';
+import type { Role, TailscaleUser, UserStatus } from '../domain/users.js';
 import type { ApiCaller, CallSpec } from './caller.js';
-import { decode, isSuccess } from './answers.js';
+import { decode, isSuccess } from './decode-response.js';
 import { jsonBody, segment } from './caller.js';
-import { parseInviteList, parseUser, parseUserList } from './shapes.js';
-import type { TailscaleUser, UserInvite, UserInviteRequest, UserStatus } from './types.js';
+import { parseInviteList, parseUser, parseUserList } from './parse-api-objects.js';
+import type { UserInvite, UserInviteRequest } from './types.js';
 import { ClientUsageError } from './errors.js';
 
 export interface UserFilter {

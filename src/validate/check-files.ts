@@ -2,7 +2,8 @@
 // rules, and under settings.policyFile the policy file's HuJSON and whether it holds the groups the
 // YAML gives it (the "not rendered" check). `validate` runs it; so does the action on a pull request
 // it cannot plan (from a fork, or without a credential), so a typo is an error on every pull request.
-import { DiagnosticsError, type Diagnostic } from '../diagnostics.js';
+import { DiagnosticsError } from '../diagnostics.js';
+import type { Diagnostic } from '../domain/diagnostic.js';
 import type { LoadedConfig } from '../config/load.js';
 import { notRenderedDiagnostic } from '../policy-file/not-rendered.js';
 import { renderPolicyFile, type PolicyFile } from '../policy-file/source.js';

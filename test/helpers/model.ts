@@ -1,9 +1,9 @@
 // Builders for hand-written desired and live states, so diff tests read like the tables a person
 // would write down.
-import { DEFAULT_SETTINGS, type Desired, type Role, type Settings } from '../../src/config/types.js';
+import { DEFAULT_SETTINGS, type Desired, type Settings } from '../../src/config/types.js';
+import type { Role, TailscaleUser } from '../../src/domain/users.js';
 import type { LiveTailnet } from '../../src/plan/diff.js';
 import type { PolicyGroup } from '../../src/policy/types.js';
-import type { TailscaleUser } from '../../src/tailscale/types.js';
 
 const FILE = 'tailnet-access.yaml';
 

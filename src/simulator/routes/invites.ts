@@ -2,8 +2,8 @@
 // made, so a bad entry never leaves half the batch created. Creating and cancelling need an inviting
 // user, so only API keys (user-owned) may do it [spec]. Scopes are not documented for invites; the
 // simulator asks for `users:read` to read and `users` to write.
-import { isRole } from '../../config/types.js';
-import type { Role } from '../../config/types.js';
+import { isRole } from '../../domain/users.js';
+import type { Role } from '../../domain/users.js';
 import { ApiError, MESSAGES, empty, json, type SimResponse } from '../http.js';
 import { isObject, parseJson } from '../json.js';
 import type { Route, RouteContext } from '../router.js';

@@ -1,7 +1,7 @@
 // Users: list (filtered by type and role), get one, change a role. Role rules follow the reference's
 // decisions: owner is read-only (promoting to it and changing it are 400), shared users belong to
 // another tailnet (400), and an API key cannot change its own user's role (403, as the spec says).
-import { ROLES, isRole, type Role } from '../../config/types.js';
+import { ROLES, isRole, type Role } from '../../domain/users.js';
 import { ApiError, MESSAGES, empty, json, rawJson, type SimResponse } from '../http.js';
 import { isObject, parseJson } from '../json.js';
 import type { Route, RouteContext } from '../router.js';

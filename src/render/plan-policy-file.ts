@@ -1,10 +1,14 @@
-// The policy file's part of a plan, for a terminal, for markdown and as JSON: whether apply writes
-// it, the whole-policy diff live -> desired, Tailscale's verdict, and an edit made outside git with
-// what it changed. Policy lines are other people's text: controls are shown as escapes, tabs kept.
+// The policy file's section of a plan under settings.policyFile, for a terminal, for markdown and as
+// JSON: whether apply writes it, the whole-policy diff live -> desired, Tailscale's verdict, and an
+// edit made outside git with what it changed; and the plan's summary that counts the policy file too.
+// The plan renderers (plan-text.ts, plan-markdown.ts, plan-json.ts) add it when given the policy file.
+// Policy lines are other people's text: controls are shown as escapes, tabs kept.
 import { formatSourceRef } from '../diagnostics.js';
-import { escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from '../plan/escape.js';
-import { etagLabel } from './manual-edits.js';
-import type { PolicyFilePlan } from './plan.js';
+import { escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from '../escape.js';
+import { etagLabel } from '../domain/policy.js';
+import type { Plan } from '../domain/plan.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
+import { countChanges, describeCounts } from './format.js';
 
 /** A policy line made safe for a terminal or a code block; tabs stay tabs. */
 export function safeLine(line: string): string {
@@ -120,4 +124,15 @@ export function policyFileJson(section: PolicyFilePlan): PolicyFileJson {
   const edit = section.manualEdit;
   if (edit) json.editedOutsideGit = { appliedEtag: edit.appliedEtag, liveEtag: edit.liveEtag, kept: edit.kept, ...(edit.diff ? { diff: edit.diff.text } : {}) };
   return json;
+}
+
+function policyPart(section: PolicyFilePlan): string {
+  return section.changed ? `${section.file} to write (${lineCounts(section.diff.added, section.diff.removed)})` : `${section.file} matches the live policy`;
+}
+
+/** The plan's summary, policy file included: `No changes. …` or `Plan: …`, as words without markup. */
+export function policyPlanSummary(plan: Plan, section: PolicyFilePlan, configPath: string): { lead: 'No changes.' | 'Plan:'; rest: string } {
+  const counts = describeCounts(countChanges(plan.changes));
+  if (counts === '' && !section.changed) return { lead: 'No changes.', rest: `The tailnet matches ${configPath} and ${section.file}.` };
+  return { lead: 'Plan:', rest: counts === '' ? `${policyPart(section)}.` : `${counts}; ${policyPart(section)}.` };
 }

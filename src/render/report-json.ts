@@ -1,9 +1,10 @@
 // The apply report as JSON (schema/apply-report.schema.json). Rebuilt field by field, like the plan's
 // JSON, so the key order is fixed and nothing outside the schema leaks out; `plan` is exactly what
 // `plan --format json` prints.
-import type { ApplyReport, FailedChange, PolicyOutcome, SkippedChange } from '../apply/types.js';
-import { changeJson, renderPlanJson } from './render-json.js';
-import type { Plan, PlanWarning } from './types.js';
+import type { ApplyReport, FailedChange, PolicyOutcome, SkippedChange } from '../domain/apply-report.js';
+import { changeJson, type Plan, type PlanWarning } from '../domain/plan.js';
+import { renderPlanJson } from './plan-json.js';
+import { policyFileReportJson } from './report-policy-file.js';
 
 function policyJson(policy: PolicyOutcome): PolicyOutcome {
   if (policy.status !== 'failed') {
@@ -20,7 +21,7 @@ function warningJson(warning: PlanWarning): PlanWarning {
   return out;
 }
 
-/** The report as 2-space-indented JSON with a final newline. */
+/** The report as 2-space-indented JSON with a final newline; `policyFile` last, when the report has one. */
 export function renderApplyReportJson(report: ApplyReport): string {
   const plan = JSON.parse(renderPlanJson(report.plan)) as Plan;
   const json: ApplyReport = {
@@ -34,6 +35,7 @@ export function renderApplyReportJson(report: ApplyReport): string {
     skipped: report.skipped.map((s): SkippedChange => ({ change: changeJson(s.change), reason: s.reason })),
     ...(report.policy ? { policy: policyJson(report.policy) } : {}),
     warnings: report.warnings.map(warningJson),
+    ...(report.policyFile ? { policyFile: policyFileReportJson(report.policyFile) } : {}),
   };
   return `${JSON.stringify(json, null, 2)}\n`;
 }

@@ -1,9 +1,10 @@
 // What the text and markdown renderers share: the counts, the summary sentence, and the plan laid
 // out as aligned lines grouped by section. The renderers only decide how a line is marked and coloured.
-import type { Role } from '../config/types.js';
-import { referencePlace, type GroupReference } from '../policy/impact.js';
-import { isGroupChange, type Change, type GroupChange, type Plan, type PlanImpact, type UserChange } from './types.js';
-import { escapeControls } from './escape.js';
+import type { Role } from '../domain/users.js';
+import { referencePlace } from '../policy/impact.js';
+import type { GroupReference } from '../domain/policy.js';
+import { isGroupChange, type Change, type GroupChange, type Plan, type PlanImpact, type UserChange } from '../domain/plan.js';
+import { escapeControls } from '../escape.js';
 import { describeRoleChange, type RoleChangeDirection } from './role-grants.js';
 
 export interface ChangeCounts {
@@ -46,13 +47,6 @@ export function describeCounts(counts: ChangeCounts): string {
     noun = false;
   }
   return parts.join(', ');
-}
-
-/** The first 12 characters of an ETag without its quotes: enough to tell two policies apart. */
-export function shortEtag(etag: string): string {
-  const bare = etag.replace(/^W\//, '').replace(/^"|"$/g, '');
-  if (bare === '') return '(none)';
-  return bare.length > 12 ? `${bare.slice(0, 12)}…` : bare;
 }
 
 export type Sign = '+' | '-' | '~';

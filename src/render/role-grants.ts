@@ -2,7 +2,7 @@
 // it gives or takes away: `member -> admin: gains everything in the admin console but ownership`.
 // Phrased after Tailscale's user-roles documentation (kb/1138); roles govern the admin console, not
 // which devices a user may reach (that is the policy file's job, through autogroup:<role>).
-import type { Role } from '../config/types.js';
+import type { Role } from '../domain/users.js';
 
 /** What a role may do, as the object of "gains" or "loses". */
 export const ROLE_GRANTS: Readonly<Record<Role, string>> = {

@@ -4,11 +4,13 @@
 // pointer to the full plan, and as many whole changes as fit). Blocks are only ever dropped whole,
 // so no fence or tag is cut open.
 import { referencePlace } from '../policy/impact.js';
-import type { Plan, PlanImpact, PlanWarning } from './types.js';
-import { codeBlock, escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from './escape.js';
+import type { Plan, PlanImpact, PlanWarning } from '../domain/plan.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
+import { codeBlock, escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from '../escape.js';
 import { countChanges, describeCounts, IMPACT_TITLE, planSections, tailnetLabel } from './format.js';
-import { LIVE_POLICY } from './impact.js';
+import { LIVE_POLICY } from '../plan/impact.js';
 import type { ChangeCounts } from './format.js';
+import { lineCounts, policyPlanSummary, renderPolicyFileMarkdown } from './plan-policy-file.js';
 import { commentHead, details, diffLines, joinBlocks as join, RenderOptionsError, runLink } from './markdown-blocks.js';
 
 export { RenderOptionsError };
@@ -30,6 +32,11 @@ export interface MarkdownRenderOptions extends CommentOptions {
   configPath: string;
   /** Plain text (escaped), said when the plan had to be summarised. */
   fullPlanHint?: string;
+  /**
+   * Under settings.policyFile: the policy file's section, after the plan (in at most half of
+   * `maxLength`); the status line at the top then counts the policy file too.
+   */
+  policyFile?: PolicyFilePlan | undefined;
 }
 
 const DEFAULT_HEADING = 'tailnet-access plan';
@@ -145,6 +152,25 @@ function countsTable(counts: ChangeCounts): string {
 }
 
 export function renderPlanMarkdown(plan: Plan, options: MarkdownRenderOptions): string {
+  const section = options.policyFile;
+  return section ? withPolicyFileSection(plan, section, options) : planMarkdown(plan, options);
+}
+
+/** The plan, then the policy file's section; the status line at the top counts the policy file. */
+function withPolicyFileSection(plan: Plan, section: PolicyFilePlan, options: MarkdownRenderOptions): string {
+  const max = options.maxLength ?? 65_000;
+  const policy = renderPolicyFileMarkdown(section, { maxLength: Math.floor(max / 2) });
+  const rendered = planMarkdown(plan, { ...options, maxLength: max - policy.length - 1 });
+  const counts = describeCounts(countChanges(plan.changes));
+  const before = counts === '' ? `**No changes.** The tailnet matches ${inlineCode(options.configPath)}.` : `**Plan:** ${counts}.`;
+  const { lead } = policyPlanSummary(plan, section, options.configPath);
+  const after = lead === 'No changes.'
+    ? `**No changes.** The tailnet matches ${inlineCode(options.configPath)} and ${inlineCode(section.file)}.`
+    : `**Plan:** ${counts === '' ? '' : `${counts}; `}${inlineCode(section.file)} ${section.changed ? `to write (${lineCounts(section.diff.added, section.diff.removed)})` : 'matches the live policy'}.`;
+  return `${rendered.replace(before, after)}\n${policy}`;
+}
+
+function planMarkdown(plan: Plan, options: MarkdownRenderOptions): string {
   const counts = countChanges(plan.changes);
   const { maxLength, head } = commentHead(options, DEFAULT_HEADING, statusLine(plan, counts, options.configPath));
   const foot = footer(plan, options.runUrl);

@@ -1,9 +1,10 @@
 // A file check (check-files.ts) as text, markdown and JSON. Text lines are `file:line:column: error:
 // message`, the form editors and terminals jump to; the last line says what was checked, and that the
 // tailnet was not.
-import { formatSourceRef, type Diagnostic } from '../diagnostics.js';
-import { escapeControls, escapeMarkdownInline, inlineCode } from '../plan/escape.js';
-import type { FileCheck } from './check-files.js';
+import { formatSourceRef } from '../diagnostics.js';
+import type { Diagnostic } from '../domain/diagnostic.js';
+import { escapeControls, escapeMarkdownInline, inlineCode } from '../escape.js';
+import type { FileCheck } from '../validate/check-files.js';
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 

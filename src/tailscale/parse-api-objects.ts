@@ -2,19 +2,11 @@
 // (a wrong base URL, a proxy page, an API change) fails here with the field named, and not three
 // modules later as `undefined`. Lenient where the API is known to vary (null lists, number IDs,
 // `redirectUris`), strict where a wrong guess would change a plan (roles).
-import { ROLES } from '../config/types.js';
-import type { Role } from '../config/types.js';
+import { ROLES } from '../domain/users.js';
+import type { Role, TailscaleUser, UserType } from '../domain/users.js';
 import { redact, registerSecret } from '../secrets.js';
-import type {
-  OAuthApp,
-  PolicyDetails,
-  PolicyErrorData,
-  TailnetSettings,
-  TailscaleUser,
-  TokenResponse,
-  UserInvite,
-  UserType,
-} from './types.js';
+import type { OAuthApp, PolicyDetails, TailnetSettings, TokenResponse, UserInvite } from './types.js';
+import type { PolicyErrorData } from '../domain/policy.js';
 
 /** The answer is well-formed JSON but not the expected shape; the client reports it with the call. */
 export class ShapeError extends Error {

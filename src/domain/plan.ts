@@ -1,8 +1,7 @@
 // The plan: what it would take to make the tailnet match the file (contract.md §3,
 // schema/plan.schema.json). Pure data; produced by diff(), consumed by renderers and apply.
-import type { Role } from '../config/types.js';
-import type { TargetGroup } from '../policy/types.js';
-import type { GroupReference } from '../policy/impact.js';
+import type { Role } from './users.js';
+import type { TargetGroup, GroupReference } from './policy.js';
 
 /** `expired`: an `until` in the file has passed (the role falls back to member). */
 export type ChangeReason = 'declared' | 'unmanaged' | 'expired';
@@ -138,4 +137,39 @@ export interface PlanResult {
    * groups in their live order, then new ones in file order. Undefined when no group changes.
    */
   targetGroups?: TargetGroup[];
+}
+
+/** One change with the contract's keys in the contract's order (shared with the apply report's JSON). */
+export function changeJson(change: Change): Change {
+  switch (change.type) {
+    case 'user.role':
+      return {
+        type: change.type,
+        login: change.login,
+        userId: change.userId,
+        from: change.from,
+        to: change.to,
+        reason: change.reason,
+        ...(change.until === undefined ? {} : { until: change.until }),
+      };
+    case 'user.suspend':
+    case 'user.restore':
+    case 'user.approve':
+      return { type: change.type, login: change.login, userId: change.userId, reason: change.reason };
+    case 'user.invite':
+      return { type: change.type, login: change.login, role: change.role };
+    case 'group.create':
+      return { type: change.type, group: change.group, members: [...change.members], ...(change.until ? { until: { ...change.until } } : {}) };
+    case 'group.delete':
+      return { type: change.type, group: change.group, members: [...change.members] };
+    case 'group.update':
+      return {
+        type: change.type,
+        group: change.group,
+        add: [...change.add],
+        remove: [...change.remove],
+        ...(change.expired && change.expired.length > 0 ? { expired: [...change.expired] } : {}),
+        ...(change.until ? { until: { ...change.until } } : {}),
+      };
+  }
 }

@@ -3,8 +3,9 @@
 // refuses a step summary over 1 MiB, so the body stays under `maxBytes` by listing only as many rows
 // of each section as fit, in that order of importance, and saying how many were left out. Every name
 // is someone else's text and goes through escape.ts.
-import { escapeHtml, escapeMarkdownInline } from './escape.js';
-import { breakdown, InventoryOptionsError, lastSeenText, number, type Inventory, type InventoryRow } from './render-inventory.js';
+import { escapeHtml, escapeMarkdownInline } from '../escape.js';
+import { InventoryOptionsError, type Inventory, type InventoryRow } from '../plan/inventory.js';
+import { breakdown, lastSeenText, number } from './inventory-format.js';
 
 export interface InventoryMarkdownOptions {
   /** UTF-8 bytes. Default 900,000: under GitHub's 1 MiB step-summary limit, with room for the plan. */

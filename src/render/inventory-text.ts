@@ -1,7 +1,8 @@
 // The inventory for a terminal: the counts first, then the flagged users, then every user in aligned
 // columns. A terminal (or an --out file) has no size limit, so nothing is left out.
-import { escapeControls } from './escape.js';
-import { breakdown, countsLine, lastSeenText, number, type Inventory, type InventoryRow } from './render-inventory.js';
+import { escapeControls } from '../escape.js';
+import type { Inventory, InventoryRow } from '../plan/inventory.js';
+import { breakdown, countsLine, lastSeenText, number } from './inventory-format.js';
 
 // One absurdly long name should not push every other column off the screen.
 const MAX_COLUMN = 40;

@@ -2,15 +2,15 @@
 // Tailscale's `{"message", "data"}`, then OAuth's `{"error", "error_description"}`, and otherwise kept
 // as raw text (a proxy's HTML page says more than nothing), squeezed and truncated.
 import { STATUS_CODES } from 'node:http';
-import { escapeControls } from '../plan/escape.js';
+import { escapeControls } from '../escape.js';
 import { redact } from '../secrets.js';
 import { PreconditionFailedError, TailscaleApiError, UnexpectedResponseError } from './errors.js';
 import type { ApiErrorInit, CallSite } from './errors.js';
 import { hintFor } from './hints.js';
 import type { HintContext } from './hints.js';
-import { policyErrorData, ShapeError } from './shapes.js';
+import { policyErrorData, ShapeError } from './parse-api-objects.js';
 import type { ApiResponse } from './http.js';
-import type { PolicyErrorData } from './types.js';
+import type { PolicyErrorData } from '../domain/policy.js';
 
 const MAX_MESSAGE = 300;
 

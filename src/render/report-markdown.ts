@@ -1,15 +1,17 @@
 // The apply report as GitHub markdown, for the job summary and the PR comment of the action. Built like
-// the plan's (render-markdown.ts): everything from other people goes through escape.ts, and the body
+// the plan's (plan-markdown.ts): everything from other people goes through escape.ts, and the body
 // stays under `maxLength` by degrading in stages. Failures come first, because they are what someone
 // has to act on; long listings collapse into <details>; a report too long even then keeps its counts,
 // as many failures as fit in half the room and as many applied changes as fit in the rest. Blocks are
 // only ever dropped whole, so no fence or tag is cut open.
-import type { ApplyReport } from '../apply/types.js';
-import { codeBlock, escapeMarkdownInline, fenceFor, inlineCode } from './escape.js';
-import { countChanges, shortEtag, tailnetLabel } from './format.js';
+import type { ApplyReport } from '../domain/apply-report.js';
+import { codeBlock, escapeMarkdownInline, fenceFor, inlineCode } from '../escape.js';
+import { countChanges, tailnetLabel } from './format.js';
+import { shortEtag } from '../domain/policy.js';
 import { commentHead, details, diffLines, joinBlocks as join, RenderOptionsError, runLink } from './markdown-blocks.js';
-import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './render-report-format.js';
-import type { Change, PlanWarning } from './types.js';
+import { renderPolicyFileReportMarkdown } from './report-policy-file.js';
+import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './report-format.js';
+import type { Change, PlanWarning } from '../domain/plan.js';
 
 export interface ReportMarkdownOptions {
   /** The config file, named in the status line. */
@@ -153,7 +155,19 @@ function footer(report: ApplyReport, runUrl: string | undefined): string {
   return runUrl === undefined ? text : `${text} ${runLink(runUrl)}`;
 }
 
+/**
+ * The report as markdown within `maxLength`; under settings.policyFile the policy file's part comes
+ * after it (its diffs in at most half the room).
+ */
 export function renderApplyReportMarkdown(report: ApplyReport, options: ReportMarkdownOptions): string {
+  const file = report.policyFile;
+  if (!file) return reportMarkdown(report, options);
+  const max = options.maxLength ?? 65_000;
+  const part = renderPolicyFileReportMarkdown(report, file, max);
+  return `${reportMarkdown(report, { ...options, maxLength: max - part.length - 1 })}\n${part}`;
+}
+
+function reportMarkdown(report: ApplyReport, options: ReportMarkdownOptions): string {
   const { maxLength, head } = checkedHead(report, options);
   const foot = footer(report, options.runUrl);
   const warnings = warningsBlock(report.warnings);

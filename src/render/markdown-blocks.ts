@@ -1,6 +1,6 @@
 // The building blocks the plan comment and the apply report share: the checked head of a comment
 // (marker, heading, status), collapsible sections, the run link, and diff lines cut to a budget.
-import { escapeHtml, escapeMarkdownInline } from './escape.js';
+import { escapeHtml, escapeMarkdownInline } from '../escape.js';
 import type { PlanSection, Sign } from './format.js';
 
 /** An option the caller got wrong (our own code, not the user's file). */

@@ -1,15 +1,13 @@
-// What apply did to the policy file under settings.policyFile, for a terminal, for markdown and as
-// JSON: written whole or not, the diff it wrote, and each edit made outside git it found, with what
-// that edit changed and whether the write replaced it. Nothing an edit changed goes unsaid.
-import type { ApplyReport, ManualEditReport, PolicyFileReport } from '../apply/types.js';
-import { renderApplyReportJson } from '../plan/render-report-json.js';
-import { renderApplyReportMarkdown, type ReportMarkdownOptions } from '../plan/render-report-markdown.js';
-import { escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from '../plan/escape.js';
-import { etagLabel } from './manual-edits.js';
-import { lineCounts, safeLine } from './render-section.js';
+// The policy file's section of an apply report under settings.policyFile, for a terminal, for markdown
+// and as JSON: written whole or not, the diff it wrote, and each edit made outside git it found, with
+// what that edit changed and whether the write replaced it. Nothing an edit changed goes unsaid. The
+// report renderers (report-text.ts, report-markdown.ts, report-json.ts) add it when the report has one.
+import type { ApplyReport, ManualEditReport, PolicyFileReport } from '../domain/apply-report.js';
+import { escapeControls, escapeMarkdownInline, fenceFor, inlineCode } from '../escape.js';
+import { etagLabel } from '../domain/policy.js';
+import { lineCounts, safeLine } from './plan-policy-file.js';
 
 const ANSI = { green: '\x1b[32m', red: '\x1b[31m', bold: '\x1b[1m', reset: '\x1b[0m' };
-const ANSI_CODES = /\x1b\[[0-9;]*m/g;
 
 function lines(diff: string): string[] {
   return diff === '' ? [] : diff.replace(/\n$/, '').split('\n');
@@ -57,20 +55,14 @@ export function renderPolicyFileReportText(report: ApplyReport, options: { color
 }
 
 /**
- * `reportText` is renderApplyReportText's output; the policy file's part goes before its last line,
- * which says "complete" rather than "no changes" when the only change was the policy file.
+ * The summary line when the only change was the policy file: the report's own line would say "no
+ * changes", so it says "complete" instead. Undefined when the report's own line stands.
  */
-export function composeReportText(reportText: string, report: ApplyReport, options: { color: boolean; configPath: string }): string {
+export function policyFileReportSummary(report: ApplyReport, options: { color: boolean; configPath: string }): string | undefined {
   const file = report.policyFile;
-  if (!file) return reportText;
-  const all = reportText.replace(/\n$/, '').split('\n');
-  const last = all.pop() ?? '';
-  const written = report.policy?.status === 'written';
-  const summary =
-    written && last.replace(ANSI_CODES, '').startsWith('No changes.')
-      ? `${options.color ? `${ANSI.bold}${ANSI.green}Apply complete:${ANSI.reset}` : 'Apply complete:'} ${escapeControls(file.file)} written (${lineCounts(file.added, file.removed)}). The tailnet matches ${escapeControls(options.configPath)}.`
-      : last;
-  return `${all.join('\n')}\n${renderPolicyFileReportText(report, options)}\n${summary}\n`;
+  if (!file || report.policy?.status !== 'written') return undefined;
+  const lead = options.color ? `${ANSI.bold}${ANSI.green}Apply complete:${ANSI.reset}` : 'Apply complete:';
+  return `${lead} ${escapeControls(file.file)} written (${lineCounts(file.added, file.removed)}). The tailnet matches ${escapeControls(options.configPath)}.`;
 }
 
 function diffDetails(summary: string, diff: string, budget: number): string {
@@ -88,24 +80,21 @@ function diffDetails(summary: string, diff: string, budget: number): string {
   return `<details>\n<summary>${summary}</summary>\n\n${fence}diff\n${shown.join('\n')}\n${fence}\n\n</details>`;
 }
 
-/** The apply report as markdown with the policy file's part after it, within `maxLength` (the part takes at most half). */
-export function renderApplyReportMarkdownWithPolicyFile(report: ApplyReport, options: ReportMarkdownOptions): string {
-  const file = report.policyFile;
-  const max = options.maxLength ?? 65_000;
-  if (!file) return renderApplyReportMarkdown(report, options);
+/** The policy file's part as markdown, its diffs sharing at most half of `maxLength`. */
+export function renderPolicyFileReportMarkdown(report: ApplyReport, file: PolicyFileReport, maxLength: number): string {
   const diffs = (report.policy && file.diff !== '' ? 1 : 0) + file.manualEdits.filter((e) => e.diff !== undefined).length;
-  const budget = Math.floor(max / 2 / Math.max(1, diffs)) - 200;
+  const budget = Math.floor(maxLength / 2 / Math.max(1, diffs)) - 200;
   const blocks = [`**Policy file ${inlineCode(file.file)}:** ${escapeMarkdownInline(fate(report))}`];
   if (report.policy && file.diff !== '') blocks.push(diffDetails(`The policy diff (${lineCounts(file.added, file.removed)})`, file.diff, budget));
   for (const edit of file.manualEdits) {
     blocks.push(`**${escapeMarkdownInline(editHeading(edit))}.**`);
     if (edit.diff !== undefined) blocks.push(diffDetails('What was edited', edit.diff, budget));
   }
-  const part = `${blocks.join('\n\n')}\n`;
-  return `${renderApplyReportMarkdown(report, { ...options, maxLength: max - part.length - 1 })}\n${part}`;
+  return `${blocks.join('\n\n')}\n`;
 }
 
-function policyFileReportJson(file: PolicyFileReport): PolicyFileReport {
+/** The `policyFile` member of the apply report JSON (schema/apply-report.schema.json). */
+export function policyFileReportJson(file: PolicyFileReport): PolicyFileReport {
   return {
     file: file.file,
     diff: file.diff,
@@ -121,11 +110,4 @@ function policyFileReportJson(file: PolicyFileReport): PolicyFileReport {
     })),
     recorded: file.recorded,
   };
-}
-
-/** The apply report JSON with its optional `policyFile` member (schema/apply-report.schema.json). */
-export function renderApplyReportJsonWithPolicyFile(report: ApplyReport): string {
-  if (!report.policyFile) return renderApplyReportJson(report);
-  const json = JSON.parse(renderApplyReportJson(report)) as Record<string, unknown>;
-  return `${JSON.stringify({ ...json, policyFile: policyFileReportJson(report.policyFile) }, null, 2)}\n`;
 }

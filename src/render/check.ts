@@ -1,8 +1,8 @@
 // The check report for a terminal, for markdown (the action's job summary) and as JSON. Details carry
 // server messages and names the user typed, so every one goes through escape.ts.
-import { escapeControls, escapeMarkdownInline, inlineCode } from '../plan/escape.js';
-import { tailnetLabel } from '../plan/format.js';
-import type { CheckItem, CheckOutcome, CheckReport } from './types.js';
+import { escapeControls, escapeMarkdownInline, inlineCode } from '../escape.js';
+import { tailnetLabel } from './format.js';
+import type { CheckItem, CheckOutcome, CheckReport } from '../check/types.js';
 
 const CREDENTIAL_NAMES: Record<CheckReport['credential']['kind'], string> = {
   'api-key': 'an API key',

@@ -1,4 +1,4 @@
-// Review of the secrets rule: a registered secret is redacted however it is spelt in the text we print
+// The secrets rule: a registered secret is redacted however it is spelt in the text we print
 // (trimmed, encoded, JSON-escaped, line by line, inside a longer secret), and never half-redacted by a
 // cut made before redaction (error bodies, GitHub error pages, shape errors).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';

@@ -1,15 +1,21 @@
 // The plan for a terminal, in the manner of `terraform plan`: a header, the changes by section with
-// +/~/- marks, the warnings, and one summary line.
-import type { Plan } from './types.js';
-import { escapeControls } from './escape.js';
-import { countChanges, describeCounts, IMPACT_TITLE, impactLines, impactOf, planSections, shortEtag, tailnetLabel } from './format.js';
+// +/~/- marks, the warnings, under settings.policyFile the policy file's section, and one summary line
+// (which then counts the policy file too).
+import type { Plan } from '../domain/plan.js';
+import type { PolicyFilePlan } from '../domain/policy-file.js';
+import { escapeControls } from '../escape.js';
+import { countChanges, describeCounts, IMPACT_TITLE, impactLines, impactOf, planSections, tailnetLabel } from './format.js';
+import { shortEtag } from '../domain/policy.js';
 import type { Sign } from './format.js';
+import { policyPlanSummary, renderPolicyFileText } from './plan-policy-file.js';
 
 export interface TextRenderOptions {
   /** ANSI colours; the CLI passes `process.stdout.isTTY && !NO_COLOR`. */
   color: boolean;
   /** Named in the no-changes line. Default `tailnet-access.yaml`. */
   configPath?: string;
+  /** Under settings.policyFile: the policy file's section, shown before the summary line. */
+  policyFile?: PolicyFilePlan | undefined;
 }
 
 const ANSI = { green: '\x1b[32m', yellow: '\x1b[33m', red: '\x1b[31m', bold: '\x1b[1m', reset: '\x1b[0m' };
@@ -49,7 +55,12 @@ export function renderPlanText(plan: Plan, options: TextRenderOptions): string {
     out.push('');
   }
 
-  if (plan.changes.length === 0) {
+  const section = options.policyFile;
+  if (section) {
+    out.push(renderPolicyFileText(section, options).replace(/\n$/, ''), '');
+    const { lead, rest } = policyPlanSummary(plan, section, options.configPath ?? 'tailnet-access.yaml');
+    out.push(`${paint(lead === 'No changes.' ? ANSI.bold + ANSI.green : ANSI.bold, lead)} ${escapeControls(rest)}`);
+  } else if (plan.changes.length === 0) {
     const config = escapeControls(options.configPath ?? 'tailnet-access.yaml');
     out.push(`${paint(ANSI.bold + ANSI.green, 'No changes.')} The tailnet matches ${config}.`);
   } else {

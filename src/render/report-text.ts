@@ -1,10 +1,13 @@
 // The apply report for a terminal, in the plan's manner: what was applied (+/~/- as in the plan), what
-// failed and why, what was skipped, the policy file's fate and its ETag, the warnings, one summary line.
-import type { ApplyReport } from '../apply/types.js';
-import { escapeControls } from './escape.js';
+// failed and why, what was skipped, the policy file's fate and its ETag, the warnings, under
+// settings.policyFile the policy file's section, one summary line.
+import type { ApplyReport } from '../domain/apply-report.js';
+import { escapeControls } from '../escape.js';
 import type { PlanSection, Sign } from './format.js';
-import { changeLabel, shortEtag, tailnetLabel } from './format.js';
-import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './render-report-format.js';
+import { changeLabel, tailnetLabel } from './format.js';
+import { shortEtag } from '../domain/policy.js';
+import { policyFileReportSummary, renderPolicyFileReportText } from './report-policy-file.js';
+import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './report-format.js';
 
 export interface ReportTextOptions {
   /** ANSI colours; the CLI passes `process.stdout.isTTY && !NO_COLOR`. */
@@ -79,9 +82,14 @@ export function renderApplyReportText(report: ApplyReport, options: ReportTextOp
     out.push('');
   }
 
+  if (report.policyFile) out.push(renderPolicyFileReportText(report, options).replace(/\n$/, ''), '');
+
   switch (reportState(report)) {
     case 'no-changes':
-      out.push(`${paint(ANSI.bold + ANSI.green, 'No changes.')} The tailnet matches ${config}.`);
+      out.push(
+        policyFileReportSummary(report, { color: options.color, configPath: options.configPath ?? 'tailnet-access.yaml' }) ??
+          `${paint(ANSI.bold + ANSI.green, 'No changes.')} The tailnet matches ${config}.`,
+      );
       break;
     case 'complete':
       out.push(`${paint(ANSI.bold + ANSI.green, 'Apply complete:')} ${describeApplied(report)}. The tailnet matches ${config}.`);

@@ -1,4 +1,4 @@
-// Review of the simulator against the reference, where it was more lenient than the facts it records:
+// The simulator held to the reference where it used to be more lenient than the facts it records:
 // a policy write keeps comments only when sent as HuJSON, and including allowedNodeAttributes at all
 // asks for devices:posture_attributes. Each is also checked through the product's own client.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,10 +1,10 @@
 // What the three apply-report renderers share: the outcome in a sentence, the changes laid out as the
 // plan renderers lay them out (format.ts), and failures grouped so that the group changes of one
 // failed policy write show their common error once.
-import type { ApplyReport, PolicyOutcome } from '../apply/types.js';
+import type { ApplyReport, PolicyOutcome } from '../domain/apply-report.js';
 import { countChanges, describeCounts, planSections } from './format.js';
 import type { PlanSection } from './format.js';
-import { isGroupChange, type Change, type GroupChange, type UserChange } from './types.js';
+import { isGroupChange, type Change, type GroupChange, type UserChange } from '../domain/plan.js';
 
 export type ReportState = 'no-changes' | 'complete' | 'incomplete';
 

@@ -1,10 +1,10 @@
 // The inventory: who is in the tailnet, for `plan --inventory` and the action's job summary. This
-// file builds what the renderers show (render-inventory-text.ts, render-inventory-markdown.ts) and
+// file builds what the renderers show (src/render/inventory-text.ts, src/render/inventory-markdown.ts) and
 // flags what an admin should look at: users idle longer than a threshold, users in no group, and
 // logins the file declares who never joined. Pure: `now` comes in as a parameter.
-import { ROLES, type Desired, type Role } from '../config/types.js';
+import type { Desired } from '../config/types.js';
+import { ROLES, type Role, type TailscaleUser } from '../domain/users.js';
 import type { PolicyGroups } from '../policy/types.js';
-import type { TailscaleUser } from '../tailscale/types.js';
 
 export const DEFAULT_IDLE_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -148,32 +148,4 @@ export function buildInventory(input: InventoryInput, options: InventoryOptions)
       byStatus: [...statuses].sort(([a], [b]) => (a < b ? -1 : 1)),
     },
   };
-}
-
-/** `2026-05-21 (3 days ago)`, or `never (added 12 days ago)`. */
-export function lastSeenText(row: InventoryRow): string {
-  if (row.lastSeenDay === undefined) return row.daysIdle === undefined ? 'never' : `never (added ${ago(row.daysIdle)})`;
-  return row.daysIdle === undefined ? row.lastSeenDay : `${row.lastSeenDay} (${ago(row.daysIdle)})`;
-}
-
-export function ago(days: number): string {
-  return days === 0 ? 'today' : days === 1 ? 'yesterday' : `${days} days ago`;
-}
-
-export function number(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
-/** The counts in one line: "9 users, 3 connected now, 12 devices; 1 idle over 90 days, …". */
-export function countsLine(inventory: Inventory): string {
-  const c = inventory.counts;
-  const plural = (n: number, one: string, many = `${one}s`) => `${number(n)} ${n === 1 ? one : many}`;
-  return [
-    `${plural(c.users, 'user')}, ${number(c.connected)} connected now, ${plural(c.devices, 'device')}`,
-    `${number(c.idle)} idle over ${inventory.idleDays} days, ${number(c.noGroup)} in no group, ${number(c.neverJoined)} declared but never joined`,
-  ].join('; ');
-}
-
-export function breakdown(pairs: readonly [string, number][]): string {
-  return pairs.map(([name, n]) => `${number(n)} ${name}`).join(', ');
 }
