@@ -34,7 +34,10 @@ export default tseslint.config(
     rules: {
       // TypeScript's noUnusedLocals/noUnusedParameters already check this; `_` names and rest siblings
       // (`const { secret: _secret, ...rest } = app`) are how the code drops a field on purpose.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       // Control characters in patterns are the point: terminal escapes and untrusted text are stripped or refused.
       'no-control-regex': 'off',
       // jsonc-parser's SyntaxKind is a const enum isolatedModules cannot read, so the code compares with number mirrors.
