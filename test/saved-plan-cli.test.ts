@@ -1,4 +1,4 @@
-// Saved plans end to end (issue 15, item 1): `plan --save-plan FILE`, then `apply --plan FILE`,
+// Saved plans end to end: `plan --save-plan FILE`, then `apply --plan FILE`,
 // in-process through runCli against the simulator, with console edits made through its API between
 // the two. Whatever is refused writes nothing: the simulator's write log and state say so.
 import { createHash } from 'node:crypto';
