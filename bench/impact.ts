@@ -1,4 +1,4 @@
-// bench/impact: how long finding where groups are used takes on a large policy (issue 15, item 3).
+// bench/impact: how long finding where groups are used takes on a large policy.
 //
 // Builds policies of about 1 MB and 5 MB with 5,000 groups, used across acls, grants, ssh, tagOwners,
 // autoApprovers, nodeAttrs and tests, with comments, and times parseHujson and findGroupReferences

@@ -6,7 +6,7 @@
 // client making the same requests to the same simulator: the token, then users and policy in
 // parallel, the users' JSON parsed and nothing else. Each run measures the floor and then the plan, so
 // every ratio pairs two runs under the same load; figures are medians. Also printed: loading the file
-// alone (issue 11's 300 ms at 10,000 users) beside yaml's parseDocument alone, each in a fresh process.
+// alone beside yaml's parseDocument alone, each in a fresh process.
 //
 //   npm run bench:plan   (or: node build/bench/plan.js [--runs N] [--latency MS,MS] [--scales 1000,10000])
 import { createHash } from 'node:crypto';
@@ -195,7 +195,7 @@ export async function loadFigure(files: PlanFiles, scale: PlanScale, runs: numbe
 const users = (n: number): string => (n >= 1000 ? `${n / 1000}k` : String(n));
 const ms = (n: number): string => `${n.toFixed(0)} ms`;
 
-/** Targets of issue 13 (200 ms latency) and issue 11 (loading 10,000 users). */
+/** The plan table; its target column checks the targets of the README's design notes at 200 ms of latency. */
 export function planRows(figures: readonly PlanFigure[]): string[][] {
   const target = (f: PlanFigure): string => {
     if (f.latencyMs !== 200) return '';

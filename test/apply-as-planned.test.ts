@@ -1,5 +1,5 @@
 // The rail between the plan and the write, in apply: a plan whose target groups lost the groups
-// `unmanagedGroups: keep` keeps (the bug of issue 10, item 0, planted here in diff()) must be refused
+// `unmanagedGroups: keep` keeps (a bug that once shipped, planted here in diff()) must be refused
 // before the first write, role changes included; and on a later attempt, after a 412, the policy is
 // not written.
 import { afterEach, describe, expect, it, vi } from 'vitest';

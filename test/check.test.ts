@@ -260,6 +260,6 @@ describe('the check command', () => {
     expect(markdown.replace('`evil<img src=x>\\u{001b}[31m`', '')).not.toContain('<img');
     expect(markdown).toContain('evil&lt;img src=x&gt;');
     expect(renderCheckText(report, { color: false })).not.toContain('\u001b');
-    expect(JSON.parse(renderCheckJson(report)).items).toHaveLength(7);
+    expect((JSON.parse(renderCheckJson(report)) as { items: unknown[] }).items).toHaveLength(7);
   });
 });

@@ -121,7 +121,7 @@ export async function failureOf(fn: () => Promise<unknown>): Promise<Error> {
     await fn();
   } catch (error) {
     if (error instanceof Error) return error;
-    throw new Error(`threw a non-Error: ${String(error)}`);
+    throw new Error(`threw a non-Error: ${String(error)}`, { cause: error });
   }
   throw new Error('expected a failure, but the call succeeded');
 }

@@ -1,4 +1,4 @@
-// End dates, declared statuses and unmanagedUsers: suspend in the plan (issue 14).
+// End dates, declared statuses and unmanagedUsers: suspend in the plan.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { parseNow } from '../src/config/until.js';

@@ -222,6 +222,6 @@ describe('a plan too long for a comment', () => {
     expect(body).not.toContain(logins.at(-1));
     expect(run.summary).toContain(logins.at(-1));
     expect(Buffer.byteLength(run.summary)).toBeLessThan(1024 * 1024);
-    expect(JSON.parse(run.planJson ?? '{}').changes).toHaveLength(3000);
+    expect((JSON.parse(run.planJson ?? '{}') as { changes: unknown[] }).changes).toHaveLength(3000);
   });
 });

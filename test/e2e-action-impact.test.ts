@@ -1,4 +1,4 @@
-// Issue 15, items 3 and 4, in the built action (dist/index.js) on a pull request: the sticky comment
+// Group impact and role grants in the built action (dist/index.js) on a pull request: the sticky comment
 // and the job summary say what the changed groups grant, rule by rule with its line, that a group
 // used nowhere grants nothing, and what a promoted role may do; the plan-json output has `impact`.
 import { readFileSync } from 'node:fs';

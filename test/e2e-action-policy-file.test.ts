@@ -247,7 +247,7 @@ describe('the policy-file input (as in Tailscale gitops-acl-action)', () => {
   });
 });
 
-describe('the action under settings.policyFile: the apply on merge against the reviewed plan (issue 15)', () => {
+describe('the action under settings.policyFile: the apply on merge against the reviewed plan', () => {
   it('applies the reviewed policy write without a word, and refuses under onUnreviewedChanges: fail a write that changed since', async () => {
     await edit('policy.hujson', RULE, WIDER_RULE);
     const planned = await act('pull_request', prEvent);

@@ -1,4 +1,4 @@
-// Apply what was reviewed (issue 15, item 2), run from dist/index.js as the runner runs it, against the
+// Apply what was reviewed, run from dist/index.js as the runner runs it, against the
 // simulator and the GitHub stub: the plan on pull request #7 records its digest in the comment's
 // marker; the push that merges it applies and compares the plan with that one. Reviewed and unchanged:
 // applied, no extra comment. Changed since the review: warn applies and lists the change in the job

@@ -1,4 +1,4 @@
-// Issue 14 end to end through the CLI against the simulator: --now, an expired role, an expired
+// End dates and statuses end to end through the CLI against the simulator: --now, an expired role, an expired
 // membership, a suspension, a restore, and a second apply that writes nothing.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 // The bundled CLI (dist/cli.js) as a process, against the simulator: plans that tell the truth about
-// the policy write before anything is written (issue 10, items 10, 11 and 13). `npm run bundle` first.
+// the policy write before anything is written. `npm run bundle` first.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

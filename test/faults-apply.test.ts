@@ -1,4 +1,4 @@
-// The done-criteria of issue 3, run with many seeds: 20% of requests answered 5xx, 429 or a reset
+// apply under faults, run with many seeds: 20% of requests answered 5xx, 429 or a reset
 // (before the handler, so nothing is applied), some applied writes whose answer is lost, latency, and
 // someone editing the policy between our read and our write. Every run must end either converged
 // (live == desired, the other person's edit outside the managed groups intact) or with a precise

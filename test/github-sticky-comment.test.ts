@@ -140,7 +140,7 @@ describe('rate limits on the way to the comment', () => {
   });
 });
 
-describe('a marker with fields (the plan digest of issue 15)', () => {
+describe('a marker with fields (the plan digest)', () => {
   it('is still the marker of its config and tailnet, and gives its fields back', async () => {
     const { markerFields, withFields } = await import('../src/github/marker.js');
     const fielded = withFields(mark, { reviewed: 'sha256:ab', changes: 'a.b,c.d' });

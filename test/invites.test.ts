@@ -53,7 +53,7 @@ describe('diff with inviteMissingUsers', () => {
     const text = renderPlanText(plan, { color: false });
     expect(text).toContain('+ grace@example.com  invite as it-admin');
     expect(text).toContain('Plan: 3 invites.');
-    expect(JSON.parse(renderPlanJson(plan)).changes[0]).toEqual({ type: 'user.invite', login: 'grace@example.com', role: 'it-admin' });
+    expect((JSON.parse(renderPlanJson(plan)) as { changes: unknown[] }).changes[0]).toEqual({ type: 'user.invite', login: 'grace@example.com', role: 'it-admin' });
   });
 });
 

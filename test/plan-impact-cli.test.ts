@@ -1,4 +1,4 @@
-// Issue 15, items 3 and 4, through the CLI against the simulator: a plan says where the policy uses
+// Group impact and role grants through the CLI against the simulator: a plan says where the policy uses
 // each group it creates, updates or deletes (text and --format json, with the rules' lines), that a
 // group used nowhere grants nothing, and what a changed role may do.
 import { readFileSync } from 'node:fs';

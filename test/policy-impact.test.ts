@@ -1,4 +1,4 @@
-// Where a policy uses a group (issue 15, item 3): every section, the rule's place and its one-line
+// Where a policy uses a group: every section, the rule's place and its one-line
 // rendering, lookalikes that are not uses, layouts (CRLF, tabs, comments) and bad input.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

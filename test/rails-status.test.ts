@@ -1,4 +1,4 @@
-// The rails on suspensions (issue 14): the owner never, the last active admin never, the key's own
+// The rails on suspensions: the owner never, the last active admin never, the key's own
 // user never, and suspensions count with demotions in the mass-demotion rail and in maxChanges.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';

@@ -1,4 +1,4 @@
-// Role changes say what the role may do (issue 15, item 4), so a promotion reads as a grant and a
+// Role changes say what the role may do, so a promotion reads as a grant and a
 // demotion as a loss.
 import { describe, expect, it } from 'vitest';
 import { ROLES } from '../src/domain/users.js';

@@ -1,4 +1,4 @@
-// Saved plans end to end (issue 15, item 1): `plan --save-plan FILE`, then `apply --plan FILE`,
+// Saved plans end to end: `plan --save-plan FILE`, then `apply --plan FILE`,
 // in-process through runCli against the simulator, with console edits made through its API between
 // the two. Whatever is refused writes nothing: the simulator's write log and state say so.
 import { createHash } from 'node:crypto';
@@ -93,7 +93,7 @@ describe('plan --save-plan FILE', () => {
     await start();
     await save();
     const text = await readFile(path.join(dir, 'plan.json'), 'utf8');
-    const saved = JSON.parse(text) as Record<string, any>;
+    const saved = JSON.parse(text) as { basis: Record<string, string>; plannedAt: string; plan: { changes: unknown[] } };
     const json = await cli('plan', '--format', 'json');
     expect(validateSaved(saved), JSON.stringify(validateSaved.errors)).toBe(true);
     expect(saved).toMatchObject({ kind: 'tailnet-access saved plan', format: 1, toolVersion: VERSION, tailnet: '-', plan: JSON.parse(json.stdout) });

@@ -158,7 +158,7 @@ describe('authorization-code flow', () => {
 
   async function authorize(clientId: string, uri: string, state = 'st4te'): Promise<Response> {
     const query = new URLSearchParams({ client_id: clientId, redirect_uri: uri, scope: 'auth_keys:create:once', state, response_type: 'code' });
-    return fetch(`${sim.url}/a/oauth_authorize?${query}`, { redirect: 'manual' });
+    return fetch(`${sim.url}/a/oauth_authorize?${query.toString()}`, { redirect: 'manual' });
   }
 
   async function exchangeCode(app: { id: string; clientSecret: string }, code: string, uri = redirectUri): Promise<{ status: number; body: Record<string, unknown> }> {

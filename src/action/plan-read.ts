@@ -66,7 +66,7 @@ export async function readActionPlan(settings: ActionSettings, options: { valida
   return withActionFiles(
     settings,
     {},
-    async () => undefined,
+    () => Promise.resolve(undefined),
     async ({ config, tailnet, policyFile }, client, reads) => {
       const read = await planWith(config, client, policyFile, { validate: options.validate, step: inGroups, ...(reads ? { started: reads.live } : {}) });
       if (read.problems.length > 0) throw new PlanProblemsError(read.problems, read.plan, read.policyFile);

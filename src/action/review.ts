@@ -1,4 +1,4 @@
-// Apply what was reviewed (issue 15, item 2). The plan mode records, in the plan comment's marker,
+// Apply what was reviewed. The plan mode records, in the plan comment's marker,
 // the digest of the plan's changes and one short digest per change (what it is about, and the change
 // itself). On a push to the default branch, apply finds the pull request the commit came from
 // (GET /repos/{o}/{r}/commits/{sha}/pulls), reads that comment (marker and author, as the sticky

@@ -1,4 +1,4 @@
-// apply: make the tailnet match the file with the fewest writes, safely (issue 3).
+// apply: make the tailnet match the file with the fewest writes, safely.
 //   read users and policy (keep the ETag) -> plan -> rails -> the policy text, checked and validated
 //   -> role changes -> invites -> policy write (412 loop)
 // Everything that can refuse does so before the first write, by throwing ApplyRefusedError. Once

@@ -1,4 +1,4 @@
-// Suspensions, restores and approvals (issue 14), through POST /users/{id}/suspend|restore|approve.
+// Suspensions, restores and approvals, through POST /users/{id}/suspend|restore|approve.
 // Restores and approvals go first, then the role changes (run by the caller), then suspensions, so
 // an admin brought back counts before anyone is suspended. As with demotions, a suspension that,
 // after a failure, would leave no active owner or admin is not made.

@@ -1,4 +1,4 @@
-// `--now TIME` on plan, apply and drift: the moment the plan is made for (issue 14).
+// `--now TIME` on plan, apply and drift: the moment the plan is made for.
 import { parseNow, TimeValueError } from '../config/until.js';
 import { UsageError } from '../errors.js';
 import { flag, type CommandContext } from './context.js';

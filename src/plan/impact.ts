@@ -1,4 +1,4 @@
-// What the groups a plan changes grant (issue 15, item 3): for every group the plan creates, updates
+// What the groups a plan changes grant: for every group the plan creates, updates
 // or deletes, the rules of the policy that name it, so a reviewer of "bob joins group:eng" sees that
 // group:eng reaches tag:server:22 and owns tag:server without opening the policy. Pure: the policy
 // text in (the live one; under settings.policyFile the desired one from git), the references out.

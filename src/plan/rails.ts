@@ -1,4 +1,4 @@
-// The safety rails apply checks before its first write (issue 3). Pure: the plan, the live users and
+// The safety rails apply checks before its first write. Pure: the plan, the live users and
 // the file in, refusals and warnings out, so every rail can be tested without a network. Each refusal
 // names its rail and says how to go ahead (edit the file, --max-changes N, --force).
 import type { Desired } from '../config/types.js';

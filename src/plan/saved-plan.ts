@@ -1,4 +1,4 @@
-// Saved plans (issue 15, item 1): `plan --save-plan FILE` writes the plan with what it was based on,
+// Saved plans: `plan --save-plan FILE` writes the plan with what it was based on,
 // `apply --plan FILE` applies only while a fresh plan gives the same changes. Pure: building the file,
 // reading it back (every field checked, errors naming the file and the place), and comparing a fresh
 // plan with it, change by change. The comparison is of changes, not of ETags: a console edit elsewhere

@@ -102,7 +102,7 @@ function readGroupsObject(text: string, scanner: JSONScanner, next: () => number
     }
     const end = scanner.getTokenOffset() + scanner.getTokenLength();
     found.push({ name, members });
-    spans.push({ type: 'property', offset: keyAt, length: end - keyAt, colonOffset: -1 } as Node);
+    spans.push({ type: 'property', offset: keyAt, length: end - keyAt, colonOffset: -1 });
   }
   const end = scanner.getTokenOffset() + scanner.getTokenLength();
   // The comment above each group, cut from the text between the groups exactly as the strict reader does.

@@ -1,6 +1,6 @@
 // The stored policy file: its text exactly as last written, its ETag (`"` + sha256 hex of the text +
-// `"`), whether it is still the untouched default, and the parsed form, cached per text because a
-// 1 MB policy takes tens of milliseconds to parse and reads far outnumber writes.
+// `"`), whether it is still the untouched default, and the parsed form, cached per text (reads far
+// outnumber writes).
 import { createHash } from 'node:crypto';
 import { checkPolicy, PolicyRejection, type CheckedPolicy } from './policy-check.js';
 

@@ -1,7 +1,7 @@
 // Users: list (filtered by type and role), get one, change a role. Role rules follow the reference's
 // decisions: owner is read-only (promoting to it and changing it are 400), shared users belong to
 // another tailnet (400), and an API key cannot change its own user's role (403, as the spec says).
-import { ROLES, isRole, type Role } from '../../domain/users.js';
+import { ROLES, isRole } from '../../domain/users.js';
 import { ApiError, MESSAGES, empty, json, rawJson, type SimResponse } from '../http.js';
 import { isObject, parseJson } from '../json.js';
 import type { Route, RouteContext } from '../router.js';
@@ -14,7 +14,7 @@ function listUsers(context: RouteContext): SimResponse {
   const role = context.query.get('role') ?? 'all';
   if (!(TYPES as string[]).includes(type)) throw new ApiError(400, `invalid type ${JSON.stringify(type)}: use member, shared or all`);
   if (role !== 'all' && !isRole(role)) throw new ApiError(400, `invalid role ${JSON.stringify(role)}: use all or one of ${ROLES.join(', ')}`);
-  return rawJson(200, context.state.users.listBody(type as UserTypeFilter, role as Role | 'all'));
+  return rawJson(200, context.state.users.listBody(type as UserTypeFilter, role));
 }
 
 function getUser(context: RouteContext): SimResponse {
