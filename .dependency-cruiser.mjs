@@ -2,30 +2,39 @@
 // fails CI on an import that breaks it. Violations that predate the rules are listed in
 // .dependency-cruiser-known-violations.json (made with `npm run lint:deps -- --baseline`) and only
 // reported; each one fixed is removed from it, and a new one fails.
-const IO_MODULES = '^(fs|node:fs|fs/promises|node:fs/promises|net|node:net|http|node:http|https|node:https|child_process|node:child_process|undici|@actions/.+|@octokit/.+)$';
+const IO_MODULES =
+  '^(fs|node:fs|fs/promises|node:fs/promises|net|node:net|http|node:http|https|node:https|child_process|node:child_process|undici|@actions/.+|@octokit/.+)$';
 
 export default {
   forbidden: [
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'No circles between modules, not even of types: a circle means two modules are one concern, or a type lives in the wrong place.',
+      comment:
+        'No circles between modules, not even of types: a circle means two modules are one concern, or a type lives in the wrong place.',
       from: {},
       to: { circular: true },
     },
     {
       name: 'pure-core-no-io',
       severity: 'error',
-      comment: 'plan/ and policy/ are pure (text in, values out): no file system, network, API client or Actions toolkit, and nothing that renders.',
+      comment:
+        'plan/ and policy/ are pure (text in, values out): no file system, network, API client or Actions toolkit, and nothing that renders.',
       from: { path: '^src/(plan|policy)/' },
       to: { path: [IO_MODULES, '^src/(tailscale|github|action|commands|simulator|oauth|check|policy-file|render)/'] },
     },
     {
       name: 'config-no-io-beyond-reading',
       severity: 'error',
-      comment: 'config/ reads the file it is given (src/config/load.ts) and nothing else: no network, no client, no front end.',
+      comment:
+        'config/ reads the file it is given (src/config/load.ts) and nothing else: no network, no client, no front end.',
       from: { path: '^src/config/' },
-      to: { path: ['^(net|node:net|http|node:http|https|node:https|child_process|node:child_process|undici|@actions/.+|@octokit/.+)$', '^src/(tailscale|github|action|commands|apply|simulator|oauth|check)/'] },
+      to: {
+        path: [
+          '^(net|node:net|http|node:http|https|node:https|child_process|node:child_process|undici|@actions/.+|@octokit/.+)$',
+          '^src/(tailscale|github|action|commands|apply|simulator|oauth|check)/',
+        ],
+      },
     },
     {
       name: 'front-ends-are-entry-points',
@@ -44,7 +53,8 @@ export default {
     {
       name: 'engine-below-the-front-ends',
       severity: 'error',
-      comment: 'engine/ holds the use cases both front ends call: it speaks no runner protocol and prints nothing (its ports are how it reaches out).',
+      comment:
+        'engine/ holds the use cases both front ends call: it speaks no runner protocol and prints nothing (its ports are how it reaches out).',
       from: { path: '^src/engine/' },
       to: { path: ['^@actions/.+', '^src/(commands|action)/'] },
     },
@@ -58,21 +68,24 @@ export default {
     {
       name: 'simulator-is-a-stand-in',
       severity: 'error',
-      comment: 'The simulator stands in for Tailscale: product code never reaches into it (only the demo and simulate commands start it).',
+      comment:
+        'The simulator stands in for Tailscale: product code never reaches into it (only the demo and simulate commands start it).',
       from: { path: '^src/', pathNot: '^src/(simulator/|commands/(demo|simulate)\\.ts)' },
       to: { path: '^src/simulator/' },
     },
     {
       name: 'domain-is-a-leaf',
       severity: 'error',
-      comment: 'domain/ holds the types every layer shares (users, roles, policy, plan, apply report, credential kind): it imports nothing of ours outside domain/ and no I/O, so every arrow into it points down.',
+      comment:
+        'domain/ holds the types every layer shares (users, roles, policy, plan, apply report, credential kind): it imports nothing of ours outside domain/ and no I/O, so every arrow into it points down.',
       from: { path: '^src/domain/' },
       to: { path: ['^src/', IO_MODULES], pathNot: '^src/domain/' },
     },
     {
       name: 'render-imports-no-client',
       severity: 'error',
-      comment: 'render/ turns plans, apply reports, inventories and checks into text, markdown and JSON: values in, text out. It imports no API client, no GitHub, no file system or network, and nothing that carries out a plan.',
+      comment:
+        'render/ turns plans, apply reports, inventories and checks into text, markdown and JSON: values in, text out. It imports no API client, no GitHub, no file system or network, and nothing that carries out a plan.',
       from: { path: '^src/render/' },
       to: { path: [IO_MODULES, '^src/(tailscale|github|apply|action|commands|simulator|oauth)/'] },
     },

@@ -20,8 +20,13 @@ import { API_KEY, APPLY_WORK, applyConfig, applyFixture, CLIENT_ID, CLIENT_SECRE
 
 async function measureApply(url: string, configFile: string, credential: string): Promise<CommandRun> {
   const env: Record<string, string> =
-    credential === 'oauth' ? { TAILSCALE_OAUTH_CLIENT_ID: CLIENT_ID, TAILSCALE_OAUTH_CLIENT_SECRET: CLIENT_SECRET } : { TAILSCALE_API_KEY: API_KEY };
-  const { json, ...run } = await timeCommand(['apply', '--config', configFile, '--force', '--format', 'json'], { TAILSCALE_BASE_URL: url, ...env });
+    credential === 'oauth'
+      ? { TAILSCALE_OAUTH_CLIENT_ID: CLIENT_ID, TAILSCALE_OAUTH_CLIENT_SECRET: CLIENT_SECRET }
+      : { TAILSCALE_API_KEY: API_KEY };
+  const { json, ...run } = await timeCommand(['apply', '--config', configFile, '--force', '--format', 'json'], {
+    TAILSCALE_BASE_URL: url,
+    ...env,
+  });
   const report = JSON.parse(json || '{}') as { failed?: unknown[]; converged?: boolean };
   return { ...run, failed: report.failed?.length ?? -1, converged: report.converged === true };
 }
@@ -47,13 +52,27 @@ export async function rateFigure(dir: string, latencyMs: number, rate: number, r
   await writeFile(fixtureFile, JSON.stringify(applyFixture(APPLY_WORK)));
   await writeFile(configFile, applyConfig(APPLY_WORK));
   const before = load();
-  const all: { wallS: number; floorS: number; requests: number; limited: number; failed: number; converged: boolean }[] = [];
+  const all: {
+    wallS: number;
+    floorS: number;
+    requests: number;
+    limited: number;
+    failed: number;
+    converged: boolean;
+  }[] = [];
   for (let i = 0; i < runs; i++) {
     const sim = await serve(fixtureFile, latencyMs, rate);
     try {
       const run = await child<CommandRun>('apply.js', ['--apply', sim.url, configFile, 'api-key']);
       const { requests, limited } = await sim.counts();
-      all.push({ wallS: run.wallMs / 1000, floorS: (requests - limited) / rate, requests, limited, failed: run.failed ?? -1, converged: run.converged === true });
+      all.push({
+        wallS: run.wallMs / 1000,
+        floorS: (requests - limited) / rate,
+        requests,
+        limited,
+        failed: run.failed ?? -1,
+        converged: run.converged === true,
+      });
     } finally {
       sim.stop();
     }
@@ -118,7 +137,18 @@ export async function cpuFigure(files: PlanFiles, latencyMs: number, runs: numbe
 
 export function rateRows(figures: readonly RateFigure[]): string[][] {
   return [
-    ['apply (500 roles, 200 groups)', 'latency', 'wall', 'rate floor', 'wall/floor', '429s', 'failed', 'converged', 'load avg', 'target ≤1.05x, <10% 429, 0 failed'],
+    [
+      'apply (500 roles, 200 groups)',
+      'latency',
+      'wall',
+      'rate floor',
+      'wall/floor',
+      '429s',
+      'failed',
+      'converged',
+      'load avg',
+      'target ≤1.05x, <10% 429, 0 failed',
+    ],
     ...figures.map((f) => {
       const share = f.limited / f.requests;
       const ok = f.ratio <= 1.05 && share < 0.1 && f.failed === 0 && f.converged;
@@ -140,7 +170,18 @@ export function rateRows(figures: readonly RateFigure[]): string[][] {
 
 export function cpuRows(figures: readonly CpuFigure[]): string[][] {
   return [
-    ['CPU at 50k users', 'latency', 'plan CPU', 'apply CPU', 'apply/plan', 'apply wall', 'changes', 'converged', 'load avg', 'target ≤1.2x'],
+    [
+      'CPU at 50k users',
+      'latency',
+      'plan CPU',
+      'apply CPU',
+      'apply/plan',
+      'apply wall',
+      'changes',
+      'converged',
+      'load avg',
+      'target ≤1.2x',
+    ],
     ...figures.map((f) => [
       `${f.users / 1000}k users`,
       `${f.latencyMs} ms`,
@@ -166,7 +207,12 @@ export interface ApplyBenchOptions {
 export function applyOptions(argv: string[]): ApplyBenchOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { runs: { type: 'string' }, latency: { type: 'string' }, rate: { type: 'string' }, 'no-cpu': { type: 'boolean' } },
+    options: {
+      runs: { type: 'string' },
+      latency: { type: 'string' },
+      rate: { type: 'string' },
+      'no-cpu': { type: 'boolean' },
+    },
     strict: false,
   });
   return {
@@ -177,7 +223,11 @@ export function applyOptions(argv: string[]): ApplyBenchOptions {
   };
 }
 
-export async function applySection(dir: string, files: PlanFiles, options: ApplyBenchOptions): Promise<{ rates: RateFigure[]; cpu: CpuFigure[] }> {
+export async function applySection(
+  dir: string,
+  files: PlanFiles,
+  options: ApplyBenchOptions,
+): Promise<{ rates: RateFigure[]; cpu: CpuFigure[] }> {
   const rates: RateFigure[] = [];
   for (const latency of options.latencies) rates.push(await rateFigure(dir, latency, options.rate, options.runs));
   const cpu = options.cpu ? [await cpuFigure(files, 25, options.runs)] : [];
@@ -192,7 +242,9 @@ async function main(argv: string[]): Promise<void> {
   try {
     const { rates, cpu } = await applySection(dir, planFiles(dir), options);
     const cpuTable = cpu.length > 0 ? `\n\n${table(cpuRows(cpu))}` : '';
-    process.stdout.write(`bench/apply (node ${process.version}; medians of ${options.runs} runs, fresh processes)\n${table(rateRows(rates))}${cpuTable}\n`);
+    process.stdout.write(
+      `bench/apply (node ${process.version}; medians of ${options.runs} runs, fresh processes)\n${table(rateRows(rates))}${cpuTable}\n`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

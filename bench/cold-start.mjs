@@ -30,7 +30,9 @@ groups:
 `;
 
 async function startSimulator() {
-  const child = spawn(process.execPath, [path.join(root, 'dist/cli.js'), 'simulate'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [path.join(root, 'dist/cli.js'), 'simulate'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk) => {
@@ -49,15 +51,22 @@ async function startRecordingProxy(target) {
   const upstream = new URL(target);
   const server = createServer((req, res) => {
     arrivals.push(performance.now());
-    const forward = request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = request(
+      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, arrivals, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    arrivals,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 /** The few GitHub calls a plan on a pull request makes: who the token is, the comments, the new comment. */
@@ -72,17 +81,27 @@ async function startGitHubStandIn() {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(value));
       };
-      if (req.method === 'POST' && url.pathname === '/graphql') return json(200, { data: { viewer: { login: 'github-actions[bot]' } } });
+      if (req.method === 'POST' && url.pathname === '/graphql')
+        return json(200, { data: { viewer: { login: 'github-actions[bot]' } } });
       if (url.pathname === '/repos/example/infra/issues/7/comments') {
         if (req.method === 'GET') return json(200, []);
         posted.push(performance.now());
-        return json(201, { id: posted.length, body: JSON.parse(body).body, html_url: 'https://github.example/c', user: { login: 'github-actions[bot]', type: 'Bot' } });
+        return json(201, {
+          id: posted.length,
+          body: JSON.parse(body).body,
+          html_url: 'https://github.example/c',
+          user: { login: 'github-actions[bot]', type: 'Bot' },
+        });
       }
       return json(404, { message: 'Not Found' });
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}`, posted, close: () => new Promise((resolve) => server.close(resolve)) };
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    posted,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 function runOnce(env) {
@@ -91,7 +110,9 @@ function runOnce(env) {
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ started, ended: performance.now(), code, output })));
+  return new Promise((resolve) =>
+    child.on('close', (code) => resolve({ started, ended: performance.now(), code, output })),
+  );
 }
 
 function baseline() {
@@ -106,7 +127,8 @@ function stats(values) {
   return { min: sorted[0], median: at(0.5), p90: at(0.9), max: sorted.at(-1) };
 }
 
-const fmt = (s) => `median ${s.median.toFixed(1)} ms, p90 ${s.p90.toFixed(1)} ms (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)})`;
+const fmt = (s) =>
+  `median ${s.median.toFixed(1)} ms, p90 ${s.p90.toFixed(1)} ms (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)})`;
 
 const sim = await startSimulator();
 const proxy = await startRecordingProxy(sim.url);
@@ -116,7 +138,10 @@ try {
   await writeFile(path.join(workspace, 'tailnet-access.yaml'), CONFIG);
   const repository = { full_name: 'example/infra', default_branch: 'main' };
   const pullRequest = { number: 7, head: { ref: 'change', repo: repository }, base: { ref: 'main', repo: repository } };
-  await writeFile(path.join(workspace, 'event.json'), JSON.stringify({ number: 7, pull_request: pullRequest, repository }));
+  await writeFile(
+    path.join(workspace, 'event.json'),
+    JSON.stringify({ number: 7, pull_request: pullRequest, repository }),
+  );
   await writeFile(path.join(workspace, 'output'), '');
   await writeFile(path.join(workspace, 'summary.md'), '');
   // A plan on a pull request: one read of the tailnet, then the comment; the runner's variables as it sets them.
@@ -145,7 +170,8 @@ try {
     const seen = proxy.arrivals.length;
     const comments = github.posted.length;
     const run = await runOnce(env);
-    if (run.code !== 0 || proxy.arrivals.length === seen || github.posted.length === comments) throw new Error(`run ${i} failed (exit ${run.code}):\n${run.output}`);
+    if (run.code !== 0 || proxy.arrivals.length === seen || github.posted.length === comments)
+      throw new Error(`run ${i} failed (exit ${run.code}):\n${run.output}`);
     if (i < warmup) continue;
     first.push(proxy.arrivals[seen] - run.started);
     total.push(run.ended - run.started);
@@ -153,12 +179,18 @@ try {
   }
   const firstStats = stats(first);
   // Other work on the machine stretches every figure; the load says how much to trust them.
-  const load = loadavg().map((l) => l.toFixed(2)).join(', ');
-  console.log(`cold start of ${path.relative(root, ACTION)} over ${runs} runs (plan on pull_request, simulator on loopback; ${cpus().length} CPUs, load ${load})`);
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ');
+  console.log(
+    `cold start of ${path.relative(root, ACTION)} over ${runs} runs (plan on pull_request, simulator on loopback; ${cpus().length} CPUs, load ${load})`,
+  );
   console.log(`  spawn -> first Tailscale API request: ${fmt(firstStats)}`);
   console.log(`  spawn -> exit of \`node -e 0\`:         ${fmt(stats(bare))}`);
   console.log(`  spawn -> exit (plan and PR comment):  ${fmt(stats(total))}`);
-  console.log(`  target: first request under ${TARGET_MS} ms at the median: ${firstStats.median < TARGET_MS ? 'met' : 'NOT met'}`);
+  console.log(
+    `  target: first request under ${TARGET_MS} ms at the median: ${firstStats.median < TARGET_MS ? 'met' : 'NOT met'}`,
+  );
 } finally {
   await proxy.close();
   await github.close();

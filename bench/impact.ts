@@ -17,24 +17,37 @@ const GROUPS = 5000;
 function policy(rulesPerSection: number): string {
   const group = (i: number): string => `group:team-${i % GROUPS}`;
   const lines: string[] = ['// A generated policy for bench/impact.', '{', '\t"groups": {'];
-  for (let g = 0; g < GROUPS; g++) lines.push(`\t\t${JSON.stringify(group(g))}: ["user${g}@example.com", "lead${g % 97}@example.com"],`);
+  for (let g = 0; g < GROUPS; g++)
+    lines.push(`\t\t${JSON.stringify(group(g))}: ["user${g}@example.com", "lead${g % 97}@example.com"],`);
   lines.push('\t},', '\t"acls": [');
   for (let i = 0; i < rulesPerSection; i++) {
     lines.push(`\t\t// rule ${i}: ${group(i)} reaches its servers`);
-    lines.push(`\t\t{"action": "accept", "src": [${JSON.stringify(group(i))}, "autogroup:admin"], "dst": ["tag:svc-${i}:22,443", "${group(i + 7)}:*"]},`);
+    lines.push(
+      `\t\t{"action": "accept", "src": [${JSON.stringify(group(i))}, "autogroup:admin"], "dst": ["tag:svc-${i}:22,443", "${group(i + 7)}:*"]},`,
+    );
   }
   lines.push('\t],', '\t"grants": [');
-  for (let i = 0; i < rulesPerSection; i++) lines.push(`\t\t{"src": [${JSON.stringify(group(i * 3))}], "dst": ["tag:db-${i}"], "ip": ["tcp:5432"], "via": ["tag:exit-${i % 9}"]},`);
+  for (let i = 0; i < rulesPerSection; i++)
+    lines.push(
+      `\t\t{"src": [${JSON.stringify(group(i * 3))}], "dst": ["tag:db-${i}"], "ip": ["tcp:5432"], "via": ["tag:exit-${i % 9}"]},`,
+    );
   lines.push('\t],', '\t"ssh": [');
-  for (let i = 0; i < rulesPerSection / 4; i++) lines.push(`\t\t{"action": "check", "src": [${JSON.stringify(group(i * 5))}], "dst": ["tag:svc-${i}"], "users": ["root", "autogroup:nonroot"]},`);
+  for (let i = 0; i < rulesPerSection / 4; i++)
+    lines.push(
+      `\t\t{"action": "check", "src": [${JSON.stringify(group(i * 5))}], "dst": ["tag:svc-${i}"], "users": ["root", "autogroup:nonroot"]},`,
+    );
   lines.push('\t],', '\t"tagOwners": {');
-  for (let i = 0; i < rulesPerSection / 4; i++) lines.push(`\t\t"tag:svc-${i}": [${JSON.stringify(group(i * 11))}, "autogroup:admin"],`);
+  for (let i = 0; i < rulesPerSection / 4; i++)
+    lines.push(`\t\t"tag:svc-${i}": [${JSON.stringify(group(i * 11))}, "autogroup:admin"],`);
   lines.push('\t},', '\t"autoApprovers": {"routes": {');
-  for (let i = 0; i < rulesPerSection / 8; i++) lines.push(`\t\t"10.${(i >> 8) & 255}.${i & 255}.0/24": [${JSON.stringify(group(i * 13))}, "tag:router"],`);
+  for (let i = 0; i < rulesPerSection / 8; i++)
+    lines.push(`\t\t"10.${(i >> 8) & 255}.${i & 255}.0/24": [${JSON.stringify(group(i * 13))}, "tag:router"],`);
   lines.push('\t}, "exitNode": ["tag:exit", "group:team-1"]},', '\t"nodeAttrs": [');
-  for (let i = 0; i < rulesPerSection / 8; i++) lines.push(`\t\t{"target": [${JSON.stringify(group(i * 17))}], "attr": ["funnel"]},`);
+  for (let i = 0; i < rulesPerSection / 8; i++)
+    lines.push(`\t\t{"target": [${JSON.stringify(group(i * 17))}], "attr": ["funnel"]},`);
   lines.push('\t],', '\t"tests": [');
-  for (let i = 0; i < rulesPerSection / 4; i++) lines.push(`\t\t{"src": ${JSON.stringify(group(i))}, "accept": ["tag:svc-${i}:22"], "deny": ["tag:db-${i}:22"]},`);
+  for (let i = 0; i < rulesPerSection / 4; i++)
+    lines.push(`\t\t{"src": ${JSON.stringify(group(i))}, "accept": ["tag:svc-${i}:22"], "deny": ["tag:db-${i}:22"]},`);
   lines.push('\t],', '}', '');
   return lines.join('\n');
 }
@@ -79,9 +92,13 @@ for (const rules of [2_000, 13_000]) {
   const allMs = time(runs, () => findGroupReferences(doc, all));
   const fewMs = time(runs, () => findGroupReferences(doc, few));
   const total = { wall: parseMs.wall + allMs.wall, cpu: parseMs.cpu + allMs.cpu };
-  console.log(`impact: ${(text.length / 1e6).toFixed(1)} MB policy, ${GROUPS} groups, ${found.references.length} references (${found.unused.length} groups unused); median of ${runs}`);
+  console.log(
+    `impact: ${(text.length / 1e6).toFixed(1)} MB policy, ${GROUPS} groups, ${found.references.length} references (${found.unused.length} groups unused); median of ${runs}`,
+  );
   console.log(`  parseHujson                      ${ms(parseMs)}`);
   console.log(`  findGroupReferences, all groups  ${ms(allMs)}`);
   console.log(`  findGroupReferences, 10 groups   ${ms(fewMs)}`);
-  console.log(`  parse + all groups               ${ms(total)}  target < ${TARGET_MS} ms${total.wall < TARGET_MS ? '' : '  ABOVE TARGET'}`);
+  console.log(
+    `  parse + all groups               ${ms(total)}  target < ${TARGET_MS} ms${total.wall < TARGET_MS ? '' : '  ABOVE TARGET'}`,
+  );
 }

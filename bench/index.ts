@@ -10,7 +10,9 @@ import { applyOptions, applySection, cpuRows, rateRows } from './apply.js';
 import { loadRows, planFiles, planOptions, planRows, planSection, table } from './plan.js';
 import { load } from './processes.js';
 
-const { values } = parseArgs({ options: { 'plan-runs': { type: 'string', default: '5' }, 'apply-runs': { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { 'plan-runs': { type: 'string', default: '5' }, 'apply-runs': { type: 'string', default: '3' } },
+});
 const dir = await mkdtemp(path.join(tmpdir(), 'bench-'));
 try {
   const started = load();
@@ -18,7 +20,9 @@ try {
   const { plans, loads } = await planSection(files, planOptions(['--runs', values['plan-runs']]));
   const { rates, cpu } = await applySection(dir, files, applyOptions(['--runs', values['apply-runs']]));
   const head = `bench (node ${process.version}, ${cpus().length} CPUs, load average ${started} at the start; plan: medians of ${values['plan-runs']} runs, apply: medians of ${values['apply-runs']}, each run a fresh process)`;
-  process.stdout.write(`${head}\n${table(planRows(plans))}\n\n${table(loadRows(loads))}\n\n${table(rateRows(rates))}\n\n${table(cpuRows(cpu))}\n`);
+  process.stdout.write(
+    `${head}\n${table(planRows(plans))}\n\n${table(loadRows(loads))}\n\n${table(rateRows(rates))}\n\n${table(cpuRows(cpu))}\n`,
+  );
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -40,27 +40,50 @@ export interface CommandRun {
 export async function timeCommand(argv: string[], env: Record<string, string>): Promise<CommandRun & { json: string }> {
   let out = '';
   let err = '';
-  const io = { env: { NO_COLOR: '1', ...env }, cwd: process.cwd(), stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } };
+  const io = {
+    env: { NO_COLOR: '1', ...env },
+    cwd: process.cwd(),
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+  };
   const cpu = process.cpuUsage();
   const started = performance.now();
   const exitCode = await runCli(argv, io);
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
   if (exitCode !== 0) process.stderr.write(`${argv[0]} exited with ${exitCode}: ${err.slice(0, 2000)}\n`);
-  const plan = (JSON.parse(out || '{}') as { plan?: unknown; changes?: unknown[]; warnings?: unknown[] });
+  const plan = JSON.parse(out || '{}') as { plan?: unknown; changes?: unknown[]; warnings?: unknown[] };
   const body = (plan.plan ?? plan) as { changes?: unknown[]; warnings?: unknown[] };
-  const digest = createHash('sha256').update(JSON.stringify([body.changes, body.warnings])).digest('hex').slice(0, 12);
-  return { wallMs, cpuMs: (used.user + used.system) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024, exitCode, digest, changes: body.changes?.length ?? 0, json: out };
+  const digest = createHash('sha256')
+    .update(JSON.stringify([body.changes, body.warnings]))
+    .digest('hex')
+    .slice(0, 12);
+  return {
+    wallMs,
+    cpuMs: (used.user + used.system) / 1000,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    exitCode,
+    digest,
+    changes: body.changes?.length ?? 0,
+    json: out,
+  };
 }
 
 async function measurePlan(url: string, configFile: string): Promise<CommandRun> {
-  const env = { TAILSCALE_BASE_URL: url, TAILSCALE_OAUTH_CLIENT_ID: CLIENT_ID, TAILSCALE_OAUTH_CLIENT_SECRET: CLIENT_SECRET };
+  const env = {
+    TAILSCALE_BASE_URL: url,
+    TAILSCALE_OAUTH_CLIENT_ID: CLIENT_ID,
+    TAILSCALE_OAUTH_CLIENT_SECRET: CLIENT_SECRET,
+  };
   const { json: _json, ...run } = await timeCommand(['plan', '--config', configFile, '--format', 'json'], env);
   return run;
 }
 
 /** One HTTP exchange with node:http, the body read whole and nothing more. */
-function raw(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Buffer> {
+function raw(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(url, { method: init.method ?? 'GET', headers: init.headers ?? {} }, (res) => {
       const chunks: Buffer[] = [];
@@ -82,7 +105,13 @@ async function measureFloor(baseUrl: string): Promise<number> {
   const started = performance.now();
   const form = `grant_type=client_credentials&client_id=${CLIENT_ID}&client_secret=${CLIENT_SECRET}`;
   const token = JSON.parse(
-    (await raw(`${baseUrl}/api/v2/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form })).toString(),
+    (
+      await raw(`${baseUrl}/api/v2/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      })
+    ).toString(),
   ) as { access_token: string };
   const auth = { authorization: `Bearer ${token.access_token}` };
   const [users] = await Promise.all([
@@ -139,7 +168,11 @@ export function planFiles(dir: string): PlanFiles {
   const written = new Map<string, Promise<string>>();
   const once = (name: string, text: () => string): Promise<string> => {
     const file = path.join(dir, name);
-    if (!written.has(file)) written.set(file, writeFile(file, text()).then(() => file));
+    if (!written.has(file))
+      written.set(
+        file,
+        writeFile(file, text()).then(() => file),
+      );
     return written.get(file) as Promise<string>;
   };
   return {
@@ -149,7 +182,12 @@ export function planFiles(dir: string): PlanFiles {
   };
 }
 
-export async function planFigure(files: PlanFiles, scale: PlanScale, latencyMs: number, runs: number): Promise<PlanFigure> {
+export async function planFigure(
+  files: PlanFiles,
+  scale: PlanScale,
+  latencyMs: number,
+  runs: number,
+): Promise<PlanFigure> {
   const configFile = await files.config(scale);
   const sim = await serve(await files.fixture(scale), latencyMs);
   const before = load();
@@ -162,7 +200,8 @@ export async function planFigure(files: PlanFiles, scale: PlanScale, latencyMs: 
     const failed = all.find((r) => r.exitCode !== 0);
     if (failed) throw new Error(`plan at ${scale.users} users exited with ${failed.exitCode}`);
     const digests = new Set(all.map((r) => r.digest));
-    if (digests.size !== 1) throw new Error(`plan at ${scale.users} users gave different plans: ${[...digests].join(', ')}`);
+    if (digests.size !== 1)
+      throw new Error(`plan at ${scale.users} users gave different plans: ${[...digests].join(', ')}`);
     return {
       scale,
       latencyMs,
@@ -238,7 +277,15 @@ export function loadRows(figures: readonly LoadFigure[]): string[][] {
 
 export function table(rows: readonly string[][]): string {
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length))) ?? [];
-  return rows.map((r) => `  ${r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join('  ').trimEnd()}`).join('\n');
+  return rows
+    .map(
+      (r) =>
+        `  ${r
+          .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+          .join('  ')
+          .trimEnd()}`,
+    )
+    .join('\n');
 }
 
 export interface PlanBenchOptions {
@@ -248,9 +295,17 @@ export interface PlanBenchOptions {
 }
 
 export function planOptions(argv: string[]): PlanBenchOptions {
-  const { values } = parseArgs({ args: argv, options: { runs: { type: 'string' }, latency: { type: 'string' }, scales: { type: 'string' } }, strict: false });
-  const list = (v: unknown, fallback: number[]): number[] => (typeof v === 'string' ? v.split(',').map(Number) : fallback);
-  const wanted = list(values.scales, PLAN_SCALES.map((s) => s.users));
+  const { values } = parseArgs({
+    args: argv,
+    options: { runs: { type: 'string' }, latency: { type: 'string' }, scales: { type: 'string' } },
+    strict: false,
+  });
+  const list = (v: unknown, fallback: number[]): number[] =>
+    typeof v === 'string' ? v.split(',').map(Number) : fallback;
+  const wanted = list(
+    values.scales,
+    PLAN_SCALES.map((s) => s.users),
+  );
   return {
     runs: Number(values.runs ?? 5) || 5,
     latencies: list(values.latency, [200, 25]),
@@ -258,9 +313,13 @@ export function planOptions(argv: string[]): PlanBenchOptions {
   };
 }
 
-export async function planSection(files: PlanFiles, options: PlanBenchOptions): Promise<{ plans: PlanFigure[]; loads: LoadFigure[] }> {
+export async function planSection(
+  files: PlanFiles,
+  options: PlanBenchOptions,
+): Promise<{ plans: PlanFigure[]; loads: LoadFigure[] }> {
   const plans: PlanFigure[] = [];
-  for (const latency of options.latencies) for (const scale of options.scales) plans.push(await planFigure(files, scale, latency, options.runs));
+  for (const latency of options.latencies)
+    for (const scale of options.scales) plans.push(await planFigure(files, scale, latency, options.runs));
   const loads: LoadFigure[] = [];
   for (const scale of options.scales) loads.push(await loadFigure(files, scale, options.runs));
   return { plans, loads };
@@ -276,7 +335,9 @@ async function main(argv: string[]): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-plan-'));
   try {
     const { plans, loads } = await planSection(planFiles(dir), options);
-    process.stdout.write(`bench/plan (node ${process.version}; medians of ${options.runs} runs, fresh processes)\n${table(planRows(plans))}\n\n${table(loadRows(loads))}\n`);
+    process.stdout.write(
+      `bench/plan (node ${process.version}; medians of ${options.runs} runs, fresh processes)\n${table(planRows(plans))}\n\n${table(loadRows(loads))}\n`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -15,7 +15,11 @@ export function child<T>(script: string, args: readonly string[]): Promise<T> {
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('error', reject);
-    proc.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`bench child ${script} ${args[0] ?? ''} exited with ${code}`))));
+    proc.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as T)
+        : reject(new Error(`bench child ${script} ${args[0] ?? ''} exited with ${code}`)),
+    );
   });
 }
 
@@ -29,7 +33,11 @@ export interface ServedSimulator {
 /** The simulator in its own process (bench/serve.ts), on the fixture in `fixtureFile`. */
 export function serve(fixtureFile: string, latencyMs: number, perSecond = 0): Promise<ServedSimulator> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [path.join(here, 'serve.js'), fixtureFile, String(latencyMs), String(perSecond)], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const proc = spawn(
+      process.execPath,
+      [path.join(here, 'serve.js'), fixtureFile, String(latencyMs), String(perSecond)],
+      { stdio: ['pipe', 'pipe', 'inherit'] },
+    );
     const lines: ((line: string) => void)[] = [];
     let buffered = '';
     proc.stdout.on('data', (d: Buffer) => {

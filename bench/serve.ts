@@ -12,6 +12,9 @@ if (Number(perSecond) > 0) knobs.rateLimit = { perSecond: Number(perSecond) };
 const sim = await startSimulator({ fixture, knobs });
 process.stdout.write(`${sim.url}\n`);
 for await (const line of createInterface({ input: process.stdin })) {
-  if (line === 'counts') process.stdout.write(`${JSON.stringify({ requests: sim.requests.entries.length, limited: sim.requests.count({ status: 429 }) })}\n`);
+  if (line === 'counts')
+    process.stdout.write(
+      `${JSON.stringify({ requests: sim.requests.entries.length, limited: sim.requests.count({ status: 429 }) })}\n`,
+    );
 }
 await sim.close();

@@ -15,7 +15,8 @@ export function loadYaml(file, text = readFileSync(file, 'utf8')) {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const pos = (offset) => lineCounter.linePos(offset ?? 0);
   const where = (offset) => `${file}:${pos(offset).line}:${pos(offset).col}`;
-  if (doc.errors.length > 0) throw new MetadataError(doc.errors.map((e) => `${where(e.pos[0])}: ${e.message.split('\n')[0]}`).join('\n'));
+  if (doc.errors.length > 0)
+    throw new MetadataError(doc.errors.map((e) => `${where(e.pos[0])}: ${e.message.split('\n')[0]}`).join('\n'));
   return {
     doc,
     data: doc.toJS(),
@@ -28,7 +29,11 @@ export function loadYaml(file, text = readFileSync(file, 'utf8')) {
 /** The map's entries as [key text, key node, value node], in file order. */
 export function entries(node) {
   if (!isMap(node)) return [];
-  return node.items.map((pair) => [isScalar(pair.key) ? String(pair.key.value) : String(pair.key), pair.key, pair.value]);
+  return node.items.map((pair) => [
+    isScalar(pair.key) ? String(pair.key.value) : String(pair.key),
+    pair.key,
+    pair.value,
+  ]);
 }
 
 /** The node at a path of keys, or undefined. */

@@ -18,7 +18,9 @@ function run(cmd, args) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(cmd)} ${args.join(' ')} exited with ${code}`)),
+    );
   });
 }
 
@@ -31,7 +33,16 @@ await Promise.all(
   entries.map(async ({ source, target }) => {
     const out = await mkdtemp(path.join(tmpdir(), 'tailnet-access-ncc-'));
     try {
-      await run(bin('ncc'), ['build', source, '-o', out, '--minify', '--no-source-map-register', '--quiet', '--no-cache']);
+      await run(bin('ncc'), [
+        'build',
+        source,
+        '-o',
+        out,
+        '--minify',
+        '--no-source-map-register',
+        '--quiet',
+        '--no-cache',
+      ]);
       const files = (await readdir(out)).filter((f) => f !== 'package.json');
       if (files.length !== 1 || files[0] !== 'index.js') {
         throw new Error(`ncc produced ${files.join(', ')} for ${source}; expected a single index.js`);

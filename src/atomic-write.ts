@@ -8,13 +8,18 @@ import path from 'node:path';
 
 /** The file a write to `file` must replace: `file` itself, or the end of its chain of links. */
 async function writeTarget(file: string): Promise<string> {
-  const link = await lstat(file).then((s) => s.isSymbolicLink(), () => false);
+  const link = await lstat(file).then(
+    (s) => s.isSymbolicLink(),
+    () => false,
+  );
   if (!link) return file;
   try {
     return await realpath(file);
   } catch {
     const target = await readlink(file).catch(() => '?');
-    throw new Error(`${file} is a symbolic link to ${target}, which does not exist; create that file, or replace the link with the file`);
+    throw new Error(
+      `${file} is a symbolic link to ${target}, which does not exist; create that file, or replace the link with the file`,
+    );
   }
 }
 
@@ -23,7 +28,10 @@ export async function writeFileAtomic(file: string, text: string): Promise<void>
   const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
   try {
     await writeFile(temporary, text);
-    const mode = await stat(target).then((s) => s.mode & 0o7777, () => undefined);
+    const mode = await stat(target).then(
+      (s) => s.mode & 0o7777,
+      () => undefined,
+    );
     if (mode !== undefined) await chmod(temporary, mode);
     await rename(temporary, target);
   } catch (error) {

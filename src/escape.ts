@@ -53,7 +53,8 @@ export function escapeMarkdownInline(text: string): string {
     if (c === '&') out += '&amp;';
     else if (c === '<') out += '&lt;';
     else if (c === '>') out += '&gt;';
-    else if (c === '@') out += /[A-Za-z0-9]/.test(before) ? '@' : `@${ZWSP}`; // alice@example.com cannot ping
+    else if (c === '@')
+      out += /[A-Za-z0-9]/.test(before) ? '@' : `@${ZWSP}`; // alice@example.com cannot ping
     else if (c === '#') out += `\\#${ZWSP}`;
     else if (MARKDOWN_PUNCTUATION.has(c) || (blankSoFar && LINE_START_PUNCTUATION.has(c))) out += `\\${c}`;
     else if (c === '.' && digitsOnly && i > 0) out += `\\${c}`;

@@ -98,7 +98,10 @@ function base64Spellings(text: string): string[] {
 function spellingsOf(value: string): Spelling[] {
   // A line of a few characters says next to nothing of the secret, and masking it everywhere would
   // leave no log readable.
-  const lines = value.split(/\r?\n|\r/).map((line) => line.trim()).filter((line) => line.length >= MIN_LINE);
+  const lines = value
+    .split(/\r?\n|\r/)
+    .map((line) => line.trim())
+    .filter((line) => line.length >= MIN_LINE);
   const parts = [...lines.map(secretPartOfKey), ...lines.map(signatureOfJwt)].filter((part) => part !== undefined);
   const plain = new Set([value, value.trim(), ...lines, ...parts]);
   const spellings = new Map<string, number>();
@@ -123,7 +126,8 @@ function spellingsOf(value: string): Spelling[] {
 /** What the runner is told to mask for a spelling: the spelling, and its prefixes every few characters. */
 function runnerMasks(spelling: Spelling): string[] {
   const masks = [spelling.text];
-  for (let length = spelling.stem; length < spelling.text.length; length += RUNNER_PREFIX_STEP) masks.push(spelling.text.slice(0, length));
+  for (let length = spelling.stem; length < spelling.text.length; length += RUNNER_PREFIX_STEP)
+    masks.push(spelling.text.slice(0, length));
   return masks;
 }
 

@@ -2,10 +2,22 @@
 // keys: the value arrives sealed and opens to what was sent; the workflow's own token is refused with
 // what to do; a failing PUT is retried as the one retry policy says.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { actionsSecretTargetProblems, ActionsSecrets, type ActionsSecretTarget } from '../src/github/actions-secrets.js';
+import {
+  actionsSecretTargetProblems,
+  ActionsSecrets,
+  type ActionsSecretTarget,
+} from '../src/github/actions-secrets.js';
 import { ActionsSecretError } from '../src/github/errors.js';
 import { DEFAULT_RETRY } from '../src/retry-policy.js';
-import { ENVIRONMENT, READ_ONLY_TOKEN, REPOSITORY, startGitHubStandIn, WORKFLOW_TOKEN, WRITER_TOKEN, type GitHubStandIn } from './helpers/oauth-kit.js';
+import {
+  ENVIRONMENT,
+  READ_ONLY_TOKEN,
+  REPOSITORY,
+  startGitHubStandIn,
+  WORKFLOW_TOKEN,
+  WRITER_TOKEN,
+  type GitHubStandIn,
+} from './helpers/oauth-kit.js';
 
 let github: GitHubStandIn;
 beforeEach(async () => {
@@ -16,7 +28,8 @@ afterEach(async () => {
 });
 
 const VALUE = 'tskey-app-a1CNTRL-actionsSecretsTestValue';
-const storeActionsSecret = (to: ActionsSecretTarget, value: string): Promise<'created' | 'updated'> => new ActionsSecrets(to, { backoffMs: 1 }).store(value);
+const storeActionsSecret = (to: ActionsSecretTarget, value: string): Promise<'created' | 'updated'> =>
+  new ActionsSecrets(to, { backoffMs: 1 }).store(value);
 const target = (change: Partial<ActionsSecretTarget> = {}): ActionsSecretTarget => ({
   apiUrl: github.apiUrl,
   repository: REPOSITORY,
@@ -54,7 +67,9 @@ describe('storeActionsSecret', () => {
     await storeActionsSecret(target({ environment: ENVIRONMENT }), VALUE);
     expect(github.open('TS_OAUTH_APP_SECRET', ENVIRONMENT)).toBe(VALUE);
     expect(github.open('TS_OAUTH_APP_SECRET')).toBeUndefined();
-    expect(github.requests[1]?.path).toBe(`/repos/${REPOSITORY}/environments/${ENVIRONMENT}/secrets/TS_OAUTH_APP_SECRET`);
+    expect(github.requests[1]?.path).toBe(
+      `/repos/${REPOSITORY}/environments/${ENVIRONMENT}/secrets/TS_OAUTH_APP_SECRET`,
+    );
   });
 
   it('says the default GITHUB_TOKEN cannot write secrets, and which token can', async () => {
@@ -64,7 +79,9 @@ describe('storeActionsSecret', () => {
     expect(failure.message).toContain("The workflow's default GITHUB_TOKEN cannot read or write secrets");
     expect(failure.message).toContain('"Secrets" repository permission set to read and write');
     expect(failure.message).not.toContain(WORKFLOW_TOKEN);
-    const readOnly = await failureOf(storeActionsSecret(target({ token: READ_ONLY_TOKEN, environment: ENVIRONMENT }), VALUE));
+    const readOnly = await failureOf(
+      storeActionsSecret(target({ token: READ_ONLY_TOKEN, environment: ENVIRONMENT }), VALUE),
+    );
     expect(readOnly.message).toMatch(/^write the Actions secret .*: GitHub refused access \(403: /);
     expect(readOnly.message).toContain('"Environments" repository permission');
   });
@@ -100,7 +117,9 @@ describe('storeActionsSecret', () => {
 describe('actionsSecretTargetProblems', () => {
   it("applies GitHub's naming rules before any call", () => {
     expect(actionsSecretTargetProblems(target())).toEqual([]);
-    expect(actionsSecretTargetProblems(target({ name: 'has-dash' }))[0]).toMatch(/only letters, digits and underscores/);
+    expect(actionsSecretTargetProblems(target({ name: 'has-dash' }))[0]).toMatch(
+      /only letters, digits and underscores/,
+    );
     expect(actionsSecretTargetProblems(target({ name: '1ST' }))[0]).toMatch(/must not start with a digit/);
     expect(actionsSecretTargetProblems(target({ name: 'github_token' }))[0]).toMatch(/must not start with GITHUB_/);
     expect(actionsSecretTargetProblems(target({ repository: 'just-a-name' }))[0]).toMatch(/owner\/repo/);

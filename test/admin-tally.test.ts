@@ -14,17 +14,40 @@ const ROLES: Role[] = ['owner', 'admin', 'it-admin', 'network-admin', 'billing-a
 const STATUSES = ['active', 'idle', 'suspended', 'needs-approval'] as const;
 
 const user = (i: number, role: Role, status: (typeof STATUSES)[number]): TailscaleUser =>
-  ({ id: `u${i}`, loginName: `user${i}@example.com`, displayName: `User ${i}`, role, status, type: 'member' }) as TailscaleUser;
+  ({
+    id: `u${i}`,
+    loginName: `user${i}@example.com`,
+    displayName: `User ${i}`,
+    role,
+    status,
+    type: 'member',
+  }) as TailscaleUser;
 
 /** A tailnet of up to 12 users (unique ids, as the API lists them); few admins, so the last one matters. */
 const tailnet = fc
-  .array(fc.record({ role: fc.constantFrom<Role>(...ROLES, 'member', 'member', 'auditor'), status: fc.constantFrom(...STATUSES, 'active', 'active') }), { minLength: 1, maxLength: 12 })
+  .array(
+    fc.record({
+      role: fc.constantFrom<Role>(...ROLES, 'member', 'member', 'auditor'),
+      status: fc.constantFrom(...STATUSES, 'active', 'active'),
+    }),
+    { minLength: 1, maxLength: 12 },
+  )
   .map((specs) => specs.map((s, i) => user(i, s.role, s.status)));
 
-/** A plan for some of the users (one change each, as diff plans), with a few ids the listing lacks; and which writes fail. */
+/**
+ * A plan for some of the users (one change each, as diff plans), with a few ids the listing lacks; and which writes
+ * fail.
+ */
 const planFor = (users: readonly TailscaleUser[]) =>
   fc
-    .array(fc.record({ who: fc.nat({ max: users.length + 2 }), to: fc.constantFrom<Role>(...ROLES.filter((r) => r !== 'owner')), fails: fc.boolean() }), { maxLength: 14 })
+    .array(
+      fc.record({
+        who: fc.nat({ max: users.length + 2 }),
+        to: fc.constantFrom<Role>(...ROLES.filter((r) => r !== 'owner')),
+        fails: fc.boolean(),
+      }),
+      { maxLength: 14 },
+    )
     .map((picks) => {
       const seen = new Set<number>();
       const changes: { change: UserRoleChange; fails: boolean }[] = [];
@@ -33,13 +56,27 @@ const planFor = (users: readonly TailscaleUser[]) =>
         seen.add(who);
         const from = users[who]?.role ?? 'member';
         if (from === to) continue;
-        changes.push({ change: { type: 'user.role', login: `user${who}@example.com`, userId: `u${who}`, from, to, reason: 'declared' }, fails });
+        changes.push({
+          change: {
+            type: 'user.role',
+            login: `user${who}@example.com`,
+            userId: `u${who}`,
+            from,
+            to,
+            reason: 'declared',
+          },
+          fails,
+        });
       }
       return changes;
     });
 
 /** The old definition, verbatim in effect: two full counts per demotion. */
-function oldKeepAnAdmin(demotions: readonly UserRoleChange[], users: readonly TailscaleUser[], done: readonly UserRoleChange[]): Set<UserRoleChange> {
+function oldKeepAnAdmin(
+  demotions: readonly UserRoleChange[],
+  users: readonly TailscaleUser[],
+  done: readonly UserRoleChange[],
+): Set<UserRoleChange> {
   const allowed: UserRoleChange[] = [];
   const held = new Set<UserRoleChange>();
   for (const demotion of demotions) {
@@ -101,7 +138,9 @@ describe('applyRoleChanges holds back exactly the demotions the old definition w
           expect(outcome.skipped.map((s) => s.change)).toEqual(changes.filter((c) => held.has(c)));
           expect(outcome.skipped.every((s) => s.reason === NO_ADMIN_LEFT)).toBe(true);
           expect(outcome.applied).toEqual(changes.filter((c) => !held.has(c) && !failing.has(c.userId)));
-          expect(outcome.failed.map((f) => f.change)).toEqual(changes.filter((c) => !held.has(c) && failing.has(c.userId)));
+          expect(outcome.failed.map((f) => f.change)).toEqual(
+            changes.filter((c) => !held.has(c) && failing.has(c.userId)),
+          );
         },
       ),
       { numRuns: 300 },

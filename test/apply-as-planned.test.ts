@@ -19,7 +19,10 @@ vi.mock('../src/plan/diff.js', async (importOriginal) => {
       const result = real.diff(...args);
       const [desired] = args;
       if (++planted.reads < planted.fromRead || !result.targetGroups) return result;
-      return { ...result, targetGroups: result.targetGroups.filter((g) => desired.groups.some((d) => d.name === g.name)) };
+      return {
+        ...result,
+        targetGroups: result.targetGroups.filter((g) => desired.groups.some((d) => d.name === g.name)),
+      };
     },
   };
 });
@@ -37,7 +40,9 @@ afterEach(async () => {
   planted.reads = 0;
 });
 
-async function setUp(knobs: Parameters<typeof simulator>[0] = {}): Promise<{ sim: Simulator; client: TailscaleClient }> {
+async function setUp(
+  knobs: Parameters<typeof simulator>[0] = {},
+): Promise<{ sim: Simulator; client: TailscaleClient }> {
   const sim = await simulator(knobs);
   const client = clientFor(sim);
   open.push({ sim, client });
@@ -58,17 +63,23 @@ describe('a write that would not do what the plan says', () => {
     const error = await applyConfig(config(CONFIG), client, QUICK).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApplyRefusedError);
     expect(error).toMatchObject({ rail: 'policy-write' });
-    expect((error as Error).message).toContain('group:old: planned no change; the text about to be written: deleted (it held [erin@example.com])');
+    expect((error as Error).message).toContain(
+      'group:old: planned no change; the text about to be written: deleted (it held [erin@example.com])',
+    );
     expect(sim.requests.countWrites()).toBe(0);
     expect(roles(sim)['bob@example.com']).toBe('member');
   });
 
   it('after a 412, is not written, and the report says why', async () => {
     planted.fromRead = 2;
-    const { sim, client } = await setUp({ knobs: { externalWriter: { find: '"grafana": "100.64.10.20"', replace: '"grafana": "100.64.10.99"' } } });
+    const { sim, client } = await setUp({
+      knobs: { externalWriter: { find: '"grafana": "100.64.10.20"', replace: '"grafana": "100.64.10.99"' } },
+    });
     const report = await applyConfig(config(CONFIG), client, QUICK);
     expect(report.policy).toMatchObject({ status: 'failed', attempts: 2 });
-    expect(report.policy?.status === 'failed' && report.policy.error).toMatch(/^the policy file about to be written does not do what the plan says/);
+    expect(report.policy?.status === 'failed' && report.policy.error).toMatch(
+      /^the policy file about to be written does not do what the plan says/,
+    );
     expect(sim.requests.filter({ method: 'POST', path: '/api/v2/tailnet/-/acl' }).map((e) => e.status)).toEqual([412]);
     expect(sim.state.policy.text).toContain('"group:old": ["erin@example.com"]');
     expect(report.converged).toBe(false);

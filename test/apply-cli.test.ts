@@ -59,7 +59,11 @@ describe('tailnet-access apply', () => {
     await start();
     const { code, stdout } = await cli('--format', 'json');
     expect(code).toBe(0);
-    const report = JSON.parse(stdout) as { converged: boolean; applied: unknown[]; policy: { status: string; etagAfter: string } };
+    const report = JSON.parse(stdout) as {
+      converged: boolean;
+      applied: unknown[];
+      policy: { status: string; etagAfter: string };
+    };
     expect(report.converged).toBe(true);
     expect(report.applied).toHaveLength(4);
     expect(report.policy).toMatchObject({ status: 'written', etagAfter: sim.state.policy.etag });
@@ -85,10 +89,15 @@ describe('tailnet-access apply', () => {
   });
 
   it('goes ahead with a mass demotion only with --force', async () => {
-    await start({}, 'version: 1\nusers:\n  olivia@example.com: owner\n  alice@example.com: member\n  carol@example.com: member\n');
+    await start(
+      {},
+      'version: 1\nusers:\n  olivia@example.com: owner\n  alice@example.com: member\n  carol@example.com: member\n',
+    );
     const refused = await cli();
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^refused by the mass-demotion safety rail: the plan demotes or removes from groups 2 of the 3 managed users/);
+    expect(refused.stderr).toMatch(
+      /^refused by the mass-demotion safety rail: the plan demotes or removes from groups 2 of the 3 managed users/,
+    );
     expect(sim.requests.countWrites()).toBe(0);
     const forced = await cli('--force');
     expect(forced.code).toBe(0);
@@ -96,10 +105,15 @@ describe('tailnet-access apply', () => {
   });
 
   it('exits 1 with the report when a role change fails, having made the others', async () => {
-    await start({ refuseRoleChangesOf: ['carol@example.com'] }, EXAMPLE_CONFIG.replace('carol@example.com: {}', 'carol@example.com: admin'));
+    await start(
+      { refuseRoleChangesOf: ['carol@example.com'] },
+      EXAMPLE_CONFIG.replace('carol@example.com: {}', 'carol@example.com: admin'),
+    );
     const { code, stdout } = await cli();
     expect(code).toBe(1);
-    expect(stdout).toContain('Failed:\n  x carol@example.com  network-admin -> admin\n      change the role of carol@example.com to admin (POST /api/v2/users/100004/role): 403 ');
+    expect(stdout).toContain(
+      'Failed:\n  x carol@example.com  network-admin -> admin\n      change the role of carol@example.com to admin (POST /api/v2/users/100004/role): 403 ',
+    );
     expect(stdout).toContain('Apply incomplete: 4 changes applied, 1 failed.');
     expect(roles(sim)['bob@example.com']).toBe('admin');
   });

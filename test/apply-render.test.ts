@@ -13,10 +13,29 @@ import type { Change, GroupChange, Plan, UserRoleChange } from '../src/domain/pl
 const BEFORE = `"${'a'.repeat(64)}"`;
 const AFTER = `"${'b'.repeat(64)}"`;
 
-const bob: UserRoleChange = { type: 'user.role', login: 'bob@example.com', userId: '3', from: 'member', to: 'admin', reason: 'declared' };
-const carol: UserRoleChange = { type: 'user.role', login: 'carol@example.com', userId: '4', from: 'network-admin', to: 'admin', reason: 'declared' };
+const bob: UserRoleChange = {
+  type: 'user.role',
+  login: 'bob@example.com',
+  userId: '3',
+  from: 'member',
+  to: 'admin',
+  reason: 'declared',
+};
+const carol: UserRoleChange = {
+  type: 'user.role',
+  login: 'carol@example.com',
+  userId: '4',
+  from: 'network-admin',
+  to: 'admin',
+  reason: 'declared',
+};
 const sre: GroupChange = { type: 'group.create', group: 'group:sre', members: ['alice@example.com'] };
-const eng: GroupChange = { type: 'group.update', group: 'group:eng', add: ['bob@example.com'], remove: ['dave@example.com'] };
+const eng: GroupChange = {
+  type: 'group.update',
+  group: 'group:eng',
+  add: ['bob@example.com'],
+  remove: ['dave@example.com'],
+};
 
 function plan(changes: Change[]): Plan {
   return { version: 1, tailnet: '-', policyEtag: BEFORE, changes, warnings: [] };
@@ -46,19 +65,45 @@ function incomplete(): ApplyReport {
     plan: plan([bob, carol, sre, eng]),
     applied: [bob],
     failed: [
-      { change: carol, error: 'change the role of carol@example.com to admin (POST /api/v2/users/4/role): 403 calling actor does not have enough permissions' },
+      {
+        change: carol,
+        error:
+          'change the role of carol@example.com to admin (POST /api/v2/users/4/role): 403 calling actor does not have enough permissions',
+      },
       { change: sre, error: VALIDATION },
       { change: eng, error: VALIDATION },
     ],
-    skipped: [{ change: { ...bob, login: 'alice@example.com', from: 'admin', to: 'member' }, reason: 'not made: a promotion it relied on failed' }],
-    policy: { status: 'failed', etagBefore: BEFORE, attempts: 2, error: VALIDATION, details: ['alice@example.com: address "tag:prod:22": want: Accept, got: Drop'] },
-    warnings: [{ code: 'group.edited-in-console', message: 'group:eng was edited in the console since the plan; the file wins' }],
+    skipped: [
+      {
+        change: { ...bob, login: 'alice@example.com', from: 'admin', to: 'member' },
+        reason: 'not made: a promotion it relied on failed',
+      },
+    ],
+    policy: {
+      status: 'failed',
+      etagBefore: BEFORE,
+      attempts: 2,
+      error: VALIDATION,
+      details: ['alice@example.com: address "tag:prod:22": want: Accept, got: Drop'],
+    },
+    warnings: [
+      { code: 'group.edited-in-console', message: 'group:eng was edited in the console since the plan; the file wins' },
+    ],
     converged: false,
   };
 }
 
 function empty(): ApplyReport {
-  return { version: 1, tailnet: '-', plan: plan([]), applied: [], failed: [], skipped: [], warnings: [], converged: true };
+  return {
+    version: 1,
+    tailnet: '-',
+    plan: plan([]),
+    applied: [],
+    failed: [],
+    skipped: [],
+    warnings: [],
+    converged: true,
+  };
 }
 
 describe('renderApplyReportText', () => {
@@ -116,7 +161,9 @@ describe('renderApplyReportText', () => {
   });
 
   it('says so when there was nothing to do', () => {
-    expect(renderApplyReportText(empty(), { color: false })).toBe('Tailnet: -, policy ETag: aaaaaaaaaaaa…\n\nNo changes. The tailnet matches tailnet-access.yaml.\n');
+    expect(renderApplyReportText(empty(), { color: false })).toBe(
+      'Tailnet: -, policy ETag: aaaaaaaaaaaa…\n\nNo changes. The tailnet matches tailnet-access.yaml.\n',
+    );
   });
 
   it('colours only when asked, and never lets a name carry escape sequences', () => {
@@ -131,7 +178,11 @@ describe('renderApplyReportText', () => {
 
 describe('renderApplyReportMarkdown', () => {
   it('puts failures first and ends with the ETags and the run link', () => {
-    const md = renderApplyReportMarkdown(incomplete(), { configPath: 'tailnet-access.yaml', marker: '<!-- tailnet-access apply -->', runUrl: 'https://github.com/o/r/actions/runs/1' });
+    const md = renderApplyReportMarkdown(incomplete(), {
+      configPath: 'tailnet-access.yaml',
+      marker: '<!-- tailnet-access apply -->',
+      runUrl: 'https://github.com/o/r/actions/runs/1',
+    });
     const blocks = md.split('\n\n');
     expect(blocks.slice(0, 3)).toEqual([
       '<!-- tailnet-access apply -->',
@@ -139,35 +190,53 @@ describe('renderApplyReportMarkdown', () => {
       '**Apply incomplete:** 1 change applied, 3 failed, 1 skipped. The tailnet does not match `tailnet-access.yaml` yet: fix what failed, then run apply again.',
     ]);
     expect(blocks[3]).toBe('**Failed**');
-    expect(blocks[4]).toContain('- `carol@example.com` network-admin → admin: change the role of carol@example.com to admin \\(POST');
-    expect(blocks[4]).toContain('- The policy file was not written, so no group change was made (`group:sre`, `group:eng`): Tailscale\'s validation refused');
+    expect(blocks[4]).toContain(
+      '- `carol@example.com` network-admin → admin: change the role of carol@example.com to admin \\(POST',
+    );
+    expect(blocks[4]).toContain(
+      "- The policy file was not written, so no group change was made (`group:sre`, `group:eng`): Tailscale's validation refused",
+    );
     expect(md).toContain('```\nalice@example.com: address "tag:prod:22": want: Accept, got: Drop\n```');
-    expect(md.trimEnd().split('\n').at(-1)).toBe(`Tailnet \`-\`, policy ETag \`${BEFORE}\`. [Workflow run](https://github.com/o/r/actions/runs/1)`);
+    expect(md.trimEnd().split('\n').at(-1)).toBe(
+      `Tailnet \`-\`, policy ETag \`${BEFORE}\`. [Workflow run](https://github.com/o/r/actions/runs/1)`,
+    );
   });
 
   it('shows the applied changes as a diff and the ETag they led to', () => {
     const md = renderApplyReportMarkdown(complete(), { configPath: 'tailnet-access.yaml' });
-    expect(md).toContain('**Applied:** 1 role change, 1 group created, 1 updated. The tailnet matches `tailnet-access.yaml`.');
-    expect(md).toContain('**Applied**\n\n```diff\nUsers\n! bob@example.com  member -> admin\n\nGroups\n+ group:sre  (alice@example.com)\n! group:eng\n+     bob@example.com\n-     dave@example.com\n```');
+    expect(md).toContain(
+      '**Applied:** 1 role change, 1 group created, 1 updated. The tailnet matches `tailnet-access.yaml`.',
+    );
+    expect(md).toContain(
+      '**Applied**\n\n```diff\nUsers\n! bob@example.com  member -> admin\n\nGroups\n+ group:sre  (alice@example.com)\n! group:eng\n+     bob@example.com\n-     dave@example.com\n```',
+    );
     expect(md).toContain('**Policy file:** written; ETag `aaaaaaaaaaaa…` → `bbbbbbbbbbbb…`');
     expect(md).toContain(`policy ETag \`${BEFORE}\` → \`${AFTER}\`.`);
   });
 
   it('escapes names from other people outside code', () => {
     const report = incomplete();
-    report.failed = [{ change: { ...carol, login: '<img src=x>@evil' }, error: 'no [link](https://evil) for @someone <b>' }];
+    report.failed = [
+      { change: { ...carol, login: '<img src=x>@evil' }, error: 'no [link](https://evil) for @someone <b>' },
+    ];
     const md = renderApplyReportMarkdown(report, { configPath: 'tailnet-access.yaml' });
     expect(md).toContain('`<img src=x>@evil`');
     expect(md).toContain('no \\[link\\]\\(https://evil\\) for @\u200bsomeone &lt;b&gt;');
   });
 
   it('stays under maxLength by degrading to counts, the first failures and the first changes', () => {
-    const many = Array.from({ length: 3000 }, (_, i): UserRoleChange => ({ ...bob, login: `user${i}@example.com`, userId: String(i) }));
+    const many = Array.from({ length: 3000 }, (_, i): UserRoleChange => ({
+      ...bob,
+      login: `user${i}@example.com`,
+      userId: String(i),
+    }));
     const report: ApplyReport = {
       ...incomplete(),
       plan: plan(many),
       applied: many.slice(0, 2000),
-      failed: many.slice(2000).map((change) => ({ change, error: 'change the role (POST /api/v2/users/x/role): 500 internal server error' })),
+      failed: many
+        .slice(2000)
+        .map((change) => ({ change, error: 'change the role (POST /api/v2/users/x/role): 500 internal server error' })),
     };
     const md = renderApplyReportMarkdown(report, { configPath: 'tailnet-access.yaml', maxLength: 20_000 });
     expect(md.length).toBeLessThanOrEqual(20_000);
@@ -179,22 +248,43 @@ describe('renderApplyReportMarkdown', () => {
   });
 
   it('refuses options that would break the comment', () => {
-    expect(() => renderApplyReportMarkdown(complete(), { configPath: 'x', marker: '<!-- a --> b' })).toThrow(RenderOptionsError);
-    expect(() => renderApplyReportMarkdown(complete(), { configPath: 'x', runUrl: 'javascript:alert(1)' })).toThrow(RenderOptionsError);
-    expect(() => renderApplyReportMarkdown(complete(), { configPath: 'x', maxLength: 50 })).toThrow(/too small for even a summary/);
+    expect(() => renderApplyReportMarkdown(complete(), { configPath: 'x', marker: '<!-- a --> b' })).toThrow(
+      RenderOptionsError,
+    );
+    expect(() => renderApplyReportMarkdown(complete(), { configPath: 'x', runUrl: 'javascript:alert(1)' })).toThrow(
+      RenderOptionsError,
+    );
+    expect(() => renderApplyReportMarkdown(complete(), { configPath: 'x', maxLength: 50 })).toThrow(
+      /too small for even a summary/,
+    );
   });
 });
 
 describe('renderApplyReportJson and schema/apply-report.schema.json', () => {
   const ajv = new Ajv2020({ allErrors: true, strict: true });
-  ajv.addSchema(JSON.parse(readFileSync(new URL('../schema/plan.schema.json', import.meta.url), 'utf8')) as object, 'plan.schema.json');
-  const validate = ajv.compile(JSON.parse(readFileSync(new URL('../schema/apply-report.schema.json', import.meta.url), 'utf8')) as object);
+  ajv.addSchema(
+    JSON.parse(readFileSync(new URL('../schema/plan.schema.json', import.meta.url), 'utf8')) as object,
+    'plan.schema.json',
+  );
+  const validate = ajv.compile(
+    JSON.parse(readFileSync(new URL('../schema/apply-report.schema.json', import.meta.url), 'utf8')) as object,
+  );
 
   it('writes every kind of report in a fixed key order that the schema accepts', () => {
     for (const report of [complete(), incomplete(), empty()]) {
       const parsed = JSON.parse(renderApplyReportJson(report)) as Record<string, unknown>;
       expect(validate(parsed), JSON.stringify(validate.errors)).toBe(true);
-      expect(Object.keys(parsed)).toEqual(['version', 'tailnet', 'converged', 'plan', 'applied', 'failed', 'skipped', ...(report.policy ? ['policy'] : []), 'warnings']);
+      expect(Object.keys(parsed)).toEqual([
+        'version',
+        'tailnet',
+        'converged',
+        'plan',
+        'applied',
+        'failed',
+        'skipped',
+        ...(report.policy ? ['policy'] : []),
+        'warnings',
+      ]);
     }
   });
 

@@ -48,7 +48,9 @@ describe('writeFileAtomic', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'atomic-'));
     const link = path.join(dir, 'policy.hujson');
     await symlink('gone.hujson', link);
-    await expect(writeFileAtomic(link, 'new')).rejects.toThrow(`${link} is a symbolic link to gone.hujson, which does not exist; create that file, or replace the link with the file`);
+    await expect(writeFileAtomic(link, 'new')).rejects.toThrow(
+      `${link} is a symbolic link to gone.hujson, which does not exist; create that file, or replace the link with the file`,
+    );
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readdir(dir)).toEqual(['policy.hujson']);
   });

@@ -16,7 +16,7 @@ afterEach(async () => {
 });
 
 describe('repositoryBoundary', () => {
-  it('is the nearest folder above the config holding .git, a folder or a worktree\'s file', async () => {
+  it("is the nearest folder above the config holding .git, a folder or a worktree's file", async () => {
     await mkdir(path.join(dir, '.git'));
     await mkdir(path.join(dir, 'infra', 'access'), { recursive: true });
     expect(repositoryBoundary(path.join(dir, 'infra', 'access', 'tailnet-access.yaml')).root).toBe(dir);
@@ -27,11 +27,14 @@ describe('repositoryBoundary', () => {
     });
   });
 
-  it('is the config file\'s own folder outside any repository', async () => {
+  it("is the config file's own folder outside any repository", async () => {
     await mkdir(path.join(dir, 'infra'));
     const boundary = repositoryBoundary(path.join(dir, 'infra', 'tailnet-access.yaml'));
     // A temporary folder may itself sit in a repository (a developer's home); then that is the boundary.
-    if (boundary.root === path.join(dir, 'infra')) expect(boundary.name).toBe(`${path.join(dir, 'infra')} (the config file's folder, which is in no git repository)`);
+    if (boundary.root === path.join(dir, 'infra'))
+      expect(boundary.name).toBe(
+        `${path.join(dir, 'infra')} (the config file's folder, which is in no git repository)`,
+      );
     else expect(isInside(dir, boundary.root)).toBe(true);
   });
 });
@@ -47,17 +50,29 @@ describe('resolveWithin', () => {
 
   it('follows links to where they lead, in the last part of the path and in a folder', async () => {
     await symlink(path.join(dir, 'outside.txt'), path.join(dir, 'repo', 'link.hujson'));
-    expect(resolveWithin(path.join(dir, 'repo', 'link.hujson'), boundary())).toEqual({ real: path.join(dir, 'outside.txt'), inside: false });
+    expect(resolveWithin(path.join(dir, 'repo', 'link.hujson'), boundary())).toEqual({
+      real: path.join(dir, 'outside.txt'),
+      inside: false,
+    });
     await symlink(dir, path.join(dir, 'repo', 'up'));
     expect(resolveWithin(path.join(dir, 'repo', 'up', 'outside.txt'), boundary()).inside).toBe(false);
     await symlink(path.join(dir, 'repo', 'policies', 'policy.hujson'), path.join(dir, 'repo', 'policy.hujson'));
-    expect(resolveWithin(path.join(dir, 'repo', 'policy.hujson'), boundary())).toEqual({ real: path.join(dir, 'repo', 'policies', 'policy.hujson'), inside: true });
+    expect(resolveWithin(path.join(dir, 'repo', 'policy.hujson'), boundary())).toEqual({
+      real: path.join(dir, 'repo', 'policies', 'policy.hujson'),
+      inside: true,
+    });
   });
 
   it('judges a path that does not exist yet by its nearest existing folder', async () => {
-    expect(resolveWithin(path.join(dir, 'repo', 'new', 'policy.hujson'), boundary())).toEqual({ real: path.join(dir, 'repo', 'new', 'policy.hujson'), inside: true });
+    expect(resolveWithin(path.join(dir, 'repo', 'new', 'policy.hujson'), boundary())).toEqual({
+      real: path.join(dir, 'repo', 'new', 'policy.hujson'),
+      inside: true,
+    });
     await symlink(dir, path.join(dir, 'repo', 'escape'));
-    expect(resolveWithin(path.join(dir, 'repo', 'escape', 'new.hujson'), boundary())).toEqual({ real: path.join(dir, 'new.hujson'), inside: false });
+    expect(resolveWithin(path.join(dir, 'repo', 'escape', 'new.hujson'), boundary())).toEqual({
+      real: path.join(dir, 'new.hujson'),
+      inside: false,
+    });
     expect(resolveWithin(path.join(dir, 'repo', '..', 'repo-other', 'x'), boundary()).inside).toBe(false);
   });
 
@@ -81,8 +96,12 @@ describe('sameFile', () => {
     expect(await sameFile(file, path.join(dir, 'other.yaml'))).toBe(false);
     // The state file apply is about to create, named through a linked folder.
     await symlink(dir, path.join(dir, 'alias'));
-    expect(await sameFile(path.join(dir, '.state', 'state.json'), path.join(dir, 'alias', '.state', 'state.json'))).toBe(true);
-    expect(await sameFile(path.join(dir, '.state', 'state.json'), path.join(dir, 'alias', '.state', 'other.json'))).toBe(false);
+    expect(
+      await sameFile(path.join(dir, '.state', 'state.json'), path.join(dir, 'alias', '.state', 'state.json')),
+    ).toBe(true);
+    expect(
+      await sameFile(path.join(dir, '.state', 'state.json'), path.join(dir, 'alias', '.state', 'other.json')),
+    ).toBe(false);
     expect(await sameFile(file, path.join(dir, 'missing.yaml'))).toBe(false);
   });
 });

@@ -18,7 +18,13 @@ const FEDERATED_ID = 'kTestFederated1CNTRL';
 const POLICY = '{\n\t"groups": {\n\t\t"group:eng": ["alice@example.com"],\n\t},\n}\n';
 
 function fixture(policy = POLICY): Fixture {
-  const base = tailnet([{ loginName: 'alice@example.com', role: 'admin' }, { loginName: 'erin@example.com', role: 'auditor' }], policy);
+  const base = tailnet(
+    [
+      { loginName: 'alice@example.com', role: 'admin' },
+      { loginName: 'erin@example.com', role: 'auditor' },
+    ],
+    policy,
+  );
   const inThreeDays = new Date(Date.now() + 3 * 24 * 3600 * 1000).toISOString();
   return {
     ...base,
@@ -33,7 +39,14 @@ function fixture(policy = POLICY): Fixture {
         { id: CLIENT_ID, secret: CLIENT_SECRET, scopes: ['users', 'policy_file'] },
         { id: READER_ID, secret: READER_SECRET, scopes: ['users:read', 'policy_file:read'] },
       ],
-      federatedIdentities: [{ clientId: FEDERATED_ID, issuer: 'https://token.actions.githubusercontent.com', audience: 'tailscale', scopes: ['users', 'policy_file:read'] }],
+      federatedIdentities: [
+        {
+          clientId: FEDERATED_ID,
+          issuer: 'https://token.actions.githubusercontent.com',
+          audience: 'tailscale',
+          scopes: ['users', 'policy_file:read'],
+        },
+      ],
     },
   };
 }
@@ -45,13 +58,20 @@ afterEach(async () => {
 });
 
 async function sim(options: { fixture?: Fixture; knobs?: Partial<Knobs> } = {}): Promise<Simulator> {
-  const started = await startSimulator({ fixture: options.fixture ?? fixture(), ...(options.knobs ? { knobs: options.knobs } : {}) });
+  const started = await startSimulator({
+    fixture: options.fixture ?? fixture(),
+    ...(options.knobs ? { knobs: options.knobs } : {}),
+  });
   sims.push(started);
   return started;
 }
 
 const apiKey = (key: string): Credential => ({ kind: 'api-key', key });
-const oauth = (id = CLIENT_ID, secret = CLIENT_SECRET): Credential => ({ kind: 'oauth-client', clientId: id, clientSecret: secret });
+const oauth = (id = CLIENT_ID, secret = CLIENT_SECRET): Credential => ({
+  kind: 'oauth-client',
+  clientId: id,
+  clientSecret: secret,
+});
 
 async function check(s: Pick<Simulator, 'url'>, credential: Credential, tailnetName = '-'): Promise<CheckReport> {
   const transport = { baseUrl: s.url, retry: { maxAttempts: 1 } };
@@ -67,14 +87,21 @@ const item = (report: CheckReport, id: string) => report.items.find((i) => i.id 
 const outcomes = (report: CheckReport) => Object.fromEntries(report.items.map((i) => [i.id, i.outcome]));
 
 describe('check, when everything works', () => {
-  it('tests the reads, infers the writes from the role of the key\'s user, and writes nothing', async () => {
+  it("tests the reads, infers the writes from the role of the key's user, and writes nothing", async () => {
     const s = await sim();
     const report = await check(s, apiKey(OWNER_KEY));
     expect(report.ok).toBe(true);
     expect(report.items.every((i) => i.outcome === 'ok')).toBe(true);
-    expect(report.items.filter((i) => i.method === 'inferred').map((i) => i.id)).toEqual(['change-roles', 'write-policy']);
+    expect(report.items.filter((i) => i.method === 'inferred').map((i) => i.id)).toEqual([
+      'change-roles',
+      'write-policy',
+    ]);
     expect(report.tailnetId).toBe('T9999CNTRL');
-    expect(report.credential).toMatchObject({ kind: 'api-key', id: 'kTestOwner1CNTRL', user: { login: 'olivia@example.com', role: 'owner' } });
+    expect(report.credential).toMatchObject({
+      kind: 'api-key',
+      id: 'kTestOwner1CNTRL',
+      user: { login: 'olivia@example.com', role: 'owner' },
+    });
     expect(s.requests.entries.filter((e) => e.write)).toEqual([]);
   });
 
@@ -117,10 +144,15 @@ describe('check names the missing scope', () => {
     });
   }
 
-  it('for writes an auditor\'s API key cannot make, while plan can still run', async () => {
+  it("for writes an auditor's API key cannot make, while plan can still run", async () => {
     const s = await sim();
     const report = await check(s, apiKey(AUDITOR_KEY));
-    expect(outcomes(report)).toMatchObject({ 'read-users': 'ok', 'read-policy': 'ok', 'change-roles': 'fail', 'write-policy': 'fail' });
+    expect(outcomes(report)).toMatchObject({
+      'read-users': 'ok',
+      'read-policy': 'ok',
+      'change-roles': 'fail',
+      'write-policy': 'fail',
+    });
     expect(item(report, 'change-roles')?.cause).toBe('an auditor may not change roles (it needs the "users" scope)');
     expect(item(report, 'write-policy')?.method).toBe('inferred');
     expect(report).toMatchObject({ canPlan: true, canApply: false, ok: false });
@@ -136,13 +168,24 @@ describe('check names the missing scope', () => {
     expect((await cli(['check'], oauthEnv(s.url, READER_ID, READER_SECRET), dir)).code).toBe(1);
     const forPlan = await cli(['check', '--for', 'plan'], oauthEnv(s.url, READER_ID, READER_SECRET), dir);
     expect(forPlan.code).toBe(0);
-    expect(forPlan.stdout).toContain('Ready for plan; apply cannot (change roles, write the policy file), which was not asked for.');
+    expect(forPlan.stdout).toContain(
+      'Ready for plan; apply cannot (change roles, write the policy file), which was not asked for.',
+    );
   });
 
   it('for a workload identity, from the token it exchanges for', async () => {
     const s = await sim();
-    const idToken = jwt({ iss: 'https://token.actions.githubusercontent.com', aud: 'tailscale', sub: 'repo:example/x', exp: Math.floor(Date.now() / 1000) + 600 });
-    const credential: Credential = { kind: 'workload-identity', clientId: FEDERATED_ID, idToken: () => Promise.resolve(idToken) };
+    const idToken = jwt({
+      iss: 'https://token.actions.githubusercontent.com',
+      aud: 'tailscale',
+      sub: 'repo:example/x',
+      exp: Math.floor(Date.now() / 1000) + 600,
+    });
+    const credential: Credential = {
+      kind: 'workload-identity',
+      clientId: FEDERATED_ID,
+      idToken: () => Promise.resolve(idToken),
+    };
     const report = await check(s, credential);
     expect(outcomes(report)).toMatchObject({ authenticate: 'ok', 'change-roles': 'ok', 'write-policy': 'fail' });
     expect(item(report, 'write-policy')?.cause).toBe('the trust credential lacks the "policy_file" scope');
@@ -153,7 +196,12 @@ describe('check is honest about what it cannot tell', () => {
   it('reports the writes of a key without a readable record as unknown, and does not pass', async () => {
     const plainKey = 'tskey-plainTestKeyNotASecret07';
     const base = fixture();
-    const s = await sim({ fixture: { ...base, credentials: { ...base.credentials, apiKeys: [{ key: plainKey, user: 'olivia@example.com' }] } } });
+    const s = await sim({
+      fixture: {
+        ...base,
+        credentials: { ...base.credentials, apiKeys: [{ key: plainKey, user: 'olivia@example.com' }] },
+      },
+    });
     const report = await check(s, apiKey(plainKey));
     expect(item(report, 'change-roles')).toMatchObject({ outcome: 'unknown', method: 'inferred' });
     expect(item(report, 'change-roles')?.detail).toContain('not of the form tskey-api-<id>-');
@@ -167,17 +215,31 @@ describe('check explains a refused credential and a wrong tailnet', () => {
     const s = await sim();
     const report = await check(s, apiKey(OWNER_KEY), 'wrong.example');
     expect(outcomes(report)).toEqual({
-      authenticate: 'ok', tailnet: 'fail', 'read-users': 'skipped', 'read-policy': 'skipped', 'validate-policy': 'skipped', 'change-roles': 'skipped', 'write-policy': 'skipped',
+      authenticate: 'ok',
+      tailnet: 'fail',
+      'read-users': 'skipped',
+      'read-policy': 'skipped',
+      'validate-policy': 'skipped',
+      'change-roles': 'skipped',
+      'write-policy': 'skipped',
     });
-    expect(item(report, 'tailnet')?.cause).toContain('the tailnet "wrong.example" is not the tailnet this credential belongs to');
+    expect(item(report, 'tailnet')?.cause).toContain(
+      'the tailnet "wrong.example" is not the tailnet this credential belongs to',
+    );
     expect(item(report, 'read-users')?.detail).toBe('not tried: the tailnet name is wrong');
   });
 
-  for (const [name, key] of [['an unknown API key', `${OWNER_KEY}x`], ['an expired API key', EXPIRED_KEY]] as const) {
+  for (const [name, key] of [
+    ['an unknown API key', `${OWNER_KEY}x`],
+    ['an expired API key', EXPIRED_KEY],
+  ] as const) {
     it(name, async () => {
       const s = await sim();
       const report = await check(s, apiKey(key));
-      expect(item(report, 'authenticate')).toMatchObject({ outcome: 'fail', cause: 'the API key is invalid, expired or revoked (API keys last 1 to 90 days)' });
+      expect(item(report, 'authenticate')).toMatchObject({
+        outcome: 'fail',
+        cause: 'the API key is invalid, expired or revoked (API keys last 1 to 90 days)',
+      });
       expect(report.items.filter((i) => i.outcome === 'skipped')).toHaveLength(6);
     });
   }
@@ -201,7 +263,10 @@ describe('check on the policy file', () => {
     const none = await check(await sim({ fixture: fixture('{\n\t"acls": [],\n}\n') }), apiKey(OWNER_KEY));
     expect(none.ok).toBe(true);
     expect(none.hints.find((h) => h.code === 'policy.no-groups')?.message).toContain('has no "groups" section');
-    const scim = await check(await sim({ fixture: fixture('{"groups": {"group:eng@example.com": []}}') }), apiKey(OWNER_KEY));
+    const scim = await check(
+      await sim({ fixture: fixture('{"groups": {"group:eng@example.com": []}}') }),
+      apiKey(OWNER_KEY),
+    );
     expect(scim.hints.find((h) => h.code === 'policy.scim-groups')?.message).toContain('group:eng@example.com');
   });
 
@@ -214,7 +279,10 @@ describe('check on the policy file', () => {
   });
 
   it('fails reading a policy whose groups are malformed, and plan cannot run', async () => {
-    const report = await check(await sim({ fixture: fixture('{"groups": {"group:x": "alice@example.com"}}') }), apiKey(OWNER_KEY));
+    const report = await check(
+      await sim({ fixture: fixture('{"groups": {"group:x": "alice@example.com"}}') }),
+      apiKey(OWNER_KEY),
+    );
     expect(item(report, 'read-policy')?.cause).toContain('not valid HuJSON or its groups are malformed');
     expect(report.canPlan).toBe(false);
   });
@@ -239,7 +307,13 @@ describe('the check command', () => {
     const ok = await cli(['check', '--format', 'json'], apiKeyEnv((await sim()).url), dir);
     expect(ok.code).toBe(0);
     expect(ok.stdout).not.toContain(OWNER_KEY);
-    expect(JSON.parse(ok.stdout)).toMatchObject({ version: 1, ok: true, canPlan: true, canApply: true, tailnetId: 'T9999CNTRL' });
+    expect(JSON.parse(ok.stdout)).toMatchObject({
+      version: 1,
+      ok: true,
+      canPlan: true,
+      canApply: true,
+      tailnetId: 'T9999CNTRL',
+    });
   });
 
   it('takes the tailnet from the file when there is one', async () => {
@@ -248,8 +322,12 @@ describe('the check command', () => {
     writeFileSync(path.join(dir, 'tailnet-access.yaml'), 'version: 1\ntailnet: wrong.example\n');
     const result = await cli(['check'], apiKeyEnv(s.url), dir);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('the tailnet "wrong.example" (from tailnet: in tailnet-access.yaml) is not the tailnet this credential belongs to');
-    expect((await cli(['check', '--for', 'everything'], apiKeyEnv(s.url), dir)).stderr).toContain('--for must be plan or apply');
+    expect(result.stdout).toContain(
+      'the tailnet "wrong.example" (from tailnet: in tailnet-access.yaml) is not the tailnet this credential belongs to',
+    );
+    expect((await cli(['check', '--for', 'everything'], apiKeyEnv(s.url), dir)).stderr).toContain(
+      '--for must be plan or apply',
+    );
   });
 
   it('escapes server and user text in markdown and text', async () => {

@@ -12,7 +12,7 @@ describe('the command line', () => {
     }
   });
 
-  it('prints a command\'s own help, and the overview without a command', async () => {
+  it("prints a command's own help, and the overview without a command", async () => {
     const one = capture();
     expect(await runCli(['create-oauth-app', '--help'], one.io)).toBe(0);
     expect(one.out()).toContain('Usage: tailnet-access create-oauth-app [options]');
@@ -32,6 +32,8 @@ describe('the command line', () => {
   });
 
   it('refuses an unknown format before doing anything', () => {
-    expect(() => parseCommandLine(['plan', '--format', 'yaml'])).toThrow('--format must be text, markdown or json, not "yaml"');
+    expect(() => parseCommandLine(['plan', '--format', 'yaml'])).toThrow(
+      '--format must be text, markdown or json, not "yaml"',
+    );
   });
 });

@@ -46,7 +46,9 @@ describe('--out', () => {
     await withConfig(EXAMPLE_CONFIG);
     const { code, stdout, stderr } = await cli('apply', '--out', 'reports/apply.txt');
     expect(code).toBe(1);
-    expect(stderr).toBe('error: --out reports/apply.txt: the folder reports does not exist; create it first, or give another path\n');
+    expect(stderr).toBe(
+      'error: --out reports/apply.txt: the folder reports does not exist; create it first, or give another path\n',
+    );
     expect(stdout).toBe('');
     expect(sim?.requests.countWrites()).toBe(0);
     expect(roles(sim as Simulator)['bob@example.com']).toBe('member');
@@ -83,7 +85,9 @@ describe('a plan the file cannot have', () => {
     const { code, stdout, stderr } = await cli('plan');
     expect(code).toBe(1);
     expect(stdout).not.toContain('The tailnet matches');
-    expect(stdout.trimEnd().split('\n').at(-1)).toBe('Not planned: fix the problem below first; until then the tailnet does not match the file.');
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(
+      'Not planned: fix the problem below first; until then the tailnet does not match the file.',
+    );
     expect(stderr).toContain('tailnet-access.yaml:3:3: error: alice@example.com is stated as owner but is an admin');
   });
 
@@ -91,7 +95,9 @@ describe('a plan the file cannot have', () => {
     await withConfig(WRONG_OWNER);
     const { code, stdout } = await cli('plan', '--format', 'markdown');
     expect(code).toBe(1);
-    expect(stdout).toContain('**Not planned:** fix the problem below first; until then the tailnet does not match the file.');
+    expect(stdout).toContain(
+      '**Not planned:** fix the problem below first; until then the tailnet does not match the file.',
+    );
     expect(stdout).not.toContain('No changes.');
   });
 
@@ -135,9 +141,13 @@ describe('flags in the wrong place', () => {
   it('says in its own words that a flag needs a value, or takes none', async () => {
     const missing = await cli('plan', '--config');
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe('error: plan: --config needs a value (--config VALUE, or --config=VALUE when the value starts with "-")\n');
+    expect(missing.stderr).toBe(
+      'error: plan: --config needs a value (--config VALUE, or --config=VALUE when the value starts with "-")\n',
+    );
     const swallowed = await cli('plan', '--config', '--tailnet', 'example.com');
-    expect(swallowed.stderr).toBe('error: plan: --config needs a value (--config VALUE, or --config=VALUE when the value starts with "-")\n');
+    expect(swallowed.stderr).toBe(
+      'error: plan: --config needs a value (--config VALUE, or --config=VALUE when the value starts with "-")\n',
+    );
     const valued = await cli('apply', '--force=yes');
     expect(valued.stderr).toBe('error: apply: --force takes no value; give it alone to turn it on\n');
   });
@@ -169,8 +179,13 @@ describe('settings.onManualEdits without settings.policyFile', () => {
   it('is shown in the plan, and not said when the policy file is set', async () => {
     await withConfig('version: 1\nusers:\n  olivia@example.com: owner\nsettings:\n  onManualEdits: fail\n');
     const { stdout } = await cli('plan');
-    expect(stdout).toContain('! tailnet-access.yaml:5:3: settings.onManualEdits has no effect without settings.policyFile');
-    const withFile = parseConfig('version: 1\nsettings:\n  policyFile: policy.hujson\n  onManualEdits: fail\n', 'tailnet-access.yaml');
+    expect(stdout).toContain(
+      '! tailnet-access.yaml:5:3: settings.onManualEdits has no effect without settings.policyFile',
+    );
+    const withFile = parseConfig(
+      'version: 1\nsettings:\n  policyFile: policy.hujson\n  onManualEdits: fail\n',
+      'tailnet-access.yaml',
+    );
     expect(withFile.warnings).toEqual([]);
   });
 });
@@ -184,7 +199,9 @@ describe('simulate', () => {
     try {
       const { code, stderr } = await cli('simulate', '--port', String(port));
       expect(code).toBe(1);
-      expect(stderr).toBe(`error: port ${port} on 127.0.0.1 is already in use; give another --port, or leave it out to take any free one\n`);
+      expect(stderr).toBe(
+        `error: port ${port} on 127.0.0.1 is already in use; give another --port, or leave it out to take any free one\n`,
+      );
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }
@@ -196,7 +213,9 @@ describe('demo', () => {
     await writeFile(path.join(dir, 'mine.yaml'), 'version: 1\nusers:\n  dave@example.com: auditor\n');
     const { code, stdout, stderr } = await cli('demo', '--config', 'mine.yaml', '--base-url', 'http://127.0.0.1:1');
     expect(code).toBe(0);
-    expect(stderr).toMatch(/^Simulated tailnet example\.com at http:\/\/127\.0\.0\.1:\d+; planning mine\.yaml against it\.\n/);
+    expect(stderr).toMatch(
+      /^Simulated tailnet example\.com at http:\/\/127\.0\.0\.1:\d+; planning mine\.yaml against it\.\n/,
+    );
     expect(stdout).toContain('~ dave@example.com  member -> auditor');
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('Plan: 1 role change.');
   });

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/commands/run-cli.js';
 import { captureCli } from './helpers/cli-io.js';
 
-const packageVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const packageVersion = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 describe('tailnet-access --version', () => {
   it.each([['--version'], ['-v']])('%s prints the version of package.json and nothing else', async (flag) => {

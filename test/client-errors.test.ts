@@ -7,7 +7,10 @@ import type { Handler } from './client-test-server.js';
 
 const setup = harnessFactory({ retry: { maxAttempts: 2 } });
 
-const NO_PERMISSION = { status: 403, body: { message: 'calling actor does not have enough permissions to perform this function' } };
+const NO_PERMISSION = {
+  status: 403,
+  body: { message: 'calling actor does not have enough permissions to perform this function' },
+};
 
 describe('hints', () => {
   it('names the scope a refused call needs', async () => {
@@ -17,14 +20,20 @@ describe('hints', () => {
       'list users (GET /api/v2/tailnet/-/users): 403 calling actor does not have enough permissions to perform this function — the credential probably lacks the "users:read" scope (an API key can do only what the user who created it may do)',
     );
     expect((await failureOf(() => client.setPolicy('{}', '"e"'))).message).toContain('lacks the "policy_file" scope');
-    expect((await failureOf(() => client.validatePolicy('{}'))).message).toContain('lacks the "policy_file:read" scope');
-    expect((await failureOf(() => client.setUserRole({ id: '9', loginName: 'bob@example.com' }, 'admin'))).message).toMatch(
+    expect((await failureOf(() => client.validatePolicy('{}'))).message).toContain(
+      'lacks the "policy_file:read" scope',
+    );
+    expect(
+      (await failureOf(() => client.setUserRole({ id: '9', loginName: 'bob@example.com' }, 'admin'))).message,
+    ).toMatch(
       /^change the role of bob@example\.com to admin \(POST \/api\/v2\/users\/9\/role\): 403 .* "users" scope .*cannot change the role of the user who created it$/,
     );
   });
 
   it('suggests "-" when the tailnet is not the credential\'s', async () => {
-    const { client } = await setup(() => ({ status: 403, body: { message: 'user tailnet does not match' } }), { tailnet: 'example.com' });
+    const { client } = await setup(() => ({ status: 403, body: { message: 'user tailnet does not match' } }), {
+      tailnet: 'example.com',
+    });
     const e = await failureOf(() => client.getPolicy());
     expect(e.message).toBe(
       'read the policy file (GET /api/v2/tailnet/example.com/acl): 403 user tailnet does not match — the tailnet "example.com" is not the credential\'s own tailnet; check the tailnet name, or use "-" for the credential\'s tailnet',
@@ -33,7 +42,9 @@ describe('hints', () => {
 
   it('reads a 404 on a tailnet path as an unknown tailnet, and on a user as an unknown user', async () => {
     const { client } = await setup(() => ({ status: 404, body: { message: 'not found' } }), { tailnet: 'T999' });
-    expect((await failureOf(() => client.listUsers())).message).toContain('— the tailnet "T999" is not visible to this credential');
+    expect((await failureOf(() => client.listUsers())).message).toContain(
+      '— the tailnet "T999" is not visible to this credential',
+    );
     expect((await failureOf(() => client.getUser('55'))).message).toContain('404 not found — no user with ID "55"');
   });
 
@@ -44,7 +55,7 @@ describe('hints', () => {
     expect(e.message).toContain('401 API token invalid — the API key is invalid or expired');
   });
 
-  it('shows a proxy\'s HTML 502 page, squeezed and truncated', async () => {
+  it("shows a proxy's HTML 502 page, squeezed and truncated", async () => {
     const page = `<html>\n<head><title>502 Bad Gateway</title></head>\n<body>${'x'.repeat(500)}</body></html>`;
     const { client } = await setup(() => ({ status: 502, headers: { 'content-type': 'text/html' }, body: page }));
     const e = await failureOf(() => client.listUsers());
@@ -56,11 +67,16 @@ describe('hints', () => {
 
   it('names the status of an empty failure', async () => {
     const { client } = await setup(() => ({ status: 504 }));
-    expect((await failureOf(() => client.listUsers())).message).toContain('504 Gateway Timeout — Tailscale, or a proxy');
+    expect((await failureOf(() => client.listUsers())).message).toContain(
+      '504 Gateway Timeout — Tailscale, or a proxy',
+    );
   });
 
   it('says where a redirect points', async () => {
-    const { client } = await setup(() => ({ status: 301, headers: { location: 'https://api.tailscale.com/api/v2/tailnet/-/users' } }));
+    const { client } = await setup(() => ({
+      status: 301,
+      headers: { location: 'https://api.tailscale.com/api/v2/tailnet/-/users' },
+    }));
     expect((await failureOf(() => client.listUsers())).message).toContain(
       '301 Moved Permanently — the server redirected to https://api.tailscale.com/api/v2/tailnet/-/users; set the base URL',
     );

@@ -37,7 +37,9 @@ describe('retries', () => {
   it("holds the client's other requests back until a 429's wait is over: one budget for all", async () => {
     const { client, delays } = await setup((req, i): Reply => {
       if (i === 0) return { ...TOO_MANY, headers: { 'retry-after': '2' } };
-      return req.path.endsWith('/acl') ? { status: 200, headers: { etag: '"e1"' }, body: '{}' } : { status: 200, body: { users: [] } };
+      return req.path.endsWith('/acl')
+        ? { status: 200, headers: { etag: '"e1"' }, body: '{}' }
+        : { status: 200, body: { users: [] } };
     });
     await client.listUsers();
     // The sleeps are recorded, not slept: the policy read, asked for after the retry, still finds
@@ -56,9 +58,12 @@ describe('retries', () => {
   });
 
   it('backs off with full jitter on 5xx', async () => {
-    const { client, delays } = await setup(failingThen({ status: 503 }, { status: 500 }, { status: 502 }, { status: 504 }), {
-      retry: { baseDelayMs: 100, maxDelayMs: 300 },
-    });
+    const { client, delays } = await setup(
+      failingThen({ status: 503 }, { status: 500 }, { status: 502 }, { status: 504 }),
+      {
+        retry: { baseDelayMs: 100, maxDelayMs: 300 },
+      },
+    );
     await client.listUsers();
     // random() is 0.5: half of 100, 200, then the 300 ceiling twice.
     expect(delays).toEqual([50, 100, 150, 150]);
@@ -69,7 +74,11 @@ describe('retries', () => {
     expect(await client.listUsers()).toHaveLength(1);
     expect(delays).toHaveLength(1);
     const retry = events.find((e) => e.type === 'retry');
-    expect(retry).toMatchObject({ operation: 'list users', attempt: 1, reason: expect.stringMatching(/UND_ERR_SOCKET|ECONNRESET/) });
+    expect(retry).toMatchObject({
+      operation: 'list users',
+      attempt: 1,
+      reason: expect.stringMatching(/UND_ERR_SOCKET|ECONNRESET/),
+    });
   });
 
   it.each([400, 401, 403, 404, 409])('never resends after a %i', async (status) => {
@@ -81,7 +90,10 @@ describe('retries', () => {
   });
 
   it('never resends a policy write that met a 412', async () => {
-    const { client, server } = await setup(() => ({ status: 412, body: { message: 'precondition failed, invalid old hash' } }));
+    const { client, server } = await setup(() => ({
+      status: 412,
+      body: { message: 'precondition failed, invalid old hash' },
+    }));
     expect(await failureOf(() => client.setPolicy('{}', '"abc"'))).toBeInstanceOf(PreconditionFailedError);
     expect(server.requests).toHaveLength(1);
   });
@@ -127,7 +139,10 @@ describe('retries', () => {
 
 describe('writes that must not be sent twice', () => {
   const app = { name: 'provisioner', redirectURIs: ['https://example.com/cb'], scopes: ['auth_keys:create:once'] };
-  const created = { status: 200, body: { id: 'a1', name: 'provisioner', redirectURIs: app.redirectURIs, scopes: app.scopes } };
+  const created = {
+    status: 200,
+    body: { id: 'a1', name: 'provisioner', redirectURIs: app.redirectURIs, scopes: app.scopes },
+  };
 
   it('resends a create after a 429, which the server refused unread', async () => {
     const { client, server } = await setup((_req, i) => (i === 0 ? TOO_MANY : created));

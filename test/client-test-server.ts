@@ -130,7 +130,9 @@ export async function failureOf(fn: () => Promise<unknown>): Promise<Error> {
  * A `setup(handler, options)` for a test file: each call starts a server and a client on it (with
  * `defaults` under the call's options), and both are closed after each test.
  */
-export function harnessFactory(defaults: Partial<ClientOptions> = {}): (handler: Handler, options?: Partial<ClientOptions>) => Promise<Harness & { server: TestServer }> {
+export function harnessFactory(
+  defaults: Partial<ClientOptions> = {},
+): (handler: Handler, options?: Partial<ClientOptions>) => Promise<Harness & { server: TestServer }> {
   const servers: TestServer[] = [];
   const clients: TailscaleClient[] = [];
   afterEach(async () => {

@@ -4,7 +4,12 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadFixture, startSimulator, type Simulator } from '../src/simulator/index.js';
-import { createTailscaleClient, TailscaleApiError, TailscaleNetworkError, type TailscaleClient } from '../src/tailscale/client.js';
+import {
+  createTailscaleClient,
+  TailscaleApiError,
+  TailscaleNetworkError,
+  type TailscaleClient,
+} from '../src/tailscale/client.js';
 import type { Credential } from '../src/domain/credential.js';
 import { failureOf, harnessFactory, user } from './client-test-server.js';
 
@@ -58,21 +63,32 @@ describe('against the simulator', () => {
     await client.suspendUser('200003');
     await client.restoreUser('200006');
     await client.approveUser('200005');
-    expect([statusOf('200003'), statusOf('200006'), statusOf('200005')]).toEqual(['suspended', 'idle', 'over-billing-limit']);
+    expect([statusOf('200003'), statusOf('200006'), statusOf('200005')]).toEqual([
+      'suspended',
+      'idle',
+      'over-billing-limit',
+    ]);
     expect(sim.requests.countApplied()).toBe(0);
   });
 
   it("reports the owner's refusal as a typed error that names the call and what the API said", async () => {
-    const error = await failureOf(() => clientWith(WRITER).suspendUser({ id: '200001', loginName: 'owen@status.example' }));
+    const error = await failureOf(() =>
+      clientWith(WRITER).suspendUser({ id: '200001', loginName: 'owen@status.example' }),
+    );
     expect(error).toBeInstanceOf(TailscaleApiError);
-    expect(error).toMatchObject({ status: 400, method: 'POST', path: '/api/v2/users/200001/suspend', operation: 'suspend owen@status.example' });
+    expect(error).toMatchObject({
+      status: 400,
+      method: 'POST',
+      path: '/api/v2/users/200001/suspend',
+      operation: 'suspend owen@status.example',
+    });
     expect(error.message).toBe(
       'suspend owen@status.example (POST /api/v2/users/200001/suspend): 400 cannot suspend the tailnet owner owen@status.example: transfer ownership in the admin console first',
     );
     expect(sim.requests.count({ path: '/api/v2/users/200001/suspend' })).toBe(1);
   });
 
-  it("explains a 403 to an API key acting on its own user", async () => {
+  it('explains a 403 to an API key acting on its own user', async () => {
     const error = await failureOf(() => clientWith({ kind: 'api-key', key: ADA_KEY }).suspendUser(ADA));
     expect(error).toMatchObject({ status: 403 });
     expect(error.message).toBe(
@@ -98,14 +114,18 @@ describe('against the simulator', () => {
 
   it('says which user is unknown on a 404', async () => {
     const error = await failureOf(() => clientWith().approveUser('999999'));
-    expect(error.message).toBe('approve user 999999 (POST /api/v2/users/999999/approve): 404 not found — no user with ID "999999" (deleted since it was listed?)');
+    expect(error.message).toBe(
+      'approve user 999999 (POST /api/v2/users/999999/approve): 404 not found — no user with ID "999999" (deleted since it was listed?)',
+    );
   });
 
   it('resends after a lost answer, as it does a role change, and the resend finds the work done', async () => {
     sim.setKnobs({ faultsAfterWrite: { rate: 1, seed: 7, kinds: ['502'] } });
     await clientWith(WRITER).suspendUser(ADA);
     expect(statusOf('200002')).toBe('suspended');
-    expect(sim.requests.filter({ path: '/api/v2/users/200002/suspend' }).map((entry) => [entry.status, entry.applied])).toEqual([
+    expect(
+      sim.requests.filter({ path: '/api/v2/users/200002/suspend' }).map((entry) => [entry.status, entry.applied]),
+    ).toEqual([
       [502, true],
       [200, false],
     ]);
@@ -120,7 +140,9 @@ describe('against the simulator', () => {
     sim.setKnobs({ faults: undefined, rateLimit: { perSecond: 2, burst: 1 } });
     await client.suspendUser('200006');
     await client.approveUser('200004');
-    expect(sim.requests.filter({ path: '/api/v2/users/200004/approve' }).map((entry) => [entry.status, entry.applied])).toEqual([
+    expect(
+      sim.requests.filter({ path: '/api/v2/users/200004/approve' }).map((entry) => [entry.status, entry.applied]),
+    ).toEqual([
       [429, false],
       [200, true],
     ]);
@@ -133,15 +155,24 @@ describe('against a server that answers 400 to a change already made', () => {
 
   it('reads the user back and takes a user already there as done', async () => {
     const { client, server } = await setup((request) =>
-      request.method === 'POST' ? { status: 400, body: { message: 'user is already suspended' } } : { status: 200, body: user('ada@status.example', { id: '7', status: 'suspended' }) },
+      request.method === 'POST'
+        ? { status: 400, body: { message: 'user is already suspended' } }
+        : { status: 200, body: user('ada@status.example', { id: '7', status: 'suspended' }) },
     );
     await client.suspendUser({ id: '7', loginName: 'ada@status.example' });
-    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual(['POST /api/v2/users/7/suspend', 'GET /api/v2/users/7']);
+    expect(server.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'POST /api/v2/users/7/suspend',
+      'GET /api/v2/users/7',
+    ]);
   });
 
   it('takes active or idle as restored and as approved', async () => {
     for (const status of ['active', 'idle']) {
-      const { client } = await setup((request) => (request.method === 'POST' ? { status: 400, body: { message: 'no' } } : { status: 200, body: user('a@x', { id: '7', status }) }));
+      const { client } = await setup((request) =>
+        request.method === 'POST'
+          ? { status: 400, body: { message: 'no' } }
+          : { status: 200, body: user('a@x', { id: '7', status }) },
+      );
       await client.restoreUser('7');
       await client.approveUser('7');
     }
@@ -149,7 +180,9 @@ describe('against a server that answers 400 to a change already made', () => {
 
   it('throws the 400 itself when the user is not where the change would put them', async () => {
     const { client } = await setup((request) =>
-      request.method === 'POST' ? { status: 400, body: { message: 'user is not suspended' } } : { status: 200, body: user('a@x', { id: '7', status: 'needs-approval' }) },
+      request.method === 'POST'
+        ? { status: 400, body: { message: 'user is not suspended' } }
+        : { status: 200, body: user('a@x', { id: '7', status: 'needs-approval' }) },
     );
     const error = await failureOf(() => client.restoreUser('7'));
     expect(error).toMatchObject({ status: 400, path: '/api/v2/users/7/restore' });
@@ -159,14 +192,21 @@ describe('against a server that answers 400 to a change already made', () => {
   });
 
   it('throws the 400, not the read-back failure, when the user cannot be read', async () => {
-    const { client, server } = await setup((request) => (request.method === 'POST' ? { status: 400, body: { message: 'bad request' } } : { status: 404, body: { message: 'not found' } }));
+    const { client, server } = await setup((request) =>
+      request.method === 'POST'
+        ? { status: 400, body: { message: 'bad request' } }
+        : { status: 404, body: { message: 'not found' } },
+    );
     const error = await failureOf(() => client.approveUser('7'));
     expect(error.message).toBe('approve user 7 (POST /api/v2/users/7/approve): 400 bad request');
     expect(server.requests).toHaveLength(2);
   });
 
   it('never reads back after another failure', async () => {
-    const { client, server } = await setup(() => ({ status: 403, body: { message: 'calling actor does not have enough permissions to perform this function' } }));
+    const { client, server } = await setup(() => ({
+      status: 403,
+      body: { message: 'calling actor does not have enough permissions to perform this function' },
+    }));
     await expect(client.suspendUser('7')).rejects.toMatchObject({ status: 403 });
     expect(server.requests).toHaveLength(1);
   });

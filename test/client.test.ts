@@ -12,7 +12,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function setup(handler: Handler, options: Parameters<typeof clientFor>[1] = {}): Promise<Harness & { server: TestServer }> {
+async function setup(
+  handler: Handler,
+  options: Parameters<typeof clientFor>[1] = {},
+): Promise<Harness & { server: TestServer }> {
   const server = await startServer(handler);
   servers.push(server);
   const harness = clientFor(server, options);
@@ -29,9 +32,13 @@ describe('requests and users', () => {
     const users = await client.listUsers();
     const [req] = server.requests;
     expect(req?.headers.authorization).toBe(`Bearer ${API_KEY}`);
-    expect(req?.headers['user-agent']).toMatch(/^tailnet-access\/\d+\.\d+\.\d+ \(\+https:\/\/github\.com\/.+; node\/v\d+/);
+    expect(req?.headers['user-agent']).toMatch(
+      /^tailnet-access\/\d+\.\d+\.\d+ \(\+https:\/\/github\.com\/.+; node\/v\d+/,
+    );
     expect(`${req?.method} ${req?.path}?${req?.query.toString()}`).toBe('GET /api/v2/tailnet/-/users?type=member');
-    expect(users).toEqual([expect.objectContaining({ id: 'id-alice@example.com', loginName: 'alice@example.com', role: 'member' })]);
+    expect(users).toEqual([
+      expect.objectContaining({ id: 'id-alice@example.com', loginName: 'alice@example.com', role: 'member' }),
+    ]);
   });
 
   it('passes type and role filters, and reads a null user list as empty', async () => {
@@ -41,10 +48,15 @@ describe('requests and users', () => {
   });
 
   it('escapes the tailnet and IDs as one path segment, and refuses dot segments', async () => {
-    const { client, server } = await setup(() => ({ status: 200, body: { users: [] } }), { tailnet: 'corp.example/x y' });
+    const { client, server } = await setup(() => ({ status: 200, body: { users: [] } }), {
+      tailnet: 'corp.example/x y',
+    });
     await client.listUsers();
     await failureOf(() => client.getUser('7?x=1#'));
-    expect(server.requests.map((r) => r.path)).toEqual(['/api/v2/tailnet/corp.example%2Fx%20y/users', '/api/v2/users/7%3Fx%3D1%23']);
+    expect(server.requests.map((r) => r.path)).toEqual([
+      '/api/v2/tailnet/corp.example%2Fx%20y/users',
+      '/api/v2/users/7%3Fx%3D1%23',
+    ]);
     expect(() => clientFor(server, { tailnet: '..' })).toThrow('".." cannot name a tailnet');
     expect((await failureOf(() => client.getUser('.'))).message).toContain('"." cannot name');
   });
@@ -73,12 +85,21 @@ describe('requests and users', () => {
     const link = 'https://login.tailscale.com/uinv/i-sEcReTcOdE987';
     const { client, server } = await setup(() => ({
       status: 200,
-      body: [{ id: 29214, role: 'admin', tailnetId: 12345, inviterId: 34567, email: 'dave@example.com', inviteUrl: link }],
+      body: [
+        { id: 29214, role: 'admin', tailnetId: 12345, inviterId: 34567, email: 'dave@example.com', inviteUrl: link },
+      ],
     }));
     const invites = await client.createUserInvites([{ email: 'dave@example.com', role: 'admin' }]);
     expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual([{ email: 'dave@example.com', role: 'admin' }]);
     expect(invites).toEqual([
-      { id: '29214', role: 'admin', tailnetId: '12345', inviterId: '34567', email: 'dave@example.com', inviteUrl: link },
+      {
+        id: '29214',
+        role: 'admin',
+        tailnetId: '12345',
+        inviterId: '34567',
+        email: 'dave@example.com',
+        inviteUrl: link,
+      },
     ]);
     expect(redact(`join at ${link}`)).toBe('join at ***');
     expect(await client.createUserInvites([])).toEqual([]);
@@ -122,9 +143,15 @@ describe('answers that are not the API', () => {
   });
 
   it('says so when a success answer is an HTML page', async () => {
-    const { client } = await setup(() => ({ status: 200, headers: { 'content-type': 'text/html' }, body: '<html>Sign in</html>' }));
+    const { client } = await setup(() => ({
+      status: 200,
+      headers: { 'content-type': 'text/html' },
+      body: '<html>Sign in</html>',
+    }));
     const e = await failureOf(() => client.listUsers());
-    expect(e.message).toMatch(/^list users \(GET \/api\/v2\/tailnet\/-\/users\): 200 expected JSON, got "<html>Sign in<\/html>" — the server at 127\.0\.0\.1:\d+ sent an answer/);
+    expect(e.message).toMatch(
+      /^list users \(GET \/api\/v2\/tailnet\/-\/users\): 200 expected JSON, got "<html>Sign in<\/html>" — the server at 127\.0\.0\.1:\d+ sent an answer/,
+    );
   });
 });
 
@@ -168,17 +195,22 @@ describe('policy file', () => {
   });
 
   it('turns 412 into PreconditionFailedError, sent once', async () => {
-    const { client, server } = await setup(() => ({ status: 412, body: { message: 'precondition failed, invalid old hash' } }));
+    const { client, server } = await setup(() => ({
+      status: 412,
+      body: { message: 'precondition failed, invalid old hash' },
+    }));
     const e = await failureOf(() => client.setPolicy(POLICY, ETAG));
     expect(e).toBeInstanceOf(PreconditionFailedError);
-    expect(e.message).toContain('412 precondition failed, invalid old hash — the policy file changed since it was read');
+    expect(e.message).toContain(
+      '412 precondition failed, invalid old hash — the policy file changed since it was read',
+    );
     expect(server.requests).toHaveLength(1);
   });
 
   it('turns 400 into PolicyRejectedError with the line and column', async () => {
     const { client } = await setup(() => ({
       status: 400,
-      body: { message: 'line 3, column 14: invalid character \'x\' looking for beginning of value' },
+      body: { message: "line 3, column 14: invalid character 'x' looking for beginning of value" },
     }));
     const e = await failureOf(() => client.setPolicy(POLICY, ETAG));
     expect(e).toBeInstanceOf(PolicyRejectedError);
@@ -188,10 +220,22 @@ describe('policy file', () => {
 
   it('reads a 200 with a message from validate as a failure, and an empty body or {} as success', async () => {
     const answers = [
-      { status: 200, body: { message: 'test(s) failed', data: [{ user: 'alice@example.com', errors: ['address "2.2.2.2:22": want: Drop, got: Accept'] }] } },
+      {
+        status: 200,
+        body: {
+          message: 'test(s) failed',
+          data: [{ user: 'alice@example.com', errors: ['address "2.2.2.2:22": want: Drop, got: Accept'] }],
+        },
+      },
       { status: 200, body: '' },
       { status: 200, body: {} },
-      { status: 200, body: { message: 'warning(s) found', data: [{ user: 'group:x@example.com', warnings: ['group is not syncing from SCIM'] }] } },
+      {
+        status: 200,
+        body: {
+          message: 'warning(s) found',
+          data: [{ user: 'group:x@example.com', warnings: ['group is not syncing from SCIM'] }],
+        },
+      },
       { status: 400, body: { message: 'line 1, column 2: unexpected EOF' } },
     ];
     const { client, server } = await setup((_req, i) => answers[i] ?? { status: 500 });
@@ -210,7 +254,11 @@ describe('policy file', () => {
   it('decodes the details answer and sends no Accept header for it', async () => {
     const { client, server } = await setup(() => ({
       status: 200,
-      body: { acl: Buffer.from(POLICY).toString('base64'), warnings: ['"group:eng": user not found: "bob@example.com"'], errors: null },
+      body: {
+        acl: Buffer.from(POLICY).toString('base64'),
+        warnings: ['"group:eng": user not found: "bob@example.com"'],
+        errors: null,
+      },
     }));
     expect(await client.getPolicyDetails()).toEqual({
       text: POLICY,
@@ -224,21 +272,44 @@ describe('policy file', () => {
   it('reads the tailnet settings that say the policy is managed elsewhere', async () => {
     const { client } = await setup(() => ({
       status: 200,
-      body: { aclsExternallyManagedOn: true, aclsExternalLink: 'https://github.com/acme/tailnet', devicesKeyDurationDays: 90 },
+      body: {
+        aclsExternallyManagedOn: true,
+        aclsExternalLink: 'https://github.com/acme/tailnet',
+        devicesKeyDurationDays: 90,
+      },
     }));
-    expect(await client.getTailnetSettings()).toEqual({ aclsExternallyManagedOn: true, aclsExternalLink: 'https://github.com/acme/tailnet' });
+    expect(await client.getTailnetSettings()).toEqual({
+      aclsExternallyManagedOn: true,
+      aclsExternalLink: 'https://github.com/acme/tailnet',
+    });
   });
 });
 
 describe('OAuth apps', () => {
-  const input = { name: 'provisioner', redirectURIs: ['http://localhost:8765/callback'], scopes: ['auth_keys:create:once'] };
-  const created = { id: 'a123CNTRL', name: 'provisioner', redirectUris: input.redirectURIs, scopes: input.scopes, clientSecret: 'tskey-app-a123CNTRL-s3cr3tS3CR3T' };
+  const input = {
+    name: 'provisioner',
+    redirectURIs: ['http://localhost:8765/callback'],
+    scopes: ['auth_keys:create:once'],
+  };
+  const created = {
+    id: 'a123CNTRL',
+    name: 'provisioner',
+    redirectUris: input.redirectURIs,
+    scopes: input.scopes,
+    clientSecret: 'tskey-app-a123CNTRL-s3cr3tS3CR3T',
+  };
 
   it('creates with redirectURIs, accepts redirectUris back, and registers the one-time secret', async () => {
     const { client, server } = await setup(() => ({ status: 200, body: created }));
     const app = await client.createOAuthApp(input);
     expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual(input);
-    expect(app).toEqual({ id: 'a123CNTRL', name: 'provisioner', redirectURIs: input.redirectURIs, scopes: input.scopes, clientSecret: created.clientSecret });
+    expect(app).toEqual({
+      id: 'a123CNTRL',
+      name: 'provisioner',
+      redirectURIs: input.redirectURIs,
+      scopes: input.scopes,
+      clientSecret: created.clientSecret,
+    });
     expect(redact(`secret ${created.clientSecret}`)).toBe('secret ***');
   });
 
@@ -261,7 +332,9 @@ describe('OAuth apps', () => {
   });
 
   it('treats a 404 to a resent delete as done', async () => {
-    const { client, server } = await setup((_req, i) => (i === 0 ? 'reset' : { status: 404, body: { message: 'not found' } }));
+    const { client, server } = await setup((_req, i) =>
+      i === 0 ? 'reset' : { status: 404, body: { message: 'not found' } },
+    );
     await client.deleteOAuthApp('a123CNTRL');
     expect(server.requests).toHaveLength(2);
   });

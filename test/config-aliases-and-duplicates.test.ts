@@ -7,7 +7,10 @@ import { DiagnosticsError, formatDiagnostic } from '../src/diagnostics.js';
 
 describe('a YAML alias inside its own anchor', () => {
   it('is refused at the alias, not answered with "Maximum call stack size exceeded"', () => {
-    for (const text of ['version: 1\nusers: &a\n  alice@example.com: *a\n', 'version: 1\ngroups:\n  eng: &m [alice@example.com, *m]\n']) {
+    for (const text of [
+      'version: 1\nusers: &a\n  alice@example.com: *a\n',
+      'version: 1\ngroups:\n  eng: &m [alice@example.com, *m]\n',
+    ]) {
       let thrown: unknown;
       try {
         parseConfig(text, 'tailnet-access.yaml');
@@ -22,7 +25,10 @@ describe('a YAML alias inside its own anchor', () => {
   });
 
   it('still allows an alias of a list defined before it', () => {
-    const { desired } = parseConfig('version: 1\ngroups:\n  eng: &m [alice@example.com]\n  sre: *m\n', 'tailnet-access.yaml');
+    const { desired } = parseConfig(
+      'version: 1\ngroups:\n  eng: &m [alice@example.com]\n  sre: *m\n',
+      'tailnet-access.yaml',
+    );
     expect(desired.groups.map((g) => [g.name, g.members.map((m) => m.login)])).toEqual([
       ['group:eng', ['alice@example.com']],
       ['group:sre', ['alice@example.com']],
@@ -32,7 +38,8 @@ describe('a YAML alias inside its own anchor', () => {
 
 describe('a duplicate key', () => {
   it('does not hide the other problems of the file: they are reported with it, in one go', () => {
-    const text = 'version: 1\nusers:\n  alice@example.com: admn\n  alice@example.com: admin\nsetings:\n  maxChanges: 5\n';
+    const text =
+      'version: 1\nusers:\n  alice@example.com: admn\n  alice@example.com: admin\nsetings:\n  maxChanges: 5\n';
     let thrown: unknown;
     try {
       parseConfig(text, 'tailnet-access.yaml');

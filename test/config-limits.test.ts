@@ -39,14 +39,18 @@ function largeTailnet(users: number, groups: number, membersPerGroup: number): s
 describe('parseConfig refuses hostile or mistaken input quickly', () => {
   it('refuses a 50 MB file before parsing it, naming its size and the limit', () => {
     const { messages, ms } = refusal(`# ${'x'.repeat(50 * 1024 * 1024 - 3)}\n`);
-    expect(messages).toEqual(['cfg.yaml:1:1: the file is 52,428,800 bytes (50.0 MB), over the 5 MB limit for a tailnet-access file; is this the right file?']);
+    expect(messages).toEqual([
+      'cfg.yaml:1:1: the file is 52,428,800 bytes (50.0 MB), over the 5 MB limit for a tailnet-access file; is this the right file?',
+    ]);
     expect(ms).toBeLessThan(500);
   });
 
   it('measures the limit in UTF-8 bytes, not characters', () => {
     const text = `version: 1\n# ${'é'.repeat(MAX_CONFIG_BYTES / 2 + 1)}\n`;
     expect(text.length).toBeLessThan(MAX_CONFIG_BYTES);
-    expect(refusal(text).messages[0]).toMatch(/^cfg\.yaml:1:1: the file is 5,242,896 bytes \(5\.0 MB\), over the 5 MB limit/);
+    expect(refusal(text).messages[0]).toMatch(
+      /^cfg\.yaml:1:1: the file is 5,242,896 bytes \(5\.0 MB\), over the 5 MB limit/,
+    );
   });
 
   it('refuses an alias bomb (billion laughs) at its first alias', () => {
@@ -79,7 +83,9 @@ describe('parseConfig refuses hostile or mistaken input quickly', () => {
     const start = performance.now();
     const { desired } = parseConfig(text, 'cfg.yaml');
     const ms = performance.now() - start;
-    expect([desired.users.length, desired.groups.length, desired.groups[999]?.members.length]).toEqual([10_000, 1_000, 10]);
+    expect([desired.users.length, desired.groups.length, desired.groups[999]?.members.length]).toEqual([
+      10_000, 1_000, 10,
+    ]);
     expect(desired.users[9_999]?.at).toEqual({ file: 'cfg.yaml', line: 10_002, column: 3 });
     // About half a second on a laptop, nearly all of it in the yaml parser; a quadratic step would take many seconds.
     expect(ms).toBeLessThan(4000);

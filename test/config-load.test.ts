@@ -39,11 +39,16 @@ describe('loadConfig', () => {
     const bad = await write('bad.yaml', 'version: 1\nusers:\n  alice@example.com: admn\n');
     const error = await failure(bad);
     expect(error).toBeInstanceOf(DiagnosticsError);
-    expect((error as DiagnosticsError).diagnostics.map(formatDiagnostic)[0]).toMatch(new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:22: unknown role "admn"`));
+    expect((error as DiagnosticsError).diagnostics.map(formatDiagnostic)[0]).toMatch(
+      new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:22: unknown role "admn"`),
+    );
   });
 
   it('reads a UTF-8 file with a byte-order mark and CRLF line ends with editor positions', async () => {
-    const file = await write('bom.yaml', Buffer.from('\uFEFFversion: 1\r\nusers:\r\n  alice@example.com: member\r\n', 'utf8'));
+    const file = await write(
+      'bom.yaml',
+      Buffer.from('\uFEFFversion: 1\r\nusers:\r\n  alice@example.com: member\r\n', 'utf8'),
+    );
     expect((await loadConfig(file)).desired.users[0]?.at).toEqual({ file, line: 3, column: 3 });
   });
 

@@ -49,7 +49,10 @@ describe('schema/tailnet-access.schema.json', () => {
       const properties = record['properties'];
       if (typeof properties === 'object' && properties !== null) {
         for (const [key, child] of Object.entries(properties)) {
-          const described = typeof child === 'object' && child !== null && ('$ref' in child || ('title' in child && 'description' in child));
+          const described =
+            typeof child === 'object' &&
+            child !== null &&
+            ('$ref' in child || ('title' in child && 'description' in child));
           if (!described) missing.push(`${path}.${key}`);
         }
       }

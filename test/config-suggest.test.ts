@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { didYouMean, editDistance, suggest } from '../src/config/suggest.js';
 
-const SETTINGS = ['unmanagedUsers', 'unmanagedGroups', 'maxChanges', 'policyFile', 'onManualEdits', 'inviteMissingUsers'];
+const SETTINGS = [
+  'unmanagedUsers',
+  'unmanagedGroups',
+  'maxChanges',
+  'policyFile',
+  'onManualEdits',
+  'inviteMissingUsers',
+];
 const COMMANDS = ['plan', 'apply', 'drift', 'import', 'check', 'create-oauth-app', 'provision', 'render', 'simulate'];
 
 describe('suggest', () => {

@@ -28,7 +28,11 @@ describe('until, status, expiryWarningDays and unmanagedUsers: suspend in the fi
       FILE,
     );
     const [bob, erin, gina] = desired.users;
-    expect(bob?.until).toEqual({ epochMs: Date.UTC(2026, 11, 31, 23, 59, 59, 999), kind: 'date', display: '2026-12-31' });
+    expect(bob?.until).toEqual({
+      epochMs: Date.UTC(2026, 11, 31, 23, 59, 59, 999),
+      kind: 'date',
+      display: '2026-12-31',
+    });
     expect(bob?.untilAt).toEqual({ file: FILE, line: 3, column: 42 });
     expect(erin).toMatchObject({ login: 'erin@example.com', status: 'suspended' });
     expect(erin?.role).toBeUndefined();
@@ -65,7 +69,12 @@ describe('until, status, expiryWarningDays and unmanagedUsers: suspend in the fi
 
   it('refuses an end date with no role to end, or on the owner', () => {
     const found = problems(
-      yaml('version: 1', 'users:', '  bob@example.com: { until: 2026-12-31 }', '  olivia@example.com: { role: owner, until: 2026-12-31 }'),
+      yaml(
+        'version: 1',
+        'users:',
+        '  bob@example.com: { until: 2026-12-31 }',
+        '  olivia@example.com: { role: owner, until: 2026-12-31 }',
+      ),
     );
     expect(found).toHaveLength(2);
     expect(found[0]).toMatch(/^cfg\.yaml:3:29: until of bob@example\.com ends a role, but no role is given/);
@@ -73,7 +82,16 @@ describe('until, status, expiryWarningDays and unmanagedUsers: suspend in the fi
   });
 
   it('refuses a status other than active or suspended, and a membership mapping without a login', () => {
-    const found = problems(yaml('version: 1', 'users:', '  bob@example.com: { status: idle }', 'groups:', '  eng:', '    - { until: 2026-12-31 }'));
+    const found = problems(
+      yaml(
+        'version: 1',
+        'users:',
+        '  bob@example.com: { status: idle }',
+        'groups:',
+        '  eng:',
+        '    - { until: 2026-12-31 }',
+      ),
+    );
     expect(found.join('\n')).toMatch(/cfg\.yaml:3:/);
     expect(found.join('\n')).toMatch(/cfg\.yaml:6:/);
   });

@@ -27,7 +27,8 @@ function load(text: string): Outcome {
 
 function loaded(text: string): LoadedConfig {
   const outcome = load(text);
-  if ('errors' in outcome) throw new Error(`expected ${JSON.stringify(text)} to load, got:\n${outcome.errors.join('\n')}`);
+  if ('errors' in outcome)
+    throw new Error(`expected ${JSON.stringify(text)} to load, got:\n${outcome.errors.join('\n')}`);
   return outcome.ok;
 }
 
@@ -102,13 +103,20 @@ const VALID: Record<string, string> = {
     'tailnet: "-"',
     'users:',
     '  "alice@example.com": \'admin\'',
-    "  'bob@example.com': { \"role\": member }",
+    '  \'bob@example.com\': { "role": member }',
     'groups:',
     '  "eng": ["alice@example.com", \'bob@example.com\']',
     "  sre: { description: 'it''s on call', members: [] }",
     '  ops: { members: [ alice@example.com , bob@example.com ] }',
   ),
-  'lists at the key’s indentation': yaml('version: 1', 'groups:', '  eng:', '  - alice@example.com', '  - bob@example.com', '  sre: []'),
+  'lists at the key’s indentation': yaml(
+    'version: 1',
+    'groups:',
+    '  eng:',
+    '  - alice@example.com',
+    '  - bob@example.com',
+    '  sre: []',
+  ),
   'deeper indentation and comments everywhere': yaml(
     '   # indented comment',
     'version: 1 # the format',
@@ -139,7 +147,13 @@ const VALID: Record<string, string> = {
     '  constructor: [a@b.c]',
     '  toString: { members: [a@b.c] }',
   ),
-  'text outside ASCII': yaml('version: 1', 'groups:', '  eng:', '    description: Zürich — 日本 🚀 équipe', '    members: [ünïcödé@exämple.com]'),
+  'text outside ASCII': yaml(
+    'version: 1',
+    'groups:',
+    '  eng:',
+    '    description: Zürich — 日本 🚀 équipe',
+    '    members: [ünïcödé@exämple.com]',
+  ),
   'leading zeros': yaml('version: 01', 'settings:', '  maxChanges: 007'),
   'a bench-shaped tailnet': benchTailnet(300, 40),
   'a block-shaped tailnet': blockTailnet(200, 30),
@@ -154,7 +168,11 @@ describe('every valid shape of file loads', () => {
     const { desired } = loaded(benchTailnet(10_000, 1_000));
     expect(desired.users).toHaveLength(10_000);
     expect(desired.users[9_999]?.at).toEqual({ file: FILE, line: 10_002, column: 3 });
-    expect(desired.groups[999]?.members[19]?.at).toEqual({ file: FILE, line: 10_004 + 999, column: expect.any(Number) });
+    expect(desired.groups[999]?.members[19]?.at).toEqual({
+      file: FILE,
+      line: 10_004 + 999,
+      column: expect.any(Number),
+    });
     expect(loaded(blockTailnet(10_000, 1_000)).desired.groups).toHaveLength(1_000);
   });
 
@@ -168,7 +186,14 @@ describe('every valid shape of file loads', () => {
   it('reads names that look like numbers, booleans or null as the names they are', () => {
     const { desired } = loaded(VALID['names that look like other things'] ?? '');
     expect(desired.users.map((u) => u.login)).toEqual(['1password@example.com', 'true@example.com', 'null@x']);
-    expect(desired.groups.map((g) => g.name)).toEqual(['group:2024', 'group:a.b_c-d', 'group:x', 'group:y', 'group:constructor', 'group:toString']);
+    expect(desired.groups.map((g) => g.name)).toEqual([
+      'group:2024',
+      'group:a.b_c-d',
+      'group:x',
+      'group:y',
+      'group:constructor',
+      'group:toString',
+    ]);
     expect(desired.groups.find((g) => g.name === 'group:y')?.description).toBe('no');
   });
 });
@@ -188,7 +213,16 @@ describe('YAML 1.2 core decides what a scalar is', () => {
   });
 
   it('reads a key after the non-specific tag ! as the plain string it is', () => {
-    const { desired } = loaded(yaml('version: 1', 'users:', '  ! alice@example.com: admin', '  ! 1@example.com: ! member', 'groups:', '  ! 2024: [alice@example.com]'));
+    const { desired } = loaded(
+      yaml(
+        'version: 1',
+        'users:',
+        '  ! alice@example.com: admin',
+        '  ! 1@example.com: ! member',
+        'groups:',
+        '  ! 2024: [alice@example.com]',
+      ),
+    );
     expect(desired.users.map((u) => [u.login, u.role, u.at.line, u.at.column])).toEqual([
       ['alice@example.com', 'admin', 3, 5],
       ['1@example.com', 'member', 4, 5],
@@ -197,11 +231,15 @@ describe('YAML 1.2 core decides what a scalar is', () => {
   });
 
   it('still refuses a tagged key that is a list or a mapping', () => {
-    expect(errors(yaml('version: 1', 'users:', '  ! [alice@example.com]: admin'))).toEqual(['cfg.yaml:3:3: a key must be plain text, not a list, a mapping or an alias']);
+    expect(errors(yaml('version: 1', 'users:', '  ! [alice@example.com]: admin'))).toEqual([
+      'cfg.yaml:3:3: a key must be plain text, not a list, a mapping or an alias',
+    ]);
   });
 
   it('reads YAML 1.1 spellings under a %YAML 1.1 directive only', () => {
-    expect(setting(yaml('%YAML 1.1', '---', 'version: 1', 'settings:', '  inviteMissingUsers: yes')).inviteMissingUsers).toBe(true);
+    expect(
+      setting(yaml('%YAML 1.1', '---', 'version: 1', 'settings:', '  inviteMissingUsers: yes')).inviteMissingUsers,
+    ).toBe(true);
     expect(errors(yaml('version: 1', 'settings:', '  inviteMissingUsers: yes'))).toEqual([
       'cfg.yaml:3:23: settings.inviteMissingUsers must be true or false, not the text "yes"',
     ]);
@@ -212,9 +250,18 @@ describe('what the reader accepts beyond plain YAML', () => {
   it.each([
     ['an anchor and aliases', yaml('version: 1', 'groups:', '  eng: &eng [alice@example.com]', '  sre: *eng')],
     ['a tag', yaml('version: 1', 'tailnet: !!str example.com')],
-    ['a block scalar', yaml('version: 1', 'groups:', '  eng:', '    description: |', '      on call', '    members: []')],
-    ['a list over several lines', yaml('version: 1', 'groups:', '  eng: [alice@example.com,', '        bob@example.com]')],
-    ['text over several lines', yaml('version: 1', 'groups:', '  eng:', '    description: on', '      call', '    members: []')],
+    [
+      'a block scalar',
+      yaml('version: 1', 'groups:', '  eng:', '    description: |', '      on call', '    members: []'),
+    ],
+    [
+      'a list over several lines',
+      yaml('version: 1', 'groups:', '  eng: [alice@example.com,', '        bob@example.com]'),
+    ],
+    [
+      'text over several lines',
+      yaml('version: 1', 'groups:', '  eng:', '    description: on', '      call', '    members: []'),
+    ],
     ['an escape in double quotes', yaml('version: 1', 'groups:', '  eng: { description: "tab\\there", members: [] }')],
     ['an explicit document start', yaml('---', 'version: 1')],
     ['a document end marker', yaml('version: 1', '...')],
@@ -230,7 +277,10 @@ describe('what the reader accepts beyond plain YAML', () => {
   });
 
   it('keeps the words of a multi-line description', () => {
-    expect(loaded(yaml('version: 1', 'groups:', '  eng:', '    description: on', '      call', '    members: []')).desired.groups[0]?.description).toBe('on call');
+    expect(
+      loaded(yaml('version: 1', 'groups:', '  eng:', '    description: on', '      call', '    members: []')).desired
+        .groups[0]?.description,
+    ).toBe('on call');
   });
 });
 
@@ -253,13 +303,22 @@ describe('what the reader refuses, with a place', () => {
 
   it('refuses an alias bomb before expanding it', () => {
     const lines = ['version: 1', 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
-    for (let i = 1; i < 9; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${`*${String.fromCharCode(96 + i)}, `.repeat(8)}*${String.fromCharCode(96 + i)}]`);
-    expect(errors(yaml(...lines))).toEqual([expect.stringMatching(/^cfg\.yaml:3:8: refusing to expand the YAML aliases/)]);
+    for (let i = 1; i < 9; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${`*${String.fromCharCode(96 + i)}, `.repeat(8)}*${String.fromCharCode(96 + i)}]`,
+      );
+    expect(errors(yaml(...lines))).toEqual([
+      expect.stringMatching(/^cfg\.yaml:3:8: refusing to expand the YAML aliases/),
+    ]);
   });
 
   it('refuses absurdly deep nesting with a position, without overflowing the stack', () => {
-    expect(errors(`version: 1\nusers: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`)[0]).toMatch(/^cfg\.yaml:\d+:\d+: /);
-    expect(errors(yaml('version: 1', ...Array.from({ length: 5_000 }, (_, i) => `${' '.repeat(i)}k${i}:`)))[0]).toMatch(/^cfg\.yaml:\d+:\d+: /);
+    expect(errors(`version: 1\nusers: ${'['.repeat(50_000)}${']'.repeat(50_000)}\n`)[0]).toMatch(
+      /^cfg\.yaml:\d+:\d+: /,
+    );
+    expect(errors(yaml('version: 1', ...Array.from({ length: 5_000 }, (_, i) => `${' '.repeat(i)}k${i}:`)))[0]).toMatch(
+      /^cfg\.yaml:\d+:\d+: /,
+    );
   });
 });
 
@@ -267,41 +326,72 @@ describe('an indentation mistake is reported once, at the line that is wrong', (
   const users = (...lines: string[]) => yaml('version: 1', 'users:', ...lines, 'groups:', '  eng: [alice@example.com]');
 
   it('an over-indented user: one message on its line, none on its siblings', () => {
-    const siblings = ['bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'].map((name) => `  ${name}@example.com: member`);
+    const siblings = ['bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'].map(
+      (name) => `  ${name}@example.com: member`,
+    );
     expect(errors(users('    alice@example.com: admin', ...siblings))).toEqual([
       'cfg.yaml:3:5: line 3 is indented 4 spaces, its siblings 2 (line 4): indent it 2 spaces like them',
     ]);
   });
 
   it('a user indented under one whose role is on its own line', () => {
-    expect(errors(users('  alice@example.com: admin', '    bob@example.com: member', '  carol@example.com: member'))).toEqual([
+    expect(
+      errors(users('  alice@example.com: admin', '    bob@example.com: member', '  carol@example.com: member')),
+    ).toEqual([
       'cfg.yaml:4:5: line 4 is indented 4 spaces, its siblings 2 (line 3): indent it 2 spaces like them (nothing can go under line 3, whose value is on the same line)',
     ]);
   });
 
   it('a de-indented list item: one message instead of four from the parser', () => {
-    const text = yaml('version: 1', 'groups:', '  eng:', '    - alice@example.com', '   - bob@example.com', '  sre: [alice@example.com]');
-    expect(errors(text)).toEqual(['cfg.yaml:5:4: line 5 is indented 3 spaces, its siblings 4 (line 4): indent it 4 spaces like them']);
-  });
-
-  it('a list item back at its key’s column after items indented deeper', () => {
-    expect(errors(yaml('version: 1', 'groups:', '  eng:', '    - alice@example.com', '  - bob@example.com', '  sre: []'))).toEqual([
-      'cfg.yaml:5:3: line 5 is indented 2 spaces, its siblings 4 (line 4): indent it 4 spaces like them',
+    const text = yaml(
+      'version: 1',
+      'groups:',
+      '  eng:',
+      '    - alice@example.com',
+      '   - bob@example.com',
+      '  sre: [alice@example.com]',
+    );
+    expect(errors(text)).toEqual([
+      'cfg.yaml:5:4: line 5 is indented 3 spaces, its siblings 4 (line 4): indent it 4 spaces like them',
     ]);
   });
 
+  it('a list item back at its key’s column after items indented deeper', () => {
+    expect(
+      errors(yaml('version: 1', 'groups:', '  eng:', '    - alice@example.com', '  - bob@example.com', '  sre: []')),
+    ).toEqual(['cfg.yaml:5:3: line 5 is indented 2 spaces, its siblings 4 (line 4): indent it 4 spaces like them']);
+  });
+
   it('a line halfway between two levels names both', () => {
-    expect(errors(users('  alice@example.com:', '    role: admin', '   dave@example.com: member', '  bob@example.com: member'))).toEqual([
+    expect(
+      errors(
+        users('  alice@example.com:', '    role: admin', '   dave@example.com: member', '  bob@example.com: member'),
+      ),
+    ).toEqual([
       'cfg.yaml:5:4: line 5 is indented 3 spaces, halfway between line 3 (2) and the entries under it (4, as on line 4): indent it 2 spaces to follow line 3, or 4 to go under it',
     ]);
   });
 
   it('leaves other syntax errors as the parser words them', () => {
-    expect(errors(yaml('version: 1', 'users:', '  "alice@example.com: admin', '  bob@example.com: member'))).toEqual(['cfg.yaml:5:1: invalid YAML: missing closing "quote']);
+    expect(errors(yaml('version: 1', 'users:', '  "alice@example.com: admin', '  bob@example.com: member'))).toEqual([
+      'cfg.yaml:5:1: invalid YAML: missing closing "quote',
+    ]);
   });
 
   it('keeps an error elsewhere in the file beside the indentation message', () => {
-    expect(errors(yaml('version: 1', 'users:', '    alice@example.com: admin', '  bob@example.com: member', 'groups:', '  eng: [alice@example.com', 'settings: {}'))).toEqual([
+    expect(
+      errors(
+        yaml(
+          'version: 1',
+          'users:',
+          '    alice@example.com: admin',
+          '  bob@example.com: member',
+          'groups:',
+          '  eng: [alice@example.com',
+          'settings: {}',
+        ),
+      ),
+    ).toEqual([
       'cfg.yaml:3:5: line 3 is indented 4 spaces, its siblings 2 (line 4): indent it 2 spaces like them',
       expect.stringMatching(/^cfg\.yaml:7:1: invalid YAML: flow sequence/),
     ]);
@@ -326,19 +416,94 @@ function random(seed: number): () => number {
 }
 
 // Mostly what a valid file holds, now and then something tricky in its place.
-const LOGINS = ['alice@example.com', 'Alice@Example.com', 'bob@github', '"carol@example.com"', "'dave@example.com'", "'it''s@x.y'", '1pass@x.y', 'é@ü.de', 'true@x.y'];
+const LOGINS = [
+  'alice@example.com',
+  'Alice@Example.com',
+  'bob@github',
+  '"carol@example.com"',
+  "'dave@example.com'",
+  "'it''s@x.y'",
+  '1pass@x.y',
+  'é@ü.de',
+  'true@x.y',
+];
 const ROLE_VALUES = ['admin', 'member', 'owner', 'auditor', 'it-admin', '"admin"', "'member'"];
 const GROUP_KEYS = ['eng', 'group:sre', '"ops"', '2024', 'a.b_c-d', 'null', 'true'];
 const SETTING_LINES = [
-  'unmanagedUsers: report', 'unmanagedGroups: remove', 'maxChanges: 0', 'maxChanges: 100', 'maxChanges: 012', 'policyFile: ../p.hujson',
-  'onManualEdits: fail', 'inviteMissingUsers: true', 'inviteMissingUsers: False', 'policyFile: "x y"',
+  'unmanagedUsers: report',
+  'unmanagedGroups: remove',
+  'maxChanges: 0',
+  'maxChanges: 100',
+  'maxChanges: 012',
+  'policyFile: ../p.hujson',
+  'onManualEdits: fail',
+  'inviteMissingUsers: true',
+  'inviteMissingUsers: False',
+  'policyFile: "x y"',
 ];
 const TRICKY = [
-  '~', 'null', 'true', 'yes', 'no', '0', '-1', '+5', '1.0', '1e3', '.inf', '0o7', '0x1F', '1_0', '-', '"-"', "''", '""', 'a: b',
-  'a:b', 'a #b', 'a#b', 'a,b', '"a\\"b"', '"a\\tb"', '&x a@b.c', '*x', '!!str a@b.c', '|', '>', '@x', '`x`', '%x', '?x', ':x',
-  '-x@y.z', '\u00A0a@b.c', 'group:sre', 'tag:ci', '"*"', '[]', '{}', '[a@b.c,]', '[a@b.c,,b@c.d]', '[a@b.c', '{ role: }',
-  '{ role }', '{ "role":admin }', '[[a@b.c]]', '[{a: b}]', '[a: b]', '[a #b]', 'reprt', '<<', '__proto__', 'constructor', 'a b',
-  '? a', '[a]', 'x\t', 'x\r', '\ta',
+  '~',
+  'null',
+  'true',
+  'yes',
+  'no',
+  '0',
+  '-1',
+  '+5',
+  '1.0',
+  '1e3',
+  '.inf',
+  '0o7',
+  '0x1F',
+  '1_0',
+  '-',
+  '"-"',
+  "''",
+  '""',
+  'a: b',
+  'a:b',
+  'a #b',
+  'a#b',
+  'a,b',
+  '"a\\"b"',
+  '"a\\tb"',
+  '&x a@b.c',
+  '*x',
+  '!!str a@b.c',
+  '|',
+  '>',
+  '@x',
+  '`x`',
+  '%x',
+  '?x',
+  ':x',
+  '-x@y.z',
+  '\u00A0a@b.c',
+  'group:sre',
+  'tag:ci',
+  '"*"',
+  '[]',
+  '{}',
+  '[a@b.c,]',
+  '[a@b.c,,b@c.d]',
+  '[a@b.c',
+  '{ role: }',
+  '{ role }',
+  '{ "role":admin }',
+  '[[a@b.c]]',
+  '[{a: b}]',
+  '[a: b]',
+  '[a #b]',
+  'reprt',
+  '<<',
+  '__proto__',
+  'constructor',
+  'a b',
+  '? a',
+  '[a]',
+  'x\t',
+  'x\r',
+  '\ta',
 ];
 const AFTER = ['', '', '', ' ', ' # note', '  #note', '#x', '\t', ' \r'];
 
@@ -354,7 +519,8 @@ function randomFile(next: () => number): string {
   const after = (): string => (next() < odd * 2 ? pick(next, AFTER) : '');
   const list = (): string[] => Array.from({ length: Math.floor(next() * 4) }, () => token(LOGINS));
   const flow = (items: string[]): string => `[${items.join(pick(next, [', ', ',', ' , ']))}]`;
-  const block = (level: number, items: string[]): string[] => items.map((item) => `${pad(level)}-${pick(next, [' ', ' ', '  '])}${item}${after()}`);
+  const block = (level: number, items: string[]): string[] =>
+    items.map((item) => `${pad(level)}-${pick(next, [' ', ' ', '  '])}${item}${after()}`);
   const sections: Record<string, () => string[]> = {
     tailnet: () => [`tailnet: ${token(['example.com', '"-"', 'tail1234.ts.net'])}${after()}`],
     users: () => [
@@ -375,21 +541,61 @@ function randomFile(next: () => number): string {
         const form = next();
         if (form < 0.4) return [`${pad(1)}${key}: ${flow(list())}${after()}`];
         if (form < 0.6) return [`${pad(1)}${key}:${after()}`, ...block(next() < 0.3 ? 1 : 2, list())];
-        if (form < 0.8) return [`${pad(1)}${key}: { description: ${token(['on call', '"a: b"', "'x'"])}, members: ${flow(list())} }`];
-        return [`${pad(1)}${key}:`, `${pad(2)}description: ${token(['on call', 'x, y', 'a#b'])}${after()}`, `${pad(2)}members:`, ...block(3, list())];
+        if (form < 0.8)
+          return [`${pad(1)}${key}: { description: ${token(['on call', '"a: b"', "'x'"])}, members: ${flow(list())} }`];
+        return [
+          `${pad(1)}${key}:`,
+          `${pad(2)}description: ${token(['on call', 'x, y', 'a#b'])}${after()}`,
+          `${pad(2)}members:`,
+          ...block(3, list()),
+        ];
       }).flat(),
     ],
-    settings: () => [`settings:${after()}`, ...Array.from({ length: Math.floor(next() * 4) }, () => `${pad(1)}${token(SETTING_LINES)}${after()}`)],
+    settings: () => [
+      `settings:${after()}`,
+      ...Array.from({ length: Math.floor(next() * 4) }, () => `${pad(1)}${token(SETTING_LINES)}${after()}`),
+    ],
   };
   const lines = next() < 0.95 ? [`version: ${token(['1', '1', '01'])}${after()}`] : [];
   for (const name of Object.keys(sections)) if (next() < 0.7) lines.push(...(sections[name]?.() ?? []));
   for (let i = Math.floor(next() * 3 * odd * 10); i > 0; i--) {
-    lines.splice(Math.floor(next() * (lines.length + 1)), 0, pick(next, ['', '# comment', '   # comment', '  ', '---', '...', '%YAML 1.2']));
+    lines.splice(
+      Math.floor(next() * (lines.length + 1)),
+      0,
+      pick(next, ['', '# comment', '   # comment', '  ', '---', '...', '%YAML 1.2']),
+    );
   }
   return lines.join(next() < 0.1 ? '\r\n' : '\n') + (next() < 0.9 ? '\n' : '');
 }
 
-const EDITS = [' ', '  ', ':', '#', '-', '[', ']', '{', '}', ',', '"', "'", '&', '*', '!', '|', '>', '\t', '\r', '\n', '\n  ', 'a', '@', '\\', '?', '%'];
+const EDITS = [
+  ' ',
+  '  ',
+  ':',
+  '#',
+  '-',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '"',
+  "'",
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  '\t',
+  '\r',
+  '\n',
+  '\n  ',
+  'a',
+  '@',
+  '\\',
+  '?',
+  '%',
+];
 
 function mutated(next: () => number, text: string): string {
   let out = text;

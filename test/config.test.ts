@@ -54,7 +54,15 @@ describe('parseConfig on valid files', () => {
           at: at(16, 3),
         },
       ],
-      settings: { unmanagedUsers: 'report', unmanagedGroups: 'remove', maxChanges: 50, onManualEdits: 'warn', onUnreviewedChanges: 'warn', inviteMissingUsers: false, expiryWarningDays: 7 },
+      settings: {
+        unmanagedUsers: 'report',
+        unmanagedGroups: 'remove',
+        maxChanges: 50,
+        onManualEdits: 'warn',
+        onUnreviewedChanges: 'warn',
+        inviteMissingUsers: false,
+        expiryWarningDays: 7,
+      },
       settingsAt: { unmanagedUsers: at(21, 3), unmanagedGroups: at(22, 3), maxChanges: at(23, 3) },
     });
   });
@@ -66,13 +74,24 @@ describe('parseConfig on valid files', () => {
       version: 1,
       users: [],
       groups: [],
-      settings: { unmanagedUsers: 'ignore', unmanagedGroups: 'keep', maxChanges: 50, onManualEdits: 'warn', onUnreviewedChanges: 'warn', inviteMissingUsers: false, expiryWarningDays: 7 },
+      settings: {
+        unmanagedUsers: 'ignore',
+        unmanagedGroups: 'keep',
+        maxChanges: 50,
+        onManualEdits: 'warn',
+        onUnreviewedChanges: 'warn',
+        inviteMissingUsers: false,
+        expiryWarningDays: 7,
+      },
       settingsAt: {},
     });
   });
 
   it('treats empty sections (all entries commented out) as empty', () => {
-    const { desired } = parseConfig(yaml('version: 1', 'users:', '  # alice@example.com: admin', 'groups:', 'settings:'), FILE);
+    const { desired } = parseConfig(
+      yaml('version: 1', 'users:', '  # alice@example.com: admin', 'groups:', 'settings:'),
+      FILE,
+    );
     expect([desired.users, desired.groups, desired.settings.maxChanges]).toEqual([[], [], 50]);
   });
 
@@ -93,7 +112,9 @@ describe('parseConfig on valid files', () => {
       ),
       FILE,
     );
-    expect(desired.users).toEqual([{ login: 'octocat@github', role: 'it-admin', at: { file: FILE, line: 3, column: 3 } }]);
+    expect(desired.users).toEqual([
+      { login: 'octocat@github', role: 'it-admin', at: { file: FILE, line: 3, column: 3 } },
+    ]);
     expect(desired.settings).toEqual({
       unmanagedUsers: 'demote',
       unmanagedGroups: 'keep',
@@ -108,17 +129,29 @@ describe('parseConfig on valid files', () => {
   });
 
   it('lets a group hold logins that are not listed under users, without a warning', () => {
-    const { desired, warnings: found } = parseConfig(yaml('version: 1', 'groups:', '  eng: [nobody@example.com]'), FILE);
+    const { desired, warnings: found } = parseConfig(
+      yaml('version: 1', 'groups:', '  eng: [nobody@example.com]'),
+      FILE,
+    );
     expect(found).toEqual([]);
     expect(desired.groups[0]?.members.map((m) => m.login)).toEqual(['nobody@example.com']);
   });
 
   it('resolves anchors and aliases of whole values, members pointing where they are written', () => {
     const { desired } = parseConfig(
-      yaml('version: 1', 'groups:', '  eng: &eng [alice@example.com, bob@example.com]', '  sre: *eng', '  ops:', '    members: *eng'),
+      yaml(
+        'version: 1',
+        'groups:',
+        '  eng: &eng [alice@example.com, bob@example.com]',
+        '  sre: *eng',
+        '  ops:',
+        '    members: *eng',
+      ),
       FILE,
     );
-    expect(desired.groups.map((g) => [g.name, g.at.line, g.members.map((m) => `${m.login}@${m.at.line}:${m.at.column}`)])).toEqual([
+    expect(
+      desired.groups.map((g) => [g.name, g.at.line, g.members.map((m) => `${m.login}@${m.at.line}:${m.at.column}`)]),
+    ).toEqual([
       ['group:eng', 3, ['alice@example.com@3:14', 'bob@example.com@3:33']],
       ['group:sre', 4, ['alice@example.com@3:14', 'bob@example.com@3:33']],
       ['group:ops', 5, ['alice@example.com@3:14', 'bob@example.com@3:33']],
@@ -126,7 +159,15 @@ describe('parseConfig on valid files', () => {
   });
 
   it('warns about a member listed twice in one group, also under another case, and still loads', () => {
-    const text = yaml('version: 1', 'groups:', '  eng:', '    - alice@example.com', '    - bob@example.com', '    - Alice@Example.com', '    - bob@example.com');
+    const text = yaml(
+      'version: 1',
+      'groups:',
+      '  eng:',
+      '    - alice@example.com',
+      '    - bob@example.com',
+      '    - Alice@Example.com',
+      '    - bob@example.com',
+    );
     expect(warnings(text)).toEqual([
       'cfg.yaml:6:7: warning: Alice@Example.com is listed twice in group:eng (first at line 4 as alice@example.com)',
       'cfg.yaml:7:7: warning: bob@example.com is listed twice in group:eng (first at line 5)',
@@ -138,15 +179,25 @@ describe('parseConfig refuses a malformed top level', () => {
   it.each([
     ['an empty file', '', 'cfg.yaml:1:1: the file is empty; it needs at least "version: 1"'],
     ['a file of comments', '# nothing yet\n', 'cfg.yaml:1:1: the file is empty; it needs at least "version: 1"'],
-    ['a list', '- version: 1\n', 'cfg.yaml:1:1: the top level must be a mapping (version:, users:, groups:, settings:), not a list'],
-    ['a word', 'hello\n', 'cfg.yaml:1:1: the top level must be a mapping (version:, users:, groups:, settings:), not the text "hello"'],
+    [
+      'a list',
+      '- version: 1\n',
+      'cfg.yaml:1:1: the top level must be a mapping (version:, users:, groups:, settings:), not a list',
+    ],
+    [
+      'a word',
+      'hello\n',
+      'cfg.yaml:1:1: the top level must be a mapping (version:, users:, groups:, settings:), not the text "hello"',
+    ],
   ])('%s', (_name, text, expected) => {
     expect(problems(text)).toEqual([expected]);
   });
 
   it('wants version 1 and says which versions exist', () => {
     expect(problems('version: 2\n')).toEqual(['cfg.yaml:1:10: unsupported version 2; this tool knows version 1']);
-    expect(problems('version: "1"\n')).toEqual(['cfg.yaml:1:10: unsupported version "1"; this tool knows version 1 (write it without quotes)']);
+    expect(problems('version: "1"\n')).toEqual([
+      'cfg.yaml:1:10: unsupported version "1"; this tool knows version 1 (write it without quotes)',
+    ]);
     expect(problems('users: {}\n')).toEqual(['cfg.yaml:1:1: missing "version: 1" (the format version of this file)']);
   });
 });
@@ -168,16 +219,26 @@ describe('parseConfig reports YAML problems with their positions', () => {
   });
 
   it('reports a duplicate key at the second one, naming the line of the first', () => {
-    expect(problems(yaml('version: 1', 'users:', '  alice@example.com: admin', '  bob@example.com: member', '  alice@example.com: member'))).toEqual([
-      'cfg.yaml:5:3: duplicate key "alice@example.com": it is already at line 3',
-    ]);
+    expect(
+      problems(
+        yaml(
+          'version: 1',
+          'users:',
+          '  alice@example.com: admin',
+          '  bob@example.com: member',
+          '  alice@example.com: member',
+        ),
+      ),
+    ).toEqual(['cfg.yaml:5:3: duplicate key "alice@example.com": it is already at line 3']);
   });
 
   it('refuses merge keys and unknown aliases', () => {
     expect(problems(yaml('version: 1', 'groups:', '  sre:', '    <<: { members: [] }'))).toEqual([
       'cfg.yaml:4:5: YAML merge keys (<<) are not supported; write the entries out (an alias of a whole value, like "*eng", does work)',
     ]);
-    expect(problems(yaml('version: 1', 'groups:', '  sre: *eng'))).toEqual(['cfg.yaml:3:8: unknown alias *eng: define "&eng" before using it']);
+    expect(problems(yaml('version: 1', 'groups:', '  sre: *eng'))).toEqual([
+      'cfg.yaml:3:8: unknown alias *eng: define "&eng" before using it',
+    ]);
   });
 
   it('refuses keys that are not text', () => {
@@ -189,7 +250,9 @@ describe('parseConfig reports YAML problems with their positions', () => {
 
 describe('parseConfig explains schema errors in the words of the file', () => {
   it('names an unknown role, the roles there are, and the likely one', () => {
-    expect(problems(yaml('version: 1', 'users:', '  alice@example.com: admn', '  bob@example.com: { role: Member }'))).toEqual([
+    expect(
+      problems(yaml('version: 1', 'users:', '  alice@example.com: admn', '  bob@example.com: { role: Member }')),
+    ).toEqual([
       `cfg.yaml:3:22: unknown role "admn" for alice@example.com; expected one of ${ROLES}; did you mean "admin"?`,
       `cfg.yaml:4:28: unknown role "Member" for bob@example.com; expected one of ${ROLES}; did you mean "member"?`,
     ]);
@@ -258,7 +321,9 @@ describe('parseConfig explains schema errors in the words of the file', () => {
   });
 
   it('refuses user keys that are not logins', () => {
-    expect(problems(yaml('version: 1', 'users:', '  alice: admin', '  group:eng: member', '  "alice @example.com": member'))).toEqual([
+    expect(
+      problems(yaml('version: 1', 'users:', '  alice: admin', '  group:eng: member', '  "alice @example.com": member')),
+    ).toEqual([
       'cfg.yaml:3:3: "alice" is not a login; users are listed by login, like alice@example.com (or alice@github)',
       'cfg.yaml:4:3: "group:eng" is a group, not a login; groups go under groups:',
       'cfg.yaml:5:3: "alice @example.com" is not a login; users are listed by login, like alice@example.com (or alice@github)',
@@ -266,7 +331,18 @@ describe('parseConfig explains schema errors in the words of the file', () => {
   });
 
   it('refuses group names Tailscale does not allow, and SCIM groups', () => {
-    expect(problems(yaml('version: 1', 'groups:', '  "on call": []', '  group:eng@example.com: []', '  autogroup:admin: []', '  tag:server: []'))).toEqual([
+    expect(
+      problems(
+        yaml(
+          'version: 1',
+          'groups:',
+          '  "on call": []',
+          '  group:eng@example.com: []',
+          '  autogroup:admin: []',
+          '  tag:server: []',
+        ),
+      ),
+    ).toEqual([
       'cfg.yaml:3:3: invalid group name "on call": use letters, digits, "-", "_" and "." (the "group:" prefix is optional)',
       'cfg.yaml:4:3: group:eng@example.com is a SCIM group: groups named group:name@domain are synced from your identity provider and never written by tailnet-access; remove it here',
       'cfg.yaml:5:3: autogroup:admin is built in and follows user roles; it cannot be defined here (set roles under users:)',
@@ -276,7 +352,19 @@ describe('parseConfig explains schema errors in the words of the file', () => {
 
   it('refuses members that are groups, autogroups, tags, * or not logins at all', () => {
     expect(
-      problems(yaml('version: 1', 'groups:', '  eng:', '    - group:sre', '    - autogroup:member', '    - tag:ci', '    - "*"', '    - bob', '    - 7')),
+      problems(
+        yaml(
+          'version: 1',
+          'groups:',
+          '  eng:',
+          '    - group:sre',
+          '    - autogroup:member',
+          '    - tag:ci',
+          '    - "*"',
+          '    - bob',
+          '    - 7',
+        ),
+      ),
     ).toEqual([
       'cfg.yaml:4:7: group:sre cannot be a member of group:eng: Tailscale refuses groups inside groups ("group members cannot be recursive"); list its members instead',
       'cfg.yaml:5:7: autogroup:member cannot be a member of group:eng: groups hold user logins, and autogroups are not users',
@@ -290,20 +378,41 @@ describe('parseConfig explains schema errors in the words of the file', () => {
 
 describe('parseConfig checks what the schema cannot', () => {
   it('refuses a login listed twice under different case, at the second', () => {
-    expect(problems(yaml('version: 1', 'users:', '  alice@example.com: admin', '  bob@example.com: member', '  Alice@Example.com: member'))).toEqual([
+    expect(
+      problems(
+        yaml(
+          'version: 1',
+          'users:',
+          '  alice@example.com: admin',
+          '  bob@example.com: member',
+          '  Alice@Example.com: member',
+        ),
+      ),
+    ).toEqual([
       'cfg.yaml:5:3: Alice@Example.com is already listed at line 3 as alice@example.com; logins are compared without case, so list it once',
     ]);
   });
 
   it('refuses one group written with and without its prefix', () => {
-    expect(problems(yaml('version: 1', 'groups:', '  eng: []', '  sre: []', '  group:eng: [alice@example.com]'))).toEqual([
+    expect(
+      problems(yaml('version: 1', 'groups:', '  eng: []', '  sre: []', '  group:eng: [alice@example.com]')),
+    ).toEqual([
       'cfg.yaml:5:3: "group:eng" and "eng" (line 3) are the same group, group:eng: the "group:" prefix is optional; keep one',
     ]);
   });
 
   it('refuses every owner after the first', () => {
     expect(
-      problems(yaml('version: 1', 'users:', '  olivia@example.com: owner', '  oscar@example.com: owner', '  alice@example.com: admin', '  otto@example.com: { role: owner }')),
+      problems(
+        yaml(
+          'version: 1',
+          'users:',
+          '  olivia@example.com: owner',
+          '  oscar@example.com: owner',
+          '  alice@example.com: admin',
+          '  otto@example.com: { role: owner }',
+        ),
+      ),
     ).toEqual([
       'cfg.yaml:4:22: oscar@example.com cannot also be owner: a tailnet has one owner, and olivia@example.com (line 3) is listed as owner',
       'cfg.yaml:6:29: otto@example.com cannot also be owner: a tailnet has one owner, and olivia@example.com (line 3) is listed as owner',
@@ -335,7 +444,9 @@ describe('parseConfig checks what the schema cannot', () => {
 describe('parseConfig positions with other line endings and a byte-order mark', () => {
   it('counts lines and columns in a CRLF file as an editor does', () => {
     const text = 'version: 1\r\nusers:\r\n  alice@example.com: admin\r\n  bob@example.com: admn\r\n';
-    expect(problems(text)).toEqual([`cfg.yaml:4:20: unknown role "admn" for bob@example.com; expected one of ${ROLES}; did you mean "admin"?`]);
+    expect(problems(text)).toEqual([
+      `cfg.yaml:4:20: unknown role "admn" for bob@example.com; expected one of ${ROLES}; did you mean "admin"?`,
+    ]);
     const valid = parseConfig(text.replace('admn', 'member'), FILE).desired;
     expect(valid.users.map((u) => [u.login, u.role, u.at.line, u.at.column])).toEqual([
       ['alice@example.com', 'admin', 3, 3],
@@ -345,6 +456,10 @@ describe('parseConfig positions with other line endings and a byte-order mark', 
 
   it('does not count a UTF-8 byte-order mark as a column', () => {
     expect(problems('\uFEFFversion: 3\n')).toEqual(['cfg.yaml:1:10: unsupported version 3; this tool knows version 1']);
-    expect(parseConfig('\uFEFFversion: 1\nusers: { alice@example.com: admin }\n', FILE).desired.users[0]?.at).toEqual({ file: FILE, line: 2, column: 10 });
+    expect(parseConfig('\uFEFFversion: 1\nusers: { alice@example.com: admin }\n', FILE).desired.users[0]?.at).toEqual({
+      file: FILE,
+      line: 2,
+      column: 10,
+    });
   });
 });

@@ -46,7 +46,12 @@ describe('at the source', () => {
 describe('on the way out of the CLI', () => {
   it('escapes an error message quoting what was typed', async () => {
     let stderr = '';
-    const code = await runCli(['plan', '--format', HOSTILE], { env: {}, cwd: process.cwd(), stdout: { write: () => true }, stderr: { write: (t: string) => (stderr += t) } });
+    const code = await runCli(['plan', '--format', HOSTILE], {
+      env: {},
+      cwd: process.cwd(),
+      stdout: { write: () => true },
+      stderr: { write: (t: string) => (stderr += t) },
+    });
     expect(code).toBe(1);
     expect(stderr).toBe(`error: --format must be text, markdown or json, not "${SHOWN}"\n`);
   });
@@ -71,7 +76,14 @@ describe('on the way out of the action', () => {
   it('escapes the failure message and the annotations of a failure', async () => {
     const written = captureStdout();
     await reportFailure(new Error(`boom ${HOSTILE}`), undefined);
-    const diagnostic = { file: 'tailnet-access.yaml', line: 3, column: 5, severity: 'error' as const, code: 'schema', message: `bad ${HOSTILE}` };
+    const diagnostic = {
+      file: 'tailnet-access.yaml',
+      line: 3,
+      column: 5,
+      severity: 'error' as const,
+      code: 'schema',
+      message: `bad ${HOSTILE}`,
+    };
     await reportFailure(new DiagnosticsError([diagnostic]), undefined);
     const shown = written.join('');
     expect(shown).toContain(`::error::Unexpected error: boom ${SHOWN}`);

@@ -18,14 +18,23 @@ const gina = user('gina@example.com', 'member', { id: 'u-gina', status: 'needs-a
 const hank = user('hank@example.com', 'member', { id: 'u-hank', status: 'suspended' });
 
 describe('diff: until on a role', () => {
-  const file = config('users:', '  bob@example.com: { role: admin, until: 2026-12-31 }', 'settings:', '  expiryWarningDays: 7');
+  const file = config(
+    'users:',
+    '  bob@example.com: { role: admin, until: 2026-12-31 }',
+    'settings:',
+    '  expiryWarningDays: 7',
+  );
   const tailnet = live([olivia, alice, bob]);
 
   it('keeps the role through the whole last day, and warns within expiryWarningDays', () => {
     const { plan } = diff(file, tailnet, Date.parse('2026-12-31T23:59:59.999Z'));
     expect(plan.changes).toEqual([]);
     expect(plan.warnings).toEqual([
-      { code: 'access.expiring', message: "bob@example.com's role admin ends at the end of 2026-12-31 (UTC), within the hour", path: 'cfg.yaml:3:42' },
+      {
+        code: 'access.expiring',
+        message: "bob@example.com's role admin ends at the end of 2026-12-31 (UTC), within the hour",
+        path: 'cfg.yaml:3:42',
+      },
     ]);
     expect(diff(file, tailnet, at('2026-12-25')).plan.warnings.map((w) => w.message)).toEqual([
       "bob@example.com's role admin ends at the end of 2026-12-31 (UTC), in 6 days",
@@ -39,7 +48,9 @@ describe('diff: until on a role', () => {
   it('demotes to member, with reason expired, once the day is over', () => {
     const { plan, problems } = diff(file, tailnet, at('2027-01-01'));
     expect(problems).toEqual([]);
-    expect(plan.changes).toEqual([{ type: 'user.role', login: 'bob@example.com', userId: 'u-bob', from: 'admin', to: 'member', reason: 'expired' }]);
+    expect(plan.changes).toEqual([
+      { type: 'user.role', login: 'bob@example.com', userId: 'u-bob', from: 'admin', to: 'member', reason: 'expired' },
+    ]);
     expect(plan.warnings).toEqual([]);
   });
 
@@ -56,18 +67,34 @@ describe('diff: until on a group membership', () => {
     '    - { login: dave@example.com, until: "2026-12-05T18:00:00Z" }',
     '    - { login: erin@example.com, until: 2026-12-04 }',
   );
-  const tailnet = live([olivia, alice, dave, erin], { 'group:eng': ['alice@example.com', 'dave@example.com', 'erin@example.com'] });
+  const tailnet = live([olivia, alice, dave, erin], {
+    'group:eng': ['alice@example.com', 'dave@example.com', 'erin@example.com'],
+  });
 
   it('drops a membership past its end and names it in expired, keeps one still running', () => {
     const { plan } = diff(file, tailnet, Date.parse('2026-12-05T12:00:00Z'));
-    expect(plan.changes).toEqual([{ type: 'group.update', group: 'group:eng', add: [], remove: ['erin@example.com'], expired: ['erin@example.com'] }]);
+    expect(plan.changes).toEqual([
+      {
+        type: 'group.update',
+        group: 'group:eng',
+        add: [],
+        remove: ['erin@example.com'],
+        expired: ['erin@example.com'],
+      },
+    ]);
     expect(plan.warnings).toEqual([
-      { code: 'access.expiring', message: "dave@example.com's membership of group:eng ends at 2026-12-05T18:00:00Z, in 6 hours", path: 'cfg.yaml:5:7' },
+      {
+        code: 'access.expiring',
+        message: "dave@example.com's membership of group:eng ends at 2026-12-05T18:00:00Z, in 6 hours",
+        path: 'cfg.yaml:5:7',
+      },
     ]);
   });
 
   it('an end passing between two plans: the second plan drops the membership', () => {
-    expect(diff(file, tailnet, Date.parse('2026-12-05T18:00:00Z')).plan.changes[0]).toMatchObject({ remove: ['erin@example.com'] });
+    expect(diff(file, tailnet, Date.parse('2026-12-05T18:00:00Z')).plan.changes[0]).toMatchObject({
+      remove: ['erin@example.com'],
+    });
     expect(diff(file, tailnet, Date.parse('2026-12-05T18:00:00.001Z')).plan.changes[0]).toMatchObject({
       remove: ['dave@example.com', 'erin@example.com'],
       expired: ['dave@example.com', 'erin@example.com'],
@@ -81,7 +108,9 @@ describe('diff: until on a group membership', () => {
 
   it('a member removed from the file (not expired) is not listed in expired', () => {
     const { plan } = diff(config('groups:', '  eng: [alice@example.com]'), tailnet, at('2026-12-01'));
-    expect(plan.changes).toEqual([{ type: 'group.update', group: 'group:eng', add: [], remove: ['dave@example.com', 'erin@example.com'] }]);
+    expect(plan.changes).toEqual([
+      { type: 'group.update', group: 'group:eng', add: [], remove: ['dave@example.com', 'erin@example.com'] },
+    ]);
   });
 });
 
@@ -105,18 +134,37 @@ describe('diff: declared status', () => {
   });
 
   it('plans nothing for a user already in the declared status', () => {
-    const { plan } = diff(file, live([olivia, alice, dave, { ...erin, status: 'suspended' }, { ...gina, status: 'active' }, { ...hank, status: 'idle' }]), at('2026-12-01'));
+    const { plan } = diff(
+      file,
+      live([
+        olivia,
+        alice,
+        dave,
+        { ...erin, status: 'suspended' },
+        { ...gina, status: 'active' },
+        { ...hank, status: 'idle' },
+      ]),
+      at('2026-12-01'),
+    );
     expect(plan.changes).toEqual([]);
   });
 
   it('refuses to suspend the owner, at the status in the file', () => {
-    const { plan, problems } = diff(config('users:', '  olivia@example.com: { role: owner, status: suspended }'), live([olivia, alice]), at('2026-12-01'));
+    const { plan, problems } = diff(
+      config('users:', '  olivia@example.com: { role: owner, status: suspended }'),
+      live([olivia, alice]),
+      at('2026-12-01'),
+    );
     expect(plan.changes).toEqual([]);
     expect(problems).toEqual([expect.objectContaining({ code: 'owner.suspend', path: 'cfg.yaml:3:46' })]);
   });
 
   it('reports over-billing-limit without acting on it', () => {
-    const { plan } = diff(config('users:', '  erin@example.com: { status: suspended }'), live([olivia, { ...erin, status: 'over-billing-limit' }]), at('2026-12-01'));
+    const { plan } = diff(
+      config('users:', '  erin@example.com: { status: suspended }'),
+      live([olivia, { ...erin, status: 'over-billing-limit' }]),
+      at('2026-12-01'),
+    );
     expect(plan.changes).toEqual([]);
     expect(plan.warnings.map((w) => w.code)).toEqual(['user.over-billing-limit']);
   });
@@ -126,8 +174,12 @@ describe('diff: unmanagedUsers: suspend', () => {
   it('suspends every unlisted user but the owner and those already suspended', () => {
     const file = config('users:', '  alice@example.com: admin', 'settings:', '  unmanagedUsers: suspend');
     const { plan } = diff(file, live([olivia, alice, dave, hank]), at('2026-12-01'));
-    expect(plan.changes).toEqual([{ type: 'user.suspend', login: 'dave@example.com', userId: 'u-dave', reason: 'unmanaged' }]);
-    expect(plan.warnings.map((w) => w.message)).toEqual(['olivia@example.com is the owner and is never suspended; list them as owner']);
+    expect(plan.changes).toEqual([
+      { type: 'user.suspend', login: 'dave@example.com', userId: 'u-dave', reason: 'unmanaged' },
+    ]);
+    expect(plan.warnings.map((w) => w.message)).toEqual([
+      'olivia@example.com is the owner and is never suspended; list them as owner',
+    ]);
   });
 });
 
@@ -135,7 +187,17 @@ describe('diff: the end of what a change grants', () => {
   it('gives a promotion with an until its end, as the file writes it', () => {
     const file = config('users:', '  dave@example.com: { role: admin, until: 2026-12-31 }');
     const { plan } = diff(file, live([olivia, alice, dave]), at('2026-12-01'));
-    expect(plan.changes).toEqual([{ type: 'user.role', login: 'dave@example.com', userId: 'u-dave', from: 'member', to: 'admin', reason: 'declared', until: '2026-12-31' }]);
+    expect(plan.changes).toEqual([
+      {
+        type: 'user.role',
+        login: 'dave@example.com',
+        userId: 'u-dave',
+        from: 'member',
+        to: 'admin',
+        reason: 'declared',
+        until: '2026-12-31',
+      },
+    ]);
   });
 
   it('gives added members with an until their end, and members without one none', () => {
@@ -149,15 +211,35 @@ describe('diff: the end of what a change grants', () => {
       '    - { login: erin@example.com, until: 2026-12-10 }',
       '    - alice@example.com',
     );
-    const { plan } = diff(file, live([olivia, alice, dave, erin], { 'group:eng': ['alice@example.com'] }), at('2026-12-01'));
+    const { plan } = diff(
+      file,
+      live([olivia, alice, dave, erin], { 'group:eng': ['alice@example.com'] }),
+      at('2026-12-01'),
+    );
     expect(plan.changes).toEqual([
-      { type: 'group.create', group: 'group:oncall', members: ['erin@example.com', 'alice@example.com'], until: { 'erin@example.com': '2026-12-10' } },
-      { type: 'group.update', group: 'group:eng', add: ['dave@example.com', 'erin@example.com'], remove: [], until: { 'dave@example.com': '2026-12-05T18:00:00Z' } },
+      {
+        type: 'group.create',
+        group: 'group:oncall',
+        members: ['erin@example.com', 'alice@example.com'],
+        until: { 'erin@example.com': '2026-12-10' },
+      },
+      {
+        type: 'group.update',
+        group: 'group:eng',
+        add: ['dave@example.com', 'erin@example.com'],
+        remove: [],
+        until: { 'dave@example.com': '2026-12-05T18:00:00Z' },
+      },
     ]);
   });
 
   it('gives no end to a member listed a second time without one', () => {
-    const file = config('groups:', '  eng:', '    - { login: dave@example.com, until: 2026-12-10 }', '    - dave@example.com');
+    const file = config(
+      'groups:',
+      '  eng:',
+      '    - { login: dave@example.com, until: 2026-12-10 }',
+      '    - dave@example.com',
+    );
     const { plan } = diff(file, live([olivia, alice, dave], { 'group:eng': [] }), at('2026-12-01'));
     expect(plan.changes).toEqual([{ type: 'group.update', group: 'group:eng', add: ['dave@example.com'], remove: [] }]);
   });

@@ -25,7 +25,10 @@ describe('diff: the example tailnet, as a person would write the plan down', () 
     },
     settings: { unmanagedUsers: 'report', unmanagedGroups: 'remove' },
   });
-  const state = live(everyone, { 'group:eng': ['alice@example.com', 'dave@example.com'], 'group:old': ['erin@example.com'] });
+  const state = live(everyone, {
+    'group:eng': ['alice@example.com', 'dave@example.com'],
+    'group:old': ['erin@example.com'],
+  });
   const { plan, problems, targetGroups } = diff(file, state);
 
   it('promotes bob, creates sre, fixes eng, deletes old', () => {
@@ -45,8 +48,12 @@ describe('diff: the example tailnet, as a person would write the plan down', () 
       ['user.unmanaged', undefined],
       ['user.unmanaged', undefined],
     ]);
-    expect(plan.warnings[1]?.message).toBe('dave@example.com (member) is in the tailnet but not in tailnet-access.yaml');
-    expect(plan.warnings[2]?.message).toBe('erin@example.com (auditor) is in the tailnet but not in tailnet-access.yaml');
+    expect(plan.warnings[1]?.message).toBe(
+      'dave@example.com (member) is in the tailnet but not in tailnet-access.yaml',
+    );
+    expect(plan.warnings[2]?.message).toBe(
+      'erin@example.com (auditor) is in the tailnet but not in tailnet-access.yaml',
+    );
   });
 
   it('targets the groups apply should write: survivors in live order, new ones after', () => {
@@ -59,7 +66,10 @@ describe('diff: the example tailnet, as a person would write the plan down', () 
 
 describe('diff: users', () => {
   it('finds nothing to do when the tailnet matches, and gives no target groups', () => {
-    const result = diff(desired({ users: { 'alice@example.com': 'admin' }, groups: { eng: ['alice@example.com'] } }), live([alice], { 'group:eng': ['alice@example.com'] }));
+    const result = diff(
+      desired({ users: { 'alice@example.com': 'admin' }, groups: { eng: ['alice@example.com'] } }),
+      live([alice], { 'group:eng': ['alice@example.com'] }),
+    );
     expect(result.plan.changes).toEqual([]);
     expect(result.targetGroups).toBeUndefined();
   });
@@ -67,7 +77,14 @@ describe('diff: users', () => {
   it('compares logins without case and reports them as the API spells them', () => {
     const result = diff(desired({ users: { 'BOB@Example.com': 'it-admin' } }), live([bob]));
     expect(result.plan.changes).toEqual([
-      { type: 'user.role', login: 'bob@example.com', userId: 'u-bob', from: 'member', to: 'it-admin', reason: 'declared' },
+      {
+        type: 'user.role',
+        login: 'bob@example.com',
+        userId: 'u-bob',
+        from: 'member',
+        to: 'it-admin',
+        reason: 'declared',
+      },
     ]);
   });
 
@@ -81,7 +98,8 @@ describe('diff: users', () => {
     expect(problems).toEqual([
       {
         code: 'owner.not-owner',
-        message: 'alice@example.com is stated as owner but is an admin; the owner is only checked, never assigned (ownership is transferred in the admin console)',
+        message:
+          'alice@example.com is stated as owner but is an admin; the owner is only checked, never assigned (ownership is transferred in the admin console)',
         path: 'tailnet-access.yaml:2:3',
       },
     ]);
@@ -93,12 +111,31 @@ describe('diff: users', () => {
   });
 
   it('demotes unmanaged users to member under demote, never the owner, never deleting anyone', () => {
-    const { plan } = diff(desired({ users: { 'alice@example.com': 'admin' }, settings: { unmanagedUsers: 'demote' } }), live(everyone));
+    const { plan } = diff(
+      desired({ users: { 'alice@example.com': 'admin' }, settings: { unmanagedUsers: 'demote' } }),
+      live(everyone),
+    );
     expect(plan.changes).toEqual([
-      { type: 'user.role', login: 'carol@example.com', userId: 'u-carol', from: 'network-admin', to: 'member', reason: 'unmanaged' },
-      { type: 'user.role', login: 'erin@example.com', userId: 'u-erin', from: 'auditor', to: 'member', reason: 'unmanaged' },
+      {
+        type: 'user.role',
+        login: 'carol@example.com',
+        userId: 'u-carol',
+        from: 'network-admin',
+        to: 'member',
+        reason: 'unmanaged',
+      },
+      {
+        type: 'user.role',
+        login: 'erin@example.com',
+        userId: 'u-erin',
+        from: 'auditor',
+        to: 'member',
+        reason: 'unmanaged',
+      },
     ]);
-    expect(plan.warnings.map((w) => w.message)).toEqual(['olivia@example.com is the owner and is never demoted; list them as owner']);
+    expect(plan.warnings.map((w) => w.message)).toEqual([
+      'olivia@example.com is the owner and is never demoted; list them as owner',
+    ]);
   });
 
   it('says nothing about unmanaged users under ignore', () => {
@@ -107,14 +144,24 @@ describe('diff: users', () => {
   });
 
   it('orders role changes by login whatever the file order', () => {
-    const { plan } = diff(desired({ users: { 'erin@example.com': 'member', 'bob@example.com': 'admin', 'dave@example.com': 'auditor' } }), live(everyone));
-    expect(plan.changes.map((c) => (c.type === 'user.role' ? c.login : ''))).toEqual(['bob@example.com', 'dave@example.com', 'erin@example.com']);
+    const { plan } = diff(
+      desired({ users: { 'erin@example.com': 'member', 'bob@example.com': 'admin', 'dave@example.com': 'auditor' } }),
+      live(everyone),
+    );
+    expect(plan.changes.map((c) => (c.type === 'user.role' ? c.login : ''))).toEqual([
+      'bob@example.com',
+      'dave@example.com',
+      'erin@example.com',
+    ]);
   });
 });
 
 describe('diff: groups', () => {
   it('keeps unmanaged groups under keep, and never touches SCIM groups even under remove', () => {
-    const state = live([alice], { 'group:legacy': ['alice@example.com'], 'group:ops@example.com': ['alice@example.com'] });
+    const state = live([alice], {
+      'group:legacy': ['alice@example.com'],
+      'group:ops@example.com': ['alice@example.com'],
+    });
     expect(diff(desired({ groups: {} }), state).plan.changes).toEqual([]);
     expect(diff(desired({ groups: {}, settings: { unmanagedGroups: 'remove' } }), state).plan.changes).toEqual([
       { type: 'group.delete', group: 'group:legacy', members: ['alice@example.com'] },
@@ -122,8 +169,14 @@ describe('diff: groups', () => {
   });
 
   it('plans an update that only adds, and one that only removes', () => {
-    const state = live([alice, bob, carol], { 'group:eng': ['alice@example.com'], 'group:ops': ['alice@example.com', 'carol@example.com'] });
-    const { plan } = diff(desired({ groups: { eng: ['alice@example.com', 'bob@example.com'], ops: ['alice@example.com'] } }), state);
+    const state = live([alice, bob, carol], {
+      'group:eng': ['alice@example.com'],
+      'group:ops': ['alice@example.com', 'carol@example.com'],
+    });
+    const { plan } = diff(
+      desired({ groups: { eng: ['alice@example.com', 'bob@example.com'], ops: ['alice@example.com'] } }),
+      state,
+    );
     expect(plan.changes).toEqual([
       { type: 'group.update', group: 'group:eng', add: ['bob@example.com'], remove: [] },
       { type: 'group.update', group: 'group:ops', add: [], remove: ['carol@example.com'] },
@@ -131,7 +184,11 @@ describe('diff: groups', () => {
   });
 
   it('writes back, unchanged and in their places, the groups it keeps and the SCIM groups', () => {
-    const state = live([alice, bob], { 'group:legacy': ['alice@example.com'], 'group:eng': ['alice@example.com'], 'group:ops@example.com': ['bob@example.com'] });
+    const state = live([alice, bob], {
+      'group:legacy': ['alice@example.com'],
+      'group:eng': ['alice@example.com'],
+      'group:ops@example.com': ['bob@example.com'],
+    });
     const { targetGroups } = diff(desired({ groups: { eng: ['alice@example.com', 'bob@example.com'] } }), state);
     expect(targetGroups).toEqual([
       { name: 'group:legacy', members: ['alice@example.com'] },
@@ -142,11 +199,16 @@ describe('diff: groups', () => {
 
   it('does not see a change in member order or login case', () => {
     const state = live([alice, bob], { 'group:eng': ['Bob@Example.com', 'alice@example.com'] });
-    expect(diff(desired({ groups: { eng: ['alice@example.com', 'bob@example.com'] } }), state).plan.changes).toEqual([]);
+    expect(diff(desired({ groups: { eng: ['alice@example.com', 'bob@example.com'] } }), state).plan.changes).toEqual(
+      [],
+    );
   });
 
   it('writes members as the users API spells them, de-duplicated', () => {
-    const { plan } = diff(desired({ groups: { eng: ['ALICE@example.com', 'alice@example.com'] } }), live([alice], null));
+    const { plan } = diff(
+      desired({ groups: { eng: ['ALICE@example.com', 'alice@example.com'] } }),
+      live([alice], null),
+    );
     expect(plan.changes).toEqual([{ type: 'group.create', group: 'group:eng', members: ['alice@example.com'] }]);
   });
 
@@ -157,7 +219,8 @@ describe('diff: groups', () => {
     expect(plan.warnings).toEqual([
       {
         code: 'group.member-not-in-tailnet',
-        message: 'zoe@example.com in group:eng is not a member of the tailnet yet; Tailscale keeps the entry and it applies once they join',
+        message:
+          'zoe@example.com in group:eng is not a member of the tailnet yet; Tailscale keeps the entry and it applies once they join',
         path: 'tailnet-access.yaml:3:3',
       },
     ]);
@@ -169,10 +232,18 @@ describe('diff: groups', () => {
   });
 
   it('is deterministic: the same inputs give byte-identical plans', () => {
-    const file = desired({ users: { 'bob@example.com': 'admin' }, groups: { b: ['alice@example.com'], a: ['bob@example.com'] }, settings: { unmanagedUsers: 'report' } });
+    const file = desired({
+      users: { 'bob@example.com': 'admin' },
+      groups: { b: ['alice@example.com'], a: ['bob@example.com'] },
+      settings: { unmanagedUsers: 'report' },
+    });
     const state = live(everyone, { 'group:z': [], 'group:y': [] });
     expect(JSON.stringify(diff(file, state))).toBe(JSON.stringify(diff(file, state)));
-    expect(diff(file, state).plan.changes.map((c) => ('login' in c ? c.login : c.group))).toEqual(['bob@example.com', 'group:a', 'group:b']);
+    expect(diff(file, state).plan.changes.map((c) => ('login' in c ? c.login : c.group))).toEqual([
+      'bob@example.com',
+      'group:a',
+      'group:b',
+    ]);
   });
 });
 
@@ -184,7 +255,10 @@ describe('diff: order, spelling and words', () => {
   });
 
   it('orders group changes by kind, then by name, whatever the file order', () => {
-    const file = desired({ groups: { zz: ['alice@example.com'], mm: ['alice@example.com'], aa: ['alice@example.com'], old: [] }, settings: { unmanagedGroups: 'remove' } });
+    const file = desired({
+      groups: { zz: ['alice@example.com'], mm: ['alice@example.com'], aa: ['alice@example.com'], old: [] },
+      settings: { unmanagedGroups: 'remove' },
+    });
     const { plan } = diff(file, live([alice], { 'group:old': ['alice@example.com'], 'group:yy': [], 'group:bb': [] }));
     expect(plan.changes.map((c) => `${c.type} ${'group' in c ? c.group : ''}`)).toEqual([
       'group.create group:aa',
@@ -206,16 +280,25 @@ describe('diff: order, spelling and words', () => {
   });
 
   it('says why a declared user who is not in the tailnet changes nothing, and that an owner cannot be invited', () => {
-    const { plan, problems } = diff(desired({ users: { 'zoe@example.com': 'admin', 'zed@example.com': 'owner' } }), live([alice]));
+    const { plan, problems } = diff(
+      desired({ users: { 'zoe@example.com': 'admin', 'zed@example.com': 'owner' } }),
+      live([alice]),
+    );
     expect(plan.warnings).toEqual([
       {
         code: 'user.not-in-tailnet',
-        message: 'zoe@example.com is not a member of the tailnet yet (never signed in, or not invited); nothing to change until they join',
+        message:
+          'zoe@example.com is not a member of the tailnet yet (never signed in, or not invited); nothing to change until they join',
         path: 'tailnet-access.yaml:2:3',
       },
     ]);
     expect(problems).toEqual([
-      { code: 'owner.not-owner', message: 'zed@example.com is stated as owner but is not in the tailnet; the owner is only checked, never assigned', path: 'tailnet-access.yaml:3:3' },
+      {
+        code: 'owner.not-owner',
+        message:
+          'zed@example.com is stated as owner but is not in the tailnet; the owner is only checked, never assigned',
+        path: 'tailnet-access.yaml:3:3',
+      },
     ]);
   });
 
@@ -227,11 +310,18 @@ describe('diff: order, spelling and words', () => {
 
   it('names both spellings of a group that differs from a live one only in case', () => {
     const { plan } = diff(desired({ groups: { 'group:Eng': [] } }), live([], { 'group:eng': [] }));
-    expect(plan.warnings[0]?.message).toBe('group:Eng differs only in case from group:eng in the policy file; group names are case-sensitive, so they are two groups');
+    expect(plan.warnings[0]?.message).toBe(
+      'group:Eng differs only in case from group:eng in the policy file; group names are case-sensitive, so they are two groups',
+    );
   });
 
   it('carries the file\u2019s description of a group that exists into the target, and none when there is none', () => {
-    const file = desired({ groups: { eng: { description: 'Engineers', members: ['alice@example.com', 'bob@example.com'] }, ops: ['bob@example.com'] } });
+    const file = desired({
+      groups: {
+        eng: { description: 'Engineers', members: ['alice@example.com', 'bob@example.com'] },
+        ops: ['bob@example.com'],
+      },
+    });
     const { targetGroups } = diff(file, live([alice, bob], { 'group:eng': ['alice@example.com'], 'group:ops': [] }));
     expect(targetGroups).toEqual([
       { name: 'group:eng', members: ['alice@example.com', 'bob@example.com'], description: 'Engineers' },

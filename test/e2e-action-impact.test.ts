@@ -38,14 +38,24 @@ afterEach(async () => {
 const repository = { full_name: `${STUB_OWNER}/${STUB_REPO}`, default_branch: 'main' };
 const pullRequestEvent = (number: number): unknown => ({
   number,
-  pull_request: { number, head: { ref: 'change', repo: { full_name: repository.full_name } }, base: { ref: 'main', repo: { full_name: repository.full_name } } },
+  pull_request: {
+    number,
+    head: { ref: 'change', repo: { full_name: repository.full_name } },
+    base: { ref: 'main', repo: { full_name: repository.full_name } },
+  },
   repository,
 });
 
 describe('mode: plan on a pull request', () => {
   it('tells the reviewer what the groups grant and what the new role may do, in the comment, the summary and plan-json', async () => {
     github.addPullRequest(9);
-    const run = await runAction({ eventName: 'pull_request', event: pullRequestEvent(9), workspace, github, inputs: { 'api-key': API_KEY, 'base-url': sim.url } });
+    const run = await runAction({
+      eventName: 'pull_request',
+      event: pullRequestEvent(9),
+      workspace,
+      github,
+      inputs: { 'api-key': API_KEY, 'base-url': sim.url },
+    });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const comment = github.issue(9)?.comments.find((c) => c.body.includes('tailnet-access:plan'))?.body ?? '';
     const expected = [
@@ -66,13 +76,20 @@ describe('mode: plan on a pull request', () => {
       '- `group:eng` → `sshTests[0]` line 41: `ssh test from group:eng to tag:server: accepts root`',
     ].join('\n');
     expect(comment).toContain(expected);
-    expect(comment).toContain('! bob@example.com  member -> network-admin\n+     gains the policy file, DNS and network settings (users and devices read-only)\n');
+    expect(comment).toContain(
+      '! bob@example.com  member -> network-admin\n+     gains the policy file, DNS and network settings (users and devices read-only)\n',
+    );
     // After the changes, before the footer.
     expect(comment.indexOf('**What these groups grant**')).toBeGreaterThan(comment.indexOf('```diff'));
     expect(run.summary).toContain(expected);
     expect(run.stdout).toContain('  group:eng → acls[0] line 14: accept group:eng -> tag:server:22');
-    const json = JSON.parse(run.planJson ?? '{}') as { impact: { group: string; line: number }[]; unusedGroups: string[] };
-    expect(json.impact.map((r) => `${r.group}:${r.line}`)).toEqual([10, 14, 15, 18, 19, 22, 23, 27, 29, 32, 38, 41].map((l) => `group:eng:${l}`));
+    const json = JSON.parse(run.planJson ?? '{}') as {
+      impact: { group: string; line: number }[];
+      unusedGroups: string[];
+    };
+    expect(json.impact.map((r) => `${r.group}:${r.line}`)).toEqual(
+      [10, 14, 15, 18, 19, 22, 23, 27, 29, 32, 38, 41].map((l) => `group:eng:${l}`),
+    );
     expect(json.unusedGroups).toEqual(['group:new']);
     expect(sim.requests.countWrites()).toBe(0);
   });

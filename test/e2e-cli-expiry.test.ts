@@ -37,7 +37,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const cli = (...argv: string[]): Promise<CliResult> => runInProcess(argv, { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url }, dir);
+const cli = (...argv: string[]): Promise<CliResult> =>
+  runInProcess(argv, { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url }, dir);
 
 function statusOf(login: string): string | undefined {
   return sim.state.users.all().find((u) => u.loginName === login)?.status;
@@ -47,7 +48,10 @@ describe('end dates and statuses through the CLI', () => {
   it('plans --now in the warning window with warnings, then applies as of the new year, and converges', async () => {
     const early = await cli('plan', '--now', '2026-12-01', '--format', 'json');
     expect(early.code).toBe(0);
-    const plan = JSON.parse(early.stdout) as { changes: { type: string; login?: string; reason?: string }[]; warnings: { code: string }[] };
+    const plan = JSON.parse(early.stdout) as {
+      changes: { type: string; login?: string; reason?: string }[];
+      warnings: { code: string }[];
+    };
     expect(plan.changes.map((c) => [c.type, c.login, c.reason])).toEqual([
       ['user.role', 'bob@example.com', 'declared'],
       ['user.suspend', 'dave@example.com', 'declared'],
@@ -86,9 +90,13 @@ describe('end dates and statuses through the CLI', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/bob@example\.com +member -> admin {2}until 2026-12-31/);
     expect(text.stdout).toContain('+ bob@example.com  until 2026-12-05T18:00:00Z');
-    const json = JSON.parse((await cli('plan', '--now', '2026-12-01', '--format', 'json')).stdout) as { changes: { type: string; until?: unknown }[] };
+    const json = JSON.parse((await cli('plan', '--now', '2026-12-01', '--format', 'json')).stdout) as {
+      changes: { type: string; until?: unknown }[];
+    };
     expect(json.changes.find((c) => c.type === 'user.role')?.until).toBe('2026-12-31');
-    expect(json.changes.find((c) => c.type === 'group.update')?.until).toEqual({ 'bob@example.com': '2026-12-05T18:00:00Z' });
+    expect(json.changes.find((c) => c.type === 'group.update')?.until).toEqual({
+      'bob@example.com': '2026-12-05T18:00:00Z',
+    });
   });
 
   it('reports access past its end date as drift, once applied as of before it ended', async () => {
@@ -109,7 +117,9 @@ describe('end dates and statuses through the CLI', () => {
         user('ivan@example.com').status = 'needs-approval';
       }),
     });
-    await writeFile(path.join(dir, 'tailnet-access.yaml'), `version: 1
+    await writeFile(
+      path.join(dir, 'tailnet-access.yaml'),
+      `version: 1
 users:
   olivia@example.com: owner
   alice@example.com: admin
@@ -125,7 +135,8 @@ groups:
   old: [erin@example.com]
 settings:
   unmanagedUsers: suspend
-`);
+`,
+    );
     const plan = await cli('plan', '--now', '2027-01-01');
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(0);
@@ -137,7 +148,9 @@ settings:
     expect(line(/ivan@example\.com +approve/)).toBeDefined();
     expect(line(/erin@example\.com +suspend {2}\(not in the file\)/)).toBeDefined();
     expect(line(/- dave@example\.com {2}\(until has passed\)/)).toBeDefined();
-    const json = JSON.parse((await cli('plan', '--now', '2027-01-01', '--format', 'json')).stdout) as { changes: { type: string; login?: string; reason?: string; expired?: string[] }[] };
+    const json = JSON.parse((await cli('plan', '--now', '2027-01-01', '--format', 'json')).stdout) as {
+      changes: { type: string; login?: string; reason?: string; expired?: string[] }[];
+    };
     expect(json.changes.map((c) => [c.type, c.login ?? c.expired, c.reason])).toEqual([
       ['user.role', 'bob@example.com', 'expired'],
       ['user.suspend', 'dave@example.com', 'declared'],

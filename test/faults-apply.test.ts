@@ -35,17 +35,36 @@ groups:
 settings:
   unmanagedGroups: remove
 `;
-const WANTED_ROLES = { 'alice@example.com': 'it-admin', 'bob@example.com': 'admin', 'erin@example.com': 'billing-admin', 'ivan@example.com': 'auditor' };
-const WANTED_GROUPS = { 'group:eng': ['alice@example.com', 'bob@example.com'], 'group:sre': ['alice@example.com', 'carol@example.com'] };
+const WANTED_ROLES = {
+  'alice@example.com': 'it-admin',
+  'bob@example.com': 'admin',
+  'erin@example.com': 'billing-admin',
+  'ivan@example.com': 'auditor',
+};
+const WANTED_GROUPS = {
+  'group:eng': ['alice@example.com', 'bob@example.com'],
+  'group:sre': ['alice@example.com', 'carol@example.com'],
+};
 
 /** Odd seeds: someone edits a host (outside the groups). Even seeds: someone adds ivan to group:eng. */
 function writer(seed: number): { knob: NonNullable<Knobs['externalWriter']>; outside: boolean } {
   const times = 1 + (seed % 3);
-  if (seed % 2 === 1) return { knob: { edit: { find: '"grafana": "100.64.10.20"', replace: '"grafana": "100.64.10.99"' }, times }, outside: true };
-  return { knob: { edit: { find: '"dave@example.com", // on loan', replace: '"dave@example.com", "ivan@example.com", // on loan' }, times }, outside: false };
+  if (seed % 2 === 1)
+    return {
+      knob: { edit: { find: '"grafana": "100.64.10.20"', replace: '"grafana": "100.64.10.99"' }, times },
+      outside: true,
+    };
+  return {
+    knob: {
+      edit: { find: '"dave@example.com", // on loan', replace: '"dave@example.com", "ivan@example.com", // on loan' },
+      times,
+    },
+    outside: false,
+  };
 }
 
-const groupsOf = (text: string): Record<string, string[]> => Object.fromEntries(readPolicyGroups(text).groups.map((g) => [g.name, g.members]));
+const groupsOf = (text: string): Record<string, string[]> =>
+  Object.fromEntries(readPolicyGroups(text).groups.map((g) => [g.name, g.members]));
 
 const open: { sim: Simulator; client: TailscaleClient }[] = [];
 afterEach(async () => {
@@ -109,7 +128,10 @@ describe('apply under seeded faults and a concurrent editor', () => {
       tally.converged++;
     } else {
       expect(report?.failed.length).toBeGreaterThan(0);
-      for (const failure of report?.failed ?? []) expect(failure.error).toMatch(/\((GET|POST) \/api\/v2\/[^)]+\): |412 each time|^refused by the [a-z-]+ safety rail after reading the policy again: /);
+      for (const failure of report?.failed ?? [])
+        expect(failure.error).toMatch(
+          /\((GET|POST) \/api\/v2\/[^)]+\): |412 each time|^refused by the [a-z-]+ safety rail after reading the policy again: /,
+        );
       tally.incomplete++;
     }
 
@@ -122,7 +144,8 @@ describe('apply under seeded faults and a concurrent editor', () => {
     expect(roles(sim)).toMatchObject(WANTED_ROLES);
     expect(groupsOf(sim.state.policy.text)).toEqual(WANTED_GROUPS);
     if (firstConverged) expect(sim.requests.countWrites()).toBe(0);
-    if (edit.outside && sim.state.policy.externalEdits > 0) expect(sim.state.policy.text).toContain('"grafana": "100.64.10.99"');
+    if (edit.outside && sim.state.policy.externalEdits > 0)
+      expect(sim.state.policy.text).toContain('"grafana": "100.64.10.99"');
   });
 
   it('actually met trouble: most runs converged through it, and some had to fail cleanly', () => {

@@ -18,14 +18,34 @@ afterEach(() => {
   clearSecretsForTest();
 });
 
-const lines = (): string[] => written.join('').split('\n').filter((l) => l !== '');
+const lines = (): string[] =>
+  written
+    .join('')
+    .split('\n')
+    .filter((l) => l !== '');
 
 describe('annotate', () => {
   it('puts each config problem at its file, line and column', () => {
     annotate(
       diagnosticFindings([
-        { file: 'infra/tailnet-access.yaml', line: 4, column: 3, endLine: 4, endColumn: 9, severity: 'error', code: 'schema', message: 'unknown role "admn"; did you mean "admin"?' },
-        { file: 'infra/tailnet-access.yaml', line: 7, column: 5, severity: 'warning', code: 'x', message: 'grace@example.com, in 50% of groups' },
+        {
+          file: 'infra/tailnet-access.yaml',
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 9,
+          severity: 'error',
+          code: 'schema',
+          message: 'unknown role "admn"; did you mean "admin"?',
+        },
+        {
+          file: 'infra/tailnet-access.yaml',
+          line: 7,
+          column: 5,
+          severity: 'warning',
+          code: 'x',
+          message: 'grace@example.com, in 50% of groups',
+        },
       ]),
     );
     expect(lines()).toEqual([
@@ -35,12 +55,24 @@ describe('annotate', () => {
   });
 
   it('annotates plan problems at the path they name, and the rest without a place', () => {
-    annotate(pathFindings('error', [{ message: 'olivia is the owner', path: 'tailnet-access.yaml:3:3' }, { message: 'no place' }]));
-    expect(lines()).toEqual(['::error title=tailnet-access,file=tailnet-access.yaml,line=3,col=3::olivia is the owner', '::error title=tailnet-access::no place']);
+    annotate(
+      pathFindings('error', [
+        { message: 'olivia is the owner', path: 'tailnet-access.yaml:3:3' },
+        { message: 'no place' },
+      ]),
+    );
+    expect(lines()).toEqual([
+      '::error title=tailnet-access,file=tailnet-access.yaml,line=3,col=3::olivia is the owner',
+      '::error title=tailnet-access::no place',
+    ]);
   });
 
   it('annotates ten of each severity (all GitHub shows) and logs the rest as file:line:column lines', () => {
-    const findings = Array.from({ length: 12 }, (_, i) => ({ severity: 'error' as const, message: `problem ${i}`, at: { file: 'f.yaml', line: i + 1, column: 1 } }));
+    const findings = Array.from({ length: 12 }, (_, i) => ({
+      severity: 'error' as const,
+      message: `problem ${i}`,
+      at: { file: 'f.yaml', line: i + 1, column: 1 },
+    }));
     expect(annotate(findings)).toBe(MAX_ANNOTATIONS);
     expect(lines().filter((l) => l.startsWith('::error '))).toHaveLength(10);
     expect(lines().slice(10)).toEqual(['f.yaml:11:1: error: problem 10', 'f.yaml:12:1: error: problem 11']);

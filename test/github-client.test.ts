@@ -10,7 +10,15 @@ import { GitHubApiError, neededPermission } from '../src/github/errors.js';
 import { tokenIdentity } from '../src/github/identity.js';
 import { DEFAULT_RETRY } from '../src/retry-policy.js';
 import { clearSecretsForTest, registerSecret } from '../src/secrets.js';
-import { clientFor, primaryRateLimit, secondaryRateLimit, STUB_OWNER, STUB_REPO, startGitHubStub, type GitHubStub } from './helpers/github-stub.js';
+import {
+  clientFor,
+  primaryRateLimit,
+  secondaryRateLimit,
+  STUB_OWNER,
+  STUB_REPO,
+  startGitHubStub,
+  type GitHubStub,
+} from './helpers/github-stub.js';
 
 let github: GitHubStub;
 let client: GitHubClient;
@@ -30,9 +38,13 @@ afterEach(async () => {
 });
 
 const listComments = (c: GitHubClient = client) =>
-  c.pages('list comments', (octokit) => octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: 5, per_page: 100 }));
+  c.pages('list comments', (octokit) =>
+    octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: 5, per_page: 100 }),
+  );
 const comment = (body: string, c: GitHubClient = client) =>
-  c.call('comment on pull request #5', (octokit) => octokit.rest.issues.createComment({ owner, repo, issue_number: 5, body }));
+  c.call('comment on pull request #5', (octokit) =>
+    octokit.rest.issues.createComment({ owner, repo, issue_number: 5, body }),
+  );
 
 async function collect<T>(pages: AsyncGenerator<T[]>): Promise<T[]> {
   const all: T[] = [];
@@ -58,7 +70,7 @@ describe('the GitHub client', () => {
     expect(github.requests.every((r) => r.query.per_page === '100')).toBe(true);
   });
 
-  it('retries a read after a 502, up to the policy\'s attempts', async () => {
+  it("retries a read after a 502, up to the policy's attempts", async () => {
     github.failNext(DEFAULT_RETRY.maxAttempts - 1);
     expect(await collect(listComments())).toEqual([]);
     expect(github.requests.map((r) => r.status)).toEqual([...Array(DEFAULT_RETRY.maxAttempts - 1).fill(502), 200]);
@@ -96,7 +108,9 @@ describe('the GitHub client', () => {
 
   it('says when the token itself is wrong', async () => {
     const wrong = clientFor({ url: github.url, token: 'ghs_wrong' }).client;
-    expect((await failure(comment('x', wrong))).message).toContain('401 Bad credentials — the github-token input is not a valid token');
+    expect((await failure(comment('x', wrong))).message).toContain(
+      '401 Bad credentials — the github-token input is not a valid token',
+    );
   });
 
   it('waits out a secondary rate limit on a read as GitHub asks, and says so', async () => {
@@ -111,7 +125,9 @@ describe('the GitHub client', () => {
     github.failNextTo(/\/comments$/, secondaryRateLimit(3600, 429), 'GET');
     const error = await failure(collect(listComments()));
     expect(error.rateLimit).toEqual({ kind: 'secondary', retryAfterSeconds: 3600 });
-    expect(error.message).toContain("rate limited: GitHub's secondary rate limit (too many requests in a short time); GitHub asks to wait 3600 s");
+    expect(error.message).toContain(
+      "rate limited: GitHub's secondary rate limit (too many requests in a short time); GitHub asks to wait 3600 s",
+    );
     expect(github.requests).toHaveLength(1);
     expect(warnings).toEqual([]);
   });
@@ -121,19 +137,25 @@ describe('the GitHub client', () => {
     github.failNextTo(/\/comments$/, primaryRateLimit(reset), 'POST');
     const error = await failure(comment('x'));
     expect(error.rateLimit).toEqual({ kind: 'primary', resetsAt: new Date(reset * 1000) });
-    expect(error.message).toMatch(/rate limited: the token's API rate limit is used up until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in 10 minutes\); run the job again after that/);
+    expect(error.message).toMatch(
+      /rate limited: the token's API rate limit is used up until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(in 10 minutes\); run the job again after that/,
+    );
     expect(error.message).not.toContain('permission');
   });
 
   it('keeps every entry of errors[] and the documentation link', async () => {
-    github.failNextTo(/\/comments$/, {
-      status: 422,
-      body: {
-        message: 'Validation Failed',
-        errors: [{ resource: 'IssueComment', field: 'body', code: 'missing_field' }, 'a plain error'],
-        documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+    github.failNextTo(
+      /\/comments$/,
+      {
+        status: 422,
+        body: {
+          message: 'Validation Failed',
+          errors: [{ resource: 'IssueComment', field: 'body', code: 'missing_field' }, 'a plain error'],
+          documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
+        },
       },
-    }, 'POST');
+      'POST',
+    );
     const error = await failure(comment('x'));
     expect(error.errors).toEqual(['IssueComment.body: missing_field', 'a plain error']);
     expect(error.message).toBe(
@@ -151,7 +173,10 @@ describe('the GitHub client', () => {
     const seen: string[] = [];
     const evil = createServer((req, res) => {
       seen.push(`${req.url} ${req.headers.authorization ?? ''}`);
-      res.writeHead(200, { 'content-type': 'application/json', link: '<http://attacker.example/steal?page=2>; rel="next"' });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        link: '<http://attacker.example/steal?page=2>; rel="next"',
+      });
       res.end('[]');
     });
     await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
@@ -174,7 +199,10 @@ describe('the GitHub client', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const api = clientFor({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v3`, token: 't' }).client;
+      const api = clientFor({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v3`,
+        token: 't',
+      }).client;
       await collect(listComments(api));
       expect(seen).toEqual([`/api/v3/repos/${owner}/${repo}/issues/5/comments?per_page=100`]);
     } finally {
@@ -197,13 +225,22 @@ describe('the token identity', () => {
     github.failNextTo(/^\/graphql$/, 502, 'POST');
     expect(await tokenIdentity(client)).toEqual({ login: 'github-actions[bot]', bot: true });
     expect(await tokenIdentity(client)).toEqual({ login: 'github-actions[bot]', bot: true });
-    expect(github.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['POST /graphql 502', 'POST /graphql 200']);
+    expect(github.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'POST /graphql 502',
+      'POST /graphql 200',
+    ]);
   });
 
   it("takes an installation token that cannot ask for the workflow's own bot, and fails a person's token", async () => {
-    github.failNextTo(/^\/graphql$/, { status: 403, body: { message: 'Resource not accessible by integration' } }, 'POST');
+    github.failNextTo(
+      /^\/graphql$/,
+      { status: 403, body: { message: 'Resource not accessible by integration' } },
+      'POST',
+    );
     expect(await tokenIdentity(client)).toEqual({ login: 'github-actions[bot]', bot: true });
     const pat = clientFor({ url: github.url, token: 'github_pat_someoneElse0123456789' }).client;
-    expect((await failure(tokenIdentity(pat))).message).toContain("cannot find out whose token github-token is (GraphQL viewer): 401 Bad credentials");
+    expect((await failure(tokenIdentity(pat))).message).toContain(
+      'cannot find out whose token github-token is (GraphQL viewer): 401 Bad credentials',
+    );
   });
 });

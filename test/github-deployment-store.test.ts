@@ -3,7 +3,12 @@
 // recorded commit), and what happens without the permissions: a warning that names the permission and
 // no record, never a guess.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeploymentEtagStore, POLICY_TASK, policyEnvironment, type DeploymentStoreOptions } from '../src/github/deployment-store.js';
+import {
+  DeploymentEtagStore,
+  POLICY_TASK,
+  policyEnvironment,
+  type DeploymentStoreOptions,
+} from '../src/github/deployment-store.js';
 import { GitHubApiError } from '../src/github/errors.js';
 import { DEFAULT_RETRY } from '../src/retry-policy.js';
 import { appliedPolicy, StateFileError } from '../src/policy-file/etag-store.js';
@@ -41,7 +46,9 @@ function store(overrides: Partial<DeploymentStoreOptions> = {}): DeploymentEtagS
 describe('the environment a tailnet and config file are recorded in', () => {
   it('is named after the tailnet, with the config file when it is not the usual one', () => {
     expect(policyEnvironment('example.com', 'tailnet-access.yaml')).toBe('tailnet-access: example.com');
-    expect(policyEnvironment('example.com', 'staging/tailnet-access.yaml')).toBe('tailnet-access: example.com (staging/tailnet-access.yaml)');
+    expect(policyEnvironment('example.com', 'staging/tailnet-access.yaml')).toBe(
+      'tailnet-access: example.com (staging/tailnet-access.yaml)',
+    );
     expect(policyEnvironment('-', 'tailnet-access.yaml')).toBe('tailnet-access (tailnet-access.yaml)');
   });
 
@@ -67,11 +74,17 @@ describe('DeploymentEtagStore', () => {
       required_contexts: [],
       payload: { etag: ETAG, sha256: applied.sha256, policyFile: 'infra/policy.hujson' },
     });
-    expect(deployment?.statuses).toEqual([expect.objectContaining({ state: 'success', log_url: 'https://github.example/example/infra/actions/runs/1' })]);
+    expect(deployment?.statuses).toEqual([
+      expect.objectContaining({ state: 'success', log_url: 'https://github.example/example/infra/actions/runs/1' }),
+    ]);
 
     // A later run (plan, drift or apply) starts without the record in memory.
     expect(await store({ sha: undefined }).get('example.com')).toEqual(applied);
-    expect(github.requests.at(-1)).toMatchObject({ method: 'GET', path: `/repos/${STUB_OWNER}/${STUB_REPO}/contents/infra%2Fpolicy.hujson`, query: { ref: SHA } });
+    expect(github.requests.at(-1)).toMatchObject({
+      method: 'GET',
+      path: `/repos/${STUB_OWNER}/${STUB_REPO}/contents/infra%2Fpolicy.hujson`,
+      query: { ref: SHA },
+    });
     expect(warnings).toEqual([]);
   });
 
@@ -117,7 +130,9 @@ describe('DeploymentEtagStore', () => {
 
   it('fails a read GitHub cannot answer, so apply never writes over an edit it could not check for', async () => {
     github.failNext(DEFAULT_RETRY.maxAttempts, 503);
-    const error = await store().get('example.com').catch((e: unknown) => e);
+    const error = await store()
+      .get('example.com')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitHubApiError);
     expect((error as GitHubApiError).status).toBe(503);
   });
@@ -135,16 +150,22 @@ describe('DeploymentEtagStore', () => {
 
   it('without deployments: write, refuses to record with a StateFileError naming the permission', async () => {
     github.denied.add('deployments');
-    const error = await store().set('example.com', appliedPolicy(ETAG, POLICY)).catch((e: unknown) => e);
+    const error = await store()
+      .set('example.com', appliedPolicy(ETAG, POLICY))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateFileError);
     expect((error as Error).message).toContain('add `permissions: { deployments: write }` to the job');
     expect(github.deployments()).toEqual([]);
   });
 
   it('records only for a commit: a run without GITHUB_SHA cannot', async () => {
-    const error = await store({ sha: undefined }).set('example.com', appliedPolicy(ETAG, POLICY)).catch((e: unknown) => e);
+    const error = await store({ sha: undefined })
+      .set('example.com', appliedPolicy(ETAG, POLICY))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateFileError);
-    expect((error as Error).message).toBe('the GitHub environment "tailnet-access: example.com" is written by apply only, for the commit it applied, and GITHUB_SHA is not set');
+    expect((error as Error).message).toBe(
+      'the GitHub environment "tailnet-access: example.com" is written by apply only, for the commit it applied, and GITHUB_SHA is not set',
+    );
     expect(github.requests).toEqual([]);
   });
 

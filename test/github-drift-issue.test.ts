@@ -35,7 +35,12 @@ describe('syncDriftIssue', () => {
 
     const issues = github.issues();
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ state: 'closed', state_reason: 'completed', body: `${mark}\n2 changes`, labels: [{ name: DRIFT_LABEL }] });
+    expect(issues[0]).toMatchObject({
+      state: 'closed',
+      state_reason: 'completed',
+      body: `${mark}\n2 changes`,
+      labels: [{ name: DRIFT_LABEL }],
+    });
     expect(issues[0]?.comments.map((c) => c.body)).toEqual(['No drift any more.']);
 
     // Drift again later: a new issue, since the old one is closed.
@@ -55,8 +60,15 @@ describe('syncDriftIssue', () => {
   });
 
   it('never edits or closes a look-alike issue someone else opened', async () => {
-    const planted = github.addIssue({ title: 'Tailnet access drift', body: `${mark}\nclose me`, labels: [DRIFT_LABEL], login: 'mallory' });
-    expect((await syncDriftIssue(client, target, { drift: false, closingComment: 'No drift any more.' })).action).toBe('none');
+    const planted = github.addIssue({
+      title: 'Tailnet access drift',
+      body: `${mark}\nclose me`,
+      labels: [DRIFT_LABEL],
+      login: 'mallory',
+    });
+    expect((await syncDriftIssue(client, target, { drift: false, closingComment: 'No drift any more.' })).action).toBe(
+      'none',
+    );
     expect(planted).toMatchObject({ state: 'open', body: `${mark}\nclose me`, comments: [] });
     expect((await syncDriftIssue(client, target, { drift: true, body: `${mark}\nreal drift` })).action).toBe('created');
     expect(planted.body).toBe(`${mark}\nclose me`);
@@ -66,6 +78,8 @@ describe('syncDriftIssue', () => {
     github.denied.add('issues');
     const error = await syncDriftIssue(client, target, { drift: true, body: `${mark}\nx` }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitHubApiError);
-    expect((error as Error).message).toContain('permission missing: the token lacks "issues: write"; add `permissions: { issues: write }` to the job');
+    expect((error as Error).message).toContain(
+      'permission missing: the token lacks "issues: write"; add `permissions: { issues: write }` to the job',
+    );
   });
 });

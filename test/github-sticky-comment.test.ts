@@ -6,7 +6,14 @@ import type { GitHubClient } from '../src/github/client.js';
 import { GitHubApiError } from '../src/github/errors.js';
 import { isMarked, marker } from '../src/github/marker.js';
 import { upsertStickyComment } from '../src/github/sticky-comment.js';
-import { BOT_LOGIN, clientFor, primaryRateLimit, secondaryRateLimit, startGitHubStub, type GitHubStub } from './helpers/github-stub.js';
+import {
+  BOT_LOGIN,
+  clientFor,
+  primaryRateLimit,
+  secondaryRateLimit,
+  startGitHubStub,
+  type GitHubStub,
+} from './helpers/github-stub.js';
 
 let github: GitHubStub;
 let client: GitHubClient;
@@ -35,7 +42,10 @@ describe('upsertStickyComment', () => {
     expect([first.action, second.action, third.action]).toEqual(['created', 'updated', 'unchanged']);
     expect(second.id).toBe(first.id);
     expect(github.issue(9)?.comments.map((c) => c.body)).toEqual([`${mark}\nplan two`]);
-    expect(github.requests.filter((r) => r.method !== 'GET' && r.path !== '/graphql').map((r) => r.method)).toEqual(['POST', 'PATCH']);
+    expect(github.requests.filter((r) => r.method !== 'GET' && r.path !== '/graphql').map((r) => r.method)).toEqual([
+      'POST',
+      'PATCH',
+    ]);
   });
 
   it('finds its comment past the hundredth page of a busy pull request', async () => {
@@ -46,7 +56,9 @@ describe('upsertStickyComment', () => {
     expect(ours()).toHaveLength(1);
     expect(ours()[0]?.body).toBe(`${mark}\nnew plan`);
     // 10,051 comments, 100 a page: the comment is on page 101.
-    const pages = github.requests.filter((r) => r.method === 'GET' && comments.test(r.path)).map((r) => Number(r.query.page ?? '1'));
+    const pages = github.requests
+      .filter((r) => r.method === 'GET' && comments.test(r.path))
+      .map((r) => Number(r.query.page ?? '1'));
     expect(Math.max(...pages)).toBe(101);
   });
 
@@ -82,7 +94,10 @@ describe('upsertStickyComment', () => {
     github.viewerLogin = 'github-actions';
     const own = github.addComment(9, `${mark}\nold plan`, BOT_LOGIN);
     github.addComment(9, `${mark}\nplanted`, 'github-actions');
-    expect(await upsertStickyComment(client, target, `${mark}\nnew plan`)).toMatchObject({ action: 'updated', id: own.id });
+    expect(await upsertStickyComment(client, target, `${mark}\nnew plan`)).toMatchObject({
+      action: 'updated',
+      id: own.id,
+    });
   });
 
   it("with a person's token, edits that person's comment and no bot's", async () => {
@@ -92,7 +107,10 @@ describe('upsertStickyComment', () => {
       pat.viewerLogin = 'octocat';
       pat.addComment(9, `${mark}\nby the bot`, BOT_LOGIN);
       const own = pat.addComment(9, `${mark}\nby octocat`, 'Octocat');
-      expect(await upsertStickyComment(clientFor(pat).client, target, `${mark}\nnew`)).toMatchObject({ action: 'updated', id: own.id });
+      expect(await upsertStickyComment(clientFor(pat).client, target, `${mark}\nnew`)).toMatchObject({
+        action: 'updated',
+        id: own.id,
+      });
     } finally {
       await pat.close();
     }
@@ -100,16 +118,26 @@ describe('upsertStickyComment', () => {
 });
 
 describe('rate limits on the way to the comment', () => {
-  const postedAt = (): number => github.requests.find((r) => r.method === 'POST' && comments.test(r.path) && r.status === 201)?.at ?? Number.NaN;
-  const limitedAt = (status: number): number => github.requests.find((r) => r.method === 'POST' && comments.test(r.path) && r.status === status)?.at ?? Number.NaN;
+  const postedAt = (): number =>
+    github.requests.find((r) => r.method === 'POST' && comments.test(r.path) && r.status === 201)?.at ?? Number.NaN;
+  const limitedAt = (status: number): number =>
+    github.requests.find((r) => r.method === 'POST' && comments.test(r.path) && r.status === status)?.at ?? Number.NaN;
 
   it('a 429 with Retry-After: 1 is waited out, and the comment is posted about a second later', async () => {
-    github.failNextTo(comments, { status: 429, headers: { 'retry-after': '1' }, body: { message: 'Too Many Requests' } }, 'POST');
+    github.failNextTo(
+      comments,
+      { status: 429, headers: { 'retry-after': '1' }, body: { message: 'Too Many Requests' } },
+      'POST',
+    );
     expect((await upsertStickyComment(client, target, `${mark}\nplan`)).action).toBe('created');
     expect(postedAt() - limitedAt(429)).toBeGreaterThanOrEqual(950);
     expect(postedAt() - limitedAt(429)).toBeLessThan(4_000);
     expect(ours()).toHaveLength(1);
-    expect(warnings).toEqual([expect.stringMatching(/^GitHub's secondary rate limit was hit by POST .*\/issues\/9\/comments; waiting 1 s as GitHub asks/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^GitHub's secondary rate limit was hit by POST .*\/issues\/9\/comments; waiting 1 s as GitHub asks/,
+      ),
+    ]);
   });
 
   it('a secondary-limit 403 is waited out and retried, then the comment is posted', async () => {
@@ -127,7 +155,9 @@ describe('rate limits on the way to the comment', () => {
     expect(error).toBeInstanceOf(GitHubApiError);
     const message = (error as GitHubApiError).message;
     expect(message).toContain('403 API rate limit exceeded for installation ID 4242.');
-    expect(message).toContain(`rate limited: the token's API rate limit is used up until ${new Date(reset * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC (in 60 minutes)`);
+    expect(message).toContain(
+      `rate limited: the token's API rate limit is used up until ${new Date(reset * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC (in 60 minutes)`,
+    );
     expect(message).not.toMatch(/permission/);
     expect(ours()).toHaveLength(0);
   });
@@ -144,7 +174,9 @@ describe('a marker with fields (the plan digest)', () => {
   it('is still the marker of its config and tailnet, and gives its fields back', async () => {
     const { markerFields, withFields } = await import('../src/github/marker.js');
     const fielded = withFields(mark, { reviewed: 'sha256:ab', changes: 'a.b,c.d' });
-    expect(fielded).toBe('<!-- tailnet-access:plan tailnet=example.com config=tailnet-access.yaml reviewed=sha256:ab changes=a.b,c.d -->');
+    expect(fielded).toBe(
+      '<!-- tailnet-access:plan tailnet=example.com config=tailnet-access.yaml reviewed=sha256:ab changes=a.b,c.d -->',
+    );
     expect(isMarked(`${fielded}\nbody`, mark)).toBe(true);
     expect(markerFields(`${fielded}\nbody`, mark)).toEqual({ reviewed: 'sha256:ab', changes: 'a.b,c.d' });
     expect(markerFields(`${mark}\nbody`, mark)).toEqual({});

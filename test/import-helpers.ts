@@ -46,7 +46,16 @@ export function tailnet(users: FixtureUser[], policy: string, extra: Partial<Fix
   return {
     tailnet: 'example.com',
     tailnetId: 'T9999CNTRL',
-    users: [{ loginName: 'olivia@example.com', displayName: 'Olivia Owner', role: 'owner', lastSeen: '2026-05-20T08:30:00Z', deviceCount: 2 }, ...users],
+    users: [
+      {
+        loginName: 'olivia@example.com',
+        displayName: 'Olivia Owner',
+        role: 'owner',
+        lastSeen: '2026-05-20T08:30:00Z',
+        deviceCount: 2,
+      },
+      ...users,
+    ],
     policy,
     credentials: {
       apiKeys: [{ key: OWNER_KEY, user: 'olivia@example.com' }],

@@ -18,7 +18,10 @@ let dir: string;
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'tailnet-access-layers-'));
-  await writeFile(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true } }));
+  await writeFile(
+    path.join(dir, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', strict: true } }),
+  );
 });
 
 afterEach(async () => {
@@ -34,7 +37,11 @@ async function tree(files: Record<string, string>): Promise<void> {
 
 async function cruise(): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run(DEPCRUISE, ['src', '--config', path.join(ROOT, '.dependency-cruiser.mjs'), '--output-type', 'err'], { cwd: dir });
+    const { stdout, stderr } = await run(
+      DEPCRUISE,
+      ['src', '--config', path.join(ROOT, '.dependency-cruiser.mjs'), '--output-type', 'err'],
+      { cwd: dir },
+    );
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -56,7 +63,8 @@ describe.skipIf(!existsSync(DEPCRUISE))('the layer rules', () => {
     await tree({
       ...BASE,
       // The pure core reaching for the file system and a front end.
-      'src/plan/diff.ts': "import { readFileSync } from 'node:fs';\nimport { command } from '../commands/plan.js';\nexport const d = String(readFileSync) + command;\n",
+      'src/plan/diff.ts':
+        "import { readFileSync } from 'node:fs';\nimport { command } from '../commands/plan.js';\nexport const d = String(readFileSync) + command;\n",
       // A renderer reaching for the client, the engine for the runner protocol and a front end.
       'src/render/plan-text.ts': "import { client } from '../tailscale/client.js';\nexport const r = client;\n",
       'src/engine/plan.ts': "import { mode } from '../action/plan-mode.js';\nexport const e = mode;\n",
@@ -84,8 +92,10 @@ describe.skipIf(!existsSync(DEPCRUISE))('the layer rules', () => {
       ...BASE,
       'src/plan/diff.ts': "import { plan } from '../domain/plan.js';\nexport const d = plan;\n",
       'src/render/plan-text.ts': "import { d } from '../plan/diff.js';\nexport const r = d;\n",
-      'src/engine/plan.ts': "import { client } from '../tailscale/client.js';\nimport { d } from '../plan/diff.js';\nexport const e = client + d;\n",
-      'src/commands/apply.ts': "import { e } from '../engine/plan.js';\nimport { r } from '../render/plan-text.js';\nexport const c = e + r;\n",
+      'src/engine/plan.ts':
+        "import { client } from '../tailscale/client.js';\nimport { d } from '../plan/diff.js';\nexport const e = client + d;\n",
+      'src/commands/apply.ts':
+        "import { e } from '../engine/plan.js';\nimport { r } from '../render/plan-text.js';\nexport const c = e + r;\n",
     });
     const { code, output } = await cruise();
     expect(output).toContain('no dependency violations found');

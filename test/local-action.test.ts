@@ -13,7 +13,15 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultFixture, startSimulator, type Simulator } from '../src/simulator/index.js';
-import { inputDefaults, inputVariable, STUB_OWNER, STUB_REPO, STUB_SHA, startGitHubStub, type GitHubStub } from './helpers/github-stub.js';
+import {
+  inputDefaults,
+  inputVariable,
+  STUB_OWNER,
+  STUB_REPO,
+  STUB_SHA,
+  startGitHubStub,
+  type GitHubStub,
+} from './helpers/github-stub.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const LOCAL_ACTION = path.join(ROOT, 'node_modules', '@github', 'local-action', 'bin', 'local-action.js');
@@ -55,11 +63,15 @@ function dotenv(vars: Record<string, string>): string {
 function reportedOutputs(stdout: string): Record<string, string> {
   const section = stdout.split('Action Outputs')[1] ?? '';
   const outputs: Record<string, string> = {};
-  for (const row of section.matchAll(/^│\s*\d+\s*│\s*'([^']+)'\s*│\s*'(.*)'\s*│\s*$/gm)) outputs[row[1] as string] = row[2] as string;
+  for (const row of section.matchAll(/^│\s*\d+\s*│\s*'([^']+)'\s*│\s*'(.*)'\s*│\s*$/gm))
+    outputs[row[1] as string] = row[2] as string;
   return outputs;
 }
 
-async function localAction(eventName: string, event: unknown): Promise<{ stdout: string; outputs: Record<string, string> }> {
+async function localAction(
+  eventName: string,
+  event: unknown,
+): Promise<{ stdout: string; outputs: Record<string, string> }> {
   const eventPath = path.join(dir, 'event.json');
   await writeFile(eventPath, JSON.stringify(event));
   const inputs = { ...(await inputDefaults(github.token)), 'api-key': API_KEY, 'base-url': sim.url };
@@ -91,13 +103,21 @@ async function localAction(eventName: string, event: unknown): Promise<{ stdout:
 describe('run by @github/local-action', () => {
   it('plans a pull request: the outputs are reported, the comment posted, nothing written', async () => {
     github.addPullRequest(7);
-    const pullRequest = { number: 7, head: { ref: 'change', repo: { full_name: repository.full_name } }, base: { ref: 'main', repo: { full_name: repository.full_name } } };
+    const pullRequest = {
+      number: 7,
+      head: { ref: 'change', repo: { full_name: repository.full_name } },
+      base: { ref: 'main', repo: { full_name: repository.full_name } },
+    };
     const { stdout, outputs } = await localAction('pull_request', { number: 7, pull_request: pullRequest, repository });
     expect(stdout).not.toContain('No outputs were set!');
     expect(outputs['has-changes']).toBe('true');
     expect(outputs.summary).toBe('Plan: 1 role change, 1 group to update.');
     expect(outputs['plan-json']).toMatch(/\.json$/);
-    expect(JSON.parse(await readFile(outputs['plan-json'] as string, 'utf8'))).toMatchObject({ changes: expect.arrayContaining([expect.objectContaining({ type: 'user.role', login: 'bob@example.com', to: 'admin' })]) });
+    expect(JSON.parse(await readFile(outputs['plan-json'] as string, 'utf8'))).toMatchObject({
+      changes: expect.arrayContaining([
+        expect.objectContaining({ type: 'user.role', login: 'bob@example.com', to: 'admin' }),
+      ]),
+    });
     const comments = github.issue(7)?.comments.filter((c) => c.body.includes('tailnet-access:plan')) ?? [];
     expect(comments).toHaveLength(1);
     expect(sim.requests.countWrites()).toBe(0);

@@ -1,7 +1,12 @@
 // The action's create-oauth-app mode, against the simulator and the GitHub stand-in: the client secret
 // goes sealed into an Actions secret and nowhere else; outputs are the app ID and client ID only.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OAuthAppDiffersError, runCreateOAuthAppMode, type CreateOAuthAppModeDeps, type CreateOAuthAppSettings } from '../src/action/create-oauth-app-mode.js';
+import {
+  OAuthAppDiffersError,
+  runCreateOAuthAppMode,
+  type CreateOAuthAppModeDeps,
+  type CreateOAuthAppSettings,
+} from '../src/action/create-oauth-app-mode.js';
 import { OAuthAppInputError } from '../src/oauth/app-input.js';
 import { SecretNotStoredError } from '../src/oauth/create-or-find.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
@@ -83,7 +88,8 @@ async function failureOf(promise: Promise<unknown>): Promise<Error> {
   return error;
 }
 
-const simCalls = (): string[] => sim.requests.entries.map((e) => `${e.method} ${e.path.replace('/api/v2/tailnet/-', '')}`);
+const simCalls = (): string[] =>
+  sim.requests.entries.map((e) => `${e.method} ${e.path.replace('/api/v2/tailnet/-', '')}`);
 
 describe('runCreateOAuthAppMode', () => {
   it('creates the app, seals its secret into the environment secret, and outputs only the IDs', async () => {
@@ -96,8 +102,13 @@ describe('runCreateOAuthAppMode', () => {
     expect(sim.state.oauthApps.secretMatches(app?.id ?? '', stored)).toBe(true);
     expect(simCalls()).toEqual(['GET /oauth-apps', 'POST /oauth-apps', `GET /oauth-apps/${app?.id}`]);
     // The public key is read before the create, the secret written after it.
-    expect(github.requests.map((r) => `${r.method} ${r.path.split('/').at(-1)}`)).toEqual(['GET public-key', 'PUT TS_OAUTH_APP_SECRET']);
-    expect(log.join('\n')).toContain(`its client secret is stored in the Actions secret TS_OAUTH_APP_SECRET of ${REPOSITORY}, environment "${ENVIRONMENT}"`);
+    expect(github.requests.map((r) => `${r.method} ${r.path.split('/').at(-1)}`)).toEqual([
+      'GET public-key',
+      'PUT TS_OAUTH_APP_SECRET',
+    ]);
+    expect(log.join('\n')).toContain(
+      `its client secret is stored in the Actions secret TS_OAUTH_APP_SECRET of ${REPOSITORY}, environment "${ENVIRONMENT}"`,
+    );
   });
 
   it('a re-run finds the app, creates nothing and touches no secret', async () => {
@@ -146,7 +157,9 @@ describe('runCreateOAuthAppMode', () => {
     const failure = await failureOf(runCreateOAuthAppMode(bad, deps()));
     expect(failure).toBeInstanceOf(OAuthAppInputError);
     expect((failure as OAuthAppInputError).problems).toHaveLength(4);
-    const missing = await failureOf(runCreateOAuthAppMode({ ...SETTINGS, name: undefined, secretsToken: undefined }, deps()));
+    const missing = await failureOf(
+      runCreateOAuthAppMode({ ...SETTINGS, name: undefined, secretsToken: undefined }, deps()),
+    );
     expect(missing.message).toContain('the input app-name is required');
     expect(missing.message).toContain('the input secrets-token is required');
     expect(sim.requests.entries).toEqual([]);
@@ -164,9 +177,13 @@ describe('runCreateOAuthAppMode', () => {
     const failure = await failureOf(runCreateOAuthAppMode({ ...SETTINGS, secretsToken: READ_ONLY_TOKEN }, deps()));
     expect(failure).toBeInstanceOf(SecretNotStoredError);
     const [app] = sim.state.oauthApps.list();
-    expect(failure.message).toContain(`OAuth app "device-provisioner" (ID ${app?.id}) was created, but its client secret could not be stored`);
+    expect(failure.message).toContain(
+      `OAuth app "device-provisioner" (ID ${app?.id}) was created, but its client secret could not be stored`,
+    );
     expect(failure.message).toContain('GitHub refused access (403');
-    expect(failure.message).toContain(`curl -fsS -X DELETE -H "Authorization: Bearer $TAILSCALE_API_KEY" "${sim.url}/api/v2/tailnet/-/oauth-apps/${app?.id}"`);
+    expect(failure.message).toContain(
+      `curl -fsS -X DELETE -H "Authorization: Bearer $TAILSCALE_API_KEY" "${sim.url}/api/v2/tailnet/-/oauth-apps/${app?.id}"`,
+    );
     expect(outputs).toEqual({});
   });
 });

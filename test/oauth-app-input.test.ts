@@ -18,7 +18,11 @@ function problemsOf(draft: OAuthAppDraft): readonly string[] {
 
 describe('validateOAuthAppInput', () => {
   it('fills in the device-provisioning scope and no attributes when none are given', () => {
-    expect(validateOAuthAppInput(GOOD)).toEqual({ ...GOOD, scopes: ['auth_keys:create:once'], allowedNodeAttributes: [] });
+    expect(validateOAuthAppInput(GOOD)).toEqual({
+      ...GOOD,
+      scopes: ['auth_keys:create:once'],
+      allowedNodeAttributes: [],
+    });
   });
 
   it('refuses each rule the API enforces, naming the value', () => {
@@ -51,9 +55,21 @@ describe('validateOAuthAppInput', () => {
   });
 
   it('lets loopback hosts use any scheme, as the API does', () => {
-    const loopbacks = ['http://127.0.0.1:8976/callback', 'http://[::1]:8976/callback', 'http://localhost/cb', 'myapp://localhost/cb'];
+    const loopbacks = [
+      'http://127.0.0.1:8976/callback',
+      'http://[::1]:8976/callback',
+      'http://localhost/cb',
+      'myapp://localhost/cb',
+    ];
     expect(problemsOf({ ...GOOD, redirectURIs: loopbacks })).toEqual([]);
-    expect(problemsOf({ ...GOOD, name: 'a.b_c-50', description: 'd'.repeat(300), allowedNodeAttributes: ['custom:provisioned'] })).toEqual([]);
+    expect(
+      problemsOf({
+        ...GOOD,
+        name: 'a.b_c-50',
+        description: 'd'.repeat(300),
+        allowedNodeAttributes: ['custom:provisioned'],
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -80,7 +96,10 @@ describe('compareOAuthApp', () => {
   };
 
   it('sees no difference in reordered lists, nor in a description left unstated', () => {
-    const wanted = validateOAuthAppInput({ name: live.name, redirectURIs: ['https://b.example/cb', 'https://a.example/cb'] });
+    const wanted = validateOAuthAppInput({
+      name: live.name,
+      redirectURIs: ['https://b.example/cb', 'https://a.example/cb'],
+    });
     expect(compareOAuthApp(live, wanted)).toEqual([]);
   });
 

@@ -7,7 +7,13 @@ import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GuardedStream } from '../src/commands/guarded-stream.js';
 import { runCli } from '../src/commands/run-cli.js';
-import { createOrFindOAuthApp, SecretNotStoredError, ReadBackMismatchError, type OAuthAppsApi, type SecretSink } from '../src/oauth/create-or-find.js';
+import {
+  createOrFindOAuthApp,
+  SecretNotStoredError,
+  ReadBackMismatchError,
+  type OAuthAppsApi,
+  type SecretSink,
+} from '../src/oauth/create-or-find.js';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { createTailscaleClient } from '../src/tailscale/client.js';
 import type { OAuthApp } from '../src/tailscale/types.js';
@@ -45,7 +51,10 @@ afterAll(() => {
   scan.assertClean();
 });
 
-async function cli(args: string[], options: { secretOnStdout?: boolean } = {}): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  args: string[],
+  options: { secretOnStdout?: boolean } = {},
+): Promise<{ code: number; out: string; err: string }> {
   const io = capturedIO({ TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url }, dir);
   const code = await runCli(['create-oauth-app', ...args], io);
   if (!options.secretOnStdout) scan.saw(`stdout of ${args.join(' ')}`, io.out());
@@ -62,14 +71,19 @@ async function readSecret(file: string): Promise<string> {
 }
 
 const BASE = ['--name', 'device-provisioner', '--redirect-uri', 'http://127.0.0.1:8976/callback'];
-const apiCalls = (): string[] => sim.requests.entries.map((e) => `${e.method} ${e.path.replace('/api/v2/tailnet/-', '')}`);
+const apiCalls = (): string[] =>
+  sim.requests.entries.map((e) => `${e.method} ${e.path.replace('/api/v2/tailnet/-', '')}`);
 
 describe('create-oauth-app', () => {
   it('creates the app, stores its secret in a 0600 file, and reads the app back', async () => {
     const run = await cli([...BASE, '--allowed-node-attribute', 'custom:provisioned', '--secret-file', 'app.secret']);
     expect(run.code, run.err).toBe(0);
     const [app] = sim.state.oauthApps.list();
-    expect(app).toMatchObject({ name: 'device-provisioner', scopes: ['auth_keys:create:once'], allowedNodeAttributes: ['custom:provisioned'] });
+    expect(app).toMatchObject({
+      name: 'device-provisioner',
+      scopes: ['auth_keys:create:once'],
+      allowedNodeAttributes: ['custom:provisioned'],
+    });
     const secret = await readSecret(path.join(dir, 'app.secret'));
     expect(sim.state.oauthApps.secretMatches(app?.id ?? '', secret)).toBe(true);
     expect(apiCalls()).toEqual(['GET /oauth-apps', 'POST /oauth-apps', `GET /oauth-apps/${app?.id}`]);
@@ -88,11 +102,27 @@ describe('create-oauth-app', () => {
   });
 
   it('a re-run finds the app by name and creates nothing, even with the lists reordered', async () => {
-    const two = ['--name', 'two-uris', '--redirect-uri', 'https://a.example/cb', '--redirect-uri', 'https://b.example/cb'];
+    const two = [
+      '--name',
+      'two-uris',
+      '--redirect-uri',
+      'https://a.example/cb',
+      '--redirect-uri',
+      'https://b.example/cb',
+    ];
     expect((await cli([...two, '--secret-file', 'app.secret'])).code).toBe(0);
     const secretBefore = await readSecret(path.join(dir, 'app.secret'));
     sim.requests.clear();
-    const again = await cli(['--name', 'two-uris', '--redirect-uri', 'https://b.example/cb', '--redirect-uri', 'https://a.example/cb', '--secret-file', 'app.secret']);
+    const again = await cli([
+      '--name',
+      'two-uris',
+      '--redirect-uri',
+      'https://b.example/cb',
+      '--redirect-uri',
+      'https://a.example/cb',
+      '--secret-file',
+      'app.secret',
+    ]);
     expect(again.code, again.err).toBe(0);
     expect(again.out).toContain('already exists with these settings; nothing was changed');
     expect(apiCalls()).toEqual(['GET /oauth-apps']);
@@ -104,7 +134,15 @@ describe('create-oauth-app', () => {
     expect((await cli([...BASE, '--secret-file', 'app.secret'])).code).toBe(0);
     const secret = await readSecret(path.join(dir, 'app.secret'));
     const [created] = sim.state.oauthApps.list();
-    const changed = [...BASE, '--description', 'laptops', '--redirect-uri', 'https://tool.example.com/cb', '--allowed-node-attribute', 'custom:laptop'];
+    const changed = [
+      ...BASE,
+      '--description',
+      'laptops',
+      '--redirect-uri',
+      'https://tool.example.com/cb',
+      '--allowed-node-attribute',
+      'custom:laptop',
+    ];
 
     sim.requests.clear();
     const differs = await cli(changed);
@@ -167,7 +205,9 @@ describe('create-oauth-app', () => {
   });
 
   it('with --print-secret to a closed pipe, says the secret was not stored (it is shown only once), never printing it', async () => {
-    const closed = new Writable({ write: (_chunk, _encoding, done) => done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })) });
+    const closed = new Writable({
+      write: (_chunk, _encoding, done) => done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })),
+    });
     let err = '';
     const code = await runCli(['create-oauth-app', ...BASE, '--print-secret'], {
       env: { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url },
@@ -178,7 +218,9 @@ describe('create-oauth-app', () => {
     scan.saw('stderr of --print-secret to a closed pipe', err);
     expect(code).toBe(1);
     const [app] = sim.state.oauthApps.list();
-    expect(err).toContain(`OAuth app "${app?.name}" (ID ${app?.id}) was created, but its client secret could not be stored in standard output: writing it failed (EPIPE)`);
+    expect(err).toContain(
+      `OAuth app "${app?.name}" (ID ${app?.id}) was created, but its client secret could not be stored in standard output: writing it failed (EPIPE)`,
+    );
   });
 
   it('refuses to pick one of two apps of the same name', async () => {
@@ -203,22 +245,33 @@ describe('createOrFindOAuthApp', () => {
     const client = createTailscaleClient({ baseUrl: sim.url, credential: { kind: 'api-key', key: OWNER_KEY } });
     try {
       const draft = { name: 'lost-secret', redirectURIs: ['https://a.example/cb'] };
-      const failure = await createOrFindOAuthApp(draft, { client, secretSink: failingSink, baseUrl: sim.url }).catch((error: unknown) => error);
+      const failure = await createOrFindOAuthApp(draft, { client, secretSink: failingSink, baseUrl: sim.url }).catch(
+        (error: unknown) => error,
+      );
       expect(failure).toBeInstanceOf(SecretNotStoredError);
       const message = (failure as Error).message;
       scan.saw('the SecretNotStoredError message', message);
       const [app] = sim.state.oauthApps.list();
-      expect(message).toContain(`OAuth app "lost-secret" (ID ${app?.id}) was created, but its client secret could not be stored in the vault: the vault is sealed`);
+      expect(message).toContain(
+        `OAuth app "lost-secret" (ID ${app?.id}) was created, but its client secret could not be stored in the vault: the vault is sealed`,
+      );
       expect(message).toContain('the secret was not printed anywhere');
       const command = `curl -fsS -X DELETE -H "Authorization: Bearer $TAILSCALE_API_KEY" "${sim.url}/api/v2/tailnet/-/oauth-apps/${app?.id}"`;
       expect(message).toContain(command);
       expect(message).toContain('run this again');
 
       // The steps, followed: delete the app with that exact call, run again, get a new app and secret.
-      const deleted = await fetch(`${sim.url}/api/v2/tailnet/-/oauth-apps/${app?.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${OWNER_KEY}` } });
+      const deleted = await fetch(`${sim.url}/api/v2/tailnet/-/oauth-apps/${app?.id}`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${OWNER_KEY}` },
+      });
       expect(deleted.status).toBe(200);
       const stored: string[] = [];
-      const sink: SecretSink = { description: 'memory', prepare: () => Promise.resolve(), store: (secret) => Promise.resolve(String(stored.push(secret))) };
+      const sink: SecretSink = {
+        description: 'memory',
+        prepare: () => Promise.resolve(),
+        store: (secret) => Promise.resolve(String(stored.push(secret))),
+      };
       const again = await createOrFindOAuthApp(draft, { client, secretSink: sink });
       stored.forEach((secret) => scan.secret(secret));
       expect(again.outcome).toBe('created');
@@ -233,7 +286,12 @@ describe('createOrFindOAuthApp', () => {
     const client = createTailscaleClient({ baseUrl: sim.url, credential: { kind: 'api-key', key: OWNER_KEY } });
     try {
       const refusing: SecretSink = { ...failingSink, prepare: () => Promise.reject(new Error('no vault here')) };
-      await expect(createOrFindOAuthApp({ name: 'no-home', redirectURIs: ['https://a.example/cb'] }, { client, secretSink: refusing })).rejects.toThrow('no vault here');
+      await expect(
+        createOrFindOAuthApp(
+          { name: 'no-home', redirectURIs: ['https://a.example/cb'] },
+          { client, secretSink: refusing },
+        ),
+      ).rejects.toThrow('no vault here');
       expect(sim.state.oauthApps.list()).toEqual([]);
     } finally {
       await client.close();
@@ -245,13 +303,22 @@ describe('createOrFindOAuthApp', () => {
     const client: OAuthAppsApi = {
       tailnet: '-',
       listOAuthApps: () => Promise.resolve(apps),
-      createOAuthApp: (input) => Promise.resolve({ ...input, id: 'a9CNTRL', clientSecret: 'tskey-app-a9CNTRL-readBackTestSecret' }),
-      getOAuthApp: (id) => Promise.resolve({ id, name: 'drifty', redirectURIs: ['https://a.example/cb'], scopes: ['devices:core'] }),
+      createOAuthApp: (input) =>
+        Promise.resolve({ ...input, id: 'a9CNTRL', clientSecret: 'tskey-app-a9CNTRL-readBackTestSecret' }),
+      getOAuthApp: (id) =>
+        Promise.resolve({ id, name: 'drifty', redirectURIs: ['https://a.example/cb'], scopes: ['devices:core'] }),
       updateOAuthApp: () => Promise.reject(new Error('not called')),
     };
     scan.secret('tskey-app-a9CNTRL-readBackTestSecret');
-    const sink: SecretSink = { description: 'memory', prepare: () => Promise.resolve(), store: () => Promise.resolve('the test vault') };
-    const failure = await createOrFindOAuthApp({ name: 'drifty', redirectURIs: ['https://a.example/cb'] }, { client, secretSink: sink }).catch((error: unknown) => error);
+    const sink: SecretSink = {
+      description: 'memory',
+      prepare: () => Promise.resolve(),
+      store: () => Promise.resolve('the test vault'),
+    };
+    const failure = await createOrFindOAuthApp(
+      { name: 'drifty', redirectURIs: ['https://a.example/cb'] },
+      { client, secretSink: sink },
+    ).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ReadBackMismatchError);
     const message = (failure as Error).message;
     scan.saw('the ReadBackMismatchError message', message);

@@ -23,7 +23,8 @@ afterEach(async () => {
 });
 
 const cli = (...argv: string[]) => run(argv, { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url }, dir);
-const refusal = (out: string, what: string): string => `error: --out ${out} is ${what}; the output would replace it, so give --out another file\n`;
+const refusal = (out: string, what: string): string =>
+  `error: --out ${out} is ${what}; the output would replace it, so give --out another file\n`;
 
 describe('--out naming an input', () => {
   it('is refused for plan and apply when it is the config, by any name, before the tailnet is read or changed', async () => {
@@ -43,22 +44,40 @@ describe('--out naming an input', () => {
   it('is refused when it is the policy file or the state file (even before apply has created it)', async () => {
     await writeFile(path.join(dir, 'tailnet-access.yaml'), 'version: 1\nsettings:\n  policyFile: policy.hujson\n');
     await writeFile(path.join(dir, 'policy.hujson'), DEFAULT_POLICY);
-    expect((await cli('apply', '--out', 'policy.hujson')).stderr).toBe(refusal('policy.hujson', 'the policy file policy.hujson'));
+    expect((await cli('apply', '--out', 'policy.hujson')).stderr).toBe(
+      refusal('policy.hujson', 'the policy file policy.hujson'),
+    );
     await mkdir(path.join(dir, '.tailnet-access'));
-    expect((await cli('apply', '--out', '.tailnet-access/state.json')).stderr).toBe(refusal('.tailnet-access/state.json', 'the state file .tailnet-access/state.json'));
+    expect((await cli('apply', '--out', '.tailnet-access/state.json')).stderr).toBe(
+      refusal('.tailnet-access/state.json', 'the state file .tailnet-access/state.json'),
+    );
     await mkdir(path.join(dir, 'state'));
-    expect((await cli('plan', '--state-file', 'state/s.json', '--out', './state/../state/s.json')).stderr).toBe(refusal('./state/../state/s.json', 'the state file state/s.json'));
+    expect((await cli('plan', '--state-file', 'state/s.json', '--out', './state/../state/s.json')).stderr).toBe(
+      refusal('./state/../state/s.json', 'the state file state/s.json'),
+    );
     expect(await readFile(path.join(dir, 'policy.hujson'), 'utf8')).toBe(DEFAULT_POLICY);
     expect(sim.requests.entries).toEqual([]);
   });
 
   it('is refused for check when it is the config it reads', async () => {
-    expect((await cli('check', '--out', 'tailnet-access.yaml')).stderr).toBe(refusal('tailnet-access.yaml', 'the config file tailnet-access.yaml'));
+    expect((await cli('check', '--out', 'tailnet-access.yaml')).stderr).toBe(
+      refusal('tailnet-access.yaml', 'the config file tailnet-access.yaml'),
+    );
     expect(sim.requests.entries).toEqual([]);
   });
 
   it('is refused for create-oauth-app when it is the secret file, which holds a secret shown only once', async () => {
-    const result = await cli('create-oauth-app', '--name', 'provisioner', '--redirect-uri', 'http://127.0.0.1:8976/callback', '--secret-file', 's.secret', '--out', 's.secret');
+    const result = await cli(
+      'create-oauth-app',
+      '--name',
+      'provisioner',
+      '--redirect-uri',
+      'http://127.0.0.1:8976/callback',
+      '--secret-file',
+      's.secret',
+      '--out',
+      's.secret',
+    );
     expect(result.stderr).toBe(refusal('s.secret', 'the --secret-file s.secret, where the client secret goes'));
     expect(sim.requests.entries).toEqual([]);
   });

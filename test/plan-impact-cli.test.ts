@@ -23,7 +23,8 @@ settings:
   unmanagedGroups: remove
 `;
 
-const schema = (name: string): object => JSON.parse(readFileSync(new URL(`../schema/${name}`, import.meta.url), 'utf8')) as object;
+const schema = (name: string): object =>
+  JSON.parse(readFileSync(new URL(`../schema/${name}`, import.meta.url), 'utf8')) as object;
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 ajv.addSchema(schema('plan.schema.json'), 'plan.schema.json');
 
@@ -41,7 +42,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const cli = (...argv: string[]): Promise<CliResult> => runInProcess(argv, { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url }, dir);
+const cli = (...argv: string[]): Promise<CliResult> =>
+  runInProcess(argv, { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url }, dir);
 
 interface Reference {
   group: string;
@@ -52,7 +54,13 @@ interface Reference {
   rule: string;
   fields: string[];
 }
-const at = (section: string, index: number | string | null, line: number, rule: string, fields: string[] = []): Reference => ({ group: 'group:eng', section, index, line, column: 3, rule, fields });
+const at = (
+  section: string,
+  index: number | string | null,
+  line: number,
+  rule: string,
+  fields: string[] = [],
+): Reference => ({ group: 'group:eng', section, index, line, column: 3, rule, fields });
 
 // Every rule of fixtures/policy/impact-simulator.hujson that names group:eng, with its line there.
 const ENG: Reference[] = [
@@ -103,7 +111,9 @@ describe('plan: what the changed groups grant', () => {
 
   it('says what the promoted role may do, under the role change', async () => {
     const run = await cli('plan');
-    expect(run.stdout).toContain('  ~ bob@example.com  member -> admin\n      + gains everything in the admin console but ownership, billing included\n');
+    expect(run.stdout).toContain(
+      '  ~ bob@example.com  member -> admin\n      + gains everything in the admin console but ownership, billing included\n',
+    );
   });
 
   it('gives the impact in the plan JSON as `impact` and `unusedGroups`, within the schema', async () => {
@@ -117,12 +127,20 @@ describe('plan: what the changed groups grant', () => {
   });
 
   it('has no impact section when no group changes, and an empty impact in JSON', async () => {
-    await writeFile(path.join(dir, 'tailnet-access.yaml'), 'version: 1\nusers:\n  bob@example.com: it-admin\ngroups:\n  eng: [alice@example.com]\n');
+    await writeFile(
+      path.join(dir, 'tailnet-access.yaml'),
+      'version: 1\nusers:\n  bob@example.com: it-admin\ngroups:\n  eng: [alice@example.com]\n',
+    );
     const run = await cli('plan');
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain('What these groups grant');
-    expect(run.stdout).toContain('  ~ bob@example.com  member -> it-admin\n      + gains users and devices (the policy file and network settings read-only)\n');
-    const json = JSON.parse((await cli('plan', '--format', 'json')).stdout) as { impact: Reference[]; unusedGroups: string[] };
+    expect(run.stdout).toContain(
+      '  ~ bob@example.com  member -> it-admin\n      + gains users and devices (the policy file and network settings read-only)\n',
+    );
+    const json = JSON.parse((await cli('plan', '--format', 'json')).stdout) as {
+      impact: Reference[];
+      unusedGroups: string[];
+    };
     expect(json.impact).toEqual([]);
     expect(json.unusedGroups).toEqual([]);
   });
@@ -132,7 +150,9 @@ describe('plan: what the changed groups grant', () => {
     expect(run.stdout).toContain(
       '**What these groups grant** (lines of the live policy)\n\n- `group:new` is used nowhere in the policy\n- `group:old` is used nowhere in the policy\n- `group:eng` → `tagOwners["tag:server"]` line 10: `tag:server owned by group:eng`\n',
     );
-    expect(run.stdout).toContain('- `group:eng` → `sshTests[0]` line 41: `ssh test from group:eng to tag:server: accepts root`\n');
+    expect(run.stdout).toContain(
+      '- `group:eng` → `sshTests[0]` line 41: `ssh test from group:eng to tag:server: accepts root`\n',
+    );
   });
 });
 
@@ -152,13 +172,23 @@ describe('plan under settings.policyFile: the impact is found in the policy file
     const ruleLine = rendered.findIndex((l) => l.includes('"src": ["group:new"]')) + 1;
     expect(ruleLine).toBeGreaterThan(0);
     expect(json.impact.filter((r) => r.group === 'group:new')).toEqual([
-      { group: 'group:new', section: 'acls', index: 0, line: ruleLine, column: 3, rule: 'accept group:new -> tag:server:8080', fields: ['src'] },
+      {
+        group: 'group:new',
+        section: 'acls',
+        index: 0,
+        line: ruleLine,
+        column: 3,
+        rule: 'accept group:new -> tag:server:8080',
+        fields: ['src'],
+      },
     ]);
     // The lines are the file's: each names the rule it points at.
     for (const ref of json.impact) expect(rendered[ref.line - 1]).toContain(ref.group);
     expect(json.unusedGroups).toEqual(['group:old']);
     const text = await cli('plan');
-    expect(text.stdout).toContain(`What these groups grant (lines of policy.hujson):\n  group:old is used nowhere in the policy\n  group:eng → tagOwners["tag:server"] line `);
+    expect(text.stdout).toContain(
+      `What these groups grant (lines of policy.hujson):\n  group:old is used nowhere in the policy\n  group:eng → tagOwners["tag:server"] line `,
+    );
     expect(text.stdout).toContain(`  group:new → acls[0] line ${ruleLine}: accept group:new -> tag:server:8080\n`);
   });
 });

@@ -3,14 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { changedGroups, impactSource, LIVE_POLICY, planImpact, withImpact } from '../src/plan/impact.js';
 import type { Plan } from '../src/domain/plan.js';
 
-const LIVE = '{"groups": {"group:eng": [], "group:old": []}, "acls": [{"action": "accept", "src": ["group:eng"], "dst": ["*:22"]}], "tagOwners": {"tag:x": ["group:ops"]}}';
-const DESIRED = '{\n  "groups": {"group:eng": []},\n  "acls": [\n    {"action": "accept", "src": ["group:new"], "dst": ["*:80"]},\n  ],\n}\n';
+const LIVE =
+  '{"groups": {"group:eng": [], "group:old": []}, "acls": [{"action": "accept", "src": ["group:eng"], "dst": ["*:22"]}], "tagOwners": {"tag:x": ["group:ops"]}}';
+const DESIRED =
+  '{\n  "groups": {"group:eng": []},\n  "acls": [\n    {"action": "accept", "src": ["group:new"], "dst": ["*:80"]},\n  ],\n}\n';
 
 function plan(changes: Plan['changes']): Plan {
   return { version: 1, tailnet: '-', policyEtag: '"e"', changes, warnings: [] };
 }
 
-const roleOnly = plan([{ type: 'user.role', login: 'bob@example.com', userId: '1', from: 'member', to: 'admin', reason: 'declared' }]);
+const roleOnly = plan([
+  { type: 'user.role', login: 'bob@example.com', userId: '1', from: 'member', to: 'admin', reason: 'declared' },
+]);
 const groups = plan([
   { type: 'user.role', login: 'bob@example.com', userId: '1', from: 'member', to: 'admin', reason: 'declared' },
   { type: 'group.update', group: 'group:eng', add: ['bob@example.com'], remove: [] },
@@ -29,7 +33,17 @@ describe('planImpact', () => {
   it('finds the changed groups only, in the text given, naming it', () => {
     expect(planImpact(groups, { text: LIVE, name: LIVE_POLICY })).toEqual({
       policy: 'the live policy',
-      references: [{ group: 'group:eng', section: 'acls', index: 0, line: 1, column: LIVE.indexOf('{"action"') + 1, rule: 'accept group:eng -> *:22', fields: ['src'] }],
+      references: [
+        {
+          group: 'group:eng',
+          section: 'acls',
+          index: 0,
+          line: 1,
+          column: LIVE.indexOf('{"action"') + 1,
+          rule: 'accept group:eng -> *:22',
+          fields: ['src'],
+        },
+      ],
       unused: ['group:new', 'group:old'],
     });
   });
@@ -47,7 +61,9 @@ describe('impactSource', () => {
     const source = impactSource(LIVE, { file: 'policy.hujson', desired: DESIRED });
     expect(source).toEqual({ text: DESIRED, name: 'policy.hujson' });
     const impact = withImpact(structuredClone(groups), source).impact;
-    expect(impact?.references.map((r) => `${r.group} ${r.section}[${r.index}] line ${r.line}`)).toEqual(['group:new acls[0] line 4']);
+    expect(impact?.references.map((r) => `${r.group} ${r.section}[${r.index}] line ${r.line}`)).toEqual([
+      'group:new acls[0] line 4',
+    ]);
     expect(impact?.unused).toEqual(['group:eng', 'group:old']);
   });
 });
@@ -60,7 +76,9 @@ describe('withImpact on a policy it cannot read', () => {
     expect(out.warnings).toEqual([
       {
         code: 'policy.impact-unread',
-        message: expect.stringMatching(/^the live policy could not be read to find where the changed groups are used \(line 2, column \d+: nested too deeply: more than 500 levels of objects and lists\), so the plan does not say what they grant$/),
+        message: expect.stringMatching(
+          /^the live policy could not be read to find where the changed groups are used \(line 2, column \d+: nested too deeply: more than 500 levels of objects and lists\), so the plan does not say what they grant$/,
+        ),
       },
     ]);
   });

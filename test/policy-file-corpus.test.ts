@@ -20,14 +20,18 @@ const present = existsSync(new URL('SOURCES.tsv', CORPUS));
 function validFiles(): string[] {
   if (!present) return [];
   const rows = readFileSync(new URL('SOURCES.tsv', CORPUS), 'utf8').trim().split('\n').slice(1);
-  return rows.map((row) => row.split('\t')).filter((cols) => cols[4] === 'yes').map((cols) => cols[0] ?? '');
+  return rows
+    .map((row) => row.split('\t'))
+    .filter((cols) => cols[4] === 'yes')
+    .map((cols) => cols[0] ?? '');
 }
 
 /** 1-based first and last line of a top-level key, or of one group inside `groups`. */
 function span(text: string, group?: string): { first: number; last: number } | undefined {
   const doc = parseHujson(text);
   const groups = topLevelProperty(doc, 'groups');
-  const node = group === undefined ? groups : groups?.children?.[1]?.children?.find((p) => p.children?.[0]?.value === group);
+  const node =
+    group === undefined ? groups : groups?.children?.[1]?.children?.find((p) => p.children?.[0]?.value === group);
   if (!node) return undefined;
   const lines = new LineIndex(text);
   return { first: lines.position(node.offset).line, last: lines.position(node.offset + node.length).line };
@@ -66,48 +70,55 @@ describe.skipIf(!present)('the corpus of real policy files', () => {
     expect(files.length).toBeGreaterThanOrEqual(15);
   });
 
-  it.each(files)('%s: import --policy-file, then render, keeps the file; one group changed in the YAML changes only its lines', async (name) => {
-    const original = readFileSync(new URL(name, CORPUS), 'utf8');
-    const work = await mkdtemp(path.join(dir, 'case-'));
-    const policy = path.join(work, 'policy.hujson');
-    await writeFile(policy, original);
-    const env = apiKeyEnv(sim.url, OWNER_KEY);
+  it.each(files)(
+    '%s: import --policy-file, then render, keeps the file; one group changed in the YAML changes only its lines',
+    async (name) => {
+      const original = readFileSync(new URL(name, CORPUS), 'utf8');
+      const work = await mkdtemp(path.join(dir, 'case-'));
+      const policy = path.join(work, 'policy.hujson');
+      await writeFile(policy, original);
+      const env = apiKeyEnv(sim.url, OWNER_KEY);
 
-    const imported = await cli(['import', '--policy-file', 'policy.hujson'], env, work);
-    expect(imported.stderr).toBe('');
-    expect(imported.code).toBe(0);
-    const yaml = await readFile(path.join(work, 'tailnet-access.yaml'), 'utf8');
-    expect(yaml).toContain('  policyFile: policy.hujson');
+      const imported = await cli(['import', '--policy-file', 'policy.hujson'], env, work);
+      expect(imported.stderr).toBe('');
+      expect(imported.code).toBe(0);
+      const yaml = await readFile(path.join(work, 'tailnet-access.yaml'), 'utf8');
+      expect(yaml).toContain('  policyFile: policy.hujson');
 
-    const rendered = await cli(['render'], {}, work);
-    expect(rendered.code).toBe(0);
-    expect(rendered.stdout).toBe('policy.hujson already holds the groups of tailnet-access.yaml; nothing to write.\n');
-    expect(await readFile(policy, 'utf8')).toBe(original);
-    expect((await cli(['render', '--check'], {}, work)).code).toBe(0);
+      const rendered = await cli(['render'], {}, work);
+      expect(rendered.code).toBe(0);
+      expect(rendered.stdout).toBe(
+        'policy.hujson already holds the groups of tailnet-access.yaml; nothing to write.\n',
+      );
+      expect(await readFile(policy, 'utf8')).toBe(original);
+      expect((await cli(['render', '--check'], {}, work)).code).toBe(0);
 
-    // The first group the YAML could list (the others are kept as they are, unmanaged).
-    const listed = readPolicyGroups(original).groups.find((g) => new RegExp(`^  ${g.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`, 'm').test(yaml));
-    await writeFile(path.join(work, 'tailnet-access.yaml'), changedYaml(yaml, listed?.name));
-    const check = await cli(['render', '--check'], {}, work);
-    expect(check.code).toBe(1);
-    expect(check.stderr).toMatch(/^policy\.hujson:\d+:1: .*run `tailnet-access render` and commit the result/);
-    expect(await readFile(policy, 'utf8')).toBe(original);
+      // The first group the YAML could list (the others are kept as they are, unmanaged).
+      const listed = readPolicyGroups(original).groups.find((g) =>
+        new RegExp(`^  ${g.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`, 'm').test(yaml),
+      );
+      await writeFile(path.join(work, 'tailnet-access.yaml'), changedYaml(yaml, listed?.name));
+      const check = await cli(['render', '--check'], {}, work);
+      expect(check.code).toBe(1);
+      expect(check.stderr).toMatch(/^policy\.hujson:\d+:1: .*run `tailnet-access render` and commit the result/);
+      expect(await readFile(policy, 'utf8')).toBe(original);
 
-    expect((await cli(['render'], {}, work)).code).toBe(0);
-    const after = await readFile(policy, 'utf8');
-    const within = span(original, listed?.name) ?? span(original);
-    for (const change of lineChanges(splitLines(original), splitLines(after))) {
-      if (within) {
-        expect(change.oldStart + 1).toBeGreaterThanOrEqual(within.first);
-        expect(change.oldEnd).toBeLessThanOrEqual(within.last);
-      } else {
-        expect(change.oldEnd).toBe(change.oldStart);
+      expect((await cli(['render'], {}, work)).code).toBe(0);
+      const after = await readFile(policy, 'utf8');
+      const within = span(original, listed?.name) ?? span(original);
+      for (const change of lineChanges(splitLines(original), splitLines(after))) {
+        if (within) {
+          expect(change.oldStart + 1).toBeGreaterThanOrEqual(within.first);
+          expect(change.oldEnd).toBeLessThanOrEqual(within.last);
+        } else {
+          expect(change.oldEnd).toBe(change.oldStart);
+        }
       }
-    }
-    const groups = readPolicyGroups(after).groups;
-    const changed = groups.find((g) => g.name === (listed?.name ?? 'group:added-by-test'));
-    expect(changed?.members.at(-1)).toBe('new.person@example.com');
-    const untouched = (g: { name: string }): boolean => g.name !== changed?.name;
-    expect(groups.filter(untouched)).toEqual(readPolicyGroups(original).groups.filter(untouched));
-  });
+      const groups = readPolicyGroups(after).groups;
+      const changed = groups.find((g) => g.name === (listed?.name ?? 'group:added-by-test'));
+      expect(changed?.members.at(-1)).toBe('new.person@example.com');
+      const untouched = (g: { name: string }): boolean => g.name !== changed?.name;
+      expect(groups.filter(untouched)).toEqual(readPolicyGroups(original).groups.filter(untouched));
+    },
+  );
 });

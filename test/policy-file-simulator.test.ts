@@ -16,7 +16,8 @@ import { OWNER_KEY, simulator } from './apply-helpers.js';
 let sim: Simulator;
 let dir: string;
 
-const schema = (name: string): object => JSON.parse(readFileSync(new URL(`../schema/${name}`, import.meta.url), 'utf8')) as object;
+const schema = (name: string): object =>
+  JSON.parse(readFileSync(new URL(`../schema/${name}`, import.meta.url), 'utf8')) as object;
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 ajv.addSchema(schema('plan.schema.json'), 'plan.schema.json');
 const validatePlan = ajv.getSchema('plan.schema.json');
@@ -77,14 +78,18 @@ afterEach(async () => {
 });
 
 describe('migrating with import --policy-file', () => {
-  it('writes a file whose groups are the policy file\'s, so render --check passes and plan shows no changes', async () => {
+  it("writes a file whose groups are the policy file's, so render --check passes and plan shows no changes", async () => {
     const yaml = await readFile(yamlPath(), 'utf8');
-    expect(yaml).toContain('  group:eng:\n    description: "Engineering: everyone who ships code."\n    members:\n      - alice@example.com\n      - dave@example.com\n');
+    expect(yaml).toContain(
+      '  group:eng:\n    description: "Engineering: everyone who ships code."\n    members:\n      - alice@example.com\n      - dave@example.com\n',
+    );
     expect(yaml).toContain('  policyFile: policy.hujson');
     expect((await cli('render', '--check')).code).toBe(0);
     const plan = await cli('plan', '--detailed-exitcode');
     expect(plan.code).toBe(0);
-    expect(plan.stdout.trimEnd().split('\n').at(-1)).toBe('No changes. The tailnet matches tailnet-access.yaml and policy.hujson.');
+    expect(plan.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'No changes. The tailnet matches tailnet-access.yaml and policy.hujson.',
+    );
   });
 });
 
@@ -95,26 +100,40 @@ describe('plan under settings.policyFile', () => {
     expect(plan.stderr).toBe('');
     expect(plan.code).toBe(2);
     expect(plan.stdout).toContain(`  -\t\t${RULE}\n  +\t\t${WIDER_RULE}\n`);
-    expect(plan.stdout).toContain('Policy file policy.hujson: apply writes it whole (+1 -1 lines against the live policy');
+    expect(plan.stdout).toContain(
+      'Policy file policy.hujson: apply writes it whole (+1 -1 lines against the live policy',
+    );
     expect(plan.stdout).toContain('Tailscale validates it, tests included.');
     expect(plan.stdout.trimEnd().split('\n').at(-1)).toBe('Plan: policy.hujson to write (+1 -1 lines).');
     expect(sim.requests.entries.some((e) => e.path.endsWith('/acl/validate'))).toBe(true);
     expect(sim.requests.countWrites()).toBe(0);
   });
 
-  it('puts the policy diff into the plan JSON, which keeps to the schema\'s shape', async () => {
+  it("puts the policy diff into the plan JSON, which keeps to the schema's shape", async () => {
     await edit(policyPath(), RULE, WIDER_RULE);
     const plan = await cli('plan', '--format', 'json');
     const json = JSON.parse(plan.stdout) as { changes: unknown[]; policyFile: Record<string, unknown> };
     expect(json.changes).toEqual([]);
-    expect(json.policyFile).toMatchObject({ file: 'policy.hujson', changed: true, linesAdded: 1, linesRemoved: 1, rendered: true, valid: true, errors: [] });
+    expect(json.policyFile).toMatchObject({
+      file: 'policy.hujson',
+      changed: true,
+      linesAdded: 1,
+      linesRemoved: 1,
+      rendered: true,
+      valid: true,
+      errors: [],
+    });
     expect(json.policyFile.diff).toContain(`+\t\t${WIDER_RULE}\n`);
     expect(schemaErrors(validatePlan, json)).toEqual([]);
     expect(schemaErrors(validatePlan, { ...json, policyFile: { ...json.policyFile, extra: 1 } })).not.toEqual([]);
   });
 
   it('reports a failing test at the line and column of the address in the policy file', async () => {
-    await edit(policyPath(), '"accept": ["tag:prod:22", "tag:ci:443"],', '"accept": ["tag:prod:22", "tag:ci:443", "tag:monitoring:9100"],');
+    await edit(
+      policyPath(),
+      '"accept": ["tag:prod:22", "tag:ci:443"],',
+      '"accept": ["tag:prod:22", "tag:ci:443", "tag:monitoring:9100"],',
+    );
     const text = await readFile(policyPath(), 'utf8');
     const at = positionOf(text, '"tag:monitoring:9100"],\n\t\t\t"deny":   ["tag:monitoring:9100"]');
     const plan = await cli('plan');
@@ -126,11 +145,17 @@ describe('plan under settings.policyFile', () => {
   });
 
   it('reports a HuJSON syntax error at its line in the policy file, before asking Tailscale anything', async () => {
-    await edit(policyPath(), '"hosts": {\n\t\t"grafana": "100.64.10.20",\n\t},', '"hosts": {\n\t\t"grafana": "100.64.10.20"\n\t\t"prometheus": "100.64.10.21",\n\t},');
+    await edit(
+      policyPath(),
+      '"hosts": {\n\t\t"grafana": "100.64.10.20",\n\t},',
+      '"hosts": {\n\t\t"grafana": "100.64.10.20"\n\t\t"prometheus": "100.64.10.21",\n\t},',
+    );
     sim.requests.clear();
     const plan = await cli('plan');
     expect(plan.code).toBe(1);
-    expect(plan.stderr).toBe(`policy.hujson:27:3: expected ',' between values, found "\\"prometheus\\""\n1 problem in policy.hujson; nothing was written to the tailnet.\n`);
+    expect(plan.stderr).toBe(
+      `policy.hujson:27:3: expected ',' between values, found "\\"prometheus\\""\n1 problem in policy.hujson; nothing was written to the tailnet.\n`,
+    );
     expect(sim.requests.entries).toEqual([]);
   });
 
@@ -162,8 +187,12 @@ describe('apply under settings.policyFile', () => {
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
     expect(sim.state.policy.text).toBe(await readFile(policyPath(), 'utf8'));
-    expect(apply.stdout.trimEnd().split('\n').at(-1)).toBe('Apply complete: policy.hujson written (+1 -1 lines). The tailnet matches tailnet-access.yaml.');
-    const state = JSON.parse(await readFile(path.join(dir, '.tailnet-access', 'state.json'), 'utf8')) as { policies: Record<string, { etag: string }> };
+    expect(apply.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'Apply complete: policy.hujson written (+1 -1 lines). The tailnet matches tailnet-access.yaml.',
+    );
+    const state = JSON.parse(await readFile(path.join(dir, '.tailnet-access', 'state.json'), 'utf8')) as {
+      policies: Record<string, { etag: string }>;
+    };
     // Kept under the tailnet's ID, which says which tailnet "-" was.
     expect(Object.keys(state.policies)).toEqual(['T1234CNTRL']);
     expect(state.policies.T1234CNTRL?.etag).toBe(sim.state.policy.etag);
@@ -181,7 +210,11 @@ describe('apply under settings.policyFile', () => {
     await edit(yamlPath(), '      - dave@example.com\n', '');
     expect((await cli('render')).code).toBe(0);
     const apply = await cli('apply', '--format', 'json');
-    const report = JSON.parse(apply.stdout) as { converged: boolean; applied: { type: string }[]; policyFile: { diff: string } };
+    const report = JSON.parse(apply.stdout) as {
+      converged: boolean;
+      applied: { type: string }[];
+      policyFile: { diff: string };
+    };
     expect(report.converged).toBe(true);
     expect(report.applied.map((c) => c.type)).toEqual(['user.role', 'group.update']);
     expect(report.policyFile.diff).toContain('-\t\t\t"dave@example.com", // on loan from support until Q3\n');
@@ -222,7 +255,9 @@ describe('an edit made in the admin console between two applies', () => {
     const file = await readFile(policyPath(), 'utf8');
     const refused = await cli('apply');
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('settings.onManualEdits is fail, so nothing was written: the edit and the file are as they were');
+    expect(refused.stderr).toContain(
+      'settings.onManualEdits is fail, so nothing was written: the edit and the file are as they were',
+    );
     expect(refused.stderr).toContain('run `tailnet-access render --from-live`');
     expect(refused.stdout).toContain(`  +\t\t${CONSOLE_EDIT},\n`);
     expect(sim.state.policy.text).toBe(live);
@@ -250,7 +285,10 @@ describe('an edit made in the admin console while apply writes', () => {
     await edit(policyPath(), RULE, WIDER_RULE);
     sim.setKnobs({ externalWriter: writer });
     const apply = await cli('apply', '--format', 'json');
-    const report = JSON.parse(apply.stdout) as { policy: { status: string; attempts: number }; policyFile: { manualEdits: { found: string; overwritten: boolean; diff: string }[] } };
+    const report = JSON.parse(apply.stdout) as {
+      policy: { status: string; attempts: number };
+      policyFile: { manualEdits: { found: string; overwritten: boolean; diff: string }[] };
+    };
     expect(report.policy).toMatchObject({ status: 'written', attempts: 2 });
     expect(report.policyFile.manualEdits).toEqual([expect.objectContaining({ found: 'during', overwritten: true })]);
     expect(report.policyFile.manualEdits[0]?.diff).toContain('+\t\t"grafana": "100.64.10.77",\n');
@@ -278,10 +316,15 @@ describe('our own write, seen again', () => {
     const apply = await cli('apply', '--format', 'json');
     expect(apply.stderr).toBe('');
     expect(apply.code).toBe(0);
-    const report = JSON.parse(apply.stdout) as { policy: { status: string; attempts: number }; policyFile: { manualEdits: unknown[]; recorded: boolean } };
+    const report = JSON.parse(apply.stdout) as {
+      policy: { status: string; attempts: number };
+      policyFile: { manualEdits: unknown[]; recorded: boolean };
+    };
     expect(report.policy).toMatchObject({ status: 'written', attempts: 1 });
     expect(report.policyFile).toMatchObject({ manualEdits: [], recorded: true });
-    expect(sim.requests.filter({ method: 'POST', path: '/api/v2/tailnet/-/acl' }).map((e) => e.status)).toEqual([0, 412]);
+    expect(sim.requests.filter({ method: 'POST', path: '/api/v2/tailnet/-/acl' }).map((e) => e.status)).toEqual([
+      0, 412,
+    ]);
   });
 
   it('the state file notes the hash of the text before the write, and the record replaces the note after it', async () => {
@@ -296,8 +339,21 @@ describe('our own write, seen again', () => {
     });
     expect((await cli('apply')).code).toBe(0);
     const wider = await readFile(policyPath(), 'utf8');
-    expect(seen).toEqual([{ version: 1, policies: { T1234CNTRL: expect.objectContaining({ intended: createHash('sha256').update(wider).digest('hex') }) } }]);
-    const after = JSON.parse(await readFile(path.join(dir, '.tailnet-access', 'state.json'), 'utf8')) as { policies: Record<string, object> };
-    expect(after.policies.T1234CNTRL).toEqual({ etag: sim.state.policy.etag, sha256: createHash('sha256').update(wider).digest('hex'), text: wider });
+    expect(seen).toEqual([
+      {
+        version: 1,
+        policies: {
+          T1234CNTRL: expect.objectContaining({ intended: createHash('sha256').update(wider).digest('hex') }),
+        },
+      },
+    ]);
+    const after = JSON.parse(await readFile(path.join(dir, '.tailnet-access', 'state.json'), 'utf8')) as {
+      policies: Record<string, object>;
+    };
+    expect(after.policies.T1234CNTRL).toEqual({
+      etag: sim.state.policy.etag,
+      sha256: createHash('sha256').update(wider).digest('hex'),
+      text: wider,
+    });
   });
 });

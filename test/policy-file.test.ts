@@ -46,7 +46,10 @@ const POLICY = `{
 `;
 
 function config(groups: string, settings = ''): ReturnType<typeof parseConfig> {
-  return parseConfig(`version: 1\ngroups:\n${groups}settings:\n  policyFile: policy.hujson\n${settings}`, 'tailnet-access.yaml');
+  return parseConfig(
+    `version: 1\ngroups:\n${groups}settings:\n  policyFile: policy.hujson\n${settings}`,
+    'tailnet-access.yaml',
+  );
 }
 
 const file = (text: string): PolicyFile => ({ path: '/repo/policy.hujson', shown: 'policy.hujson', text });
@@ -64,7 +67,9 @@ describe('unifiedDiff', () => {
 
   it('is empty for equal texts, and marks a missing final newline', () => {
     expect(unifiedDiff('x\n', 'x\n', { oldName: 'a', newName: 'b' }).text).toBe('');
-    expect(unifiedDiff('x\n', 'x', { oldName: 'a', newName: 'b' }).text).toBe('--- a\n+++ b\n@@ -1 +1 @@\n-x\n+x\n\\ No newline at end of file\n');
+    expect(unifiedDiff('x\n', 'x', { oldName: 'a', newName: 'b' }).text).toBe(
+      '--- a\n+++ b\n@@ -1 +1 @@\n-x\n+x\n\\ No newline at end of file\n',
+    );
   });
 
   it('splits far-apart changes into separate hunks and counts an insertion', () => {
@@ -101,7 +106,9 @@ describe('oldLineOf and holdsChanges', () => {
 
 describe('the desired policy', () => {
   it('takes members from the YAML as spelled there, keeps the file order, SCIM groups and unmanaged groups, and appends new groups', () => {
-    const loaded = config('  eng: [Alice@Example.com, bob@example.com, alice@example.com]\n  new: [carol@example.com]\n');
+    const loaded = config(
+      '  eng: [Alice@Example.com, bob@example.com, alice@example.com]\n  new: [carol@example.com]\n',
+    );
     const groups = desiredPolicyGroups(loaded.desired, readPolicyGroups(POLICY));
     expect(groups).toEqual([
       { name: 'group:eng', members: ['Alice@Example.com', 'bob@example.com'] },
@@ -112,7 +119,9 @@ describe('the desired policy', () => {
   });
 
   it('carries a group\u2019s description, and no description key for a group without one', () => {
-    const loaded = config('  eng:\n    description: Engineers\n    members: [alice@example.com]\n  new: [carol@example.com]\n');
+    const loaded = config(
+      '  eng:\n    description: Engineers\n    members: [alice@example.com]\n  new: [carol@example.com]\n',
+    );
     const groups = desiredPolicyGroups(loaded.desired, readPolicyGroups(POLICY));
     expect(groups[0]).toStrictEqual({ name: 'group:eng', members: ['alice@example.com'], description: 'Engineers' });
     expect(groups[3]).toStrictEqual({ name: 'group:new', members: ['carol@example.com'] });
@@ -137,7 +146,9 @@ describe('the desired policy', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(DiagnosticsError);
-      expect((error as DiagnosticsError).message).toBe(`policy.hujson:6:3: expected ',' between values, found "\\"group:sync@example."`);
+      expect((error as DiagnosticsError).message).toBe(
+        `policy.hujson:6:3: expected ',' between values, found "\\"group:sync@example."`,
+      );
     }
   });
 });
@@ -146,7 +157,14 @@ describe('notRenderedDiagnostic', () => {
   it('points at the first line that differs, names the groups and the command that fixes it', () => {
     const desired = config('  eng: [alice@example.com]\n').desired;
     const rendered = renderDesiredPolicy(desired, POLICY);
-    expect(notRenderedDiagnostic(file(POLICY), rendered, 'infra/access.yaml', 'tailnet-access render --config infra/access.yaml')).toEqual({
+    expect(
+      notRenderedDiagnostic(
+        file(POLICY),
+        rendered,
+        'infra/access.yaml',
+        'tailnet-access render --config infra/access.yaml',
+      ),
+    ).toEqual({
       file: 'policy.hujson',
       line: 4,
       column: 1,
@@ -161,7 +179,11 @@ describe('notRenderedDiagnostic', () => {
 
 describe('validationDiagnostics', () => {
   it('places a failing test at the address that got the wrong answer', () => {
-    const verdict = { ok: false, message: 'test(s) failed', data: [{ user: 'alice@example.com', errors: ['address "tag:prod:80": want: Drop, got: Accept'] }] };
+    const verdict = {
+      ok: false,
+      message: 'test(s) failed',
+      data: [{ user: 'alice@example.com', errors: ['address "tag:prod:80": want: Drop, got: Accept'] }],
+    };
     expect(validationDiagnostics(verdict, POLICY, file(POLICY))).toEqual([
       {
         file: 'policy.hujson',
@@ -169,16 +191,28 @@ describe('validationDiagnostics', () => {
         column: 68,
         severity: 'error',
         code: 'policy.invalid',
-        message: 'Tailscale refuses the policy: test(s) failed: alice@example.com: address "tag:prod:80": want: Drop, got: Accept',
+        message:
+          'Tailscale refuses the policy: test(s) failed: alice@example.com: address "tag:prod:80": want: Drop, got: Accept',
       },
     ]);
   });
 
   it('places a quoted name where the file uses it, and maps positions of the rendered policy back to the file', () => {
-    const rendered = POLICY.replace('\t\t"group:ops": ["erin@example.com"],\n', '\t\t"group:ops": ["erin@example.com"],\n\t\t"group:new": [],\n');
-    const [found] = validationDiagnostics({ ok: false, message: 'dst=tag not found: "tag:prod"' }, rendered, file(POLICY));
+    const rendered = POLICY.replace(
+      '\t\t"group:ops": ["erin@example.com"],\n',
+      '\t\t"group:ops": ["erin@example.com"],\n\t\t"group:new": [],\n',
+    );
+    const [found] = validationDiagnostics(
+      { ok: false, message: 'dst=tag not found: "tag:prod"' },
+      rendered,
+      file(POLICY),
+    );
     expect(found).toMatchObject({ line: 9, column: 54 });
-    const [written] = validationDiagnostics({ ok: false, message: 'line 10, column 45: invalid port' }, rendered, file(POLICY));
+    const [written] = validationDiagnostics(
+      { ok: false, message: 'line 10, column 45: invalid port' },
+      rendered,
+      file(POLICY),
+    );
     expect(written).toMatchObject({ line: 9, column: 45 });
     expect(validationDiagnostics({ ok: true }, rendered, file(POLICY))).toEqual([]);
   });
@@ -197,7 +231,9 @@ describe('edits made outside git', () => {
     const edited = POLICY.replace('tag:prod:22"]},', 'tag:prod:22,443"]},');
     const edit = detectManualEdit(appliedPolicy('"a1"', POLICY), live(edited), POLICY);
     expect(edit?.kept).toBe(false);
-    expect(edit?.diff?.text).toContain('-\t\t{"action": "accept", "src": ["group:eng"], "dst": ["tag:prod:22"]},\n+\t\t{"action": "accept", "src": ["group:eng"], "dst": ["tag:prod:22,443"]},\n');
+    expect(edit?.diff?.text).toContain(
+      '-\t\t{"action": "accept", "src": ["group:eng"], "dst": ["tag:prod:22"]},\n+\t\t{"action": "accept", "src": ["group:eng"], "dst": ["tag:prod:22,443"]},\n',
+    );
     const folded = edited.replace('"deny": ["tag:prod:80"]', '"deny": ["tag:prod:81"]');
     expect(detectManualEdit(appliedPolicy('"a1"', POLICY), live(edited), folded)?.kept).toBe(true);
   });
@@ -254,10 +290,14 @@ describe('FileEtagStore', () => {
   });
 
   it('takes --state-file over TAILNET_ACCESS_STATE, and refuses a file that is not its own', async () => {
-    expect(stateFilePath('s.json', { TAILNET_ACCESS_STATE: '/x/y.json' }, '/c/t.yaml', dir)).toBe(path.join(dir, 's.json'));
+    expect(stateFilePath('s.json', { TAILNET_ACCESS_STATE: '/x/y.json' }, '/c/t.yaml', dir)).toBe(
+      path.join(dir, 's.json'),
+    );
     expect(stateFilePath(undefined, { TAILNET_ACCESS_STATE: '/x/y.json' }, '/c/t.yaml', dir)).toBe('/x/y.json');
     await writeFile(path.join(dir, 'bad.json'), '{"something": "else"}');
     await expect(new FileEtagStore(path.join(dir, 'bad.json'), 'bad.json').get('-')).rejects.toThrow(StateFileError);
-    await expect(new FileEtagStore(path.join(dir, 'bad.json'), 'bad.json').get('-')).rejects.toThrow(/bad\.json is not a tailnet-access state file/);
+    await expect(new FileEtagStore(path.join(dir, 'bad.json'), 'bad.json').get('-')).rejects.toThrow(
+      /bad\.json is not a tailnet-access state file/,
+    );
   });
 });

@@ -21,9 +21,17 @@ describe('readPolicyGroups', () => {
     expect(readPolicyGroups(fixture('commented.hujson'))).toEqual({
       present: true,
       groups: [
-        { name: 'group:eng', members: ['alice@example.com', 'bob@example.com', 'carol@example.com'], comment: 'Engineers.\nEveryone who ships code.' },
+        {
+          name: 'group:eng',
+          members: ['alice@example.com', 'bob@example.com', 'carol@example.com'],
+          comment: 'Engineers.\nEveryone who ships code.',
+        },
         { name: 'group:sre', members: ['alice@example.com', 'dave@example.com'] },
-        { name: 'group:finance', members: ['erin@example.com', 'frank@example.com'], comment: 'Finance team.\nTwo people.' },
+        {
+          name: 'group:finance',
+          members: ['erin@example.com', 'frank@example.com'],
+          comment: 'Finance team.\nTwo people.',
+        },
         { name: 'group:empty', members: [] },
       ],
     });
@@ -53,7 +61,8 @@ describe('readPolicyGroups', () => {
   });
 
   it('does not take a trailing comment of the line above, or the opening line, as a group comment', () => {
-    const text = '{\n  "groups": { // all groups\n    "group:a": ["x@example.com"], // about a\n    "group:b": [],\n  },\n}\n';
+    const text =
+      '{\n  "groups": { // all groups\n    "group:a": ["x@example.com"], // about a\n    "group:b": [],\n  },\n}\n';
     expect(readPolicyGroups(text).groups).toEqual([
       { name: 'group:a', members: ['x@example.com'] },
       { name: 'group:b', members: [] },
@@ -61,7 +70,9 @@ describe('readPolicyGroups', () => {
   });
 
   it('reads a block comment on the key line and a comment in a CRLF file without the carriage return', () => {
-    const text = crlf('{\n\t"groups": {\n\t\t// Ops, on call\n\t\t"group:ops": [],\n\t\t/* Devs */ "group:dev": [],\n\t},\n}\n');
+    const text = crlf(
+      '{\n\t"groups": {\n\t\t// Ops, on call\n\t\t"group:ops": [],\n\t\t/* Devs */ "group:dev": [],\n\t},\n}\n',
+    );
     expect(readPolicyGroups(text).groups.map((g) => g.comment)).toEqual(['Ops, on call', 'Devs']);
   });
 
@@ -73,7 +84,9 @@ describe('readPolicyGroups', () => {
 
 describe('readPolicyGroups errors', () => {
   it('refuses invalid HuJSON with a line and column', () => {
-    const error = thrown(() => readPolicyGroups('{\n\t"groups": {\n\t\t"group:a": ["x@example.com"]\n\t\t"group:b": [],\n\t},\n}\n'));
+    const error = thrown(() =>
+      readPolicyGroups('{\n\t"groups": {\n\t\t"group:a": ["x@example.com"]\n\t\t"group:b": [],\n\t},\n}\n'),
+    );
     expect(error).toBeInstanceOf(HujsonSyntaxError);
     expect(error).toMatchObject({ line: 4, column: 3 });
   });
@@ -99,8 +112,11 @@ describe('readPolicyGroups errors', () => {
   });
 
   it('refuses a member that is not a string, naming its index', () => {
-    const text = '{\n  "groups": {\n    "group:eng": [\n      "alice@example.com",\n      {"login": "bob"},\n    ],\n  },\n}\n';
-    expect((thrown(() => readPolicyGroups(text)) as Error).message).toBe('line 5, column 7: groups["group:eng"][1] must be a login (a string), found an object');
+    const text =
+      '{\n  "groups": {\n    "group:eng": [\n      "alice@example.com",\n      {"login": "bob"},\n    ],\n  },\n}\n';
+    expect((thrown(() => readPolicyGroups(text)) as Error).message).toBe(
+      'line 5, column 7: groups["group:eng"][1] must be a login (a string), found an object',
+    );
   });
 });
 
@@ -134,7 +150,8 @@ describe('isScimGroup', () => {
 });
 
 describe('what a malformed group is said to be', () => {
-  const message = (value: string): string => (thrown(() => readPolicyGroups(`{"groups": {"group:a": ${value}}}`)) as Error).message;
+  const message = (value: string): string =>
+    (thrown(() => readPolicyGroups(`{"groups": {"group:a": ${value}}}`)) as Error).message;
 
   it('names numbers, booleans, null and objects as such', () => {
     expect(message('5')).toBe('line 1, column 24: groups["group:a"] must be a list of logins, found the number 5');
@@ -151,7 +168,8 @@ describe('what a malformed group is said to be', () => {
 
 describe('the comment above a group', () => {
   it('is its text: markers, continuation stars and blank edges removed', () => {
-    const text = '{"groups": {\n  /* First line\n   * second line\n   *third\n   */\n  "group:a": [],\n  //\n  // only this\n  //\n  "group:b": [],\n  /**/\n  "group:c": [],\n}}\n';
+    const text =
+      '{"groups": {\n  /* First line\n   * second line\n   *third\n   */\n  "group:a": [],\n  //\n  // only this\n  //\n  "group:b": [],\n  /**/\n  "group:c": [],\n}}\n';
     expect(readPolicyGroups(text).groups).toEqual([
       { name: 'group:a', members: [], comment: 'First line\nsecond line\n*third' },
       { name: 'group:b', members: [], comment: 'only this' },

@@ -25,7 +25,10 @@ const CORPUS = corpusFolder();
 
 function validFiles(folder: URL): string[] {
   const rows = readFileSync(new URL('SOURCES.tsv', folder), 'utf8').trim().split('\n').slice(1);
-  return rows.map((row) => row.split('\t')).filter((cols) => cols[4] === 'yes').map((cols) => cols[0] ?? '');
+  return rows
+    .map((row) => row.split('\t'))
+    .filter((cols) => cols[4] === 'yes')
+    .map((cols) => cols[0] ?? '');
 }
 
 // jsonc-parser's SyntaxKind values (a const enum in its typings).
@@ -70,14 +73,20 @@ function usesByScan(text: string, wanted: ReadonlySet<string>): Set<string> {
   const enter = (container: 'object' | 'array', offset: number): void => {
     const parent = path.at(-1);
     const key = parent?.container === 'array' ? parent.count++ : (pendingKey?.key ?? '');
-    path.push({ container, key, start: parent?.container === 'array' ? offset : (pendingKey?.start ?? offset), count: 0 });
+    path.push({
+      container,
+      key,
+      start: parent?.container === 'array' ? offset : (pendingKey?.start ?? offset),
+      count: 0,
+    });
     pendingKey = undefined;
   };
   tokens.forEach((token, i) => {
     if (token.kind === OPEN_BRACE) enter('object', token.offset);
     else if (token.kind === OPEN_BRACKET) enter('array', token.offset);
     else if (token.kind === CLOSE_BRACE || token.kind === CLOSE_BRACKET) path.pop();
-    else if (token.kind === STRING && path.at(-1)?.container === 'object' && tokens[i + 1]?.kind === COLON) pendingKey = { key: token.value, start: token.offset };
+    else if (token.kind === STRING && path.at(-1)?.container === 'object' && tokens[i + 1]?.kind === COLON)
+      pendingKey = { key: token.value, start: token.offset };
     else if (token.kind === STRING) {
       const here = path.at(-1);
       const at = here?.container === 'array' ? { key: here.count++, start: token.offset } : pendingKey;
@@ -111,7 +120,9 @@ describe('the token scan this file checks against', () => {
 describe.skipIf(!CORPUS)('impact of group changes on the corpus of real policy files', () => {
   const folder = CORPUS as URL;
   const files = CORPUS ? validFiles(folder) : [];
-  const impactOf = (name: string): { text: string; defined: string[]; impact: ReturnType<typeof findGroupReferences> } => {
+  const impactOf = (
+    name: string,
+  ): { text: string; defined: string[]; impact: ReturnType<typeof findGroupReferences> } => {
     const text = readFileSync(new URL(name, folder), 'utf8');
     const defined = readPolicyGroups(text).groups.map((g) => g.name);
     return { text, defined, impact: findGroupReferences(text, defined) };

@@ -20,7 +20,8 @@ function outcome(read: (text: string) => PolicyGroups, text: string): Outcome {
   }
 }
 
-const same = (text: string): void => expect(outcome(readLivePolicyGroups, text)).toEqual(outcome(readPolicyGroups, text));
+const same = (text: string): void =>
+  expect(outcome(readLivePolicyGroups, text)).toEqual(outcome(readPolicyGroups, text));
 
 const fixtures = new URL('./fixtures/policy/', import.meta.url);
 
@@ -34,8 +35,14 @@ describe('the live reader and the strict reader agree', () => {
   it.each([
     ['no groups', '{"acls": []}'],
     ['empty groups', '{"groups": {}}'],
-    ['groups after other keys, with "groups" inside them', '{"hosts": {"groups": "100.64.0.1"}, "acls": [{"src": ["groups"]}], // "groups": {"group:x": []}\n"groups": {"group:a": ["a@example.com",],},}'],
-    ['a one-line group with block comments', '{"groups": {/* lead */ "group:a": ["a@example.com", /* mid */ "b@example.com"], /* tail */}}'],
+    [
+      'groups after other keys, with "groups" inside them',
+      '{"hosts": {"groups": "100.64.0.1"}, "acls": [{"src": ["groups"]}], // "groups": {"group:x": []}\n"groups": {"group:a": ["a@example.com",],},}',
+    ],
+    [
+      'a one-line group with block comments',
+      '{"groups": {/* lead */ "group:a": ["a@example.com", /* mid */ "b@example.com"], /* tail */}}',
+    ],
     ['escapes in names and members', '{"groups": {"group:a\\"b\\u00e9": ["x\\u0040example.com"]}}'],
   ])('on %s', (_what, text) => same(text));
 
@@ -60,11 +67,17 @@ describe('the live reader and the strict reader agree', () => {
     ['a duplicate key', '"hosts": {"x": "100.64.0.1", "x": "100.64.0.2"}', 'duplicate key "x"'],
     ['a second groups', '"groups": {}', 'duplicate key "groups"'],
     ['a missing brace', '"hosts": {"x": "100.64.0.1"', "expected '}'"],
-  ])('does not look past the groups: %s after them, which Tailscale would have refused, is not checked again', (_what, rest, error) => {
-    const text = `{"groups": {"group:a": ["a@example.com"]}, ${rest}}`;
-    expect(outcome(readPolicyGroups, text)).toEqual({ error: expect.stringContaining(error) });
-    expect(readLivePolicyGroups(text)).toEqual({ present: true, groups: [{ name: 'group:a', members: ['a@example.com'] }] });
-  });
+  ])(
+    'does not look past the groups: %s after them, which Tailscale would have refused, is not checked again',
+    (_what, rest, error) => {
+      const text = `{"groups": {"group:a": ["a@example.com"]}, ${rest}}`;
+      expect(outcome(readPolicyGroups, text)).toEqual({ error: expect.stringContaining(error) });
+      expect(readLivePolicyGroups(text)).toEqual({
+        present: true,
+        groups: [{ name: 'group:a', members: ['a@example.com'] }],
+      });
+    },
+  );
 });
 
 // ../shared beside the repository; from a worktree (/work/wt/NAME) one level further up.
@@ -83,18 +96,47 @@ describe.skipIf(!corpus)('the live reader and the strict reader agree on the pol
 const NEWLINES = ['\n', '\r\n'] as const;
 
 const login = fc.oneof(
-  fc.constantFrom('alice@example.com', 'Bob@Example.com', 'carol@example.org', 'dave+ops@example.com', 'émile@example.fr', 'quote"d@example.com'),
+  fc.constantFrom(
+    'alice@example.com',
+    'Bob@Example.com',
+    'carol@example.org',
+    'dave+ops@example.com',
+    'émile@example.fr',
+    'quote"d@example.com',
+  ),
   fc.stringMatching(/^[a-z]{1,6}@[a-z]{1,5}\.com$/),
 );
-const groupName = fc.oneof(fc.stringMatching(/^group:[a-z][a-z0-9-]{0,6}$/), fc.constantFrom('group:eng@example.com', 'group:a"b', 'group:back\\slash'));
-const comment = fc.constantFrom('', '// one line', '/* block */', '// first\n// second', '/* two\n * lines */', '// heading\n\n// attached');
+const groupName = fc.oneof(
+  fc.stringMatching(/^group:[a-z][a-z0-9-]{0,6}$/),
+  fc.constantFrom('group:eng@example.com', 'group:a"b', 'group:back\\slash'),
+);
+const comment = fc.constantFrom(
+  '',
+  '// one line',
+  '/* block */',
+  '// first\n// second',
+  '/* two\n * lines */',
+  '// heading\n\n// attached',
+);
 
-const group = fc.record({ name: groupName, members: fc.array(login, { maxLength: 4 }), comment, blankBefore: fc.boolean(), oneLine: fc.boolean(), trailing: fc.boolean() });
+const group = fc.record({
+  name: groupName,
+  members: fc.array(login, { maxLength: 4 }),
+  comment,
+  blankBefore: fc.boolean(),
+  oneLine: fc.boolean(),
+  trailing: fc.boolean(),
+});
 
 const policy = fc
   .record({
     groups: fc.uniqueArray(group, { selector: (g) => g.name, maxLength: 6 }),
-    before: fc.constantFrom('', '"acls": [{"action": "accept", "src": ["group:x"], "dst": ["*:*"]}],', '"hosts": {"groups": "100.64.0.1"}, // "groups": {}', '"tagOwners": {"tag:a": ["autogroup:admin"]},'),
+    before: fc.constantFrom(
+      '',
+      '"acls": [{"action": "accept", "src": ["group:x"], "dst": ["*:*"]}],',
+      '"hosts": {"groups": "100.64.0.1"}, // "groups": {}',
+      '"tagOwners": {"tag:a": ["autogroup:admin"]},',
+    ),
     after: fc.constantFrom('', '"tests": [{"src": "a@example.com", "accept": ["b:22"]}],', '"ssh": [],'),
     withGroups: fc.boolean(),
     trailing: fc.boolean(),
@@ -125,7 +167,14 @@ describe('the live reader and the strict reader agree on generated policies', ()
   });
 
   it('on ones broken inside or before the groups', () => {
-    const breakage = fc.constantFrom<[string, string]>(['": [', '": "'], ['",', '" '], ['],', '] '], ['"group:', '{"group:'], ['{', '{{'], ['"', "'"]);
+    const breakage = fc.constantFrom<[string, string]>(
+      ['": [', '": "'],
+      ['",', '" '],
+      ['],', '] '],
+      ['"group:', '{"group:'],
+      ['{', '{{'],
+      ['"', "'"],
+    );
     fc.assert(
       fc.property(policy, breakage, fc.nat(), (text, [find, replace], pick) => {
         const at = [...text.matchAll(new RegExp(find.replace(/[[\]{}()*+?.\\^$|]/g, '\\$&'), 'g'))].map((m) => m.index);

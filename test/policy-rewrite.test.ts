@@ -7,7 +7,8 @@ import type { TargetGroup } from '../src/domain/policy.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`fixtures/policy/${name}`, import.meta.url), 'utf8');
 const crlf = (text: string): string => text.replaceAll('\n', '\r\n');
-const targetOf = (text: string): TargetGroup[] => readPolicyGroups(text).groups.map(({ name, members }) => ({ name, members: [...members] }));
+const targetOf = (text: string): TargetGroup[] =>
+  readPolicyGroups(text).groups.map(({ name, members }) => ({ name, members: [...members] }));
 
 /** The text with the value of the top-level `groups` cut out: what must not change when groups are rewritten. */
 function withoutGroupsValue(text: string): string {
@@ -34,14 +35,18 @@ function withoutGroupsMember(text: string): string {
 /** Each group's own text, from its key to the end of its list. */
 function groupTexts(text: string): Map<string, string> {
   const value = topLevelProperty(parseHujson(text), 'groups')?.children?.[1];
-  return new Map((value?.children ?? []).map((p) => [String(p.children?.[0]?.value), text.slice(p.offset, p.offset + p.length)]));
+  return new Map(
+    (value?.children ?? []).map((p) => [String(p.children?.[0]?.value), text.slice(p.offset, p.offset + p.length)]),
+  );
 }
 
 function expectRewrite(text: string, target: TargetGroup[]): string {
   const result = rewritePolicyGroups(text, target);
   // (a) it parses, (b) it holds exactly the target
   const read = readPolicyGroups(result);
-  expect(read.groups.map(({ name, members }) => ({ name, members }))).toEqual(target.map(({ name, members }) => ({ name, members })));
+  expect(read.groups.map(({ name, members }) => ({ name, members }))).toEqual(
+    target.map(({ name, members }) => ({ name, members })),
+  );
   // (c) nothing outside the groups value moved
   const before = readPolicyGroups(text);
   if (before.present) expect(withoutGroupsValue(result)).toBe(withoutGroupsValue(text));
@@ -52,11 +57,13 @@ function expectRewrite(text: string, target: TargetGroup[]): string {
   const now = groupTexts(result);
   for (const group of before.groups) {
     const wanted = target.find((t) => t.name === group.name);
-    if (wanted && wanted.members.join('\n') === group.members.join('\n')) expect(now.get(group.name)).toBe(old.get(group.name));
+    if (wanted && wanted.members.join('\n') === group.members.join('\n'))
+      expect(now.get(group.name)).toBe(old.get(group.name));
   }
   // descriptions of new groups read back as their comments
   for (const wanted of target) {
-    if (wanted.description && !old.has(wanted.name)) expect(read.groups.find((g) => g.name === wanted.name)?.comment).toBe(wanted.description);
+    if (wanted.description && !old.has(wanted.name))
+      expect(read.groups.find((g) => g.name === wanted.name)?.comment).toBe(wanted.description);
   }
   // line endings stay what they were
   if (text.includes('\r\n')) expect(result).not.toMatch(/(?<!\r)\n/);
@@ -66,10 +73,20 @@ function expectRewrite(text: string, target: TargetGroup[]): string {
 
 function mutations(current: TargetGroup[]): [string, TargetGroup[]][] {
   const copy = (): TargetGroup[] => current.map((g) => ({ ...g, members: [...g.members] }));
-  const list: [string, TargetGroup[]][] = [['unchanged', copy()], ['empty', []]];
-  const added = { name: 'group:tailnet-access-new', members: ['new.one@example.com', 'new.two@example.com'], description: 'Added by tailnet-access\nsecond line' };
+  const list: [string, TargetGroup[]][] = [
+    ['unchanged', copy()],
+    ['empty', []],
+  ];
+  const added = {
+    name: 'group:tailnet-access-new',
+    members: ['new.one@example.com', 'new.two@example.com'],
+    description: 'Added by tailnet-access\nsecond line',
+  };
   list.push(['add a group with a description', [...copy(), added]]);
-  list.push(['add a one-member group', [...copy(), { name: 'group:tailnet-access-solo', members: ['solo@example.com'] }]]);
+  list.push([
+    'add a one-member group',
+    [...copy(), { name: 'group:tailnet-access-solo', members: ['solo@example.com'] }],
+  ]);
   if (current.length === 0) return list;
   const first = copy();
   first[0]?.members.push('added.member@example.com');
@@ -138,41 +155,68 @@ describe('rewritePolicyGroups on hand-made policies', () => {
     );
     expect(result).not.toContain('Finance team');
     expect(result).not.toContain('reviewed 2025');
-    expect(result).toContain('\t\t"group:sre":  ["alice@example.com", "dave@example.com"],\n\n\t\t// --- Finance ---\n\n\t\t"group:empty": [],\n\t},');
+    expect(result).toContain(
+      '\t\t"group:sre":  ["alice@example.com", "dave@example.com"],\n\n\t\t// --- Finance ---\n\n\t\t"group:empty": [],\n\t},',
+    );
   });
 
   it('appends a new group in the file style: aligned, tabs, trailing commas, description above', () => {
     const text = fixture('aligned-last.hujson');
-    const result = expectRewrite(text, [...targetOf(text), { name: 'group:oncall', members: ['x@example.com', 'y@example.com'], description: 'On call this week' }]);
-    expect(result).toBe(text.replace(
-      '\t\t"group:platform": ["carol@example.com"],\n',
-      '\t\t"group:platform": ["carol@example.com"],\n\t\t// On call this week\n\t\t"group:oncall":   ["x@example.com", "y@example.com"],\n',
-    ));
+    const result = expectRewrite(text, [
+      ...targetOf(text),
+      { name: 'group:oncall', members: ['x@example.com', 'y@example.com'], description: 'On call this week' },
+    ]);
+    expect(result).toBe(
+      text.replace(
+        '\t\t"group:platform": ["carol@example.com"],\n',
+        '\t\t"group:platform": ["carol@example.com"],\n\t\t// On call this week\n\t\t"group:oncall":   ["x@example.com", "y@example.com"],\n',
+      ),
+    );
   });
 
   it('writes one member per line with two spaces and no trailing commas where the file does, in CRLF', () => {
     const text = crlf(fixture('spaces-last.hujson')).trimEnd();
-    const result = expectRewrite(text, [...targetOf(text), { name: 'group:qa', members: ['qa1@example.com', 'qa2@example.com'] }]);
-    expect(result.endsWith(crlf('    ],\n    "group:qa": [\n      "qa1@example.com",\n      "qa2@example.com"\n    ]\n  }\n}'))).toBe(true);
+    const result = expectRewrite(text, [
+      ...targetOf(text),
+      { name: 'group:qa', members: ['qa1@example.com', 'qa2@example.com'] },
+    ]);
+    expect(
+      result.endsWith(
+        crlf('    ],\n    "group:qa": [\n      "qa1@example.com",\n      "qa2@example.com"\n    ]\n  }\n}'),
+      ),
+    ).toBe(true);
   });
 
   it('inserts groups as the first key of a policy without them', () => {
     const text = fixture('template-no-groups.hujson');
-    const result = expectRewrite(text, [{ name: 'group:eng', members: ['alice@example.com', 'bob@example.com'], description: 'Engineers' }]);
-    expect(result.startsWith('// Example/default ACLs for unrestricted connections.\n{\n\t"groups": {\n\t\t// Engineers\n\t\t"group:eng": ["alice@example.com", "bob@example.com"],\n\t},\n\t// Declare static groups')).toBe(true);
+    const result = expectRewrite(text, [
+      { name: 'group:eng', members: ['alice@example.com', 'bob@example.com'], description: 'Engineers' },
+    ]);
+    expect(
+      result.startsWith(
+        '// Example/default ACLs for unrestricted connections.\n{\n\t"groups": {\n\t\t// Engineers\n\t\t"group:eng": ["alice@example.com", "bob@example.com"],\n\t},\n\t// Declare static groups',
+      ),
+    ).toBe(true);
   });
 
   it('inserts groups into an empty policy and into a one-line policy', () => {
     // `{}` is the one policy whose other bytes move: its braces go onto lines of their own.
-    expect(rewritePolicyGroups('{}\n', [{ name: 'group:a', members: ['x@example.com'] }])).toBe('{\n\t"groups": {\n\t\t"group:a": ["x@example.com"],\n\t},\n}\n');
-    expect(expectRewrite('{"acls":[]}', [{ name: 'group:a', members: ['x@example.com'] }])).toBe('{"groups":{"group:a":["x@example.com"]},"acls":[]}');
+    expect(rewritePolicyGroups('{}\n', [{ name: 'group:a', members: ['x@example.com'] }])).toBe(
+      '{\n\t"groups": {\n\t\t"group:a": ["x@example.com"],\n\t},\n}\n',
+    );
+    expect(expectRewrite('{"acls":[]}', [{ name: 'group:a', members: ['x@example.com'] }])).toBe(
+      '{"groups":{"group:a":["x@example.com"]},"acls":[]}',
+    );
   });
 
   it('keeps a one-line groups object on one line in a one-line policy', () => {
     const text = '{"groups":{"group:a":["x@example.com"]},"acls":[]}';
-    expect(expectRewrite(text, [{ name: 'group:a', members: ['x@example.com'] }, { name: 'group:b', members: ['y@example.com'], description: 'B team' }])).toBe(
-      '{"groups":{"group:a":["x@example.com"], /* B team */ "group:b":["y@example.com"]},"acls":[]}',
-    );
+    expect(
+      expectRewrite(text, [
+        { name: 'group:a', members: ['x@example.com'] },
+        { name: 'group:b', members: ['y@example.com'], description: 'B team' },
+      ]),
+    ).toBe('{"groups":{"group:a":["x@example.com"], /* B team */ "group:b":["y@example.com"]},"acls":[]}');
   });
 
   it('keeps an empty groups object when the target is empty', () => {
@@ -187,24 +231,35 @@ describe('rewritePolicyGroups on hand-made policies', () => {
 
   it('fills an empty groups object, one group per line', () => {
     const text = '{\n  "acls": [],\n  "groups": {}\n}\n';
-    expect(expectRewrite(text, [{ name: 'group:a', members: ['x@example.com'] }])).toBe('{\n  "acls": [],\n  "groups": {\n    "group:a": ["x@example.com"]\n  }\n}\n');
+    expect(expectRewrite(text, [{ name: 'group:a', members: ['x@example.com'] }])).toBe(
+      '{\n  "acls": [],\n  "groups": {\n    "group:a": ["x@example.com"]\n  }\n}\n',
+    );
   });
 
   it('spreads a one-line groups object of a multi-line policy over lines when it changes', () => {
     const text = '{\n  "groups": {"group:a": ["x@example.com"], /* b */ "group:b": []},\n  "acls": []\n}\n';
-    const result = expectRewrite(text, [{ name: 'group:a', members: ['x@example.com'] }, { name: 'group:b', members: ['y@example.com'] }]);
-    expect(result).toBe('{\n  "groups": {\n    "group:a": ["x@example.com"],\n    /* b */ "group:b": ["y@example.com"]\n  },\n  "acls": []\n}\n');
-  });
-
-  it('keeps a heading inside a list when the member below it goes, and member comments when members move', () => {
-    const text = '{\n\t"groups": {\n\t\t"group:a": [\n\t\t\t"a@example.com", // first\n\n\t\t\t// Contractors\n\n\t\t\t"c@example.com",\n\t\t\t"d@example.com",\n\t\t],\n\t},\n}\n';
-    expect(groupTexts(expectRewrite(text, [{ name: 'group:a', members: ['d@example.com', 'a@example.com'] }])).get('group:a')).toBe(
-      '"group:a": [\n\n\t\t\t// Contractors\n\n\t\t\t"d@example.com",\n\t\t\t"a@example.com", // first\n\t\t]',
+    const result = expectRewrite(text, [
+      { name: 'group:a', members: ['x@example.com'] },
+      { name: 'group:b', members: ['y@example.com'] },
+    ]);
+    expect(result).toBe(
+      '{\n  "groups": {\n    "group:a": ["x@example.com"],\n    /* b */ "group:b": ["y@example.com"]\n  },\n  "acls": []\n}\n',
     );
   });
 
+  it('keeps a heading inside a list when the member below it goes, and member comments when members move', () => {
+    const text =
+      '{\n\t"groups": {\n\t\t"group:a": [\n\t\t\t"a@example.com", // first\n\n\t\t\t// Contractors\n\n\t\t\t"c@example.com",\n\t\t\t"d@example.com",\n\t\t],\n\t},\n}\n';
+    expect(
+      groupTexts(expectRewrite(text, [{ name: 'group:a', members: ['d@example.com', 'a@example.com'] }])).get(
+        'group:a',
+      ),
+    ).toBe('"group:a": [\n\n\t\t\t// Contractors\n\n\t\t\t"d@example.com",\n\t\t\t"a@example.com", // first\n\t\t]');
+  });
+
   it('moves members onto their own lines, and keeps a bracket that closed on the last line there', () => {
-    const text = '{\n\t"groups": {\n\t\t"group:a": [\n\t\t\t"a@example.com", // first\n\t\t\t"b@example.com"],\n\t\t"group:b": ["x@example.com"], "group:c": [],\n\t},\n}\n';
+    const text =
+      '{\n\t"groups": {\n\t\t"group:a": [\n\t\t\t"a@example.com", // first\n\t\t\t"b@example.com"],\n\t\t"group:b": ["x@example.com"], "group:c": [],\n\t},\n}\n';
     const result = expectRewrite(text, [
       { name: 'group:c', members: [] },
       { name: 'group:a', members: ['b@example.com', 'a@example.com', 'c@example.com'] },
@@ -233,28 +288,47 @@ describe('rewritePolicyGroups on hand-made policies', () => {
 
   it('adds a description to a changed group without a comment, but never replaces a comment', () => {
     const text = fixture('commented.hujson');
-    const target = targetOf(text).map((g) => ({ ...g, members: [...g.members, 'new@example.com'], description: 'From the YAML' }));
+    const target = targetOf(text).map((g) => ({
+      ...g,
+      members: [...g.members, 'new@example.com'],
+      description: 'From the YAML',
+    }));
     const read = readPolicyGroups(expectRewrite(text, target)).groups;
-    expect(read.map((g) => g.comment)).toEqual(['Engineers.\nEveryone who ships code.', 'From the YAML', 'Finance team.\nTwo people.', 'From the YAML']);
+    expect(read.map((g) => g.comment)).toEqual([
+      'Engineers.\nEveryone who ships code.',
+      'From the YAML',
+      'Finance team.\nTwo people.',
+      'From the YAML',
+    ]);
   });
 
   it('grows a one-member inline list onto lines where the file writes longer lists that way', () => {
-    const text = '{\n\t"groups": {\n\t\t"group:a": [\n\t\t\t"a1@example.com",\n\t\t\t"a2@example.com",\n\t\t],\n\t\t"group:b": ["b1@example.com"],\n\t\t"group:c": ["c1@example.com"],\n\t},\n}\n';
+    const text =
+      '{\n\t"groups": {\n\t\t"group:a": [\n\t\t\t"a1@example.com",\n\t\t\t"a2@example.com",\n\t\t],\n\t\t"group:b": ["b1@example.com"],\n\t\t"group:c": ["c1@example.com"],\n\t},\n}\n';
     const target = targetOf(text);
     target[1]?.members.push('b2@example.com');
-    expect(groupTexts(expectRewrite(text, target)).get('group:b')).toBe('"group:b": [\n\t\t\t"b1@example.com",\n\t\t\t"b2@example.com",\n\t\t]');
+    expect(groupTexts(expectRewrite(text, target)).get('group:b')).toBe(
+      '"group:b": [\n\t\t\t"b1@example.com",\n\t\t\t"b2@example.com",\n\t\t]',
+    );
   });
 
   it('writes the login as the target spells it, keeping its comment', () => {
-    const text = '{\n  "groups": {\n    "group:a": [\n      // the boss\n      "Alice@Example.com",\n      "bob@example.com",\n    ],\n  },\n}\n';
+    const text =
+      '{\n  "groups": {\n    "group:a": [\n      // the boss\n      "Alice@Example.com",\n      "bob@example.com",\n    ],\n  },\n}\n';
     const result = expectRewrite(text, [{ name: 'group:a', members: ['alice@example.com'] }]);
-    expect(groupTexts(result).get('group:a')).toBe('"group:a": [\n      // the boss\n      "alice@example.com",\n    ]');
+    expect(groupTexts(result).get('group:a')).toBe(
+      '"group:a": [\n      // the boss\n      "alice@example.com",\n    ]',
+    );
   });
 
   it('escapes names and logins as JSON strings', () => {
-    const target = [{ name: 'group:we"ird\\name', members: ['a"b@example.com', 'tab\there@example.com', 'ünïcode@example.com'] }];
+    const target = [
+      { name: 'group:we"ird\\name', members: ['a"b@example.com', 'tab\there@example.com', 'ünïcode@example.com'] },
+    ];
     const result = expectRewrite('{\n  "acls": [],\n}\n', target);
-    expect(result).toContain('"group:we\\"ird\\\\name": ["a\\"b@example.com", "tab\\there@example.com", "ünïcode@example.com"]');
+    expect(result).toContain(
+      '"group:we\\"ird\\\\name": ["a\\"b@example.com", "tab\\there@example.com", "ünïcode@example.com"]',
+    );
   });
 });
 
@@ -264,18 +338,28 @@ describe('rewritePolicyGroups refusals', () => {
   });
 
   it('refuses group names without the group: prefix and duplicate names', () => {
-    expect(() => rewritePolicyGroups('{}', [{ name: 'eng', members: [] }])).toThrow(/group names in a policy file start with "group:"/);
-    expect(() => rewritePolicyGroups('{}', [{ name: 'group:a', members: [] }, { name: 'group:a', members: [] }])).toThrow(
-      new PolicyRewriteError('cannot write the group "group:a" twice: each group is one key of "groups"'),
+    expect(() => rewritePolicyGroups('{}', [{ name: 'eng', members: [] }])).toThrow(
+      /group names in a policy file start with "group:"/,
     );
+    expect(() =>
+      rewritePolicyGroups('{}', [
+        { name: 'group:a', members: [] },
+        { name: 'group:a', members: [] },
+      ]),
+    ).toThrow(new PolicyRewriteError('cannot write the group "group:a" twice: each group is one key of "groups"'));
   });
 
   it('refuses to write, change or drop a SCIM-synced group, and passes an unchanged one through', () => {
     const text = '{\n  "groups": {\n    "group:hr@example.com": ["x@example.com"],\n  },\n}\n';
     expect(() => rewritePolicyGroups('{}', [{ name: 'group:eng@example.com', members: [] }])).toThrow(/synced by SCIM/);
-    expect(() => rewritePolicyGroups(text, [{ name: 'group:hr@example.com', members: [] }])).toThrow(/refusing to write group:hr@example.com/);
+    expect(() => rewritePolicyGroups(text, [{ name: 'group:hr@example.com', members: [] }])).toThrow(
+      /refusing to write group:hr@example.com/,
+    );
     expect(() => rewritePolicyGroups(text, [])).toThrow(/refusing to remove group:hr@example.com/);
-    const kept = rewritePolicyGroups(text, [{ name: 'group:hr@example.com', members: ['x@example.com'] }, { name: 'group:a', members: [] }]);
+    const kept = rewritePolicyGroups(text, [
+      { name: 'group:hr@example.com', members: ['x@example.com'] },
+      { name: 'group:a', members: [] },
+    ]);
     expect(readPolicyGroups(kept).groups.map((g) => g.name)).toEqual(['group:hr@example.com', 'group:a']);
   });
 });
@@ -301,6 +385,9 @@ describe.skipIf(!corpusPresent)('rewritePolicyGroups over the policy corpus', ()
   it('refuses the invalid files', () => {
     const invalid = readdirSync(corpus).filter((name) => name.endsWith('.hujson') && !valid.includes(name));
     expect(invalid.length).toBeGreaterThan(0);
-    for (const name of invalid) expect(() => rewritePolicyGroups(readFileSync(new URL(name, corpus), 'utf8'), [])).toThrow(/^line \d+, column \d+: /);
+    for (const name of invalid)
+      expect(() => rewritePolicyGroups(readFileSync(new URL(name, corpus), 'utf8'), [])).toThrow(
+        /^line \d+, column \d+: /,
+      );
   });
 });

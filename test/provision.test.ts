@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/commands/run-cli.js';
-import { AuthorizationDeniedError, StateMismatchError, readAuthorizationCode } from '../src/oauth/authorization-response.js';
+import {
+  AuthorizationDeniedError,
+  StateMismatchError,
+  readAuthorizationCode,
+} from '../src/oauth/authorization-response.js';
 import { buildAuthorizeUrl, newState } from '../src/oauth/authorize-url.js';
 import { authorizeDevice } from '../src/oauth/provision.js';
 import { listenForRedirect, RedirectTimeoutError } from '../src/oauth/redirect-listener.js';
@@ -57,7 +61,11 @@ async function freePort(): Promise<number> {
 async function appOnFreePort(): Promise<{ id: string; secret: string; port: number }> {
   const port = await freePort();
   const app = sim.state.oauthApps.create(
-    { name: 'device-provisioner', redirectURIs: [`http://127.0.0.1:${port}/callback`], scopes: ['auth_keys:create:once'] },
+    {
+      name: 'device-provisioner',
+      redirectURIs: [`http://127.0.0.1:${port}/callback`],
+      scopes: ['auth_keys:create:once'],
+    },
     sim.clock.iso(),
   );
   scan.secret(app.clientSecret);
@@ -96,7 +104,12 @@ describe('authorizeDevice', () => {
     scan.secret(device.authKey);
     expect(device.expiresInSeconds).toBe(3600);
     const query = Object.fromEntries(seen[0]?.searchParams ?? []);
-    expect(query).toMatchObject({ client_id: app.id, redirect_uri: `http://127.0.0.1:${app.port}/callback`, scope: 'auth_keys:create:once', response_type: 'code' });
+    expect(query).toMatchObject({
+      client_id: app.id,
+      redirect_uri: `http://127.0.0.1:${app.port}/callback`,
+      scope: 'auth_keys:create:once',
+      response_type: 'code',
+    });
     expect(query.state).toMatch(/^[\w-]{43}$/);
     expect(sim.state.oauthApps.authKey(device.authKey)).toMatchObject({ clientId: app.id, userId: '100001' });
     expect(sim.useAuthKey(device.authKey)).toBe(true);
@@ -108,10 +121,19 @@ describe('authorizeDevice', () => {
     const app = await appOnFreePort();
     sim.setKnobs({ consent: 'deny' });
     const failure = await failureOf(
-      authorizeDevice({ clientId: app.id, clientSecret: app.secret, port: app.port, loginUrl: sim.url, api: { baseUrl: sim.url }, openUrl: (url) => browse(url.toString(), codes).then(() => undefined) }),
+      authorizeDevice({
+        clientId: app.id,
+        clientSecret: app.secret,
+        port: app.port,
+        loginUrl: sim.url,
+        api: { baseUrl: sim.url },
+        openUrl: (url) => browse(url.toString(), codes).then(() => undefined),
+      }),
     );
     expect(failure).toBeInstanceOf(AuthorizationDeniedError);
-    expect(failure.message).toMatch(/^authorization was denied \(error=access_denied\): the consent screen was declined/);
+    expect(failure.message).toMatch(
+      /^authorization was denied \(error=access_denied\): the consent screen was declined/,
+    );
     expect(tokenRequests()).toBe(0);
   });
 
@@ -132,7 +154,9 @@ describe('authorizeDevice', () => {
       }),
     );
     expect(failure).toBeInstanceOf(StateMismatchError);
-    expect(failure.message).toMatch(/^the redirect's state does not match the one this run sent, so it did not come from this authorization request/);
+    expect(failure.message).toMatch(
+      /^the redirect's state does not match the one this run sent, so it did not come from this authorization request/,
+    );
     expect(tokenRequests()).toBe(0);
     expect(() => readAuthorizationCode(new URLSearchParams({ code: 'c' }), 'expected')).toThrow(/state is missing/);
   });
@@ -140,10 +164,19 @@ describe('authorizeDevice', () => {
   it('gives up when no redirect arrives, saying what to do', async () => {
     const app = await appOnFreePort();
     const failure = await failureOf(
-      authorizeDevice({ clientId: app.id, clientSecret: app.secret, port: app.port, loginUrl: sim.url, redirectTimeoutMs: 1000, openUrl: () => undefined }),
+      authorizeDevice({
+        clientId: app.id,
+        clientSecret: app.secret,
+        port: app.port,
+        loginUrl: sim.url,
+        redirectTimeoutMs: 1000,
+        openUrl: () => undefined,
+      }),
     );
     expect(failure).toBeInstanceOf(RedirectTimeoutError);
-    expect(failure.message).toContain(`no redirect arrived at http://127.0.0.1:${app.port}/callback within 1 second: open the authorization URL printed above`);
+    expect(failure.message).toContain(
+      `no redirect arrived at http://127.0.0.1:${app.port}/callback within 1 second: open the authorization URL printed above`,
+    );
     // The port is free again.
     const again = await listenForRedirect({ port: app.port });
     await again.close();
@@ -163,13 +196,23 @@ describe('authorizeDevice', () => {
 describe('the code exchange', () => {
   it('refuses a code used twice, and revokes the key the first use bought', async () => {
     const listener = await listenForRedirect({ port: 0 });
-    const app = sim.state.oauthApps.create({ name: 'twice', redirectURIs: [listener.redirectUri], scopes: ['auth_keys:create:once'] }, sim.clock.iso());
+    const app = sim.state.oauthApps.create(
+      { name: 'twice', redirectURIs: [listener.redirectUri], scopes: ['auth_keys:create:once'] },
+      sim.clock.iso(),
+    );
     scan.secret(app.clientSecret);
     const state = newState();
     const url = buildAuthorizeUrl({ loginUrl: sim.url, clientId: app.id, redirectUri: listener.redirectUri, state });
     await browse(url.toString(), codes);
     const code = readAuthorizationCode(await listener.waitForRedirect(), state);
-    const exchange = { baseUrl: sim.url, clientId: app.id, clientSecret: app.clientSecret ?? '', code, redirectUri: listener.redirectUri, ...noRetry };
+    const exchange = {
+      baseUrl: sim.url,
+      clientId: app.id,
+      clientSecret: app.clientSecret ?? '',
+      code,
+      redirectUri: listener.redirectUri,
+      ...noRetry,
+    };
     const first = await exchangeAuthorizationCode(exchange);
     scan.secret(first.access_token);
     const failure = await failureOf(exchangeAuthorizationCode(exchange));
@@ -201,7 +244,10 @@ describe('tailnet-access provision', () => {
     };
   }
 
-  async function provision(args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number; out: string; err: string }> {
+  async function provision(
+    args: string[],
+    env: Record<string, string | undefined> = {},
+  ): Promise<{ code: number; out: string; err: string }> {
     const io = browsingIO(env);
     const code = await runCli(['provision', ...args], io);
     scan.saw(`stdout of provision ${args.join(' ')}`, io.out());
@@ -217,7 +263,16 @@ describe('tailnet-access provision', () => {
   }
 
   const flagsFor = (app: { id: string; port: number }, secretFile: string): string[] => [
-    '--client-id', app.id, '--client-secret-file', secretFile, '--port', String(app.port), '--login-url', sim.url, '--base-url', sim.url,
+    '--client-id',
+    app.id,
+    '--client-secret-file',
+    secretFile,
+    '--port',
+    String(app.port),
+    '--login-url',
+    sim.url,
+    '--base-url',
+    sim.url,
   ];
 
   it('with --print, writes the key to a 0600 --token-file (replacing an old one) and prints the command, not the key', async () => {
@@ -233,7 +288,9 @@ describe('tailnet-access provision', () => {
     scan.secret(key);
     expect(sim.useAuthKey(key)).toBe(true);
     expect(run.err).toContain('Open this URL in a browser on this machine');
-    expect(run.err).toContain(`The single-use auth key is in ${tokenFile} (mode 0600); it works once, within 60 minutes`);
+    expect(run.err).toContain(
+      `The single-use auth key is in ${tokenFile} (mode 0600); it works once, within 60 minutes`,
+    );
   });
 
   /** A stand-in for the tailscale CLI on PATH: records its arguments, the key file's mode and the key. */
@@ -260,7 +317,12 @@ process.exit(${exitCode});
   }
 
   async function recorded(record: string): Promise<{ args: string[]; file: string; mode: number; key: string }> {
-    const seen = JSON.parse(await readFile(record, 'utf8')) as { args: string[]; file: string; mode: number; key: string };
+    const seen = JSON.parse(await readFile(record, 'utf8')) as {
+      args: string[];
+      file: string;
+      mode: number;
+      key: string;
+    };
     scan.secret(seen.key);
     return seen;
   }
@@ -326,9 +388,15 @@ process.exit(${exitCode});
       [['--client-id', app.id], /--client-secret-file is required/],
       [[...flagsFor(app, secretFile), '--port', '70000'], /--port must be a port number from 1 to 65535/],
       [[...flagsFor(app, secretFile), '--token-file', 'k'], /--token-file goes with --print/],
-      [[...flagsFor(app, secretFile), '--print', '--token-file', 'no/such/dir/k'], /the directory of --token-file .* does not exist/],
+      [
+        [...flagsFor(app, secretFile), '--print', '--token-file', 'no/such/dir/k'],
+        /the directory of --token-file .* does not exist/,
+      ],
       [flagsFor(app, empty), /empty.secret is empty/],
-      [flagsFor(app, path.join(dir, 'missing.secret')), /cannot read the OAuth app client secret: .*missing\.secret does not exist; check the path/],
+      [
+        flagsFor(app, path.join(dir, 'missing.secret')),
+        /cannot read the OAuth app client secret: .*missing\.secret does not exist; check the path/,
+      ],
       [flagsFor(app, other), /the client secret belongs to another OAuth app than/],
     ];
     for (const [args, message] of cases) {

@@ -120,7 +120,11 @@ afterEach(async () => {
   await rm(workspace, { recursive: true, force: true });
 });
 
-const proxyEnv = (noProxy = ''): Record<string, string> => ({ HTTPS_PROXY: proxy.url, NO_PROXY: noProxy, NODE_EXTRA_CA_CERTS: CERT });
+const proxyEnv = (noProxy = ''): Record<string, string> => ({
+  HTTPS_PROXY: proxy.url,
+  NO_PROXY: noProxy,
+  NODE_EXTRA_CA_CERTS: CERT,
+});
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   const child = spawn(process.execPath, [path.join(ROOT, 'dist/cli.js'), ...args], {
@@ -157,7 +161,9 @@ describe('the CLI behind HTTPS_PROXY', () => {
   });
 
   it('fails, naming the host, when a name only the proxy knows is reached without it', async () => {
-    const run = await runCli(['plan', '--base-url', `https://tailscale.test:${await unusedPort()}`], { NODE_EXTRA_CA_CERTS: CERT });
+    const run = await runCli(['plan', '--base-url', `https://tailscale.test:${await unusedPort()}`], {
+      NODE_EXTRA_CA_CERTS: CERT,
+    });
     expect(run.code).toBe(1);
     expect(run.out).toContain('tailscale.test');
     expect(proxy.seen).toEqual([]);
@@ -166,7 +172,11 @@ describe('the CLI behind HTTPS_PROXY', () => {
 
 describe('the action behind HTTPS_PROXY', () => {
   const repository = { full_name: `${STUB_OWNER}/${STUB_REPO}`, default_branch: 'main' };
-  const prEvent = { number: 7, pull_request: { number: 7, head: { repo: repository }, base: { repo: repository } }, repository };
+  const prEvent = {
+    number: 7,
+    pull_request: { number: 7, head: { repo: repository }, base: { repo: repository } },
+    repository,
+  };
 
   async function plan(baseUrl: string, noProxy = '') {
     github.addPullRequest(7);

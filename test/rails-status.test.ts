@@ -14,7 +14,10 @@ const config = (...lines: string[]) => parseConfig(`${['version: 1', ...lines].j
 function check(users: TailscaleUser[], lines: string[], keyOwner: KeyOwner = NONE, force = false) {
   const d = config(...lines);
   const result = diff(d, live(users), Date.UTC(2026, 11, 1));
-  return { plan: result.plan, rails: checkRails({ plan: result.plan, problems: result.problems, users, desired: d, keyOwner, force }) };
+  return {
+    plan: result.plan,
+    rails: checkRails({ plan: result.plan, problems: result.problems, users, desired: d, keyOwner, force }),
+  };
 }
 
 const olivia = user('olivia@example.com', 'owner', { id: 'u-olivia', status: 'suspended' });
@@ -24,25 +27,41 @@ const carol = user('carol@example.com', 'member', { id: 'u-carol' });
 
 describe('rails on suspensions', () => {
   it('refuses to suspend the last active admin (the owner cannot sign in here)', () => {
-    const { rails } = check([olivia, alice, bob], ['users:', '  alice@example.com: { role: admin, status: suspended }']);
+    const { rails } = check(
+      [olivia, alice, bob],
+      ['users:', '  alice@example.com: { role: admin, status: suspended }'],
+    );
     expect(rails.refusals.map((r) => r.rail)).toEqual(['last-admin']);
     expect(rails.refusals[0]?.message).toContain('alice@example.com (suspended)');
   });
 
   it('lets the suspension through when another admin stays active', () => {
-    const { rails } = check([{ ...olivia, status: 'active' }, alice, bob], ['users:', '  alice@example.com: { role: admin, status: suspended }']);
+    const { rails } = check(
+      [{ ...olivia, status: 'active' }, alice, bob],
+      ['users:', '  alice@example.com: { role: admin, status: suspended }'],
+    );
     expect(rails.refusals).toEqual([]);
   });
 
   it("refuses to suspend the API key's own user, before any write", () => {
-    const { rails } = check([{ ...olivia, status: 'active' }, alice, bob], ['users:', '  bob@example.com: { status: suspended }'], { kind: 'user', userId: 'u-bob' });
+    const { rails } = check(
+      [{ ...olivia, status: 'active' }, alice, bob],
+      ['users:', '  bob@example.com: { status: suspended }'],
+      { kind: 'user', userId: 'u-bob' },
+    );
     expect(rails.refusals.map((r) => r.rail)).toEqual(['own-key']);
     expect(rails.refusals[0]?.message).toContain('would suspend that user');
   });
 
   it('refuses a plan from elsewhere that suspends the owner', () => {
     const users = [{ ...olivia, status: 'active' }, alice];
-    const plan: Plan = { version: 1, tailnet: '-', policyEtag: '"e"', warnings: [], changes: [{ type: 'user.suspend', login: 'olivia@example.com', userId: 'u-olivia', reason: 'declared' }] };
+    const plan: Plan = {
+      version: 1,
+      tailnet: '-',
+      policyEtag: '"e"',
+      warnings: [],
+      changes: [{ type: 'user.suspend', login: 'olivia@example.com', userId: 'u-olivia', reason: 'declared' }],
+    };
     const rails = checkRails({ plan, problems: [], users, desired: config(), keyOwner: NONE });
     expect(rails.refusals.map((r) => r.rail)).toContain('owner');
   });
@@ -56,7 +75,12 @@ describe('rails on suspensions', () => {
 
   it('counts suspensions in maxChanges', () => {
     const users = [{ ...olivia, status: 'active' }, alice, bob, carol];
-    const { rails } = check(users, ['users:', '  bob@example.com: { status: suspended }', 'settings:', '  maxChanges: 0'], NONE, true);
+    const { rails } = check(
+      users,
+      ['users:', '  bob@example.com: { status: suspended }', 'settings:', '  maxChanges: 0'],
+      NONE,
+      true,
+    );
     expect(rails.refusals.map((r) => r.rail)).toEqual(['max-changes']);
   });
 });

@@ -48,7 +48,12 @@ interface Run {
 }
 
 /** `count` requests through one gate, fanned out as apply fans out role changes. */
-async function drive(count: number, limiter: Limiter, latencyMs: number, options: { clock?: VirtualClock; gate?: RateGate } = {}): Promise<Run> {
+async function drive(
+  count: number,
+  limiter: Limiter,
+  latencyMs: number,
+  options: { clock?: VirtualClock; gate?: RateGate } = {},
+): Promise<Run> {
   const clock = options.clock ?? new VirtualClock();
   const gate = options.gate ?? new RateGate(clock);
   const run: Run = { ms: 0, requests: 0, limited: 0, mostAttempts: 0 };
@@ -95,12 +100,15 @@ function inFlightLimit(limit: number, latencyMs: number): Limiter {
 const floorMs = (requests: number, perSecond: number): number => (requests / perSecond) * 1000;
 
 describe('the rate gate against limits it must learn', () => {
-  it.each([0, 50, 200])('a token bucket of 20/s (burst 20) at %i ms latency: the rate floor, few 429s, no retry twice', async (latency) => {
-    const run = await drive(500, tokenBucket(20), latency);
-    expect(run.ms).toBeLessThanOrEqual(1.05 * floorMs(500, 20));
-    expect(run.limited / run.requests).toBeLessThan(0.05);
-    expect(run.mostAttempts).toBe(2);
-  });
+  it.each([0, 50, 200])(
+    'a token bucket of 20/s (burst 20) at %i ms latency: the rate floor, few 429s, no retry twice',
+    async (latency) => {
+      const run = await drive(500, tokenBucket(20), latency);
+      expect(run.ms).toBeLessThanOrEqual(1.05 * floorMs(500, 20));
+      expect(run.limited / run.requests).toBeLessThan(0.05);
+      expect(run.mostAttempts).toBe(2);
+    },
+  );
 
   it.each([0, 50, 200])('a fixed window of 100 per 5 s at %i ms: near the rate, few 429s', async (latency) => {
     const run = await drive(500, fixedWindow(100, 5000), latency);
@@ -191,7 +199,10 @@ describe('the rate gate, step by step', () => {
       });
     const first = go('first new', gate.enter());
     const second = go('second new', gate.enter());
-    const retry = go('retry', clock.sleep(wait.delayMs).then(() => gate.enter({ retry: true, waitedUntil: wait.until })));
+    const retry = go(
+      'retry',
+      clock.sleep(wait.delayMs).then(() => gate.enter({ retry: true, waitedUntil: wait.until })),
+    );
     await clock.run(Promise.all([first, second, retry]));
     expect(order).toEqual(['first new', 'retry', 'second new']);
   });

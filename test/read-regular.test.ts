@@ -17,8 +17,12 @@ afterEach(async () => {
 });
 
 async function refusal(file: string, limit = 1024): Promise<UnreadableFileError> {
-  const error = await readRegularFile(file, limit).then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof UnreadableFileError)) throw new Error(`${file} was read, or failed otherwise: ${String(error)}`);
+  const error = await readRegularFile(file, limit).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof UnreadableFileError))
+    throw new Error(`${file} was read, or failed otherwise: ${String(error)}`);
   return error;
 }
 
@@ -68,17 +72,23 @@ describe('readRegularFile', () => {
     expect(error.describe('fifo')).toBe('fifo is a FIFO (named pipe), not a regular file');
   });
 
-  it.skipIf(!existsSync('/proc/self/status'))('caps a file whose size says 0 by the bytes it reads (a /proc file)', async () => {
-    const error = await refusal('/proc/self/status', 16);
-    expect(error).toMatchObject({ reason: 'too-large', size: undefined });
-    expect(error.describe('/proc/self/status')).toBe('/proc/self/status is over the 16 bytes limit');
-  });
+  it.skipIf(!existsSync('/proc/self/status'))(
+    'caps a file whose size says 0 by the bytes it reads (a /proc file)',
+    async () => {
+      const error = await refusal('/proc/self/status', 16);
+      expect(error).toMatchObject({ reason: 'too-large', size: undefined });
+      expect(error.describe('/proc/self/status')).toBe('/proc/self/status is over the 16 bytes limit');
+    },
+  );
 
-  it.skipIf(!existsSync('/proc/kallsyms'))('reads a file that states no size whole, however long (a /proc file of megabytes)', async () => {
-    const bytes = await readRegularFile('/proc/kallsyms', 64 * 1024 * 1024);
-    expect(bytes.length).toBeGreaterThan(8192);
-    expect(bytes.equals(readFileSync('/proc/kallsyms'))).toBe(true);
-  });
+  it.skipIf(!existsSync('/proc/kallsyms'))(
+    'reads a file that states no size whole, however long (a /proc file of megabytes)',
+    async () => {
+      const bytes = await readRegularFile('/proc/kallsyms', 64 * 1024 * 1024);
+      expect(bytes.length).toBeGreaterThan(8192);
+      expect(bytes.equals(readFileSync('/proc/kallsyms'))).toBe(true);
+    },
+  );
 });
 
 describe('readTextFile', () => {
@@ -87,7 +97,10 @@ describe('readTextFile', () => {
     await writeFile(file, '\uFEFFversion: 1 # Zürich\n');
     expect(await readTextFile(file, 1024)).toBe('version: 1 # Zürich\n');
     await writeFile(file, Buffer.from('\uFEFFversion: 1\n', 'utf16le'));
-    const error = await readTextFile(file, 1024).then(() => undefined, (e: unknown) => e);
+    const error = await readTextFile(file, 1024).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((error as UnreadableFileError).describe('a.yaml')).toBe('a.yaml is not UTF-8 text; save it as UTF-8');
   });
 });

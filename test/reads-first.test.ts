@@ -52,9 +52,11 @@ describe('reads first, file error wins', () => {
       expect(run.stderr).toMatch(/tailnet-access\.yaml:4:\d+: unknown role "admn"/);
       expect(run.stdout).toBe('');
       // Requested before the parse failed (nothing is requested after it), for the tailnet of the file.
-      await expect.poll(() => server?.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
-        expect.arrayContaining(['GET /api/v2/tailnet/example.com/acl', 'GET /api/v2/tailnet/example.com/users']),
-      );
+      await expect
+        .poll(() => server?.requests.map((r) => `${r.method} ${r.path}`).sort())
+        .toEqual(
+          expect.arrayContaining(['GET /api/v2/tailnet/example.com/acl', 'GET /api/v2/tailnet/example.com/users']),
+        );
       // Abandoned, not awaited: the hanging answers cost no time.
       expect(Date.now() - started).toBeLessThan(5000);
     });
@@ -75,7 +77,14 @@ describe('scanTailnet', () => {
 describe('the action reads first too', () => {
   const repository = { full_name: `${STUB_OWNER}/${STUB_REPO}`, default_branch: 'main' };
   const events = {
-    plan: { eventName: 'pull_request', event: { number: 7, pull_request: { number: 7, head: { repo: repository }, base: { repo: repository } }, repository } },
+    plan: {
+      eventName: 'pull_request',
+      event: {
+        number: 7,
+        pull_request: { number: 7, head: { repo: repository }, base: { repo: repository } },
+        repository,
+      },
+    },
     apply: { eventName: 'push', event: { ref: 'refs/heads/main', repository } },
   };
   for (const [mode, { eventName, event }] of Object.entries(events)) {
@@ -85,9 +94,17 @@ describe('the action reads first too', () => {
       github.addPullRequest(7);
       try {
         await writeFile(path.join(dir, 'tailnet-access.yaml'), TYPO);
-        const run = await runAction({ eventName, event, workspace: dir, github, inputs: { 'api-key': API_KEY, 'base-url': server.baseUrl } });
+        const run = await runAction({
+          eventName,
+          event,
+          workspace: dir,
+          github,
+          inputs: { 'api-key': API_KEY, 'base-url': server.baseUrl },
+        });
         expect(run.code).toBe(1);
-        expect(run.stdout).toMatch(/^::error title=tailnet-access,file=tailnet-access\.yaml,line=4,.*unknown role "admn"/m);
+        expect(run.stdout).toMatch(
+          /^::error title=tailnet-access,file=tailnet-access\.yaml,line=4,.*unknown role "admn"/m,
+        );
         expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(
           expect.arrayContaining(['GET /api/v2/tailnet/example.com/acl', 'GET /api/v2/tailnet/example.com/users']),
         );

@@ -28,10 +28,18 @@ settings:
 
 let dir: string;
 
-async function cli(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cli(
+  argv: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(argv, { env, cwd: dir, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } });
+  const code = await runCli(argv, {
+    env,
+    cwd: dir,
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+  });
   return { code, stdout, stderr };
 }
 
@@ -48,7 +56,10 @@ afterEach(async () => {
 
 describe('render', () => {
   it('writes the YAML groups into the file in place, without credentials, touching nothing else', async () => {
-    await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('[alice@example.com]', '[alice@example.com, bob@example.com]'));
+    await writeFile(
+      path.join(dir, 'tailnet-access.yaml'),
+      YAML.replace('[alice@example.com]', '[alice@example.com, bob@example.com]'),
+    );
     const run = await cli(['render']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -72,7 +83,9 @@ describe('render', () => {
     await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('[alice@example.com]', '[bob@example.com]'));
     const run = await cli(['render', '--check']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('policy.hujson is not rendered from tailnet-access.yaml (+1 -1 lines would change):\n');
+    expect(run.stdout).toContain(
+      'policy.hujson is not rendered from tailnet-access.yaml (+1 -1 lines would change):\n',
+    );
     expect(run.stdout).toContain('-    "group:eng": ["alice@example.com"],\n+    "group:eng": ["bob@example.com"],\n');
     expect(run.stderr).toBe(
       'policy.hujson:5:1: policy.hujson does not hold the groups of tailnet-access.yaml (group group:eng); run `tailnet-access render` and commit the result, so that the file in git is exactly the policy apply writes\n',
@@ -84,7 +97,10 @@ describe('render', () => {
     // In a repository, the config may name a policy file anywhere in it.
     await mkdir(path.join(dir, '.git'));
     await mkdir(path.join(dir, 'infra'));
-    await writeFile(path.join(dir, 'infra', 'access.yaml'), YAML.replace('policy.hujson', '../policy.hujson').replace('[alice@example.com]', '[bob@example.com]'));
+    await writeFile(
+      path.join(dir, 'infra', 'access.yaml'),
+      YAML.replace('policy.hujson', '../policy.hujson').replace('[alice@example.com]', '[bob@example.com]'),
+    );
     const run = await cli(['render', '--check', '--config', 'infra/access.yaml']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('run `tailnet-access render --config infra/access.yaml`');
@@ -94,7 +110,13 @@ describe('render', () => {
   it('answers in JSON with --format json', async () => {
     await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('[alice@example.com]', '[bob@example.com]'));
     const run = await cli(['render', '--format', 'json']);
-    expect(JSON.parse(run.stdout)).toMatchObject({ file: 'policy.hujson', changed: true, written: true, linesAdded: 1, linesRemoved: 1 });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      file: 'policy.hujson',
+      changed: true,
+      written: true,
+      linesAdded: 1,
+      linesRemoved: 1,
+    });
   });
 
   it('explains a config without settings.policyFile, a missing policy file and a broken one', async () => {
@@ -106,17 +128,25 @@ describe('render', () => {
     expect((await cli(['render'])).stderr).toBe(
       'error: the policy file policy.hujson (settings.policyFile at tailnet-access.yaml:5:3) does not exist; fix the path, or write the file (import --policy-file writes it from the live policy)\n',
     );
-    await writeFile(path.join(dir, 'policy.hujson'), POLICY.replace('["alice@example.com"],\n', '["alice@example.com"]\n'));
+    await writeFile(
+      path.join(dir, 'policy.hujson'),
+      POLICY.replace('["alice@example.com"],\n', '["alice@example.com"]\n'),
+    );
     const broken = await cli(['render']);
     expect(broken.code).toBe(1);
-    expect(broken.stderr.split('\n')[0]).toBe(`policy.hujson:6:5: expected ',' between values, found "\\"group:legacy\\""`);
+    expect(broken.stderr.split('\n')[0]).toBe(
+      `policy.hujson:6:5: expected ',' between values, found "\\"group:legacy\\""`,
+    );
     expect(await policy()).toBe(POLICY.replace('["alice@example.com"],\n', '["alice@example.com"]\n'));
   });
 });
 
 describe('render --from-live', () => {
   let sim: Simulator;
-  const live = POLICY.replace('"dst": ["*:22"]', '"dst": ["*:22", "*:443"]').replace('["alice@example.com"]', '["alice@example.com", "carol@example.com"]');
+  const live = POLICY.replace('"dst": ["*:22"]', '"dst": ["*:22", "*:443"]').replace(
+    '["alice@example.com"]',
+    '["alice@example.com", "carol@example.com"]',
+  );
   beforeEach(async () => {
     sim = await startSimulator({ fixture: tailnet([{ loginName: 'alice@example.com', role: 'admin' }], live) });
   });
@@ -128,9 +158,11 @@ describe('render --from-live', () => {
     const run = await cli(['render', '--from-live'], { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url });
     expect(run.code).toBe(0);
     expect(await policy()).toBe(live);
-    expect(run.stdout).toContain('+  "acls": [{"action": "accept", "src": ["group:eng"], "dst": ["*:22", "*:443"]}],\n');
+    expect(run.stdout).toContain(
+      '+  "acls": [{"action": "accept", "src": ["group:eng"], "dst": ["*:22", "*:443"]}],\n',
+    );
     expect(run.stderr).toBe(
-      'Its groups differ from tailnet-access.yaml in group:eng. To keep the live members, change tailnet-access.yaml to match (`tailnet-access render --check` then passes); to keep the YAML\'s, run `tailnet-access render`. Then commit both files.\n',
+      "Its groups differ from tailnet-access.yaml in group:eng. To keep the live members, change tailnet-access.yaml to match (`tailnet-access render --check` then passes); to keep the YAML's, run `tailnet-access render`. Then commit both files.\n",
     );
     expect(sim.requests.countWrites()).toBe(0);
   });
@@ -142,8 +174,13 @@ describe('render --from-live', () => {
     expect(run.stderr).toBe(
       'error: tailnet-access.yaml does not exist, so there is no settings.policyFile to copy the live policy into. To start keeping the policy in git, run `tailnet-access import --policy-file policy.hujson`: it writes the live policy into policy.hujson, byte for byte, and a tailnet-access.yaml that points at it\n',
     );
-    const elsewhere = await cli(['render', '--from-live', '--config', 'infra/access.yaml'], { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url });
-    expect(elsewhere.stderr).toContain('run `tailnet-access import --policy-file infra/policy.hujson --config infra/access.yaml`');
+    const elsewhere = await cli(['render', '--from-live', '--config', 'infra/access.yaml'], {
+      TAILSCALE_API_KEY: OWNER_KEY,
+      TAILSCALE_BASE_URL: sim.url,
+    });
+    expect(elsewhere.stderr).toContain(
+      'run `tailnet-access import --policy-file infra/policy.hujson --config infra/access.yaml`',
+    );
     expect(sim.requests.entries).toEqual([]);
   });
 
@@ -163,7 +200,9 @@ describe('render and the files the config names', () => {
     const run = await cli(['render']);
     expect(run.stderr).toBe('');
     expect((await lstat(path.join(dir, 'policy.hujson'))).isSymbolicLink()).toBe(true);
-    expect(await readFile(path.join(dir, 'shared', 'policy.hujson'), 'utf8')).toBe(POLICY.replace('["alice@example.com"]', '["bob@example.com"]'));
+    expect(await readFile(path.join(dir, 'shared', 'policy.hujson'), 'utf8')).toBe(
+      POLICY.replace('["alice@example.com"]', '["bob@example.com"]'),
+    );
     expect((await cli(['render', '--check'])).code).toBe(0);
   });
 
@@ -185,7 +224,9 @@ describe('render and the files the config names', () => {
     await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('policy.hujson', absolute));
     await writeFile(absolute, POLICY.replace('["alice@example.com"],\n', '["alice@example.com"]\n'));
     const broken = await cli(['render', '--check']);
-    expect(broken.stderr.split('\n')[0]).toBe(`${absolute}:6:5: expected ',' between values, found "\\"group:legacy\\""`);
+    expect(broken.stderr.split('\n')[0]).toBe(
+      `${absolute}:6:5: expected ',' between values, found "\\"group:legacy\\""`,
+    );
     await mkdir(path.join(dir, 'policies'));
     await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('policy.hujson', 'policies'));
     expect((await cli(['render'])).stderr).toBe(

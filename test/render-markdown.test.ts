@@ -66,13 +66,24 @@ describe('renderPlanMarkdown', () => {
 
   it('refuses a marker that is not one HTML comment and a run URL that is not http(s)', () => {
     expect(() => renderPlanMarkdown(emptyPlan(), { ...options, marker: 'tailnet-access' })).toThrow(RenderOptionsError);
-    expect(() => renderPlanMarkdown(emptyPlan(), { ...options, marker: '<!-- a --> <b>x</b> <!-- c -->' })).toThrow(RenderOptionsError);
-    expect(() => renderPlanMarkdown(emptyPlan(), { ...options, runUrl: 'javascript:alert(1)' })).toThrow(/http\(s\) URL/);
+    expect(() => renderPlanMarkdown(emptyPlan(), { ...options, marker: '<!-- a --> <b>x</b> <!-- c -->' })).toThrow(
+      RenderOptionsError,
+    );
+    expect(() => renderPlanMarkdown(emptyPlan(), { ...options, runUrl: 'javascript:alert(1)' })).toThrow(
+      /http\(s\) URL/,
+    );
   });
 });
 
 describe('hostile names', () => {
-  const hostile = ['<img src=x onerror=alert(1)>', '@octocat', 'x```y', '[click](javascript:alert(1))', 'a|b', 'line\n+ fake'];
+  const hostile = [
+    '<img src=x onerror=alert(1)>',
+    '@octocat',
+    'x```y',
+    '[click](javascript:alert(1))',
+    'a|b',
+    'line\n+ fake',
+  ];
 
   function hostilePlan(): Plan {
     const plan = representativePlan();
@@ -81,7 +92,11 @@ describe('hostile names', () => {
       { type: 'group.create', group: `group:${hostile[3]}`, members: hostile },
       { type: 'group.update', group: 'group:eng', add: ['````'], remove: [hostile[5] as string] },
     ];
-    plan.warnings = hostile.map((h, i) => ({ code: 'user.not-in-tailnet', message: `${h} has not signed in`, path: `a|b\`.yaml:${i}:1` }));
+    plan.warnings = hostile.map((h, i) => ({
+      code: 'user.not-in-tailnet',
+      message: `${h} has not signed in`,
+      path: `a|b\`.yaml:${i}:1`,
+    }));
     return plan;
   }
 
@@ -112,12 +127,16 @@ describe('hostile names', () => {
     expect(escapeMarkdownInline('@octocat and (@org/team)')).toBe('@\u200boctocat and \\(@\u200borg/team\\)');
     expect(escapeMarkdownInline('alice@example.com')).toBe('alice@example.com');
     expect(escapeMarkdownInline('see acme/infra#1')).toBe('see acme/infra\\#\u200b1');
-    expect(escapeMarkdownInline('``code`` *b* _i_ ~s~ $x$ ![i]')).toBe('\\`\\`code\\`\\` \\*b\\* \\_i\\_ \\~s\\~ \\$x\\$ \\!\\[i\\]');
+    expect(escapeMarkdownInline('``code`` *b* _i_ ~s~ $x$ ![i]')).toBe(
+      '\\`\\`code\\`\\` \\*b\\* \\_i\\_ \\~s\\~ \\$x\\$ \\!\\[i\\]',
+    );
     expect(escapeMarkdownInline('- item')).toBe('\\- item');
     expect(escapeMarkdownInline('1. item')).toBe('1\\. item');
     expect(escapeMarkdownInline('dev-ops 1.5')).toBe('dev-ops 1.5');
     expect(escapeMarkdownInline('&amp;')).toBe('&amp;amp;');
-    expect(escapeHtml('<a title="x">@me & #1</a>')).toBe('&lt;a title=&quot;x&quot;&gt;@\u200bme &amp; #\u200b1&lt;/a&gt;');
+    expect(escapeHtml('<a title="x">@me & #1</a>')).toBe(
+      '&lt;a title=&quot;x&quot;&gt;@\u200bme &amp; #\u200b1&lt;/a&gt;',
+    );
   });
 
   it('keeps a table cell one cell', () => {
@@ -149,15 +168,19 @@ describe('degradation under maxLength', () => {
     expect(readFences(md).blocks.every((b) => b.closed)).toBe(true);
   });
 
-  it('summarises a plan of 20,000 changes under GitHub\'s limit, without cutting a block', () => {
+  it("summarises a plan of 20,000 changes under GitHub's limit, without cutting a block", () => {
     const md = renderPlanMarkdown(bigPlan(20_000), options);
     expect(md.length).toBeLessThan(65_536);
     expect(md.length).toBeLessThanOrEqual(65_000);
     expect(md).toContain('**Plan:** 5000 role changes, 5000 groups to create, 5000 to update, 5000 to delete.');
-    expect(md).toContain('| Role changes | 5000 |\n| Groups to create | 5000 |\n| Groups to update | 5000 |\n| Groups to delete | 5000 |');
+    expect(md).toContain(
+      '| Role changes | 5000 |\n| Groups to create | 5000 |\n| Groups to update | 5000 |\n| Groups to delete | 5000 |',
+    );
     expect(md).toContain('The full plan is in the job summary of the workflow run.');
     expect(md).toMatch(/<summary>The first \d+ of 20000 changes<\/summary>/);
-    expect(md).toContain('**Warnings** (2000, too many to list here)\n\n- `user.not-in-tailnet`: 1000\n- `group.member-not-in-tailnet`: 1000');
+    expect(md).toContain(
+      '**Warnings** (2000, too many to list here)\n\n- `user.not-in-tailnet`: 1000\n- `group.member-not-in-tailnet`: 1000',
+    );
     const { blocks } = readFences(md);
     expect(blocks).toHaveLength(1);
     expect(blocks[0]?.closed).toBe(true);
@@ -167,7 +190,11 @@ describe('degradation under maxLength', () => {
   });
 
   it('honours a smaller maxLength and refuses one too small for any summary', () => {
-    const md = renderPlanMarkdown(bigPlan(500), { ...options, maxLength: 3_000, fullPlanHint: 'See the plan-json output.' });
+    const md = renderPlanMarkdown(bigPlan(500), {
+      ...options,
+      maxLength: 3_000,
+      fullPlanHint: 'See the plan-json output.',
+    });
     expect(md.length).toBeLessThanOrEqual(3_000);
     expect(md).toContain('See the plan-json output.');
     expect(() => renderPlanMarkdown(bigPlan(500), { ...options, maxLength: 200 })).toThrow(RenderOptionsError);
@@ -176,10 +203,18 @@ describe('degradation under maxLength', () => {
 
 describe('renderErrorMarkdown', () => {
   it('shows the title escaped and the messages in a block they cannot close', () => {
-    const md = renderErrorMarkdown('Config <b>invalid</b> for @octocat', ['tailnet-access.yaml:3:5: bad ```role```', 'second'], {
-      marker: '<!-- tailnet-access:plan -->',
-    });
-    expect(md.startsWith('<!-- tailnet-access:plan -->\n\n### tailnet-access plan\n\n**Error:** Config &lt;b&gt;invalid&lt;/b&gt; for @\u200boctocat\n')).toBe(true);
+    const md = renderErrorMarkdown(
+      'Config <b>invalid</b> for @octocat',
+      ['tailnet-access.yaml:3:5: bad ```role```', 'second'],
+      {
+        marker: '<!-- tailnet-access:plan -->',
+      },
+    );
+    expect(
+      md.startsWith(
+        '<!-- tailnet-access:plan -->\n\n### tailnet-access plan\n\n**Error:** Config &lt;b&gt;invalid&lt;/b&gt; for @\u200boctocat\n',
+      ),
+    ).toBe(true);
     const { blocks } = readFences(md);
     expect(blocks[0]).toEqual({ info: '', lines: ['tailnet-access.yaml:3:5: bad ```role```', 'second'], closed: true });
   });
@@ -205,7 +240,15 @@ describe('what the changed groups grant, under maxLength', () => {
     ];
     plan.impact = {
       policy: 'policy.hujson',
-      references: Array.from({ length: n }, (_, i) => ({ group: 'group:eng', section: 'acls', index: i, line: 10 + i, column: 3, rule: `accept group:eng -> tag:server-${i}:22`, fields: ['src'] })),
+      references: Array.from({ length: n }, (_, i) => ({
+        group: 'group:eng',
+        section: 'acls',
+        index: i,
+        line: 10 + i,
+        column: 3,
+        rule: `accept group:eng -> tag:server-${i}:22`,
+        fields: ['src'],
+      })),
       unused: ['group:new'],
     };
     return plan;
@@ -229,7 +272,9 @@ describe('what the changed groups grant, under maxLength', () => {
 
   it('collapses more than 30 rules', () => {
     const md = renderPlanMarkdown(impactPlan(30), options);
-    expect(md).toContain('**What these groups grant** (lines of `policy.hujson`)\n\n<details>\n<summary>30 rules, 1 group used nowhere</summary>\n\n- `group:new` is used nowhere in the policy\n');
+    expect(md).toContain(
+      '**What these groups grant** (lines of `policy.hujson`)\n\n<details>\n<summary>30 rules, 1 group used nowhere</summary>\n\n- `group:new` is used nowhere in the policy\n',
+    );
     expect(items(md)).toHaveLength(30);
   });
 
@@ -261,17 +306,29 @@ describe('what the changed groups grant, under maxLength', () => {
     const md = renderPlanMarkdown(plan, { ...options, maxLength: 6_000 });
     expect(md.length).toBeLessThanOrEqual(6_000);
     expect(md).toMatch(/<summary>The first \d+ of 2000 changes<\/summary>/);
-    expect(md).toContain('**What these groups grant** (lines of the live policy): 3000 rules, 1 group used nowhere, too many to list here.');
+    expect(md).toContain(
+      '**What these groups grant** (lines of the live policy): 3000 rules, 1 group used nowhere, too many to list here.',
+    );
     expect(items(md)).toEqual([]);
   });
 
   it('keeps a rule with backticks, markup or a line break inside its own code span, on one line', () => {
     const plan = impactPlan(0);
-    plan.impact?.references.push({ group: 'group:eng', section: 'x`y', index: 'a\nb', line: 3, column: 1, rule: '```` <img src=x> @octocat\n- fake item', fields: [] });
+    plan.impact?.references.push({
+      group: 'group:eng',
+      section: 'x`y',
+      index: 'a\nb',
+      line: 3,
+      column: 1,
+      rule: '```` <img src=x> @octocat\n- fake item',
+      fields: [],
+    });
     const md = renderPlanMarkdown(plan, options);
     const item = items(md);
     expect(item).toHaveLength(1);
-    expect(item[0]).toBe(`- \`group:eng\` → ${inlineCode('x`y["a\\nb"]')} line 3: ${inlineCode('```` <img src=x> @octocat\n- fake item')}`);
+    expect(item[0]).toBe(
+      `- \`group:eng\` → ${inlineCode('x`y["a\\nb"]')} line 3: ${inlineCode('```` <img src=x> @octocat\n- fake item')}`,
+    );
     expect(md).not.toContain('\n- fake item');
     expect(readFences(md).blocks.every((b) => b.closed)).toBe(true);
   });

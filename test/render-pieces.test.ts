@@ -46,34 +46,52 @@ describe('shortEtag', () => {
 describe('describeCounts', () => {
   it('names invites', () => {
     expect(describeCounts({ roles: 0, statuses: 0, invites: 2, create: 0, update: 0, delete: 0 })).toBe('2 invites');
-    expect(describeCounts({ roles: 1, statuses: 0, invites: 1, create: 0, update: 0, delete: 1 })).toBe('1 role change, 1 invite, 1 group to delete');
+    expect(describeCounts({ roles: 1, statuses: 0, invites: 1, create: 0, update: 0, delete: 1 })).toBe(
+      '1 role change, 1 invite, 1 group to delete',
+    );
   });
 
   it('names status changes (suspend, restore, approve) after role changes', () => {
-    expect(describeCounts({ roles: 1, statuses: 2, invites: 0, create: 0, update: 0, delete: 0 })).toBe('1 role change, 2 status changes');
+    expect(describeCounts({ roles: 1, statuses: 2, invites: 0, create: 0, update: 0, delete: 0 })).toBe(
+      '1 role change, 2 status changes',
+    );
   });
 });
 
 describe('the head and the links of a comment', () => {
   it('refuses a maxLength that is not a positive whole number', () => {
     for (const maxLength of [0, -1, 1.5]) {
-      expect(() => commentHead({ maxLength }, 'h', 's')).toThrow(new RenderOptionsError(`maxLength must be a positive integer, got ${maxLength}`));
+      expect(() => commentHead({ maxLength }, 'h', 's')).toThrow(
+        new RenderOptionsError(`maxLength must be a positive integer, got ${maxLength}`),
+      );
     }
     expect(commentHead({ maxLength: 1 }, 'h', 's').maxLength).toBe(1);
   });
 
   it('refuses a marker that is not one HTML comment, naming it', () => {
     expect(() => commentHead({ marker: '<!-- a --><!-- b -->' }, 'h', 's')).toThrow(
-      new RenderOptionsError('marker must be a single HTML comment such as "<!-- tailnet-access -->", got "<!-- a --><!-- b -->"'),
+      new RenderOptionsError(
+        'marker must be a single HTML comment such as "<!-- tailnet-access -->", got "<!-- a --><!-- b -->"',
+      ),
     );
-    expect(commentHead({ marker: '<!-- a -->' }, 'My plan', 'status').head).toEqual(['<!-- a -->', '### My plan', 'status']);
+    expect(commentHead({ marker: '<!-- a -->' }, 'My plan', 'status').head).toEqual([
+      '<!-- a -->',
+      '### My plan',
+      'status',
+    ]);
   });
 
   it('links only http(s) runs, with parentheses encoded so they cannot end the link', () => {
-    expect(runLink('https://github.com/o/r/actions/runs/1?x=(y)')).toBe('[Workflow run](https://github.com/o/r/actions/runs/1?x=%28y%29)');
+    expect(runLink('https://github.com/o/r/actions/runs/1?x=(y)')).toBe(
+      '[Workflow run](https://github.com/o/r/actions/runs/1?x=%28y%29)',
+    );
     expect(runLink('http://ghe.local/run')).toBe('[Workflow run](http://ghe.local/run)');
-    expect(() => runLink('ftp://x/run')).toThrow(new RenderOptionsError('runUrl must be an http(s) URL, got "ftp://x/run"'));
-    expect(() => runLink('not a url')).toThrow(new RenderOptionsError('runUrl must be an absolute http(s) URL, got "not a url"'));
+    expect(() => runLink('ftp://x/run')).toThrow(
+      new RenderOptionsError('runUrl must be an http(s) URL, got "ftp://x/run"'),
+    );
+    expect(() => runLink('not a url')).toThrow(
+      new RenderOptionsError('runUrl must be an absolute http(s) URL, got "not a url"'),
+    );
   });
 
   it('joins blocks with a blank line, leaving out absent and empty ones', () => {

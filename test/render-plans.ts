@@ -10,21 +10,56 @@ export function representativePlan(): Plan {
     policyEtag: ETAG,
     changes: [
       { type: 'user.role', login: 'bob@example.com', userId: '123', from: 'member', to: 'admin', reason: 'declared' },
-      { type: 'user.role', login: 'frank.long@example.com', userId: '124', from: 'admin', to: 'member', reason: 'unmanaged' },
+      {
+        type: 'user.role',
+        login: 'frank.long@example.com',
+        userId: '124',
+        from: 'admin',
+        to: 'member',
+        reason: 'unmanaged',
+      },
       { type: 'group.create', group: 'group:sre', members: ['alice@example.com', 'carol@example.com'] },
       { type: 'group.update', group: 'group:eng', add: ['bob@example.com'], remove: ['dave@example.com'] },
       { type: 'group.delete', group: 'group:old', members: ['erin@example.com'] },
     ],
     warnings: [
-      { code: 'user.not-in-tailnet', message: 'grace@example.com has not signed in to the tailnet yet', path: 'tailnet-access.yaml:7:3' },
+      {
+        code: 'user.not-in-tailnet',
+        message: 'grace@example.com has not signed in to the tailnet yet',
+        path: 'tailnet-access.yaml:7:3',
+      },
       { code: 'user.unmanaged', message: 'heidi@example.com is in the tailnet but not in the file' },
     ],
     impact: {
       policy: 'the live policy',
       references: [
-        { group: 'group:eng', section: 'tagOwners', index: 'tag:server', line: 9, column: 5, rule: 'tag:server owned by group:eng', fields: [] },
-        { group: 'group:eng', section: 'acls', index: 0, line: 16, column: 5, rule: 'accept group:eng -> tag:server:22', fields: ['src'] },
-        { group: 'group:old', section: 'ssh', index: 1, line: 30, column: 5, rule: 'accept group:old -> tag:legacy as root', fields: ['src'] },
+        {
+          group: 'group:eng',
+          section: 'tagOwners',
+          index: 'tag:server',
+          line: 9,
+          column: 5,
+          rule: 'tag:server owned by group:eng',
+          fields: [],
+        },
+        {
+          group: 'group:eng',
+          section: 'acls',
+          index: 0,
+          line: 16,
+          column: 5,
+          rule: 'accept group:eng -> tag:server:22',
+          fields: ['src'],
+        },
+        {
+          group: 'group:old',
+          section: 'ssh',
+          index: 1,
+          line: 30,
+          column: 5,
+          rule: 'accept group:old -> tag:legacy as root',
+          fields: ['src'],
+        },
       ],
       unused: ['group:sre'],
     },
@@ -80,7 +115,10 @@ export function readFences(markdown: string): { blocks: FencedBlock[]; outside: 
     if (open === undefined) {
       const start = /^ {0,3}(`{3,})([^`]*)$/.exec(line);
       if (start) {
-        open = { fence: (start[1] as string).length, block: { info: (start[2] as string).trim(), lines: [], closed: false } };
+        open = {
+          fence: (start[1] as string).length,
+          block: { info: (start[2] as string).trim(), lines: [], closed: false },
+        };
         blocks.push(open.block);
       } else {
         outside.push(line);

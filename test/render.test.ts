@@ -7,7 +7,10 @@ import { renderPlanText } from '../src/render/plan-text.js';
 import type { Plan } from '../src/domain/plan.js';
 import { bigPlan, emptyPlan, representativePlan } from './render-plans.js';
 
-const schema = JSON.parse(readFileSync(new URL('../schema/plan.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+const schema = JSON.parse(readFileSync(new URL('../schema/plan.schema.json', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+>;
 const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
 
 function schemaErrors(value: unknown): string[] {
@@ -74,7 +77,10 @@ describe('renderPlanText', () => {
 
   it('keeps a hostile name on its own line and without terminal escapes', () => {
     const plan = representativePlan();
-    plan.changes[0] = { ...representativePlan().changes[0], login: 'mallory\n  + group:admins\x1b[2J\u202e' } as Plan['changes'][number];
+    plan.changes[0] = {
+      ...representativePlan().changes[0],
+      login: 'mallory\n  + group:admins\x1b[2J\u202e',
+    } as Plan['changes'][number];
     const text = renderPlanText(plan, { color: false });
     expect(text).not.toContain('\x1b');
     expect(text).not.toContain('\u202e');
@@ -87,14 +93,31 @@ describe('renderPlanJson and schema/plan.schema.json', () => {
   it('writes the contract key order with 2-space indent and a final newline', () => {
     const plan = representativePlan();
     // Assembled in another order, with a property the contract does not have.
-    plan.changes[0] = { reason: 'declared', to: 'admin', from: 'member', userId: '123', login: 'bob@example.com', type: 'user.role' };
+    plan.changes[0] = {
+      reason: 'declared',
+      to: 'admin',
+      from: 'member',
+      userId: '123',
+      login: 'bob@example.com',
+      type: 'user.role',
+    };
     Object.assign(plan.changes[2] as object, { at: { line: 3 } });
     const json = renderPlanJson(plan);
     expect(json.endsWith('}\n')).toBe(true);
-    expect(json).toContain('\n  "changes": [\n    {\n      "type": "user.role",\n      "login": "bob@example.com",\n      "userId": "123",');
+    expect(json).toContain(
+      '\n  "changes": [\n    {\n      "type": "user.role",\n      "login": "bob@example.com",\n      "userId": "123",',
+    );
     expect(json).not.toContain('"at"');
     const parsed = JSON.parse(json) as Plan;
-    expect(Object.keys(parsed)).toEqual(['version', 'tailnet', 'policyEtag', 'changes', 'warnings', 'impact', 'unusedGroups']);
+    expect(Object.keys(parsed)).toEqual([
+      'version',
+      'tailnet',
+      'policyEtag',
+      'changes',
+      'warnings',
+      'impact',
+      'unusedGroups',
+    ]);
     expect(parsed.changes.map((c) => Object.keys(c))).toEqual([
       ['type', 'login', 'userId', 'from', 'to', 'reason'],
       ['type', 'login', 'userId', 'from', 'to', 'reason'],
@@ -102,7 +125,10 @@ describe('renderPlanJson and schema/plan.schema.json', () => {
       ['type', 'group', 'add', 'remove'],
       ['type', 'group', 'members'],
     ]);
-    expect(parsed.warnings.map((w) => Object.keys(w))).toEqual([['code', 'message', 'path'], ['code', 'message']]);
+    expect(parsed.warnings.map((w) => Object.keys(w))).toEqual([
+      ['code', 'message', 'path'],
+      ['code', 'message'],
+    ]);
   });
 
   it('validates every plan it writes against the schema', () => {
@@ -112,7 +138,9 @@ describe('renderPlanJson and schema/plan.schema.json', () => {
   });
 
   it('refuses plans that break the contract', () => {
-    const good = JSON.parse(renderPlanJson(representativePlan())) as Record<string, unknown> & { changes: Record<string, unknown>[] };
+    const good = JSON.parse(renderPlanJson(representativePlan())) as Record<string, unknown> & {
+      changes: Record<string, unknown>[];
+    };
     const broken = (edit: (p: typeof good) => void): unknown => {
       const copy = structuredClone(good);
       edit(copy);
@@ -136,4 +164,3 @@ describe('renderPlanJson and schema/plan.schema.json', () => {
     expect(defs.role.enum).toEqual([...ROLES]);
   });
 });
-

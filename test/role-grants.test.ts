@@ -15,10 +15,19 @@ describe('ROLE_GRANTS', () => {
 
 describe('describeRoleChange', () => {
   it('reads a promotion as what is gained', () => {
-    expect(describeRoleChange('member', 'admin')).toEqual({ direction: 'grant', text: 'gains everything in the admin console but ownership, billing included' });
-    expect(describeRoleChange('member', 'network-admin')).toEqual({ direction: 'grant', text: 'gains the policy file, DNS and network settings (users and devices read-only)' });
+    expect(describeRoleChange('member', 'admin')).toEqual({
+      direction: 'grant',
+      text: 'gains everything in the admin console but ownership, billing included',
+    });
+    expect(describeRoleChange('member', 'network-admin')).toEqual({
+      direction: 'grant',
+      text: 'gains the policy file, DNS and network settings (users and devices read-only)',
+    });
     expect(describeRoleChange('auditor', 'admin').direction).toBe('grant');
-    expect(describeRoleChange('admin', 'owner')).toEqual({ direction: 'grant', text: 'gains everything, billing and transferring ownership included' });
+    expect(describeRoleChange('admin', 'owner')).toEqual({
+      direction: 'grant',
+      text: 'gains everything, billing and transferring ownership included',
+    });
   });
 
   it('reads a demotion as what is lost and what is left', () => {
@@ -41,7 +50,10 @@ describe('describeRoleChange', () => {
   });
 
   it('says a role kept is kept', () => {
-    expect(describeRoleChange('auditor', 'auditor')).toEqual({ direction: 'none', text: 'keeps a read-only view of the whole admin console' });
+    expect(describeRoleChange('auditor', 'auditor')).toEqual({
+      direction: 'none',
+      text: 'keeps a read-only view of the whole admin console',
+    });
   });
 
   it('is a grant one way exactly when it is a loss the other way', () => {

@@ -18,11 +18,15 @@ import { cli as runInProcess, type CliResult } from './import-helpers.js';
 
 // The example (bob promoted, group:sre created, group:eng changed, group:old deleted), and dave, whom
 // someone made an it-admin in the console, back to member.
-const CONFIG = EXAMPLE_CONFIG.replace('  carol@example.com: {}\n', '  carol@example.com: {}\n  dave@example.com: member\n');
+const CONFIG = EXAMPLE_CONFIG.replace(
+  '  carol@example.com: {}\n',
+  '  carol@example.com: {}\n  dave@example.com: member\n',
+);
 const DAVE = '100005';
 const ALICE = '100002';
 
-const schema = (name: string): object => JSON.parse(readFileSync(new URL(`../schema/${name}`, import.meta.url), 'utf8')) as object;
+const schema = (name: string): object =>
+  JSON.parse(readFileSync(new URL(`../schema/${name}`, import.meta.url), 'utf8')) as object;
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)));
 ajv.addSchema(schema('plan.schema.json'), 'plan.schema.json');
@@ -50,10 +54,19 @@ async function start(knobs: Partial<Knobs> = {}): Promise<void> {
 }
 
 /** The simulator's API as the admin console would use it. */
-async function api(method: string, route: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+async function api(
+  method: string,
+  route: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const response = await fetch(`${sim.apiBase}${route}`, {
     method,
-    headers: { authorization: `Bearer ${OWNER_KEY}`, 'content-type': typeof body === 'string' ? 'application/hujson' : 'application/json', ...headers },
+    headers: {
+      authorization: `Bearer ${OWNER_KEY}`,
+      'content-type': typeof body === 'string' ? 'application/hujson' : 'application/json',
+      ...headers,
+    },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   expect(response.ok, `${method} ${route}: ${response.status}`).toBe(true);
@@ -84,7 +97,9 @@ function snapshot(): { roles: Record<string, string>; policy: string; etag: stri
 async function save(): Promise<void> {
   const planned = await cli('plan', '--save-plan', 'plan.json');
   expect(planned.code, planned.stderr).toBe(0);
-  expect(planned.stderr).toContain('Saved the plan to plan.json; apply exactly this plan with: tailnet-access apply --plan plan.json');
+  expect(planned.stderr).toContain(
+    'Saved the plan to plan.json; apply exactly this plan with: tailnet-access apply --plan plan.json',
+  );
   expect(sim.requests.countWrites()).toBe(0);
 }
 
@@ -93,16 +108,33 @@ describe('plan --save-plan FILE', () => {
     await start();
     await save();
     const text = await readFile(path.join(dir, 'plan.json'), 'utf8');
-    const saved = JSON.parse(text) as { basis: Record<string, string>; plannedAt: string; plan: { changes: unknown[] } };
+    const saved = JSON.parse(text) as {
+      basis: Record<string, string>;
+      plannedAt: string;
+      plan: { changes: unknown[] };
+    };
     const json = await cli('plan', '--format', 'json');
     expect(validateSaved(saved), JSON.stringify(validateSaved.errors)).toBe(true);
-    expect(saved).toMatchObject({ kind: 'tailnet-access saved plan', format: 1, toolVersion: VERSION, tailnet: '-', plan: JSON.parse(json.stdout) });
+    expect(saved).toMatchObject({
+      kind: 'tailnet-access saved plan',
+      format: 1,
+      toolVersion: VERSION,
+      tailnet: '-',
+      plan: JSON.parse(json.stdout),
+    });
     expect(saved.basis.policyEtag).toBe(sim.state.policy.etag);
     expect(saved.basis.configFile).toBe('tailnet-access.yaml');
     expect(saved.basis.configDigest).toBe(`sha256:${createHash('sha256').update(CONFIG).digest('hex')}`);
     expect(saved.basis.usersDigest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(Math.abs(Date.parse(saved.plannedAt) - Date.now())).toBeLessThan(60_000);
-    expect(saved.plan.changes).toContainEqual({ type: 'user.role', login: 'dave@example.com', userId: DAVE, from: 'it-admin', to: 'member', reason: 'declared' });
+    expect(saved.plan.changes).toContainEqual({
+      type: 'user.role',
+      login: 'dave@example.com',
+      userId: DAVE,
+      from: 'it-admin',
+      to: 'member',
+      reason: 'declared',
+    });
     // No credential, and not the base URL either (one may carry a user and password).
     expect(text).not.toContain(OWNER_KEY);
     expect(text).not.toContain('kSimOwner1CNTRL');
@@ -119,12 +151,16 @@ describe('plan --save-plan FILE', () => {
     await start();
     const onto = await cli('plan', '--save-plan', 'tailnet-access.yaml');
     expect(onto.code).toBe(1);
-    expect(onto.stderr).toBe('error: --save-plan tailnet-access.yaml is the config file tailnet-access.yaml; give --save-plan another file\n');
+    expect(onto.stderr).toBe(
+      'error: --save-plan tailnet-access.yaml is the config file tailnet-access.yaml; give --save-plan another file\n',
+    );
     expect(await readFile(path.join(dir, 'tailnet-access.yaml'), 'utf8')).toBe(CONFIG);
     const out = await cli('plan', '--save-plan', 'p.json', '--out', 'p.json');
     expect(out.stderr).toBe('error: --save-plan p.json is the --out file p.json; give --save-plan another file\n');
     const missing = await cli('plan', '--save-plan', 'nowhere/plan.json');
-    expect(missing.stderr).toBe('error: --save-plan nowhere/plan.json: the folder nowhere does not exist; create it first, or give another path\n');
+    expect(missing.stderr).toBe(
+      'error: --save-plan nowhere/plan.json: the folder nowhere does not exist; create it first, or give another path\n',
+    );
     expect(sim.requests.entries).toEqual([]);
   });
 
@@ -144,22 +180,31 @@ describe('apply --plan FILE', () => {
     expect(run.code, run.stderr).toBe(0);
     const report = JSON.parse(run.stdout) as { applied: unknown[]; converged: boolean };
     expect(report.converged).toBe(true);
-    expect(report.applied).toEqual((await savedFile()).plan && ((await savedFile()).plan as { changes: unknown[] }).changes);
+    expect(report.applied).toEqual(
+      (await savedFile()).plan && ((await savedFile()).plan as { changes: unknown[] }).changes,
+    );
     expect(roles(sim)).toMatchObject({ 'bob@example.com': 'admin', 'dave@example.com': 'member' });
     expect(sim.state.policy.text).toContain('"group:sre"');
     // Applied once: again, it finds nothing to do and says why it refuses.
     sim.requests.clear();
     const again = await cli('apply', '--plan', 'plan.json');
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('and a fresh plan has no changes: the tailnet already matches the file (was this plan applied already?):\n');
-    expect(again.stderr).toMatch(/\n {2}bob@example\.com: member -> admin is no longer needed: changed in the console since the plan\n/);
+    expect(again.stderr).toContain(
+      'and a fresh plan has no changes: the tailnet already matches the file (was this plan applied already?):\n',
+    );
+    expect(again.stderr).toMatch(
+      /\n {2}bob@example\.com: member -> admin is no longer needed: changed in the console since the plan\n/,
+    );
     expect(again.stderr).not.toContain('Review a fresh plan');
     expect(sim.requests.countWrites()).toBe(0);
   });
 
   it('applies a saved plan whose changes end (until), with its end dates kept', async () => {
     await start();
-    const ending = CONFIG.replace('  bob@example.com: admin\n', '  bob@example.com: { role: admin, until: 2099-12-31 }\n').replace(
+    const ending = CONFIG.replace(
+      '  bob@example.com: admin\n',
+      '  bob@example.com: { role: admin, until: 2099-12-31 }\n',
+    ).replace(
       'members: [alice@example.com, carol@example.com]',
       'members: [alice@example.com, { login: carol@example.com, until: "2099-06-30T18:00:00Z" }]',
     );
@@ -167,7 +212,9 @@ describe('apply --plan FILE', () => {
     await save();
     const changes = ((await savedFile()).plan as { changes: { type: string; until?: unknown }[] }).changes;
     expect(changes.find((c) => c.type === 'user.role')?.until).toBe('2099-12-31');
-    expect(changes.find((c) => c.type === 'group.create')?.until).toEqual({ 'carol@example.com': '2099-06-30T18:00:00Z' });
+    expect(changes.find((c) => c.type === 'group.create')?.until).toEqual({
+      'carol@example.com': '2099-06-30T18:00:00Z',
+    });
     const run = await cli('apply', '--plan', 'plan.json');
     expect(run.code, run.stderr).toBe(0);
     expect(roles(sim)['bob@example.com']).toBe('admin');
@@ -184,11 +231,17 @@ describe('apply --plan FILE', () => {
     sim.requests.clear();
     const run = await cli('apply', '--plan', 'plan.json');
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('refused by the saved-plan safety rail: the tailnet changed since plan.json was planned at ');
+    expect(run.stderr).toContain(
+      'refused by the saved-plan safety rail: the tailnet changed since plan.json was planned at ',
+    );
     expect(run.stderr).toContain('(the users changed), and a fresh plan differs from it:\n');
-    expect(run.stderr).toContain('  dave@example.com: it-admin -> member is no longer needed: changed in the console since the plan\n');
+    expect(run.stderr).toContain(
+      '  dave@example.com: it-admin -> member is no longer needed: changed in the console since the plan\n',
+    );
     expect(run.stderr).toContain('  alice@example.com: member -> admin was not in the saved plan\n');
-    expect(run.stderr).toContain('Review a fresh plan (tailnet-access plan --save-plan plan.json), then apply that one.\nNothing was written.\n');
+    expect(run.stderr).toContain(
+      'Review a fresh plan (tailnet-access plan --save-plan plan.json), then apply that one.\nNothing was written.\n',
+    );
     // The fresh plan is on standard output, said to be refused.
     expect(run.stdout).toContain('~ alice@example.com  member -> admin');
     expect(run.stdout).toContain('Not applied: refused for the reason below; nothing was written.');
@@ -199,14 +252,19 @@ describe('apply --plan FILE', () => {
   it('refuses when a group change moved in the console, naming the group', async () => {
     await start();
     await save();
-    const edited = sim.state.policy.text.replace('"dave@example.com", // on loan from support until Q3', '"ivan@example.com",');
+    const edited = sim.state.policy.text.replace(
+      '"dave@example.com", // on loan from support until Q3',
+      '"ivan@example.com",',
+    );
     await api('POST', '/tailnet/-/acl', edited, { 'if-match': sim.state.policy.etag });
     const before = snapshot();
     sim.requests.clear();
     const run = await cli('apply', '--plan', 'plan.json');
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('(the policy changed)');
-    expect(run.stderr).toContain('  group:eng: add bob@example.com; remove dave@example.com in the saved plan is now add bob@example.com; remove ivan@example.com: changed in the console since the plan\n');
+    expect(run.stderr).toContain(
+      '  group:eng: add bob@example.com; remove dave@example.com in the saved plan is now add bob@example.com; remove ivan@example.com: changed in the console since the plan\n',
+    );
     expect(sim.requests.countWrites()).toBe(0);
     expect(snapshot()).toEqual(before);
   });
@@ -216,7 +274,9 @@ describe('apply --plan FILE', () => {
     await save();
     const edited = sim.state.policy.text.replace('"grafana": "100.64.10.20"', '"grafana": "100.64.10.99"');
     await api('POST', '/tailnet/-/acl', edited, { 'if-match': sim.state.policy.etag });
-    expect(sim.state.policy.etag).not.toBe((await savedFile()).basis && ((await savedFile()).basis as { policyEtag: string }).policyEtag);
+    expect(sim.state.policy.etag).not.toBe(
+      (await savedFile()).basis && ((await savedFile()).basis as { policyEtag: string }).policyEtag,
+    );
     const run = await cli('apply', '--plan', 'plan.json');
     expect(run.code, run.stderr).toBe(0);
     expect(roles(sim)['dave@example.com']).toBe('member');
@@ -229,10 +289,17 @@ describe('apply --plan FILE', () => {
     // Between apply's read and its policy write, someone puts bob into group:eng in the console.
     await start();
     await save();
-    sim.setKnobs({ externalWriter: { find: '"dave@example.com", // on loan from support until Q3', replace: '"dave@example.com", "bob@example.com",' } });
+    sim.setKnobs({
+      externalWriter: {
+        find: '"dave@example.com", // on loan from support until Q3',
+        replace: '"dave@example.com", "bob@example.com",',
+      },
+    });
     const run = await cli('apply', '--plan', 'plan.json');
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('refused by the saved-plan safety rail after reading the policy again: its group changes are no longer those of plan.json: group:eng: add bob@example.com; remove dave@example.com in the saved plan is now remove dave@example.com');
+    expect(run.stdout).toContain(
+      'refused by the saved-plan safety rail after reading the policy again: its group changes are no longer those of plan.json: group:eng: add bob@example.com; remove dave@example.com in the saved plan is now remove dave@example.com',
+    );
     expect(sim.state.policy.text).not.toContain('"group:sre"');
     expect(sim.requests.writes().filter((w) => w.path.endsWith('/acl') && w.applied)).toEqual([]);
   });
@@ -267,7 +334,9 @@ describe('apply --plan FILE', () => {
     });
     const byId = await cli('apply', '--plan', 'plan.json');
     expect(byId.code).toBe(1);
-    expect(byId.stderr).toMatch(/^refused by the saved-plan safety rail: plan\.json was made for another tailnet: - \(ID T0THERCNTRL\), and this apply reads - \(ID [^)]+\)\.\nNothing was written\.\n$/);
+    expect(byId.stderr).toMatch(
+      /^refused by the saved-plan safety rail: plan\.json was made for another tailnet: - \(ID T0THERCNTRL\), and this apply reads - \(ID [^)]+\)\.\nNothing was written\.\n$/,
+    );
     expect(sim.requests.countWrites()).toBe(0);
   });
 
@@ -307,18 +376,26 @@ describe('apply --plan FILE', () => {
     await writeFile(path.join(dir, 'plan.json'), text.replace('"format": 1,', '"format": 1'));
     const broken = await cli('apply', '--plan', 'plan.json');
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toBe('error: plan.json:4:3: expected \',\' between values, found "\\"toolVersion\\""; the saved plan is not valid JSON (make it again with tailnet-access plan --save-plan plan.json)\n');
+    expect(broken.stderr).toBe(
+      'error: plan.json:4:3: expected \',\' between values, found "\\"toolVersion\\""; the saved plan is not valid JSON (make it again with tailnet-access plan --save-plan plan.json)\n',
+    );
     await writeFile(path.join(dir, 'plan.json'), text.slice(0, text.indexOf('"basis"')));
-    expect((await cli('apply', '--plan', 'plan.json')).stderr).toMatch(/^error: plan\.json:\d+:\d+: .*found the end of the file; the saved plan is not valid JSON/);
+    expect((await cli('apply', '--plan', 'plan.json')).stderr).toMatch(
+      /^error: plan\.json:\d+:\d+: .*found the end of the file; the saved plan is not valid JSON/,
+    );
     await writeFile(path.join(dir, 'plan.json'), (await cli('plan', '--format', 'json')).stdout);
     expect((await cli('apply', '--plan', 'plan.json')).stderr).toBe(
       'error: plan.json: it is not a saved plan of tailnet-access (make one with tailnet-access plan --save-plan FILE; the output of plan --format json is not one)\n',
     );
     await writeFile(path.join(dir, 'plan.json'), text.replace('"to": "member"', '"to": "boss"'));
-    expect((await cli('apply', '--plan', 'plan.json')).stderr).toMatch(/^error: plan\.json: plan\.changes\[\d+\]\.to: expected one of owner, admin, .*, found "boss"; the saved plan is damaged/);
+    expect((await cli('apply', '--plan', 'plan.json')).stderr).toMatch(
+      /^error: plan\.json: plan\.changes\[\d+\]\.to: expected one of owner, admin, .*, found "boss"; the saved plan is damaged/,
+    );
     await rm(path.join(dir, 'plan.json'));
     sim.requests.clear();
-    expect((await cli('apply', '--plan', 'plan.json')).stderr).toBe('error: --plan: plan.json does not exist; save one with tailnet-access plan --save-plan FILE\n');
+    expect((await cli('apply', '--plan', 'plan.json')).stderr).toBe(
+      'error: --plan: plan.json does not exist; save one with tailnet-access plan --save-plan FILE\n',
+    );
     expect(sim.requests.entries).toEqual([]);
   });
 });
@@ -326,7 +403,8 @@ describe('apply --plan FILE', () => {
 describe('saved plans under settings.policyFile', () => {
   // A rule widened in git, and bob promoted.
   const WIDER = DEFAULT_POLICY.replace('"dst": ["tag:prod:22,443"]', '"dst": ["tag:prod:22,443,8443"]');
-  const POLICY_CONFIG = 'version: 1\nusers:\n  bob@example.com: admin\ngroups:\n  eng: [alice@example.com, dave@example.com]\nsettings:\n  policyFile: policy.hujson\n';
+  const POLICY_CONFIG =
+    'version: 1\nusers:\n  bob@example.com: admin\ngroups:\n  eng: [alice@example.com, dave@example.com]\nsettings:\n  policyFile: policy.hujson\n';
 
   async function startWithPolicyFile(): Promise<void> {
     sim = await simulator();
@@ -338,10 +416,15 @@ describe('saved plans under settings.policyFile', () => {
   it('records the policy file, and applies the saved plan unchanged', async () => {
     await startWithPolicyFile();
     await save();
-    const saved = (await savedFile()) as { basis: { policyFile: { file: string; digest: string } }; plan: { policyFile: { changed: boolean } } };
+    const saved = (await savedFile()) as {
+      basis: { policyFile: { file: string; digest: string } };
+      plan: { policyFile: { changed: boolean } };
+    };
     expect(saved.basis.policyFile.file).toBe('policy.hujson');
     const onto = await cli('plan', '--save-plan', 'policy.hujson');
-    expect(onto.stderr).toBe('error: --save-plan policy.hujson is the policy file policy.hujson; give --save-plan another file\n');
+    expect(onto.stderr).toBe(
+      'error: --save-plan policy.hujson is the policy file policy.hujson; give --save-plan another file\n',
+    );
     expect(await readFile(path.join(dir, 'policy.hujson'), 'utf8')).toBe(WIDER);
     expect(saved.basis.policyFile.digest).toBe(`sha256:${createHash('sha256').update(WIDER).digest('hex')}`);
     expect(saved.plan.policyFile.changed).toBe(true);
@@ -374,7 +457,9 @@ describe('saved plans under settings.policyFile', () => {
     sim.requests.clear();
     const run = await cli('apply', '--plan', 'plan.json');
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("  policy.hujson: the policy write differs from the saved plan's (the live policy was edited since the plan; the fresh plan shows the write as it would be now)\n");
+    expect(run.stderr).toContain(
+      "  policy.hujson: the policy write differs from the saved plan's (the live policy was edited since the plan; the fresh plan shows the write as it would be now)\n",
+    );
     expect(sim.requests.countWrites()).toBe(0);
     expect(snapshot()).toEqual(before);
   });
@@ -394,7 +479,14 @@ describe('a plan that cannot be carried out', () => {
 });
 
 describe('changeDifferences', () => {
-  const role: UserRoleChange = { type: 'user.role', login: 'dave@example.com', userId: '5', from: 'it-admin', to: 'member', reason: 'declared' };
+  const role: UserRoleChange = {
+    type: 'user.role',
+    login: 'dave@example.com',
+    userId: '5',
+    from: 'it-admin',
+    to: 'member',
+    reason: 'declared',
+  };
   it('is empty for the same changes in another order', () => {
     const group: Change = { type: 'group.delete', group: 'group:old', members: ['erin@example.com'] };
     expect(changeDifferences([role, group], [group, role])).toEqual([]);

@@ -41,11 +41,13 @@ describe('base64 spellings', () => {
       expect(shown, before).toContain('***');
       // What is left either side encodes at most a byte of the secret: never a run of it.
       const left = shown.replace('Basic ', '').split('***');
-      expect(left.join('').length, before).toBeLessThanOrEqual(encoded.length - Math.floor((secret.length * 4) / 3) + 2);
+      expect(left.join('').length, before).toBeLessThanOrEqual(
+        encoded.length - Math.floor((secret.length * 4) / 3) + 2,
+      );
     }
   });
 
-  it('leaves a short secret\'s base64 alone, as a few characters would match any encoded text', () => {
+  it("leaves a short secret's base64 alone, as a few characters would match any encoded text", () => {
     registerSecret('s3cret');
     expect(redact(`data ${b64('s3cret')}`)).toBe(`data ${b64('s3cret')}`);
   });
@@ -55,7 +57,9 @@ describe('a secret cut short', () => {
   it('redacts an API key cut anywhere past its public head and eight of its own characters', () => {
     registerSecret(KEY);
     for (let length = HEAD.length + 8; length < KEY.length; length++) {
-      expect(redact(`invalid key ${KEY.slice(0, length)}… (truncated)`), String(length)).toBe('invalid key ***… (truncated)');
+      expect(redact(`invalid key ${KEY.slice(0, length)}… (truncated)`), String(length)).toBe(
+        'invalid key ***… (truncated)',
+      );
     }
   });
 
@@ -80,7 +84,13 @@ describe('a secret cut short', () => {
 
 describe('a workload-identity JWT', () => {
   const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT' }));
-  const payload = b64url(JSON.stringify({ iss: 'https://token.actions.githubusercontent.com', sub: 'repo:example/infra:ref:refs/heads/main', aud: 'tailscale' }));
+  const payload = b64url(
+    JSON.stringify({
+      iss: 'https://token.actions.githubusercontent.com',
+      sub: 'repo:example/infra:ref:refs/heads/main',
+      aud: 'tailscale',
+    }),
+  );
   const signature = 'Zk3pQ9xT2vL7mN4bR8sW1yC6hJ0dF5gK-aE_uI3oP7qS2tV9wX4zB8nM1cL6';
   const jwt = `${header}.${payload}.${signature}`;
 
@@ -103,7 +113,11 @@ describe('in GitHub Actions', () => {
     process.env.GITHUB_ACTIONS = 'true';
     registerSecret(KEY);
     registerSecret('aaaa.bbbb.Zk3pQ9xT2vL7mN4bR8sW1yC6');
-    const masks = written.join('').split('\n').filter((line) => line.startsWith('::add-mask::')).map((line) => line.slice('::add-mask::'.length));
+    const masks = written
+      .join('')
+      .split('\n')
+      .filter((line) => line.startsWith('::add-mask::'))
+      .map((line) => line.slice('::add-mask::'.length));
     expect(masks).toContain(KEY);
     expect(masks).toContain(b64(KEY));
     expect(masks).toContain(b64(`${KEY}:`));

@@ -67,7 +67,10 @@ describe('seeded faults', () => {
       const response = await call(sim, '/tailnet/-/users');
       bodies[kind] = { type: response.headers.get('content-type'), body: await response.text() };
     }
-    expect(bodies['502']).toEqual({ type: 'text/html', body: expect.stringContaining('<title>502 Bad Gateway</title>') });
+    expect(bodies['502']).toEqual({
+      type: 'text/html',
+      body: expect.stringContaining('<title>502 Bad Gateway</title>'),
+    });
     expect(bodies['503']?.body).toBe('');
     expect(bodies['504-html']).toEqual({ type: 'text/html', body: expect.stringContaining('504 Gateway Time-out') });
   });
@@ -111,7 +114,9 @@ describe('external writer', () => {
   });
 
   it('runs a scripted find/replace for a given number of windows', async () => {
-    sim.setKnobs({ externalWriter: { edit: { find: 'The old ops rota', replace: '(edited) The old ops rota' }, times: 2 } });
+    sim.setKnobs({
+      externalWriter: { edit: { find: 'The old ops rota', replace: '(edited) The old ops rota' }, times: 2 },
+    });
     const results: number[] = [];
     for (let i = 0; i < 3; i++) {
       const { text, etag } = await getPolicy(sim);
@@ -144,7 +149,12 @@ describe('request log', () => {
     ]);
     expect(sim.requests.entries[1]?.query).toEqual({ type: 'all' });
     expect(sim.requests.countWrites()).toBe(1);
-    expect(sim.requests.writes()[0]).toMatchObject({ ifMatch: etag, contentType: 'application/hujson', body: '{}\n', actor: 'api-key' });
+    expect(sim.requests.writes()[0]).toMatchObject({
+      ifMatch: etag,
+      contentType: 'application/hujson',
+      body: '{}\n',
+      actor: 'api-key',
+    });
     expect(sim.requests.entries[3]).not.toHaveProperty('body');
     expect(sim.requests.count({ method: 'GET', path: /\/acl$/ })).toBe(1);
     sim.requests.clear();

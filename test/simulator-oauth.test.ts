@@ -12,10 +12,16 @@ afterEach(async () => {
   await sim.close();
 });
 
-const APP = { name: 'device-provisioner', redirectURIs: ['https://tool.example.com/callback', 'http://localhost:8976/cb'], scopes: ['auth_keys:create:once'] };
+const APP = {
+  name: 'device-provisioner',
+  redirectURIs: ['https://tool.example.com/callback', 'http://localhost:8976/cb'],
+  scopes: ['auth_keys:create:once'],
+};
 
 async function createApp(body: unknown = APP): Promise<OAuthApp & { clientSecret: string }> {
-  const { status, body: app } = await callJson<OAuthApp & { clientSecret: string }>(sim, '/tailnet/-/oauth-apps', { body });
+  const { status, body: app } = await callJson<OAuthApp & { clientSecret: string }>(sim, '/tailnet/-/oauth-apps', {
+    body,
+  });
   if (status !== 200) throw new Error(`create app: ${status} ${JSON.stringify(app)}`);
   return app;
 }
@@ -33,7 +39,11 @@ describe('OAuth apps', () => {
   });
 
   it('accepts redirectUris spelt as in the docs example', async () => {
-    const app = await createApp({ name: 'from-docs', redirectUris: ['https://tool.example.com/cb'], scopes: ['auth_keys:create:once'] });
+    const app = await createApp({
+      name: 'from-docs',
+      redirectUris: ['https://tool.example.com/cb'],
+      scopes: ['auth_keys:create:once'],
+    });
     expect(app.redirectURIs).toEqual(['https://tool.example.com/cb']);
   });
 
@@ -61,14 +71,22 @@ describe('OAuth apps', () => {
 
   it('needs devices:posture_attributes to allow node attributes', async () => {
     const token = await clientToken(sim);
-    const response = await callJson(sim, '/tailnet/-/oauth-apps', { key: token, body: { ...APP, allowedNodeAttributes: ['custom:provisioned'] } });
+    const response = await callJson(sim, '/tailnet/-/oauth-apps', {
+      key: token,
+      body: { ...APP, allowedNodeAttributes: ['custom:provisioned'] },
+    });
     expect(response.status).toBe(403);
-    expect((await createApp({ ...APP, allowedNodeAttributes: ['custom:provisioned'] })).allowedNodeAttributes).toEqual(['custom:provisioned']);
+    expect((await createApp({ ...APP, allowedNodeAttributes: ['custom:provisioned'] })).allowedNodeAttributes).toEqual([
+      'custom:provisioned',
+    ]);
   });
 
   it('replaces an app with PUT keeping its secret, and deletes it', async () => {
     const app = await createApp();
-    const updated = await callJson<OAuthApp>(sim, `/tailnet/-/oauth-apps/${app.id}`, { method: 'PUT', body: { ...APP, description: 'now described' } });
+    const updated = await callJson<OAuthApp>(sim, `/tailnet/-/oauth-apps/${app.id}`, {
+      method: 'PUT',
+      body: { ...APP, description: 'now described' },
+    });
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ id: app.id, description: 'now described', created: app.created });
     expect(updated.body).not.toHaveProperty('clientSecret');
@@ -80,7 +98,11 @@ describe('OAuth apps', () => {
 
 describe('POST /oauth/token (client credentials)', () => {
   it('issues a Bearer token that expires after expires_in seconds of simulated time', async () => {
-    const { status, body } = await form(sim, '/oauth/token', { grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
+    const { status, body } = await form(sim, '/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+    });
     expect(status).toBe(200);
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'users policy_file oauth_apps' });
     const token = String(body.access_token);
@@ -91,7 +113,11 @@ describe('POST /oauth/token (client credentials)', () => {
 
   it('honours a shortened lifetime knob, for refresh tests', async () => {
     sim.setKnobs({ tokenTtlSeconds: 5 });
-    const { body } = await form(sim, '/oauth/token', { grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET });
+    const { body } = await form(sim, '/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+    });
     expect(body.expires_in).toBe(5);
     sim.clock.advance(5_000);
     expect((await call(sim, '/tailnet/-/users', { key: String(body.access_token) })).status).toBe(401);
@@ -101,23 +127,47 @@ describe('POST /oauth/token (client credentials)', () => {
     const token = await clientToken(sim, CLIENT_ID, CLIENT_SECRET, 'users:read');
     expect((await call(sim, '/tailnet/-/users', { key: token })).status).toBe(200);
     expect((await call(sim, '/tailnet/-/acl', { key: token })).status).toBe(403);
-    const refused = await form(sim, '/oauth/token', { grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: CLIENT_SECRET, scope: 'users devices:core' });
+    const refused = await form(sim, '/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: CLIENT_ID,
+      client_secret: CLIENT_SECRET,
+      scope: 'users devices:core',
+    });
     expect(refused).toEqual({ status: 403, body: { message: 'OAuth client cannot grant scopes "devices:core"' } });
   });
 
   it('answers 401 API token invalid for a wrong secret, and takes credentials from Basic auth too', async () => {
-    const wrong = await form(sim, '/oauth/token', { grant_type: 'client_credentials', client_id: CLIENT_ID, client_secret: 'tskey-client-wrong' });
+    const wrong = await form(sim, '/oauth/token', {
+      grant_type: 'client_credentials',
+      client_id: CLIENT_ID,
+      client_secret: 'tskey-client-wrong',
+    });
     expect(wrong).toEqual({ status: 401, body: { message: 'API token invalid' } });
     const basic = Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64');
-    const viaHeader = await form(sim, '/oauth/token', { grant_type: 'client_credentials' }, { Authorization: `Basic ${basic}` });
+    const viaHeader = await form(
+      sim,
+      '/oauth/token',
+      { grant_type: 'client_credentials' },
+      { Authorization: `Basic ${basic}` },
+    );
     expect(viaHeader.status).toBe(200);
   });
 });
 
 describe('POST /oauth/token-exchange (workload identity)', () => {
-  const identity = { clientId: 'kFed1', issuer: 'https://token.actions.githubusercontent.com', audience: 'api.tailscale.com/kFed1', subject: 'repo:example/infra:*', scopes: ['users:read'] };
+  const identity = {
+    clientId: 'kFed1',
+    issuer: 'https://token.actions.githubusercontent.com',
+    audience: 'api.tailscale.com/kFed1',
+    subject: 'repo:example/infra:*',
+    scopes: ['users:read'],
+  };
   const claims = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
-    iss: identity.issuer, aud: identity.audience, sub: 'repo:example/infra:ref:refs/heads/main', exp: Math.floor(Date.now() / 1000) + 300, ...overrides,
+    iss: identity.issuer,
+    aud: identity.audience,
+    sub: 'repo:example/infra:ref:refs/heads/main',
+    exp: Math.floor(Date.now() / 1000) + 300,
+    ...overrides,
   });
 
   async function exchange(s: Simulator, token: string): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -125,13 +175,20 @@ describe('POST /oauth/token-exchange (workload identity)', () => {
   }
 
   it('trades an unsigned JWT with the right issuer, audience and subject for a scoped token', async () => {
-    const fed = await startSimulator({ fixture: { tailnet: 'example.com', users: [], policy: '{}\n', credentials: { federatedIdentities: [identity] } } });
+    const fed = await startSimulator({
+      fixture: { tailnet: 'example.com', users: [], policy: '{}\n', credentials: { federatedIdentities: [identity] } },
+    });
     try {
       const { status, body } = await exchange(fed, jwt(claims()));
       expect(status).toBe(200);
       expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'users:read' });
       expect((await call(fed, '/tailnet/-/users', { key: String(body.access_token) })).status).toBe(200);
-      for (const bad of [claims({ iss: 'https://evil.example' }), claims({ aud: 'other' }), claims({ sub: 'repo:other/x:ref' }), claims({ exp: 1 })]) {
+      for (const bad of [
+        claims({ iss: 'https://evil.example' }),
+        claims({ aud: 'other' }),
+        claims({ sub: 'repo:other/x:ref' }),
+        claims({ exp: 1 }),
+      ]) {
         expect((await exchange(fed, jwt(bad))).status).toBe(401);
       }
       expect((await form(fed, '/oauth/token-exchange', { client_id: 'nobody', jwt: jwt(claims()) })).status).toBe(401);
@@ -141,7 +198,14 @@ describe('POST /oauth/token-exchange (workload identity)', () => {
   });
 
   it('checks the HS256 signature when the identity has a secret', async () => {
-    const fed = await startSimulator({ fixture: { tailnet: 'example.com', users: [], policy: '{}\n', credentials: { federatedIdentities: [{ ...identity, hmacSecret: 'shh' }] } } });
+    const fed = await startSimulator({
+      fixture: {
+        tailnet: 'example.com',
+        users: [],
+        policy: '{}\n',
+        credentials: { federatedIdentities: [{ ...identity, hmacSecret: 'shh' }] },
+      },
+    });
     try {
       expect((await exchange(fed, jwt(claims(), 'shh'))).status).toBe(200);
       const forged = await exchange(fed, jwt(claims(), 'guess'));
@@ -157,12 +221,28 @@ describe('authorization-code flow', () => {
   const redirectUri = APP.redirectURIs[0] ?? '';
 
   async function authorize(clientId: string, uri: string, state = 'st4te'): Promise<Response> {
-    const query = new URLSearchParams({ client_id: clientId, redirect_uri: uri, scope: 'auth_keys:create:once', state, response_type: 'code' });
+    const query = new URLSearchParams({
+      client_id: clientId,
+      redirect_uri: uri,
+      scope: 'auth_keys:create:once',
+      state,
+      response_type: 'code',
+    });
     return fetch(`${sim.url}/a/oauth_authorize?${query.toString()}`, { redirect: 'manual' });
   }
 
-  async function exchangeCode(app: { id: string; clientSecret: string }, code: string, uri = redirectUri): Promise<{ status: number; body: Record<string, unknown> }> {
-    return form(sim, '/oauth/token', { grant_type: 'authorization_code', code, client_id: app.id, client_secret: app.clientSecret, redirect_uri: uri });
+  async function exchangeCode(
+    app: { id: string; clientSecret: string },
+    code: string,
+    uri = redirectUri,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    return form(sim, '/oauth/token', {
+      grant_type: 'authorization_code',
+      code,
+      client_id: app.id,
+      client_secret: app.clientSecret,
+      redirect_uri: uri,
+    });
   }
 
   it('redirects with a code and the state, and the code buys a single-use auth key', async () => {
@@ -186,9 +266,12 @@ describe('authorization-code flow', () => {
   it('binds the code to its client and redirect URI, and expires the key after an hour', async () => {
     const app = await createApp();
     const other = await createApp({ ...APP, name: 'other-app' });
-    const codeOf = async (): Promise<string> => new URL((await authorize(app.id, redirectUri)).headers.get('location') ?? '').searchParams.get('code') ?? '';
+    const codeOf = async (): Promise<string> =>
+      new URL((await authorize(app.id, redirectUri)).headers.get('location') ?? '').searchParams.get('code') ?? '';
     const code = await codeOf();
-    expect((await exchangeCode(app, code, 'http://localhost:8976/cb')).body.message).toMatch(/^invalid_grant: redirect_uri/);
+    expect((await exchangeCode(app, code, 'http://localhost:8976/cb')).body.message).toMatch(
+      /^invalid_grant: redirect_uri/,
+    );
     expect((await exchangeCode(other, code)).body.message).toMatch(/^invalid_grant: .*another client/);
     expect((await exchangeCode({ id: app.id, clientSecret: 'tskey-app-wrong' }, code)).status).toBe(401);
     const { body } = await exchangeCode(app, code);

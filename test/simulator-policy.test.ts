@@ -36,7 +36,10 @@ describe('GET /acl', () => {
     const clean = await callJson<{ warnings: string[] | null }>(sim, '/tailnet/-/acl?details=true');
     expect(clean.body.warnings).toBeNull();
     sim.state.policy.text = withGroups('"group:eng": ["alice@example.com", "ghost@example.com"]');
-    const { body } = await callJson<{ acl: string; warnings: string[]; errors: null }>(sim, '/tailnet/-/acl?details=true');
+    const { body } = await callJson<{ acl: string; warnings: string[]; errors: null }>(
+      sim,
+      '/tailnet/-/acl?details=true',
+    );
     expect(Buffer.from(body.acl, 'base64').toString('utf8')).toBe(sim.state.policy.text);
     expect(body.warnings).toEqual(['"group:eng": user not found: "ghost@example.com"']);
     expect(body.errors).toBeNull();
@@ -59,7 +62,11 @@ describe('POST /acl', () => {
     const { etag } = await getPolicy(sim);
     sim.state.policy.text = `${DEFAULT_POLICY}// edited in the console\n`;
     for (const ifMatch of [etag, etag.slice(1, -1)]) {
-      const { status, body } = await callJson<{ message: string }>(sim, '/tailnet/-/acl', { method: 'POST', body: '{}', headers: { 'If-Match': ifMatch } });
+      const { status, body } = await callJson<{ message: string }>(sim, '/tailnet/-/acl', {
+        method: 'POST',
+        body: '{}',
+        headers: { 'If-Match': ifMatch },
+      });
       expect(status).toBe(412);
       expect(body.message).toBe('precondition failed, invalid old hash');
     }
@@ -81,13 +88,20 @@ describe('POST /acl', () => {
 
   it('writes unconditionally without If-Match, and accepts a JSON body stored as sent', async () => {
     const json = '{"groups":{"group:eng":["alice@example.com"]}}';
-    const response = await call(sim, '/tailnet/-/acl', { method: 'POST', body: json, headers: { 'Content-Type': 'application/json' } });
+    const response = await call(sim, '/tailnet/-/acl', {
+      method: 'POST',
+      body: json,
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(response.status).toBe(200);
     expect(sim.state.policy.text).toBe(json);
   });
 
   it('answers 400 "line N, column M: …" for text that does not parse', async () => {
-    const { status, body } = await callJson<{ message: string }>(sim, '/tailnet/-/acl', { method: 'POST', body: '{\n\t"groups": {\n\t\t"group:a": ["x@example.com"]\n\t\t"group:b": [],\n\t},\n}\n' });
+    const { status, body } = await callJson<{ message: string }>(sim, '/tailnet/-/acl', {
+      method: 'POST',
+      body: '{\n\t"groups": {\n\t\t"group:a": ["x@example.com"]\n\t\t"group:b": [],\n\t},\n}\n',
+    });
     expect(status).toBe(400);
     expect(body.message).toMatch(/^line 4, column 3: expected ','/);
     expect(sim.state.policy.text).toBe(DEFAULT_POLICY);
@@ -95,7 +109,10 @@ describe('POST /acl', () => {
 
   it('refuses groups inside groups with the live service text, and autogroups, tags and * as members', async () => {
     const cases: [string, string][] = [
-      ['"group:outer": ["group:inner"], "group:inner": []', 'groups["group:outer"]: "group:inner": group members cannot be recursive'],
+      [
+        '"group:outer": ["group:inner"], "group:inner": []',
+        'groups["group:outer"]: "group:inner": group members cannot be recursive',
+      ],
       ['"group:a": ["autogroup:admin"]', 'groups["group:a"]: "autogroup:admin": autogroups cannot be group members'],
       ['"group:a": ["tag:prod"]', 'groups["group:a"]: "tag:prod": tags cannot be group members'],
       ['"group:a": ["*"]', 'groups["group:a"]: "*": wildcards cannot be group members'],
@@ -108,26 +125,42 @@ describe('POST /acl', () => {
   });
 
   it('refuses rules that name undefined tags or groups, but not SCIM groups', async () => {
-    const rule = (src: string, dst: string): string => `{"acls": [{"action": "accept", "src": ["${src}"], "dst": ["${dst}"]}]}\n`;
-    const tag = await callJson<{ message: string }>(sim, '/tailnet/-/acl', { method: 'POST', body: rule('tag:x', '*:*') });
+    const rule = (src: string, dst: string): string =>
+      `{"acls": [{"action": "accept", "src": ["${src}"], "dst": ["${dst}"]}]}\n`;
+    const tag = await callJson<{ message: string }>(sim, '/tailnet/-/acl', {
+      method: 'POST',
+      body: rule('tag:x', '*:*'),
+    });
     expect(tag).toMatchObject({ status: 400, body: { message: 'src=tag not found: "tag:x"' } });
-    const group = await callJson<{ message: string }>(sim, '/tailnet/-/acl', { method: 'POST', body: rule('*', 'group:nope:22') });
+    const group = await callJson<{ message: string }>(sim, '/tailnet/-/acl', {
+      method: 'POST',
+      body: rule('*', 'group:nope:22'),
+    });
     expect(group).toMatchObject({ status: 400, body: { message: 'dst=group not found: "group:nope"' } });
     expect((await postPolicy(sim, rule('group:sre@example.com', '*:*'))).status).toBe(200);
   });
 
   it('runs the policy tests and refuses the write when one fails', async () => {
     const broken = DEFAULT_POLICY.replace('"dst": ["tag:prod:22,443"]', '"dst": ["tag:prod:443"]');
-    const { status, body } = await callJson<{ message: string; data: unknown[] }>(sim, '/tailnet/-/acl', { method: 'POST', body: broken });
+    const { status, body } = await callJson<{ message: string; data: unknown[] }>(sim, '/tailnet/-/acl', {
+      method: 'POST',
+      body: broken,
+    });
     expect(status).toBe(400);
     expect(body.message).toBe('test(s) failed');
-    expect(body.data).toEqual([{ user: 'alice@example.com', errors: ['address "tag:prod:22": want: Accept, got: Drop'] }]);
+    expect(body.data).toEqual([
+      { user: 'alice@example.com', errors: ['address "tag:prod:22": want: Accept, got: Drop'] },
+    ]);
   });
 });
 
 describe('POST /acl/validate', () => {
   it('answers 200 with an empty body when the policy passes, or {} when the knob says so', async () => {
-    const ok = await call(sim, '/tailnet/-/acl/validate', { method: 'POST', body: DEFAULT_POLICY, headers: { 'Content-Type': 'application/hujson' } });
+    const ok = await call(sim, '/tailnet/-/acl/validate', {
+      method: 'POST',
+      body: DEFAULT_POLICY,
+      headers: { 'Content-Type': 'application/hujson' },
+    });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('');
     sim.setKnobs({ validateSuccessBody: 'object' });
@@ -136,23 +169,41 @@ describe('POST /acl/validate', () => {
   });
 
   it('answers 200 with the failure in the body: a parse error, a refused group, failing tests', async () => {
-    const parse = await callJson<{ message: string }>(sim, '/tailnet/-/acl/validate', { method: 'POST', body: '{\n  "groups": {,}\n}\n' });
+    const parse = await callJson<{ message: string }>(sim, '/tailnet/-/acl/validate', {
+      method: 'POST',
+      body: '{\n  "groups": {,}\n}\n',
+    });
     expect(parse.status).toBe(200);
     expect(parse.body.message).toMatch(/^line 2, column \d+: /);
-    const recursive = await callJson<{ message: string }>(sim, '/tailnet/-/acl/validate', { method: 'POST', body: withGroups('"group:a": ["group:b"]') });
+    const recursive = await callJson<{ message: string }>(sim, '/tailnet/-/acl/validate', {
+      method: 'POST',
+      body: withGroups('"group:a": ["group:b"]'),
+    });
     expect(recursive.body.message).toMatch(/cannot be recursive/);
     const failing = DEFAULT_POLICY.replace('"deny":   ["tag:prod:22"]', '"deny":   ["tag:monitoring:9100"]');
-    const tests = await callJson<{ message: string; data: unknown[] }>(sim, '/tailnet/-/acl/validate', { method: 'POST', body: failing });
+    const tests = await callJson<{ message: string; data: unknown[] }>(sim, '/tailnet/-/acl/validate', {
+      method: 'POST',
+      body: failing,
+    });
     expect(tests.status).toBe(200);
-    expect(tests.body).toEqual({ message: 'test(s) failed', data: [{ user: 'carol@example.com', errors: ['address "tag:monitoring:9100": want: Drop, got: Accept'] }] });
+    expect(tests.body).toEqual({
+      message: 'test(s) failed',
+      data: [{ user: 'carol@example.com', errors: ['address "tag:monitoring:9100": want: Drop, got: Accept'] }],
+    });
     expect(sim.state.policy.text).toBe(DEFAULT_POLICY);
     expect(sim.requests.countWrites()).toBe(0);
   });
 
   it('runs a JSON array of tests against the stored policy', async () => {
-    const pass = await call(sim, '/tailnet/-/acl/validate', { method: 'POST', body: [{ src: 'dave@example.com', accept: ['tag:prod:22'] }] });
+    const pass = await call(sim, '/tailnet/-/acl/validate', {
+      method: 'POST',
+      body: [{ src: 'dave@example.com', accept: ['tag:prod:22'] }],
+    });
     expect(await pass.text()).toBe('');
-    const fail = await callJson<{ message: string }>(sim, '/tailnet/-/acl/validate', { method: 'POST', body: [{ src: 'bob@example.com', accept: ['tag:prod:22'] }] });
+    const fail = await callJson<{ message: string }>(sim, '/tailnet/-/acl/validate', {
+      method: 'POST',
+      body: [{ src: 'bob@example.com', accept: ['tag:prod:22'] }],
+    });
     expect(fail.body.message).toBe('test(s) failed');
   });
 
@@ -161,6 +212,9 @@ describe('POST /acl/validate', () => {
     expect(await (await call(sim, '/tailnet/-/acl/validate', { method: 'POST', body: policy })).text()).toBe('');
     sim.setKnobs({ validateReportsWarnings: true });
     const { body } = await callJson(sim, '/tailnet/-/acl/validate', { method: 'POST', body: policy });
-    expect(body).toEqual({ message: 'warning(s) found', data: [{ user: 'group:eng', warnings: ['user not found: "grace@example.com"'] }] });
+    expect(body).toEqual({
+      message: 'warning(s) found',
+      data: [{ user: 'group:eng', warnings: ['user not found: "grace@example.com"'] }],
+    });
   });
 });

@@ -4,7 +4,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../src/simulator/index.js';
 import { createTailscaleClient, type TailscaleClient } from '../src/tailscale/client.js';
-import { CLIENT_ID, CLIENT_SECRET, call, callJson, clientToken, getPolicy, postPolicy } from './fixtures/simulator/client.js';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  call,
+  callJson,
+  clientToken,
+  getPolicy,
+  postPolicy,
+} from './fixtures/simulator/client.js';
 
 let sim: Simulator;
 const clients: TailscaleClient[] = [];
@@ -16,7 +24,8 @@ afterEach(async () => {
   await sim.close();
 });
 
-const COMMENTED = '// kept only as HuJSON\n{\n\t"groups": {\n\t\t"group:eng": ["alice@example.com"], // lead\n\t},\n}\n';
+const COMMENTED =
+  '// kept only as HuJSON\n{\n\t"groups": {\n\t\t"group:eng": ["alice@example.com"], // lead\n\t},\n}\n';
 
 describe('POST /acl content type', () => {
   it('keeps comments of a body sent as application/hujson', async () => {
@@ -37,7 +46,10 @@ describe('POST /acl content type', () => {
   });
 
   it('keeps comments written by the product client', async () => {
-    const client = createTailscaleClient({ baseUrl: sim.url, credential: { kind: 'oauth-client', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
+    const client = createTailscaleClient({
+      baseUrl: sim.url,
+      credential: { kind: 'oauth-client', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+    });
     clients.push(client);
     const { etag } = await client.getPolicy();
     await client.setPolicy(COMMENTED, etag);
@@ -46,11 +58,18 @@ describe('POST /acl content type', () => {
 });
 
 describe('allowedNodeAttributes and its scope', () => {
-  const APP = { name: 'provisioner', redirectURIs: ['http://localhost:8976/callback'], scopes: ['auth_keys:create:once'] };
+  const APP = {
+    name: 'provisioner',
+    redirectURIs: ['http://localhost:8976/callback'],
+    scopes: ['auth_keys:create:once'],
+  };
 
   it('asks for devices:posture_attributes when the field is included, even empty', async () => {
     const token = await clientToken(sim);
-    const withEmpty = await callJson<{ message: string }>(sim, '/tailnet/-/oauth-apps', { key: token, body: { ...APP, allowedNodeAttributes: [] } });
+    const withEmpty = await callJson<{ message: string }>(sim, '/tailnet/-/oauth-apps', {
+      key: token,
+      body: { ...APP, allowedNodeAttributes: [] },
+    });
     expect(withEmpty.status).toBe(403);
     expect(sim.state.oauthApps.list()).toEqual([]);
     const without = await callJson(sim, '/tailnet/-/oauth-apps', { key: token, body: APP });
@@ -58,7 +77,10 @@ describe('allowedNodeAttributes and its scope', () => {
   });
 
   it('lets the product client create an app without node attributes with only oauth_apps', async () => {
-    const client = createTailscaleClient({ baseUrl: sim.url, credential: { kind: 'oauth-client', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
+    const client = createTailscaleClient({
+      baseUrl: sim.url,
+      credential: { kind: 'oauth-client', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+    });
     clients.push(client);
     const app = await client.createOAuthApp({ ...APP, allowedNodeAttributes: [] });
     expect(app.allowedNodeAttributes ?? []).toEqual([]);

@@ -33,7 +33,8 @@ function consoleEdit(): void {
   sim.state.policy.text = text.replace('"grafana": "100.64.10.20"', '"grafana": "100.64.10.99"');
 }
 
-const keys = async (): Promise<string[]> => Object.keys((JSON.parse(await readFile(stateFile(), 'utf8')) as { policies: object }).policies);
+const keys = async (): Promise<string[]> =>
+  Object.keys((JSON.parse(await readFile(stateFile(), 'utf8')) as { policies: object }).policies);
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'tailnet-access-state-'));
@@ -58,7 +59,10 @@ describe('the state file under settings.policyFile', () => {
     expect((await cli('apply')).code).toBe(0);
     expect(await keys()).toEqual(['-']);
     const file = path.join(dir, 'policy.hujson');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('"grafana": "100.64.10.20"', '"grafana": "100.64.10.21"'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace('"grafana": "100.64.10.20"', '"grafana": "100.64.10.21"'),
+    );
     expect((await cli('apply')).code).toBe(0);
     expect(await keys()).toEqual(['T1234CNTRL']);
     expect((await cli('drift')).code).toBe(0);
@@ -69,7 +73,9 @@ describe('the state file under settings.policyFile', () => {
     consoleEdit();
     for (const tailnet of ['T1234CNTRL', 'example.com']) {
       const drift = await cli('drift', '--tailnet', tailnet);
-      expect(drift.stdout, tailnet).toContain('the live policy was edited outside git since tailnet-access last applied it');
+      expect(drift.stdout, tailnet).toContain(
+        'the live policy was edited outside git since tailnet-access last applied it',
+      );
     }
   });
 });

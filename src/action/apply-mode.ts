@@ -30,8 +30,14 @@ export function notOnDefaultBranch(settings: ActionSettings): string | undefined
   const { ref, defaultBranch } = settings.event;
   const branch = branchOf(ref);
   if (branch !== undefined && defaultBranch !== undefined && branch === defaultBranch) return undefined;
-  const where = branch === undefined ? `this run is for ${ref ?? 'an unknown ref'}, not a branch` : `this run is for the branch ${branch}`;
-  const target = defaultBranch === undefined ? 'the default branch (which the event does not name)' : `the default branch, ${defaultBranch}`;
+  const where =
+    branch === undefined
+      ? `this run is for ${ref ?? 'an unknown ref'}, not a branch`
+      : `this run is for the branch ${branch}`;
+  const target =
+    defaultBranch === undefined
+      ? 'the default branch (which the event does not name)'
+      : `the default branch, ${defaultBranch}`;
   return `Not applying: ${where}, and tailnet-access applies only from ${target}, after review. Merge the change to apply it.`;
 }
 
@@ -52,7 +58,9 @@ function progress(event: ApplyEvent): void {
       log.warning(`Could not ${event.change.type.slice('user.'.length)} ${event.change.login}: ${event.error}`);
       break;
     case 'invites-sent':
-      log.info(`Invited ${plural(event.changes.length, 'user', 'users')} to the tailnet: ${event.changes.map((c) => `${c.login} (${c.role})`).join(', ')}`);
+      log.info(
+        `Invited ${plural(event.changes.length, 'user', 'users')} to the tailnet: ${event.changes.map((c) => `${c.login} (${c.role})`).join(', ')}`,
+      );
       break;
     case 'invites-failed':
       log.warning(`Could not send the ${plural(event.count, 'invite', 'invites')}: ${event.error}`);
@@ -84,10 +92,13 @@ export function applySummaryLine(report: ApplyReport, configPath: string): strin
   const file = report.policyFile;
   const status = report.policy?.status;
   if (!report.converged) return `Apply incomplete: ${incomplete(report)}.`;
-  const written = file && status === 'written' ? `${file.file} written (${lineCounts(file.added, file.removed)})` : undefined;
+  const written =
+    file && status === 'written' ? `${file.file} written (${lineCounts(file.added, file.removed)})` : undefined;
   if (report.plan.changes.length > 0) return `Applied: ${describeApplied(report)}${written ? `; ${written}` : ''}.`;
   if (written) return `Applied: ${written}.`;
-  return file ? `No changes: the tailnet matches ${configPath} and ${file.file}.` : planSummaryLine(report.plan, configPath);
+  return file
+    ? `No changes: the tailnet matches ${configPath} and ${file.file}.`
+    : planSummaryLine(report.plan, configPath);
 }
 
 export async function runApplyMode(settings: ActionSettings): Promise<void> {
@@ -113,7 +124,10 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
         // On a push, the plan applied is compared with the one reviewed on the pull request it came from.
         const guard =
           settings.event.name === 'push'
-            ? new ReviewGuard(await log.phase('Find the plan reviewed on the pull request', () => findReview(settings)), config.desired.settings.onUnreviewedChanges)
+            ? new ReviewGuard(
+                await log.phase('Find the plan reviewed on the pull request', () => findReview(settings)),
+                config.desired.settings.onUnreviewedChanges,
+              )
             : undefined;
         read = { config, guard };
         return guard;
@@ -132,8 +146,10 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
     );
   } catch (error) {
     // The refusal lists its reasons; those in the policy file also go on its lines.
-    if (read && error instanceof ApplyRefusedError && error.policyFile) annotate(refusedPolicyFileFindings(error.policyFile, read.config.desired.settings.onManualEdits));
-    if (read?.guard && error instanceof ApplyRefusedError && error.rail === 'reviewed-plan') await reportUnreviewed(settings, read.guard, false);
+    if (read && error instanceof ApplyRefusedError && error.policyFile)
+      annotate(refusedPolicyFileFindings(error.policyFile, read.config.desired.settings.onManualEdits));
+    if (read?.guard && error instanceof ApplyRefusedError && error.rail === 'reviewed-plan')
+      await reportUnreviewed(settings, read.guard, false);
     throw error;
   }
   const guard = read?.guard;
@@ -148,27 +164,57 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
   const hasChanges = report.plan.changes.length > 0 || report.policy !== undefined;
   await log.phase('Report: outputs and job summary', async () => {
     await setPlanOutputs(settings, { plan: report.plan, summary: applySummaryLine(report, configPath), hasChanges });
-    await writeJobSummary(fitSummary((maxLength) => renderApplyReportMarkdown(report, { configPath, maxLength, ...(runUrl ? { runUrl } : {}) })));
+    await writeJobSummary(
+      fitSummary((maxLength) =>
+        renderApplyReportMarkdown(report, { configPath, maxLength, ...(runUrl ? { runUrl } : {}) }),
+      ),
+    );
   });
-  if (!report.converged) core.setFailed(redact(`Apply did not finish: ${incomplete(report)}. The job summary says what failed and why; run apply again once it is fixed.`));
+  if (!report.converged)
+    core.setFailed(
+      redact(
+        `Apply did not finish: ${incomplete(report)}. The job summary says what failed and why; run apply again once it is fixed.`,
+      ),
+    );
 }
 
-/** Changes nobody reviewed: a warning, the job summary, and a comment on the merged pull request (one per config, edited on a re-run). */
+/**
+ * Changes nobody reviewed: a warning, the job summary, and a comment on the merged pull request (one per config, edited
+ * on a re-run).
+ */
 async function reportUnreviewed(settings: ActionSettings, guard: ReviewGuard, applied: boolean): Promise<void> {
   const markdown = unreviewedMarkdown(guard, applied);
   const review = guard.review;
-  const why = review.reviewed === undefined ? review.why : `the plan differs from the one reviewed on pull request #${review.pr.number}`;
-  if (applied) log.warning(`Applied ${plural(guard.unreviewed.length, 'change', 'changes')} nobody reviewed (${why}): ${guard.unreviewed.join('; ')}`);
+  const why =
+    review.reviewed === undefined
+      ? review.why
+      : `the plan differs from the one reviewed on pull request #${review.pr.number}`;
+  if (applied)
+    log.warning(
+      `Applied ${plural(guard.unreviewed.length, 'change', 'changes')} nobody reviewed (${why}): ${guard.unreviewed.join('; ')}`,
+    );
   await writeJobSummary(markdown);
   const pr = review.pr;
   const connect = githubFor(settings);
   if (pr === undefined || connect === undefined) return;
   const mark = markerFor('unreviewed', settings);
   try {
-    const result = await upsertStickyComment(await connect(), { number: pr.number, marker: mark }, redact(`${mark}\n${markdown}`));
-    log.info(`Unreviewed changes comment ${result.action} on pull request #${pr.number}${result.url ? `: ${result.url}` : ''}`);
+    const result = await upsertStickyComment(
+      await connect(),
+      { number: pr.number, marker: mark },
+      redact(`${mark}\n${markdown}`),
+    );
+    log.info(
+      `Unreviewed changes comment ${result.action} on pull request #${pr.number}${result.url ? `: ${result.url}` : ''}`,
+    );
   } catch (error) {
     if (!(error instanceof GitHubApiError)) throw error;
-    log.warning(deniedWarning(`could not comment on pull request #${pr.number} about the unreviewed changes`, error, 'pull-requests: write'));
+    log.warning(
+      deniedWarning(
+        `could not comment on pull request #${pr.number} about the unreviewed changes`,
+        error,
+        'pull-requests: write',
+      ),
+    );
   }
 }

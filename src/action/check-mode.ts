@@ -21,7 +21,9 @@ async function checkedTailnet(settings: ActionSettings): Promise<string> {
 export async function runCheckMode(settings: ActionSettings): Promise<void> {
   const tailnet = await checkedTailnet(settings);
   const report = await log.phase('Check the connection', () =>
-    withTailscale(settings, tailnet, (client, credential) => checkConnection(client, { credential, transport: { baseUrl: settings.baseUrl }, need: 'apply' })),
+    withTailscale(settings, tailnet, (client, credential) =>
+      checkConnection(client, { credential, transport: { baseUrl: settings.baseUrl }, need: 'apply' }),
+    ),
   );
   log.block(renderCheckText(report, { color: false }));
   const verdict = checkVerdict(report);

@@ -13,7 +13,12 @@ import {
 } from '../github/actions-secrets.js';
 import { formatDifferences, type AppDifference } from '../oauth/app-compare.js';
 import { OAuthAppInputError, validateOAuthAppInput, type OAuthAppDraft } from '../oauth/app-input.js';
-import { createOrFindOAuthApp, type CreateOrFindResult, type OAuthAppsApi, type SecretSink } from '../oauth/create-or-find.js';
+import {
+  createOrFindOAuthApp,
+  type CreateOrFindResult,
+  type OAuthAppsApi,
+  type SecretSink,
+} from '../oauth/create-or-find.js';
 import { registerSecret } from '../secrets.js';
 import { log } from './log.js';
 
@@ -100,7 +105,9 @@ function checkInputs(settings: CreateOAuthAppSettings, target: ActionsSecretTarg
     [INPUTS.secretName, target.name !== ''],
     [INPUTS.secretsToken, target.token !== ''],
   ];
-  const missing = required.filter(([, given]) => !given).map(([name]) => `the input ${name} is required in mode create-oauth-app`);
+  const missing = required
+    .filter(([, given]) => !given)
+    .map(([name]) => `the input ${name} is required in mode create-oauth-app`);
   let appProblems: readonly string[] = [];
   if (settings.name && settings.redirectUris.length > 0) {
     try {
@@ -110,8 +117,10 @@ function checkInputs(settings: CreateOAuthAppSettings, target: ActionsSecretTarg
       appProblems = error.problems;
     }
   }
-  if (target.repository === '') missing.push('GITHUB_REPOSITORY is not set, so there is no repository to store the secret in');
-  const targetProblems = target.name !== '' && target.token !== '' && target.repository !== '' ? actionsSecretTargetProblems(target) : [];
+  if (target.repository === '')
+    missing.push('GITHUB_REPOSITORY is not set, so there is no repository to store the secret in');
+  const targetProblems =
+    target.name !== '' && target.token !== '' && target.repository !== '' ? actionsSecretTargetProblems(target) : [];
   const problems = [...missing, ...appProblems, ...targetProblems];
   if (problems.length > 0) throw new OAuthAppInputError(problems);
 }
@@ -132,7 +141,10 @@ function actionsSecretSink(target: ActionsSecretTarget, options: ActionsSecretsO
   };
 }
 
-export async function runCreateOAuthAppMode(settings: CreateOAuthAppSettings, deps: CreateOAuthAppModeDeps): Promise<CreateOAuthAppModeResult> {
+export async function runCreateOAuthAppMode(
+  settings: CreateOAuthAppSettings,
+  deps: CreateOAuthAppModeDeps,
+): Promise<CreateOAuthAppModeResult> {
   registerSecret(settings.secretsToken);
   const info = deps.info ?? core.info;
   const setOutput = deps.setOutput ?? core.setOutput;
@@ -155,7 +167,9 @@ export async function runCreateOAuthAppMode(settings: CreateOAuthAppSettings, de
   if (result.outcome === 'differs') throw new OAuthAppDiffersError(app.name, app.id, differences);
   switch (result.outcome) {
     case 'created':
-      info(`Created OAuth app "${app.name}" (ID ${app.id}); its client secret is stored in ${result.secretStoredIn} and was not printed.`);
+      info(
+        `Created OAuth app "${app.name}" (ID ${app.id}); its client secret is stored in ${result.secretStoredIn} and was not printed.`,
+      );
       break;
     case 'updated':
       info(`Updated OAuth app "${app.name}" (ID ${app.id}); its client secret is unchanged. Changed:`);

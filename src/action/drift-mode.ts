@@ -37,7 +37,12 @@ const EXPLANATION =
   'The live tailnet no longer matches the file: someone changed roles, groups or the policy in the admin console, or a merged change was not applied. ' +
   'Run the apply workflow to put the file back in force, or change the file to match and merge that. This issue is updated by each drift run and closed by the first run that finds no drift.';
 
-function issueBody(settings: ActionSettings, plan: Plan, policyFile: PolicyFilePlan | undefined, marker: string): string {
+function issueBody(
+  settings: ActionSettings,
+  plan: Plan,
+  policyFile: PolicyFilePlan | undefined,
+  marker: string,
+): string {
   const explanation = escapeMarkdownInline(EXPLANATION);
   const configPath = settings.config.shownAs;
   const rendered = planMarkdown(plan, policyFile, {
@@ -59,16 +64,27 @@ async function keepIssue(settings: ActionSettings, plan: Plan, policyFile: Polic
   if (!settings.driftIssue) return;
   const github = githubFor(settings);
   if (github === undefined) {
-    log.warning('no github-token (or no GITHUB_REPOSITORY): the drift issue is not kept; the report is in the job summary');
+    log.warning(
+      'no github-token (or no GITHUB_REPOSITORY): the drift issue is not kept; the report is in the job summary',
+    );
     return;
   }
   const marker = markerFor('drift', settings);
   const drift = hasPendingChanges({ plan }, policyFile);
-  const state: DriftIssueState = drift ? { drift, body: redact(issueBody(settings, plan, policyFile, marker)) } : { drift, closingComment: redact(closingComment(settings, plan)) };
+  const state: DriftIssueState = drift
+    ? { drift, body: redact(issueBody(settings, plan, policyFile, marker)) }
+    : { drift, closingComment: redact(closingComment(settings, plan)) };
   try {
-    const result = await syncDriftIssue(await github(), { marker, title: redact(driftIssueTitle(plan, settings.config.shownAs)) }, state);
+    const result = await syncDriftIssue(
+      await github(),
+      { marker, title: redact(driftIssueTitle(plan, settings.config.shownAs)) },
+      state,
+    );
     if (result.action !== 'none') log.info(`Drift issue ${result.action}${result.url ? `: ${result.url}` : ''}`);
-    if (result.labelMissing) log.warning(`GitHub did not set the ${DRIFT_LABEL} label on ${result.url ?? 'the drift issue'}, so later runs cannot find it: the token needs \`permissions: issues: write\``);
+    if (result.labelMissing)
+      log.warning(
+        `GitHub did not set the ${DRIFT_LABEL} label on ${result.url ?? 'the drift issue'}, so later runs cannot find it: the token needs \`permissions: issues: write\``,
+      );
   } catch (error) {
     if (!(error instanceof GitHubApiError)) throw error;
     log.warning(deniedWarning('could not keep the drift issue', error, 'issues: write'));
@@ -78,7 +94,8 @@ async function keepIssue(settings: ActionSettings, plan: Plan, policyFile: Polic
 /** What differs, and what applying would do about it. */
 function driftSubject(configPath: string, plan: Plan, policyFile: PolicyFilePlan | undefined): string {
   if (!policyFile) return `${configPath}; applying the file would mean ${describeCounts(countChanges(plan.changes))}`;
-  const edited = policyFile.manualEdit && !policyFile.manualEdit.kept ? ' (the live policy was edited outside git)' : '';
+  const edited =
+    policyFile.manualEdit && !policyFile.manualEdit.kept ? ' (the live policy was edited outside git)' : '';
   return `${configPath} and ${policyFile.file}${edited}; applying would mean: ${policyPlanSummary(plan, policyFile, configPath).rest.replace(/\.$/, '')}`;
 }
 
@@ -91,7 +108,9 @@ export async function runDriftMode(settings: ActionSettings): Promise<void> {
   annotate(positioned(pathFindings('warning', plan.warnings)));
   await log.phase('Report: outputs, job summary and drift issue', async () => {
     await setPlanOutputs(settings, { plan, policyFile, summary: planSummaryLine(plan, configPath, policyFile) });
-    await writeJobSummary(fitSummary((maxLength) => planMarkdown(plan, policyFile, { configPath, runUrl, heading: HEADING, maxLength })));
+    await writeJobSummary(
+      fitSummary((maxLength) => planMarkdown(plan, policyFile, { configPath, runUrl, heading: HEADING, maxLength })),
+    );
     await keepIssue(settings, plan, policyFile);
   });
   if (!hasPendingChanges({ plan }, policyFile)) return;

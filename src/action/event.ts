@@ -18,9 +18,12 @@ function pullRequestOf(payload: unknown): PullRequestInfo | undefined {
   const number = field(payload, 'pull_request', 'number') ?? field(payload, 'number');
   if (typeof number !== 'number') return undefined;
   const headRepo = text(field(payload, 'pull_request', 'head', 'repo', 'full_name'));
-  const baseRepo = text(field(payload, 'pull_request', 'base', 'repo', 'full_name')) ?? text(field(payload, 'repository', 'full_name'));
+  const baseRepo =
+    text(field(payload, 'pull_request', 'base', 'repo', 'full_name')) ??
+    text(field(payload, 'repository', 'full_name'));
   // A deleted fork leaves head.repo null: still a fork, and still without secrets.
-  const fromFork = headRepo === undefined || baseRepo === undefined || headRepo.toLowerCase() !== baseRepo.toLowerCase();
+  const fromFork =
+    headRepo === undefined || baseRepo === undefined || headRepo.toLowerCase() !== baseRepo.toLowerCase();
   return { number, headRepo, baseRepo, fromFork };
 }
 

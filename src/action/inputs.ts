@@ -15,7 +15,14 @@ import { registerSecret } from '../secrets.js';
 import { chooseCredential } from '../tailscale/credential.js';
 import { readEvent } from './event.js';
 import { idTokenSource } from './id-token.js';
-import { MODES, type ActionSettings, type CredentialSetting, type EventInfo, type GitHubSettings, type Mode } from './settings.js';
+import {
+  MODES,
+  type ActionSettings,
+  type CredentialSetting,
+  type EventInfo,
+  type GitHubSettings,
+  type Mode,
+} from './settings.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -58,7 +65,8 @@ function inputReader() {
     positiveInteger(name: string): number | undefined {
       const value = text(name);
       if (value === undefined) return undefined;
-      if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`the ${name} input must be a whole number of at least 1, not "${value}"`);
+      if (!/^\d+$/.test(value) || Number(value) < 1)
+        throw new UsageError(`the ${name} input must be a whole number of at least 1, not "${value}"`);
       return Number(value);
     },
   };
@@ -72,24 +80,34 @@ export function chooseMode(value: string | undefined, event: string): { mode: Mo
   if (value !== undefined && value !== 'auto') {
     if (!(MODES as readonly string[]).includes(value)) {
       const hint = suggest(value, [...MODES]);
-      throw new UsageError(`the mode input must be auto, ${MODES.join(', ')}; not "${value}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+      throw new UsageError(
+        `the mode input must be auto, ${MODES.join(', ')}; not "${value}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+      );
     }
     const mode = value as Mode;
     // Applying from a pull request would apply a file nobody has approved and merged yet.
     if (mode === 'apply' && event.startsWith('pull_request')) {
-      throw new UsageError('mode: apply is refused on pull request events: apply runs on push to the default branch, after review; use mode: plan here');
+      throw new UsageError(
+        'mode: apply is refused on pull request events: apply runs on push to the default branch, after review; use mode: plan here',
+      );
     }
     return { mode, modeFrom: 'the mode input' };
   }
   const mode = DEFAULT_MODES[event];
   if (mode === undefined) {
-    const which = event === 'workflow_dispatch' ? 'a manual run (workflow_dispatch)' : `the ${event || 'unknown'} event`;
+    const which =
+      event === 'workflow_dispatch' ? 'a manual run (workflow_dispatch)' : `the ${event || 'unknown'} event`;
     throw new UsageError(`${which} has no default mode: set the mode input to ${MODES.join(', ')}`);
   }
   return { mode, modeFrom: `the ${event} event` };
 }
 
-const CREDENTIAL_INPUTS = { apiKey: 'api-key', clientId: 'oauth-client-id', clientSecret: 'oauth-client-secret', idToken: 'audience' };
+const CREDENTIAL_INPUTS = {
+  apiKey: 'api-key',
+  clientId: 'oauth-client-id',
+  clientSecret: 'oauth-client-secret',
+  idToken: 'audience',
+};
 
 /**
  * The OAuth client's secret: `oauth-client-secret`, or `oauth-secret` as tailscale/gitops-acl-action
@@ -100,9 +118,13 @@ function readClientSecret(inputs: Inputs): string | undefined {
   const legacy = inputs.text('oauth-secret');
   if (legacy === undefined) return secret;
   if (secret !== undefined && secret !== legacy) {
-    throw new UsageError('the oauth-secret and oauth-client-secret inputs are both given and differ: give only oauth-client-secret (oauth-secret is its deprecated name)');
+    throw new UsageError(
+      'the oauth-secret and oauth-client-secret inputs are both given and differ: give only oauth-client-secret (oauth-secret is its deprecated name)',
+    );
   }
-  core.notice('the oauth-secret input is deprecated (it is tailscale/gitops-acl-action\'s name): rename it to oauth-client-secret');
+  core.notice(
+    "the oauth-secret input is deprecated (it is tailscale/gitops-acl-action's name): rename it to oauth-client-secret",
+  );
   return legacy;
 }
 
@@ -111,7 +133,12 @@ function readCredential(inputs: Inputs): CredentialSetting {
   const clientSecret = readClientSecret(inputs);
   const clientId = inputs.text('oauth-client-id');
   const audience = inputs.text('audience');
-  const parts = { apiKey, clientId, clientSecret, idToken: audience === undefined ? undefined : idTokenSource(audience) };
+  const parts = {
+    apiKey,
+    clientId,
+    clientSecret,
+    idToken: audience === undefined ? undefined : idTokenSource(audience),
+  };
   // Nothing at all is a state of its own: normal for a pull request from a fork, an error elsewhere.
   if (!apiKey && !clientSecret && !clientId && !audience) {
     try {
@@ -179,7 +206,9 @@ function configPaths(value: string, workspace: string): ActionSettings['config']
   const boundary = workspaceBoundary(workspace);
   const { real, inside } = resolveWithin(absolute, boundary);
   if (!inside) {
-    throw new UsageError(`the config input ${value} leads to ${real}, outside ${boundary.name}: the action reads only files of the repository, so give a path inside the checkout`);
+    throw new UsageError(
+      `the config input ${value} leads to ${real}, outside ${boundary.name}: the action reads only files of the repository, so give a path inside the checkout`,
+    );
   }
   return { path: absolute, shownAs: shownPath(workspace, absolute, value) };
 }
@@ -206,7 +235,8 @@ function readBaseUrl(inputs: Inputs): string {
   } catch {
     throw new UsageError(`the base-url input must be a URL such as https://api.tailscale.com, not "${value}"`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`the base-url input must be an http(s) URL, not "${value}"`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UsageError(`the base-url input must be an http(s) URL, not "${value}"`);
   return value;
 }
 

@@ -18,7 +18,9 @@ import type { ActionSettings } from './settings.js';
 export function planSummaryLine(plan: Plan, configShown: string, policyFile?: PolicyFilePlan): string {
   if (policyFile) {
     const { lead, rest } = policyPlanSummary(plan, policyFile, configShown);
-    return lead === 'Plan:' ? `Plan: ${rest}` : `No changes: the tailnet matches ${configShown} and ${policyFile.file}.`;
+    return lead === 'Plan:'
+      ? `Plan: ${rest}`
+      : `No changes: the tailnet matches ${configShown} and ${policyFile.file}.`;
   }
   if (plan.changes.length === 0) return `No changes: the tailnet matches ${configShown}.`;
   return `Plan: ${describeCounts(countChanges(plan.changes))}.`;
@@ -44,7 +46,10 @@ export interface PlanOutputs {
  * in the file, a policy the validator refuses, a rail's refusal) still sets `has-changes` and
  * `plan-json` from it, so a later `if: always()` step can report on it.
  */
-export async function setFailureOutputs(settings: ActionSettings, failure: { title: string; plan?: Plan | undefined; policyFile?: PolicyFilePlan | undefined }): Promise<void> {
+export async function setFailureOutputs(
+  settings: ActionSettings,
+  failure: { title: string; plan?: Plan | undefined; policyFile?: PolicyFilePlan | undefined },
+): Promise<void> {
   const summary = `Failed: ${failure.title}.`;
   if (failure.plan === undefined) core.setOutput('summary', redact(summary));
   else await setPlanOutputs(settings, { plan: failure.plan, policyFile: failure.policyFile, summary });

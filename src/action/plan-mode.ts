@@ -30,16 +30,27 @@ export async function runPlanMode(settings: ActionSettings): Promise<void> {
     annotate(positioned(pathFindings('warning', plan.warnings)));
     await log.phase('Report: outputs, job summary and pull request comment', async () => {
       await setPlanOutputs(settings, { plan, policyFile, summary: planSummaryLine(plan, configPath, policyFile) });
-      await writeJobSummary(fitSummary((maxLength) => planMarkdown(plan, policyFile, { configPath, runUrl, maxLength })));
+      await writeJobSummary(
+        fitSummary((maxLength) => planMarkdown(plan, policyFile, { configPath, runUrl, maxLength })),
+      );
       // The marker carries the plan's digest: the apply after merge checks that it applies this plan.
       const marker = sticky ? reviewedMarker(sticky.marker, plan, policyFile) : undefined;
-      if (sticky && marker) await sticky.post(planMarkdown(plan, policyFile, { configPath, runUrl, marker, maxLength: MAX_BODY_LENGTH }));
+      if (sticky && marker)
+        await sticky.post(planMarkdown(plan, policyFile, { configPath, runUrl, marker, maxLength: MAX_BODY_LENGTH }));
     });
   } catch (error) {
     // The comment turns into the error, so the PR never shows a plan that is no longer true.
     if (sticky) {
       const report = describeFailure(error, configPath);
-      await sticky.post(failureMarkdown(report, { heading: 'tailnet-access plan', configPath, runUrl, marker: sticky.marker, maxLength: MAX_BODY_LENGTH }));
+      await sticky.post(
+        failureMarkdown(report, {
+          heading: 'tailnet-access plan',
+          configPath,
+          runUrl,
+          marker: sticky.marker,
+          maxLength: MAX_BODY_LENGTH,
+        }),
+      );
     }
     throw error;
   }

@@ -52,14 +52,20 @@ export async function withActionFiles<T, P>(
         const config = atNow(loaded, settings.now);
         const tailnet = tailnetFor(settings, config);
         const policyFile = await actionPolicyFile(settings, config, tailnet);
-        log.debug(`${config.desired.users.length} users, ${config.desired.groups.length} groups; tailnet ${tailnet}${policyFile ? `; policy file ${policyFile.file.shown}` : ''}`);
+        log.debug(
+          `${config.desired.users.length} users, ${config.desired.groups.length} groups; tailnet ${tailnet}${policyFile ? `; policy file ${policyFile.file.shown}` : ''}`,
+        );
         return { config, tailnet, policyFile, prepared: await prepare(config, tailnet) };
       }),
     (_config, prepared, client, reads) => body(prepared, client, reads),
   );
 }
 
-const STEPS: Record<Parameters<PlanStep>[0], string> = { read: 'Read the tailnet', plan: 'Plan', validate: 'Validate the policy the plan would write' };
+const STEPS: Record<Parameters<PlanStep>[0], string> = {
+  read: 'Read the tailnet',
+  plan: 'Plan',
+  validate: 'Validate the policy the plan would write',
+};
 const inGroups: PlanStep = (step, run) => log.phase(STEPS[step], run);
 
 export async function readActionPlan(settings: ActionSettings, options: { validate: boolean }): Promise<ActionPlan> {
@@ -68,7 +74,11 @@ export async function readActionPlan(settings: ActionSettings, options: { valida
     {},
     () => Promise.resolve(undefined),
     async ({ config, tailnet, policyFile }, client, reads) => {
-      const read = await planWith(config, client, policyFile, { validate: options.validate, step: inGroups, ...(reads ? { started: reads.live } : {}) });
+      const read = await planWith(config, client, policyFile, {
+        validate: options.validate,
+        step: inGroups,
+        ...(reads ? { started: reads.live } : {}),
+      });
       if (read.problems.length > 0) throw new PlanProblemsError(read.problems, read.plan, read.policyFile);
       return { config, tailnet, read };
     },

@@ -12,6 +12,10 @@ export function planText(plan: Plan, policyFile: PolicyFilePlan | undefined, con
   return renderPlanText(plan, { color: false, configPath, policyFile });
 }
 
-export function planMarkdown(plan: Plan, policyFile: PolicyFilePlan | undefined, options: MarkdownRenderOptions): string {
+export function planMarkdown(
+  plan: Plan,
+  policyFile: PolicyFilePlan | undefined,
+  options: MarkdownRenderOptions,
+): string {
   return renderPlanMarkdown(plan, { ...options, policyFile });
 }

@@ -18,12 +18,22 @@ import { log } from './log.js';
 import type { ActionSettings } from './settings.js';
 
 /** The policy file of settings.policyFile from the checkout, named from the repository root; undefined without it. */
-export async function readActionPolicyFile(settings: ActionSettings, config: LoadedConfig): Promise<PolicyFile | undefined> {
+export async function readActionPolicyFile(
+  settings: ActionSettings,
+  config: LoadedConfig,
+): Promise<PolicyFile | undefined> {
   if (settings.policyFile !== undefined) usePolicyFileInput(settings, config, settings.policyFile);
   // Only files of the checkout: a pull request must not be able to publish other files of the runner.
-  const location = policyFileLocation(config.desired, settings.config.path, workspaceBoundary(settings.github.workspace));
+  const location = policyFileLocation(
+    config.desired,
+    settings.config.path,
+    workspaceBoundary(settings.github.workspace),
+  );
   if (location === undefined) return undefined;
-  return readPolicyFileAt(config.desired, { ...location, shown: shownPath(settings.github.workspace, location.named, location.shown) });
+  return readPolicyFileAt(config.desired, {
+    ...location,
+    shown: shownPath(settings.github.workspace, location.named, location.shown),
+  });
 }
 
 /**
@@ -33,10 +43,20 @@ export async function readActionPolicyFile(settings: ActionSettings, config: Loa
  */
 function usePolicyFileInput(settings: ActionSettings, config: LoadedConfig, input: string): void {
   const { desired } = config;
-  const setting = path.relative(path.dirname(settings.config.path), path.resolve(settings.github.workspace, input)).split(path.sep).join('/') || '.';
+  const setting =
+    path
+      .relative(path.dirname(settings.config.path), path.resolve(settings.github.workspace, input))
+      .split(path.sep)
+      .join('/') || '.';
   const before = desired.settings.policyFile;
-  if (before !== undefined && path.resolve(path.dirname(settings.config.path), before) !== path.resolve(path.dirname(settings.config.path), setting)) {
-    log.notice(`the policy-file input (${input}) is used instead of settings.policyFile (${before}) of ${settings.config.shownAs}`);
+  if (
+    before !== undefined &&
+    path.resolve(path.dirname(settings.config.path), before) !==
+      path.resolve(path.dirname(settings.config.path), setting)
+  ) {
+    log.notice(
+      `the policy-file input (${input}) is used instead of settings.policyFile (${before}) of ${settings.config.shownAs}`,
+    );
   }
   desired.settings = { ...desired.settings, policyFile: setting };
   desired.settingsAt = { ...desired.settingsAt };
@@ -48,11 +68,19 @@ function usePolicyFileInput(settings: ActionSettings, config: LoadedConfig, inpu
  * connecting, so a missing or unreadable file costs no API call. Only apply records (with the commit
  * it applied); plan and drift read the record.
  */
-export async function actionPolicyFile(settings: ActionSettings, config: LoadedConfig, tailnet: string): Promise<PolicyFileOptions | undefined> {
+export async function actionPolicyFile(
+  settings: ActionSettings,
+  config: LoadedConfig,
+  tailnet: string,
+): Promise<PolicyFileOptions | undefined> {
   const file = await readActionPolicyFile(settings, config);
   if (file === undefined) return undefined;
   const configPath = settings.config.shownAs;
-  const options: PolicyFileOptions = { file, renderCommand: renderCommandFor(configPath), pullCommand: renderCommandFor(configPath, ' --from-live') };
+  const options: PolicyFileOptions = {
+    file,
+    renderCommand: renderCommandFor(configPath),
+    pullCommand: renderCommandFor(configPath, ' --from-live'),
+  };
   const github = githubFor(settings);
   if (github === undefined) {
     log.warning(
@@ -81,7 +109,11 @@ export function refusedPolicyFileFindings(section: PolicyFilePlan, mode: OnManua
   const findings = diagnosticFindings([...(section.notRendered ? [section.notRendered] : []), ...section.invalid]);
   const edit = section.manualEdit;
   if (edit && !edit.kept && mode === 'fail') {
-    findings.push({ severity: 'error', message: manualEditMessage(section, edit, mode, 'apply'), at: { file: section.file, line: 1, column: 1 } });
+    findings.push({
+      severity: 'error',
+      message: manualEditMessage(section, edit, mode, 'apply'),
+      at: { file: section.file, line: 1, column: 1 },
+    });
   }
   return findings;
 }

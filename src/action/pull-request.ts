@@ -28,7 +28,9 @@ export function stickyComment(settings: ActionSettings): StickyComment | undefin
   if (pr === undefined || !settings.comment) return undefined;
   const github = githubFor(settings);
   if (github === undefined) {
-    log.warning('no github-token (or no GITHUB_REPOSITORY): the plan is in the job summary only, not in a pull request comment');
+    log.warning(
+      'no github-token (or no GITHUB_REPOSITORY): the plan is in the job summary only, not in a pull request comment',
+    );
     return undefined;
   }
   const target = { number: pr.number, marker: markerFor('plan', settings) };
@@ -41,7 +43,13 @@ export function stickyComment(settings: ActionSettings): StickyComment | undefin
         log.info(`Plan comment ${result.action} on pull request #${pr.number}${result.url ? `: ${result.url}` : ''}`);
       } catch (error) {
         if (!(error instanceof GitHubApiError)) throw error;
-        log.warning(deniedWarning(`could not update the plan comment on pull request #${pr.number}`, error, 'pull-requests: write'));
+        log.warning(
+          deniedWarning(
+            `could not update the plan comment on pull request #${pr.number}`,
+            error,
+            'pull-requests: write',
+          ),
+        );
       }
     },
   };
@@ -69,12 +77,22 @@ export async function checkFilesOnly(settings: ActionSettings, pr: PullRequestIn
   const why = pr.fromFork
     ? `This pull request comes from ${pr.headRepo ? `the fork ${pr.headRepo}` : 'a fork that no longer exists'}. GitHub runs workflows for pull requests from forks without the repository's secrets and with a read-only token`
     : 'No Tailscale credential reached this job: the api-key, oauth-client-id, oauth-client-secret and audience inputs are all empty (pull requests opened by Dependabot get no repository secrets either)';
-  const found = check.errors.length === 0 ? 'found no problems' : `found ${check.errors.length === 1 ? 'a problem' : `${check.errors.length} problems`}, annotated at ${check.errors.length === 1 ? 'its line' : 'their lines'}`;
+  const found =
+    check.errors.length === 0
+      ? 'found no problems'
+      : `found ${check.errors.length === 1 ? 'a problem' : `${check.errors.length} problems`}, annotated at ${check.errors.length === 1 ? 'its line' : 'their lines'}`;
   const text = `${why}, so tailnet-access cannot read the tailnet: the live plan was skipped, and only the files were checked (${found}). Review the change itself; after merge, the apply workflow plans afresh before it writes anything.`;
   log.notice(text);
   annotate(diagnosticFindings(check.warnings));
-  await writeJobSummary(`### tailnet-access plan skipped\n\n${escapeMarkdownInline(text)}\n\n${renderValidationMarkdown(check)}\n`);
+  await writeJobSummary(
+    `### tailnet-access plan skipped\n\n${escapeMarkdownInline(text)}\n\n${renderValidationMarkdown(check)}\n`,
+  );
   // A check with errors fails like any other failure, which sets the outputs itself.
   if (check.errors.length > 0) throw new DiagnosticsError(check.errors);
-  core.setOutput('summary', pr.fromFork ? 'Skipped: pull request from a fork, no plan was made.' : 'Skipped: no Tailscale credential, no plan was made.');
+  core.setOutput(
+    'summary',
+    pr.fromFork
+      ? 'Skipped: pull request from a fork, no plan was made.'
+      : 'Skipped: no Tailscale credential, no plan was made.',
+  );
 }

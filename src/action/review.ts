@@ -10,7 +10,14 @@ import { deniedWarning, GitHubApiError } from '../github/errors.js';
 import type { GitHubClient } from '../github/client.js';
 import { markerFields, withFields } from '../github/marker.js';
 import { findMarkedComment } from '../github/sticky-comment.js';
-import { changeDigest, changesDigest, describeChange, sha256, subjectDigest, type SavedPlanGuard } from '../plan/saved-plan.js';
+import {
+  changeDigest,
+  changesDigest,
+  describeChange,
+  sha256,
+  subjectDigest,
+  type SavedPlanGuard,
+} from '../plan/saved-plan.js';
 import { isGroupChange, type Change, type Plan } from '../domain/plan.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
 import { escapeMarkdownInline, inlineCode } from '../escape.js';
@@ -29,11 +36,21 @@ function policyDigest(section: PolicyFilePlan | undefined): string | undefined {
   return section?.changed ? sha256(section.diff.text) : undefined;
 }
 
-/** The plan comment's marker with the plan's digest (`reviewed`), each change's (`changes`) and the policy write's (`policy`). */
+/**
+ * The plan comment's marker with the plan's digest (`reviewed`), each change's (`changes`) and the policy write's
+ * (`policy`).
+ */
 export function reviewedMarker(mark: string, plan: Plan, section: PolicyFilePlan | undefined): string {
   const policy = policyDigest(section);
-  const each = plan.changes.length <= MAX_LISTED ? plan.changes.map((c) => `${short(subjectDigest(c))}.${short(changeDigest(c))}`).join(',') : 'omitted';
-  return withFields(mark, { reviewed: changesDigest(plan.changes, policy), changes: each, ...(policy ? { policy: short(policy) } : {}) });
+  const each =
+    plan.changes.length <= MAX_LISTED
+      ? plan.changes.map((c) => `${short(subjectDigest(c))}.${short(changeDigest(c))}`).join(',')
+      : 'omitted';
+  return withFields(mark, {
+    reviewed: changesDigest(plan.changes, policy),
+    changes: each,
+    ...(policy ? { policy: short(policy) } : {}),
+  });
 }
 
 export interface ReviewedPlan {
@@ -65,7 +82,8 @@ export interface PullRequestRef {
 }
 
 /** What the push's review was: the plan shown on its pull request, or why there is none. */
-export type Review = { reviewed: ReviewedPlan; pr: PullRequestRef } | { reviewed: undefined; pr: PullRequestRef | undefined; why: string };
+export type Review =
+  { reviewed: ReviewedPlan; pr: PullRequestRef } | { reviewed: undefined; pr: PullRequestRef | undefined; why: string };
 
 interface CommitPull {
   number: number;
@@ -81,7 +99,12 @@ export async function pullRequestOf(github: GitHubClient, sha: string): Promise<
   const { owner, repo } = github.repo;
   const merged: CommitPull[] = [];
   const pages = github.pages<CommitPull>(`list the pull requests of commit ${sha.slice(0, 12)}`, (octokit) =>
-    octokit.paginate.iterator(octokit.rest.repos.listPullRequestsAssociatedWithCommit, { owner, repo, commit_sha: sha, per_page: 100 }),
+    octokit.paginate.iterator(octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
+      owner,
+      repo,
+      commit_sha: sha,
+      per_page: 100,
+    }),
   );
   for await (const page of pages) {
     for (const pr of page) {
@@ -99,31 +122,65 @@ export async function findReview(settings: ActionSettings): Promise<Review> {
   const sha = settings.github.sha;
   const connect = githubFor(settings);
   if (connect === undefined) {
-    return { reviewed: undefined, pr: undefined, why: 'there is no github-token (or no GITHUB_REPOSITORY), so the pull request this commit came from cannot be looked up' };
+    return {
+      reviewed: undefined,
+      pr: undefined,
+      why: 'there is no github-token (or no GITHUB_REPOSITORY), so the pull request this commit came from cannot be looked up',
+    };
   }
-  if (sha === undefined) return { reviewed: undefined, pr: undefined, why: 'the run names no commit (GITHUB_SHA), so the pull request it came from cannot be looked up' };
+  if (sha === undefined)
+    return {
+      reviewed: undefined,
+      pr: undefined,
+      why: 'the run names no commit (GITHUB_SHA), so the pull request it came from cannot be looked up',
+    };
   let pr: PullRequestRef | undefined;
   try {
     const github = await connect();
     pr = await pullRequestOf(github, sha);
-    if (pr === undefined) return { reviewed: undefined, pr, why: `commit ${sha.slice(0, 12)} was pushed directly, not merged from a pull request, so no plan of it was reviewed` };
+    if (pr === undefined)
+      return {
+        reviewed: undefined,
+        pr,
+        why: `commit ${sha.slice(0, 12)} was pushed directly, not merged from a pull request, so no plan of it was reviewed`,
+      };
     const comment = await findMarkedComment(github, { number: pr.number, marker: markerFor('plan', settings) });
-    if (comment === undefined) return { reviewed: undefined, pr, why: `pull request #${pr.number} has no plan comment by tailnet-access for ${settings.config.shownAs}, so no plan of it was reviewed` };
+    if (comment === undefined)
+      return {
+        reviewed: undefined,
+        pr,
+        why: `pull request #${pr.number} has no plan comment by tailnet-access for ${settings.config.shownAs}, so no plan of it was reviewed`,
+      };
     const reviewed = readMarker(markerFields(comment.body, markerFor('plan', settings)) ?? {});
     if (reviewed === undefined) {
-      return { reviewed: undefined, pr, why: `the plan comment on pull request #${pr.number} records no plan (its last plan failed, or it was made by an older tailnet-access)` };
+      return {
+        reviewed: undefined,
+        pr,
+        why: `the plan comment on pull request #${pr.number} records no plan (its last plan failed, or it was made by an older tailnet-access)`,
+      };
     }
     return { reviewed, pr };
   } catch (error) {
     if (!(error instanceof GitHubApiError)) throw error;
-    return { reviewed: undefined, pr, why: `GitHub could not be read, so what was reviewed is unknown: ${deniedWarning('', error, PERMISSION).replace(/^: /, '')}` };
+    return {
+      reviewed: undefined,
+      pr,
+      why: `GitHub could not be read, so what was reviewed is unknown: ${deniedWarning('', error, PERMISSION).replace(/^: /, '')}`,
+    };
   }
 }
 
 /** The changes of `changes` (and the policy write) that no plan on the pull request showed, one line each. */
-export function unreviewedChanges(review: Review, changes: readonly Change[], section: PolicyFilePlan | undefined): string[] {
+export function unreviewedChanges(
+  review: Review,
+  changes: readonly Change[],
+  section: PolicyFilePlan | undefined,
+): string[] {
   const policy = policyDigest(section);
-  const write = section && policy ? [`${section.file}: the policy write (${section.diff.text.split('\n').length} lines of diff)`] : [];
+  const write =
+    section && policy
+      ? [`${section.file}: the policy write (${section.diff.text.split('\n').length} lines of diff)`]
+      : [];
   const reviewed = review.reviewed;
   if (reviewed === undefined) return [...changes.map(describeChange), ...write];
   if (reviewed.digest === changesDigest(changes, policy)) return [];
@@ -131,9 +188,12 @@ export function unreviewedChanges(review: Review, changes: readonly Change[], se
   for (const change of changes) {
     const was = reviewed.changes?.get(short(subjectDigest(change)));
     if (was === short(changeDigest(change))) continue;
-    lines.push(`${describeChange(change)} — ${was === undefined ? 'not in the reviewed plan' : 'differs from the change the reviewed plan showed'}`);
+    lines.push(
+      `${describeChange(change)} — ${was === undefined ? 'not in the reviewed plan' : 'differs from the change the reviewed plan showed'}`,
+    );
   }
-  if (policy && reviewed.policy !== short(policy)) lines.push(`${section?.file ?? 'the policy file'}: the policy write differs from the reviewed one`);
+  if (policy && reviewed.policy !== short(policy))
+    lines.push(`${section?.file ?? 'the policy file'}: the policy write differs from the reviewed one`);
   return lines;
 }
 
@@ -154,7 +214,10 @@ export class ReviewGuard implements SavedPlanGuard {
   ) {}
 
   private message(): string {
-    const why = this.review.reviewed === undefined ? `${this.review.why}. ` : `The plan differs from the one reviewed on ${where(this.review)}. `;
+    const why =
+      this.review.reviewed === undefined
+        ? `${this.review.why}. `
+        : `The plan differs from the one reviewed on ${where(this.review)}. `;
     return `settings.onUnreviewedChanges is fail, and this apply would make changes that no plan showed. ${why}Not reviewed:\n${this.unreviewed.map((l) => `  ${l}`).join('\n')}\nOpen a pull request so its plan is reviewed, or set onUnreviewedChanges: warn.`;
   }
 
@@ -173,16 +236,22 @@ export class ReviewGuard implements SavedPlanGuard {
 /** The job summary's and the PR comment's section on what was applied unreviewed. */
 export function unreviewedMarkdown(guard: ReviewGuard, applied: boolean): string {
   const review = guard.review;
-  const why = review.reviewed === undefined ? review.why : `the plan applied differs from the one shown on ${where(review)}`;
-  const head = applied ? 'tailnet-access applied changes nobody reviewed' : 'tailnet-access refused changes nobody reviewed';
+  const why =
+    review.reviewed === undefined ? review.why : `the plan applied differs from the one shown on ${where(review)}`;
+  const head = applied
+    ? 'tailnet-access applied changes nobody reviewed'
+    : 'tailnet-access refused changes nobody reviewed';
   const lines = guard.unreviewed.map((l) => `- ${inlineCode(l)}`).join('\n');
-  const after = applied ? 'They were applied (settings.onUnreviewedChanges: warn).' : 'Nothing was written (settings.onUnreviewedChanges: fail).';
+  const after = applied
+    ? 'They were applied (settings.onUnreviewedChanges: warn).'
+    : 'Nothing was written (settings.onUnreviewedChanges: fail).';
   return `### ${head}\n\n${escapeMarkdownInline(`${why.charAt(0).toUpperCase()}${why.slice(1)}`)}.\n\n${lines}\n\n${after}\n`;
 }
 
 export function logReview(guard: ReviewGuard): void {
   const review = guard.review;
   if (guard.unreviewed.length > 0) return;
-  if (review.reviewed !== undefined) log.info(`The plan applied is the one reviewed on pull request #${review.pr.number}.`);
+  if (review.reviewed !== undefined)
+    log.info(`The plan applied is the one reviewed on pull request #${review.pr.number}.`);
   else log.info(`Unreviewed push (${review.why}), but it applies no change.`);
 }

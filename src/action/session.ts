@@ -26,7 +26,8 @@ function debugLine(event: ClientEvent): string | undefined {
     const outcome = event.status === undefined ? `no answer (${event.error ?? 'unknown'})` : String(event.status);
     return `Tailscale API: ${event.method} ${event.path} (${event.operation}, attempt ${event.attempt}): ${outcome} in ${Math.round(event.durationMs)} ms, ${event.bytesReceived} bytes`;
   }
-  if (event.type === 'retry') return `Tailscale API: ${event.method} ${event.path}: ${event.reason}, trying again in ${event.delayMs} ms`;
+  if (event.type === 'retry')
+    return `Tailscale API: ${event.method} ${event.path}: ${event.reason}, trying again in ${event.delayMs} ms`;
   return undefined;
 }
 
@@ -37,22 +38,36 @@ function openClient(settings: ActionSettings, tailnet: string): TailscaleClient 
     if (line !== undefined) log.debug(line);
   };
   const { credential } = settings.credential;
-  return createTailscaleClient({ baseUrl: settings.baseUrl, tailnet, tailnetFrom: tailnetSource(settings, tailnet), credential, ...(core.isDebug() ? { onEvent } : {}) });
+  return createTailscaleClient({
+    baseUrl: settings.baseUrl,
+    tailnet,
+    tailnetFrom: tailnetSource(settings, tailnet),
+    credential,
+    ...(core.isDebug() ? { onEvent } : {}),
+  });
 }
 
 function logStats(client: TailscaleClient): void {
   if (!core.isDebug()) return;
   const { requests, retries, rateLimited, bytesReceived } = client.stats;
-  log.debug(`Tailscale API: ${requests} requests, ${retries} retries, ${rateLimited} rate limited, ${bytesReceived} bytes received`);
+  log.debug(
+    `Tailscale API: ${requests} requests, ${retries} retries, ${rateLimited} rate limited, ${bytesReceived} bytes received`,
+  );
 }
 
-/** The action's way to the tailnet for the engine: the tailnet input, else the file, else `-`; the credential of the inputs. */
+/**
+ * The action's way to the tailnet for the engine: the tailnet input, else the file, else `-`; the credential of the
+ * inputs.
+ */
 export function tailnetPort(settings: ActionSettings): TailnetPort {
   const tailnet = (named: NamedTailnet | undefined): string => settings.tailnet ?? named?.tailnet ?? '-';
   return { tailnet, open: (named) => openClient(settings, tailnet(named)), closing: logStats };
 }
 
-/** Runs `body` with a client for `tailnet` and always closes it (check and the OAuth app modes, which read no config first). */
+/**
+ * Runs `body` with a client for `tailnet` and always closes it (check and the OAuth app modes, which read no config
+ * first).
+ */
 export async function withTailscale<T>(
   settings: ActionSettings,
   tailnet: string,

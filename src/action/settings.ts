@@ -45,7 +45,6 @@ export interface GitHubSettings {
   runnerTemp: string;
 }
 
-
 export interface ActionSettings {
   mode: Mode;
   /** Why this mode, for the log: `the pull_request event`, `the mode input`. */

@@ -16,7 +16,14 @@ import { ApplyRefusedError } from './errors.js';
 import { findKeyOwner } from './key-owner.js';
 import { writePolicy, type PolicySettings } from './policy.js';
 import { sendInvites } from './invites.js';
-import { firstPolicyFileRead, groupChangesOf, invitesOf, readAndPlan, roleChangesOf, type PolicyFileRead } from './read-and-plan.js';
+import {
+  firstPolicyFileRead,
+  groupChangesOf,
+  invitesOf,
+  readAndPlan,
+  roleChangesOf,
+  type PolicyFileRead,
+} from './read-and-plan.js';
 import { applyRoleChanges } from './roles.js';
 import type { ApplyOptions } from './types.js';
 import type { ApplyEvent, ApplyReport, FailedChange, SkippedChange } from '../domain/apply-report.js';
@@ -31,12 +38,18 @@ export const CHANGED_DURING_APPLY =
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of at least 1, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a whole number of at least 1, got ${value}`);
   return value;
 }
 
-export async function applyConfig(given: LoadedConfig, client: TailscaleClient, options: ApplyOptions = {}): Promise<ApplyReport> {
-  const concurrency = options.concurrency === undefined ? undefined : positiveInteger(options.concurrency, 1, 'concurrency');
+export async function applyConfig(
+  given: LoadedConfig,
+  client: TailscaleClient,
+  options: ApplyOptions = {},
+): Promise<ApplyReport> {
+  const concurrency =
+    options.concurrency === undefined ? undefined : positiveInteger(options.concurrency, 1, 'concurrency');
   const maxAttempts = positiveInteger(options.maxPolicyAttempts, DEFAULT_POLICY_ATTEMPTS, 'maxPolicyAttempts');
   if (options.maxChanges !== undefined && !(Number.isInteger(options.maxChanges) && options.maxChanges >= 0)) {
     throw new RangeError(`maxChanges must be a whole number of changes (0 or more), got ${options.maxChanges}`);
@@ -50,12 +63,19 @@ export async function applyConfig(given: LoadedConfig, client: TailscaleClient, 
   const plan = first.result.plan;
   // Before anything else may refuse or write: a saved plan is applied only while it is the fresh one.
   const unlike = options.savedPlan?.refusal(plan, first.live, first.section);
-  if (unlike !== undefined) throw new ApplyRefusedError(plan, [{ rail: options.savedPlan?.rail ?? 'saved-plan', message: unlike }], first.section);
+  if (unlike !== undefined)
+    throw new ApplyRefusedError(
+      plan,
+      [{ rail: options.savedPlan?.rail ?? 'saved-plan', message: unlike }],
+      first.section,
+    );
   const roleChanges = roleChangesOf(plan);
   const statusChanges = plan.changes.filter(isStatusChange);
   // The key's record is read only when it matters: a plan without role or status changes needs no such rail.
   const keyOwner =
-    roleChanges.length > 0 || statusChanges.length > 0 ? await (options.keyOwner ?? findKeyOwner(client)) : { kind: 'none' as const };
+    roleChanges.length > 0 || statusChanges.length > 0
+      ? await (options.keyOwner ?? findKeyOwner(client))
+      : { kind: 'none' as const };
   const rails = checkRails({
     plan,
     problems: first.result.problems,
@@ -75,11 +95,20 @@ export async function applyConfig(given: LoadedConfig, client: TailscaleClient, 
   emit({ type: 'planned', attempt: 1, plan });
   let rolesDone: Awaited<ReturnType<typeof applyRoleChanges>> | undefined;
 
-  // Restores and approvals before the role changes (an admin back in counts for the last-admin check), suspensions after.
-  const statuses = await applyStatusChanges(client, statusChanges, first.live.users, roleChanges, concurrency, emit, async () => {
-    rolesDone = await applyRoleChanges(client, roleChanges, first.live.users, concurrency, emit);
-    return rolesDone.applied;
-  });
+  // Restores and approvals before the role changes (an admin back in counts for the last-admin check), suspensions
+  // after.
+  const statuses = await applyStatusChanges(
+    client,
+    statusChanges,
+    first.live.users,
+    roleChanges,
+    concurrency,
+    emit,
+    async () => {
+      rolesDone = await applyRoleChanges(client, roleChanges, first.live.users, concurrency, emit);
+      return rolesDone.applied;
+    },
+  );
   const roles = rolesDone ?? { applied: [], failed: [], skipped: [] };
   const invites = await sendInvites(client, invitesOf(plan), emit);
   const settings: PolicySettings = {
@@ -93,15 +122,24 @@ export async function applyConfig(given: LoadedConfig, client: TailscaleClient, 
     ...(options.savedPlan ? { savedPlan: options.savedPlan } : {}),
   };
   // Under settings.policyFile the file in git is written whole; otherwise only the groups of the live policy.
-  const whole = policyFile ? await writeWholePolicy(config, client, first, roleChanges, settings, policyFile.options) : undefined;
+  const whole = policyFile
+    ? await writeWholePolicy(config, client, first, roleChanges, settings, policyFile.options)
+    : undefined;
   const policy = whole ?? (await writePolicy(config, client, first, roleChanges, settings, prepared?.text));
 
   const lastPlan = policy.last.result.plan;
   // Users as first planned (a later read sees sent invites as pending), groups as last written.
-  const finalPlan: Plan = { ...lastPlan, changes: [...roleChanges, ...statusChanges, ...invitesOf(plan), ...groupChangesOf(lastPlan)] };
+  const finalPlan: Plan = {
+    ...lastPlan,
+    changes: [...roleChanges, ...statusChanges, ...invitesOf(plan), ...groupChangesOf(lastPlan)],
+  };
   const notMade = [...roles.failed, ...roles.skipped].map((r) => r.change);
   const reread = policy.last !== first;
-  const skipped: SkippedChange[] = [...roles.skipped, ...statuses.skipped, ...(reread ? leftoverRoles(roleChangesOf(lastPlan), notMade) : [])];
+  const skipped: SkippedChange[] = [
+    ...roles.skipped,
+    ...statuses.skipped,
+    ...(reread ? leftoverRoles(roleChangesOf(lastPlan), notMade) : []),
+  ];
   const failed: FailedChange[] = [...roles.failed, ...statuses.failed, ...invites.failed, ...policy.failed];
   const applied: Change[] = [...roles.applied, ...statuses.applied, ...invites.applied, ...policy.applied];
   return {
@@ -123,7 +161,9 @@ export async function applyConfig(given: LoadedConfig, client: TailscaleClient, 
 function policyFileRead(config: LoadedConfig, options: ApplyOptions): PolicyFileRead | undefined {
   if (config.desired.settings.policyFile === undefined) return undefined;
   if (!options.policyFile) {
-    throw new TypeError(`${config.desired.file} sets settings.policyFile, but apply was not given the policy file (ApplyOptions.policyFile)`);
+    throw new TypeError(
+      `${config.desired.file} sets settings.policyFile, but apply was not given the policy file (ApplyOptions.policyFile)`,
+    );
   }
   return firstPolicyFileRead(config, options.policyFile);
 }

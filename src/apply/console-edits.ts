@@ -17,8 +17,10 @@ export function editedGroups(
   target: readonly TargetGroup[] | undefined,
   managed: ReadonlySet<string>,
 ): string[] {
-  const members = (groups: { name: string; members: string[] }[] | readonly TargetGroup[], name: string): string | undefined =>
-    membersKey(groups.find((g) => g.name === name)?.members);
+  const members = (
+    groups: { name: string; members: string[] }[] | readonly TargetGroup[],
+    name: string,
+  ): string | undefined => membersKey(groups.find((g) => g.name === name)?.members);
   const edited: string[] = [];
   for (const name of managed) {
     const now = members(after.groups, name);

@@ -11,7 +11,11 @@ export interface InviteOutcome {
   failed: { change: UserInviteChange; error: string }[];
 }
 
-export async function sendInvites(client: TailscaleClient, invites: readonly UserInviteChange[], emit: (event: ApplyEvent) => void): Promise<InviteOutcome> {
+export async function sendInvites(
+  client: TailscaleClient,
+  invites: readonly UserInviteChange[],
+  emit: (event: ApplyEvent) => void,
+): Promise<InviteOutcome> {
   if (invites.length === 0) return { applied: [], failed: [] };
   try {
     await client.createUserInvites(invites.map((c) => ({ email: c.login, role: c.role })));

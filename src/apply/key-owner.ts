@@ -12,14 +12,19 @@ import type { TailscaleClient } from '../tailscale/client.js';
 export async function findKeyOwner(client: TailscaleClient): Promise<KeyOwner> {
   if (client.credentialKind !== 'api-key') return { kind: 'none' };
   const keyId = client.apiKeyId;
-  if (keyId === undefined) return { kind: 'unknown', reason: 'the key is not of the form tskey-api-<id>-…, so its id is unknown' };
+  if (keyId === undefined)
+    return { kind: 'unknown', reason: 'the key is not of the form tskey-api-<id>-…, so its id is unknown' };
   try {
     const key = await client.getKey(keyId);
     // A key without a user was made by a trust credential: there is no own user to protect.
     return key.userId === undefined ? { kind: 'none' } : { kind: 'user', userId: key.userId };
   } catch (error) {
     if (error instanceof TailscaleApiError && (error.status === 403 || error.status === 404)) {
-      return { kind: 'unknown', reason: `reading the key's record ${error.method} ${error.path} was answered ${error.status} ${error.apiMessage ?? ''}`.trim() };
+      return {
+        kind: 'unknown',
+        reason:
+          `reading the key's record ${error.method} ${error.path} was answered ${error.status} ${error.apiMessage ?? ''}`.trim(),
+      };
     }
     throw error;
   }

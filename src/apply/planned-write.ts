@@ -15,7 +15,11 @@ export interface PlannedWrite {
 }
 
 /** Undefined when the plan changes no group, so nothing is written to the policy. */
-export async function checkPlannedWrite(client: TailscaleClient, live: LiveTailnet, result: PlanResult): Promise<PlannedWrite | undefined> {
+export async function checkPlannedWrite(
+  client: TailscaleClient,
+  live: LiveTailnet,
+  result: PlanResult,
+): Promise<PlannedWrite | undefined> {
   const candidate = groupsCandidate({ text: live.policy.text, groups: live.groups.groups }, result);
   if (!candidate) return undefined;
   if (!candidate.ok) return { problems: [candidate.problem] };

@@ -58,7 +58,8 @@ export function detailLines(data: readonly PolicyErrorData[] | undefined): strin
 
 /** Reading fails in ways a user can act on; anything else is a bug and is thrown. */
 export function asFailure(error: unknown, what: string): PolicyFailure {
-  if (error instanceof TailscaleError || error instanceof LivePolicyError) return new PolicyFailure(`${what}: ${error.message}`);
+  if (error instanceof TailscaleError || error instanceof LivePolicyError)
+    return new PolicyFailure(`${what}: ${error.message}`);
   throw error;
 }
 
@@ -66,7 +67,14 @@ export function asFailure(error: unknown, what: string): PolicyFailure {
  * After a read that followed a conflict: the rails again, on the role changes already planned and the
  * group changes of the new read (an edit in the console may have grown the plan past a rail).
  */
-export function recheckRails(config: LoadedConfig, first: ApplyRead, read: ApplyRead, roleChanges: readonly UserRoleChange[], settings: PolicySettings, attempt: number): void {
+export function recheckRails(
+  config: LoadedConfig,
+  first: ApplyRead,
+  read: ApplyRead,
+  roleChanges: readonly UserRoleChange[],
+  settings: PolicySettings,
+  attempt: number,
+): void {
   const plan = { ...read.result.plan, changes: [...roleChanges, ...groupChangesOf(read.result.plan)] };
   const rails = checkRails({
     plan,
@@ -78,9 +86,15 @@ export function recheckRails(config: LoadedConfig, first: ApplyRead, read: Apply
     force: settings.force,
   });
   const refused = rails.refusals[0];
-  if (refused) throw new PolicyFailure(`refused by the ${refused.rail} safety rail after reading the policy again: ${refused.message}`);
+  if (refused)
+    throw new PolicyFailure(
+      `refused by the ${refused.rail} safety rail after reading the policy again: ${refused.message}`,
+    );
   const moved = settings.savedPlan?.groupsDiffer(read.result.plan, read.section);
-  if (moved !== undefined) throw new PolicyFailure(`refused by the ${settings.savedPlan?.rail ?? 'saved-plan'} safety rail after reading the policy again: ${moved}`);
+  if (moved !== undefined)
+    throw new PolicyFailure(
+      `refused by the ${settings.savedPlan?.rail ?? 'saved-plan'} safety rail after reading the policy again: ${moved}`,
+    );
   settings.emit({ type: 'planned', attempt, plan });
 }
 
@@ -93,7 +107,10 @@ export async function writePolicy(
   validated?: string,
 ): Promise<PolicyResult> {
   const etagBefore = first.live.policy.etag;
-  const managed = new Set([...config.desired.groups.map((g) => g.name), ...groupChangesOf(first.result.plan).map((c) => c.group)]);
+  const managed = new Set([
+    ...config.desired.groups.map((g) => g.name),
+    ...groupChangesOf(first.result.plan).map((c) => c.group),
+  ]);
   const warned = new Set<string>();
   const warnings: PlanWarning[] = [];
   let read = first;
@@ -111,7 +128,10 @@ export async function writePolicy(
     for (const name of editedGroups(first.live.groups, read.live.groups, previousTarget, managed)) {
       if (warned.has(name)) continue;
       warned.add(name);
-      warnings.push({ code: 'group.edited-in-console', message: `${name} was edited in the console since the plan; the file wins` });
+      warnings.push({
+        code: 'group.edited-in-console',
+        message: `${name} was edited in the console since the plan; the file wins`,
+      });
     }
   };
   const recheck = (): void => recheckRails(config, first, read, roleChanges, settings, attempts + 1);
@@ -124,9 +144,19 @@ export async function writePolicy(
       if (attempts === 0) return { last: read, applied: [], failed: [], warnings };
       // A write whose answer was lost: the re-read shows whether our text is the one stored.
       const ours = storedOurs();
-      if (!ours) warnings.push({ code: 'policy.matched', message: 'on a re-read the groups already matched the file; this run cannot tell whether its own write or someone else made them so' });
+      if (!ours)
+        warnings.push({
+          code: 'policy.matched',
+          message:
+            'on a re-read the groups already matched the file; this run cannot tell whether its own write or someone else made them so',
+        });
       if (ours) settings.emit({ type: 'policy-written', etag: read.live.policy.etag });
-      const outcome: PolicyOutcome = { status: ours ? 'written' : 'matched', etagBefore, etagAfter: read.live.policy.etag, attempts };
+      const outcome: PolicyOutcome = {
+        status: ours ? 'written' : 'matched',
+        etagBefore,
+        etagAfter: read.live.policy.etag,
+        attempts,
+      };
       return { outcome, last: read, applied: ours && sent ? sent.changes : [], failed: [], warnings };
     }
     attempts++;
@@ -138,7 +168,13 @@ export async function writePolicy(
       });
       if (result.kind === 'written') {
         settings.emit({ type: 'policy-written', etag: result.etag });
-        return { outcome: { status: 'written', etagBefore, etagAfter: result.etag, attempts }, last: read, applied: changes, failed: [], warnings };
+        return {
+          outcome: { status: 'written', etagBefore, etagAfter: result.etag, attempts },
+          last: read,
+          applied: changes,
+          failed: [],
+          warnings,
+        };
       }
       if (result.kind === 'unknown') {
         // The write may have landed with its answer lost: if the re-read shows nothing left to do,
@@ -148,12 +184,17 @@ export async function writePolicy(
           recheck();
         } catch (error) {
           if (!(error instanceof PolicyFailure)) throw error;
-          throw new PolicyFailure(`${result.error}; whether it was stored is unknown (${error.message}); run apply again to find out and finish`);
+          throw new PolicyFailure(
+            `${result.error}; whether it was stored is unknown (${error.message}); run apply again to find out and finish`,
+          );
         }
-        if (groupChangesOf(read.result.plan).length > 0) throw new PolicyFailure(`${result.error}; a re-read shows it was not stored`);
+        if (groupChangesOf(read.result.plan).length > 0)
+          throw new PolicyFailure(`${result.error}; a re-read shows it was not stored`);
         continue;
       }
-      const delayMs = Math.round(settings.random() * Math.min(MAX_CONFLICT_DELAY_MS, settings.conflictDelayMs * 2 ** (attempts - 1)));
+      const delayMs = Math.round(
+        settings.random() * Math.min(MAX_CONFLICT_DELAY_MS, settings.conflictDelayMs * 2 ** (attempts - 1)),
+      );
       await settings.sleep(delayMs);
       await readAgain();
       // A 412 also answers the client's replay of a write that was stored with its answer lost: then
@@ -174,11 +215,23 @@ export async function writePolicy(
 }
 
 /** Every group change of the read the failure happened on fails with the same error. */
-function failure(read: ApplyRead, error: PolicyFailure, etagBefore: string, attempts: number, warnings: PlanWarning[]): PolicyResult {
+function failure(
+  read: ApplyRead,
+  error: PolicyFailure,
+  etagBefore: string,
+  attempts: number,
+  warnings: PlanWarning[],
+): PolicyResult {
   const changes = groupChangesOf(read.result.plan);
   const outcome: PolicyOutcome = { status: 'failed', etagBefore, attempts, error: error.message };
   if (error.details) outcome.details = error.details;
-  return { outcome, last: read, applied: [], failed: changes.map((change) => ({ change, error: error.message })), warnings };
+  return {
+    outcome,
+    last: read,
+    applied: [],
+    failed: changes.map((change) => ({ change, error: error.message })),
+    warnings,
+  };
 }
 
 type Attempt = { kind: 'written'; etag: string } | { kind: 'conflict' } | { kind: 'unknown'; error: string };
@@ -199,7 +252,13 @@ function candidateOf(read: ApplyRead): string {
  * before its first write, when this is that read. Throws PolicyFailure when the policy cannot be
  * written: it is not as planned, it does not validate, or Tailscale refuses it.
  */
-async function attempt(client: TailscaleClient, read: ApplyRead, validated: string | undefined, afterRoles: boolean, sending: (text: string) => void): Promise<Attempt> {
+async function attempt(
+  client: TailscaleClient,
+  read: ApplyRead,
+  validated: string | undefined,
+  afterRoles: boolean,
+  sending: (text: string) => void,
+): Promise<Attempt> {
   const candidate = validated ?? candidateOf(read);
   if (validated === undefined) {
     let verdict: ValidateResult;
@@ -210,7 +269,10 @@ async function attempt(client: TailscaleClient, read: ApplyRead, validated: stri
     }
     if (!verdict.ok) {
       const said = verdict.message ?? 'it gave no reason';
-      throw new PolicyFailure(`Tailscale's validation refused the new policy file, so it was not written: ${said}`, detailLines(verdict.data));
+      throw new PolicyFailure(
+        `Tailscale's validation refused the new policy file, so it was not written: ${said}`,
+        detailLines(verdict.data),
+      );
     }
   }
   sending(candidate);
@@ -222,9 +284,13 @@ async function attempt(client: TailscaleClient, read: ApplyRead, validated: stri
       const why = afterRoles
         ? ". It passed Tailscale's validation before this run changed roles, so a test in the policy most likely depends on a role this run changed: make the policy's tests agree with the roles in the file"
         : '';
-      throw new PolicyFailure(`Tailscale refused the new policy file, so it was not written: ${error.message}${why}`, detailLines(error.data));
+      throw new PolicyFailure(
+        `Tailscale refused the new policy file, so it was not written: ${error.message}${why}`,
+        detailLines(error.data),
+      );
     }
-    if (error instanceof TailscaleError) return { kind: 'unknown', error: `writing the policy file failed: ${error.message}` };
+    if (error instanceof TailscaleError)
+      return { kind: 'unknown', error: `writing the policy file failed: ${error.message}` };
     throw error;
   }
 }

@@ -3,8 +3,22 @@ import type { LoadedConfig } from '../config/load.js';
 import { formatSourceRef } from '../diagnostics.js';
 import { diff, type LiveTailnet } from '../plan/diff.js';
 import { impactSource, withImpact } from '../plan/impact.js';
-import { isGroupChange, isInvite, type GroupChange, type Plan, type PlanResult, type UserInviteChange, type UserRoleChange } from '../domain/plan.js';
-import { planPolicyFile, withPolicyFile, type PolicyFileKnown, type PolicyFileOptions, type Purpose } from '../policy-file/plan.js';
+import {
+  isGroupChange,
+  isInvite,
+  type GroupChange,
+  type Plan,
+  type PlanResult,
+  type UserInviteChange,
+  type UserRoleChange,
+} from '../domain/plan.js';
+import {
+  planPolicyFile,
+  withPolicyFile,
+  type PolicyFileKnown,
+  type PolicyFileOptions,
+  type Purpose,
+} from '../policy-file/plan.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
 import { renderPolicyFile } from '../policy-file/source.js';
 import type { TailscaleClient } from '../tailscale/client.js';
@@ -17,7 +31,10 @@ export interface ApplyRead {
   section?: PolicyFilePlan;
 }
 
-/** Under settings.policyFile: the file, the policy rendered from it, and the verdict once known (a re-read does not ask again). */
+/**
+ * Under settings.policyFile: the file, the policy rendered from it, and the verdict once known (a re-read does not ask
+ * again).
+ */
 export interface PolicyFileRead {
   options: PolicyFileOptions;
   known: PolicyFileKnown;
@@ -30,7 +47,12 @@ export function firstPolicyFileRead(config: LoadedConfig, options: PolicyFileOpt
 }
 
 /** Reads users and policy and plans against them; the file's own warnings come first, as in `plan`. */
-export async function readAndPlan(config: LoadedConfig, client: TailscaleClient, policyFile?: PolicyFileRead, started?: StartedRead): Promise<ApplyRead> {
+export async function readAndPlan(
+  config: LoadedConfig,
+  client: TailscaleClient,
+  policyFile?: PolicyFileRead,
+  started?: StartedRead,
+): Promise<ApplyRead> {
   const live = await readLive(client, { invites: config.desired.settings.inviteMissingUsers }, started);
   let result = diff(config.desired, live, config.now ?? Date.now());
   let section: PolicyFilePlan | undefined;

@@ -25,7 +25,11 @@ export const NO_ADMIN_LEFT =
  * Runs `work` over `items` with at most `limit()` in flight. The limit is asked again each time an item
  * could start, so the pool follows the client's rate gate as its window grows and shrinks.
  */
-export function eachLimited<T>(items: readonly T[], limit: () => number, work: (item: T) => Promise<void>): Promise<void> {
+export function eachLimited<T>(
+  items: readonly T[],
+  limit: () => number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let next = 0;
     let running = 0;

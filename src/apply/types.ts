@@ -41,4 +41,3 @@ export interface ApplyOptions {
    */
   savedPlan?: SavedPlanGuard;
 }
-

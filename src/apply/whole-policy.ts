@@ -14,7 +14,15 @@ import type { ManualEdit, PolicyFilePlan } from '../domain/policy-file.js';
 import type { PolicyFileOptions } from '../policy-file/plan.js';
 import { PolicyRejectedError, PreconditionFailedError, TailscaleError } from '../tailscale/client.js';
 import type { TailscaleClient } from '../tailscale/client.js';
-import { asFailure, detailLines, MAX_CONFLICT_DELAY_MS, PolicyFailure, recheckRails, type PolicyResult, type PolicySettings } from './policy.js';
+import {
+  asFailure,
+  detailLines,
+  MAX_CONFLICT_DELAY_MS,
+  PolicyFailure,
+  recheckRails,
+  type PolicyResult,
+  type PolicySettings,
+} from './policy.js';
 import type { PlannedWrite } from './planned-write.js';
 import { groupChangesOf, readAndPlan, type ApplyRead } from './read-and-plan.js';
 import type { ManualEditReport, PolicyFileReport, PolicyOutcome } from '../domain/apply-report.js';
@@ -24,7 +32,13 @@ export interface WholePolicyResult extends PolicyResult {
 }
 
 function editReport(edit: ManualEdit, found: ManualEditReport['found']): ManualEditReport {
-  const report: ManualEditReport = { found, appliedEtag: edit.appliedEtag, liveEtag: edit.liveEtag, kept: edit.kept, overwritten: false };
+  const report: ManualEditReport = {
+    found,
+    appliedEtag: edit.appliedEtag,
+    liveEtag: edit.liveEtag,
+    kept: edit.kept,
+    overwritten: false,
+  };
   if (edit.diff) report.diff = edit.diff.text;
   return report;
 }
@@ -44,11 +58,19 @@ function wholeWriteStrays(read: ApplyRead, text: string): string[] {
   const { policy, groups } = read.live;
   const lines: string[] = [];
   if (text !== section.desired) lines.push(`the text about to be written is not ${section.file} as the plan showed it`);
-  if (section.liveEtag !== policy.etag) lines.push(`the plan's diff was made against the live policy at ETag ${etagLabel(section.liveEtag)}, and the write would replace ETag ${etagLabel(policy.etag)}`);
-  return [...lines, ...strayFromPlan({ text: policy.text, groups: groups.groups }, text, groupChangesOf(read.result.plan), 'whole')];
+  if (section.liveEtag !== policy.etag)
+    lines.push(
+      `the plan's diff was made against the live policy at ETag ${etagLabel(section.liveEtag)}, and the write would replace ETag ${etagLabel(policy.etag)}`,
+    );
+  return [
+    ...lines,
+    ...strayFromPlan({ text: policy.text, groups: groups.groups }, text, groupChangesOf(read.result.plan), 'whole'),
+  ];
 }
 
-/** Before apply's first write: what stops the file in git from going out as planned; undefined when it is not written. */
+/**
+ * Before apply's first write: what stops the file in git from going out as planned; undefined when it is not written.
+ */
 export function wholeWriteProblems(read: ApplyRead): PlannedWrite | undefined {
   const section = sectionOf(read);
   if (!section.changed) return undefined;
@@ -103,7 +125,14 @@ export async function writeWholePolicy(
     const written = outcome?.status === 'written';
     for (const edit of edits) edit.overwritten = written && !edit.kept;
     const section = sectionOf(read);
-    const report: PolicyFileReport = { file: section.file, diff: section.diff.text, added: section.diff.added, removed: section.diff.removed, manualEdits: edits, recorded };
+    const report: PolicyFileReport = {
+      file: section.file,
+      diff: section.diff.text,
+      added: section.diff.added,
+      removed: section.diff.removed,
+      manualEdits: edits,
+      recorded,
+    };
     return { ...(outcome ? { outcome } : {}), last: read, applied, failed: [], warnings, report };
   };
 
@@ -128,7 +157,11 @@ export async function writeWholePolicy(
     const before = read.live.policy;
     try {
       // The first read validated this same text, or apply would have been refused.
-      read = await readAndPlan(config, client, { options, known: { rendered: desired, verdict: { ok: true } }, purpose: 'plan' });
+      read = await readAndPlan(config, client, {
+        options,
+        known: { rendered: desired, verdict: { ok: true } },
+        purpose: 'plan',
+      });
     } catch (error) {
       throw asFailure(error, 'reading the policy again failed, so nothing more was written');
     }
@@ -136,10 +169,16 @@ export async function writeWholePolicy(
     if (edit && !edit.kept && !(sent && read.live.policy.text === desired)) {
       const what = `the live policy was edited outside git while apply ran (ETag ${etagLabel(edit.appliedEtag)} -> ${etagLabel(edit.liveEtag)})`;
       if (mode === 'fail') {
-        throw new PolicyFailure(`${what}, and settings.onManualEdits is fail, so it was not overwritten: the policy file was not written. Fold the edit into git (\`${sectionOf(read).pullCommand}\`), or run apply again to overwrite it after setting onManualEdits: warn`);
+        throw new PolicyFailure(
+          `${what}, and settings.onManualEdits is fail, so it was not overwritten: the policy file was not written. Fold the edit into git (\`${sectionOf(read).pullCommand}\`), or run apply again to overwrite it after setting onManualEdits: warn`,
+        );
       }
       edits.push(editReport(edit, 'during'));
-      warnings.push({ code: 'policy.edited-outside-git', message: `${what}; apply overwrites it (settings.onManualEdits: warn), and the report shows what it was`, path: `${sectionOf(read).file}:1:1` });
+      warnings.push({
+        code: 'policy.edited-outside-git',
+        message: `${what}; apply overwrites it (settings.onManualEdits: warn), and the report shows what it was`,
+        path: `${sectionOf(read).file}:1:1`,
+      });
     }
   };
   const recheck = (): void => recheckRails(config, first, read, roleChanges, settings, attempts + 1);
@@ -152,9 +191,17 @@ export async function writeWholePolicy(
         if (attempts === 0) return await done(undefined, []);
         // A write whose answer was lost: the re-read shows whether our text is the one stored.
         const ours = storedOurs();
-        if (!ours) warnings.push({ code: 'policy.matched', message: 'on a re-read the policy already matched the file; this run cannot tell whether its own write or someone else made it so' });
+        if (!ours)
+          warnings.push({
+            code: 'policy.matched',
+            message:
+              'on a re-read the policy already matched the file; this run cannot tell whether its own write or someone else made it so',
+          });
         else settings.emit({ type: 'policy-written', etag: read.live.policy.etag });
-        return await done({ status: ours ? 'written' : 'matched', etagBefore, etagAfter: read.live.policy.etag, attempts }, ours ? groupChangesOf(read.result.plan) : []);
+        return await done(
+          { status: ours ? 'written' : 'matched', etagBefore, etagAfter: read.live.policy.etag, attempts },
+          ours ? groupChangesOf(read.result.plan) : [],
+        );
       }
       attempts++;
       const changes = groupChangesOf(read.result.plan);
@@ -168,17 +215,24 @@ export async function writeWholePolicy(
         return await done({ status: 'written', etagBefore, etagAfter: stored.etag, attempts }, changes);
       } catch (error) {
         if (error instanceof PolicyRejectedError) {
-          throw new PolicyFailure(`Tailscale refused the policy file, so it was not written: ${error.message}`, detailLines(error.data));
+          throw new PolicyFailure(
+            `Tailscale refused the policy file, so it was not written: ${error.message}`,
+            detailLines(error.data),
+          );
         }
         if (error instanceof PreconditionFailedError) {
-          const delayMs = Math.round(settings.random() * Math.min(MAX_CONFLICT_DELAY_MS, settings.conflictDelayMs * 2 ** (attempts - 1)));
+          const delayMs = Math.round(
+            settings.random() * Math.min(MAX_CONFLICT_DELAY_MS, settings.conflictDelayMs * 2 ** (attempts - 1)),
+          );
           await settings.sleep(delayMs);
           await readAgain();
           // A 412 also answers the client's replay of a write that was stored with its answer lost:
           // then the policy holds our text, and the top of the loop reports the write, not a conflict.
           if (storedOurs()) continue;
           if (attempts >= settings.maxAttempts) {
-            throw new PolicyFailure(`the policy file was changed by someone else ${attempts} times while apply was writing it (412 each time); nothing was written. Run apply again once the edits stop.`);
+            throw new PolicyFailure(
+              `the policy file was changed by someone else ${attempts} times while apply was writing it (412 each time); nothing was written. Run apply again once the edits stop.`,
+            );
           }
           settings.emit({ type: 'policy-conflict', attempt: attempts, delayMs });
           recheck();
@@ -192,7 +246,9 @@ export async function writeWholePolicy(
           recheck();
         } catch (failure) {
           if (!(failure instanceof PolicyFailure)) throw failure;
-          throw new PolicyFailure(`${lost}; whether it was stored is unknown (${failure.message}); run apply again to find out and finish`);
+          throw new PolicyFailure(
+            `${lost}; whether it was stored is unknown (${failure.message}); run apply again to find out and finish`,
+          );
         }
         if (sectionOf(read).changed) throw new PolicyFailure(`${lost}; a re-read shows it was not stored`);
       }

@@ -18,7 +18,10 @@ import { policyHints, policySummary, readCredentialRecord, usersDetail } from '.
 import type { CheckNeed, CheckReport, CheckedCredential } from './types.js';
 
 export interface CheckOptions {
-  /** The credential the client was made with: its kind is reported, and an OAuth token is fetched with it once more to read its scopes. */
+  /**
+   * The credential the client was made with: its kind is reported, and an OAuth token is fetched with it once more to
+   * read its scopes.
+   */
   credential: Credential;
   /** The client's base URL and other transport settings, for that token request. */
   transport?: TransportSettings;
@@ -52,7 +55,11 @@ function noIdToken(error: unknown): Explained {
 }
 
 /** OAuth client and workload identity: a token, whose answer lists the scopes it holds. */
-async function tokenScopes(items: CheckItems, credential: Credential, settings: TransportSettings): Promise<string[] | undefined> {
+async function tokenScopes(
+  items: CheckItems,
+  credential: Credential,
+  settings: TransportSettings,
+): Promise<string[] | undefined> {
   if (credential.kind === 'api-key') return undefined;
   try {
     const token = await issueToken(credential, settings);
@@ -60,7 +67,10 @@ async function tokenScopes(items: CheckItems, credential: Credential, settings: 
     return token?.scope?.split(/\s+/).filter((s) => s !== '');
   } catch (error) {
     // Only the ID token itself can fail outside the API: the workflow could not get one.
-    const explained = credential.kind === 'workload-identity' && !(error instanceof TailscaleError) ? noIdToken(error) : explainFailure(error, items.context());
+    const explained =
+      credential.kind === 'workload-identity' && !(error instanceof TailscaleError)
+        ? noIdToken(error)
+        : explainFailure(error, items.context());
     items.fail('authenticate', 'tested', explained);
     items.stop('the credential was refused');
     return undefined;
@@ -87,7 +97,8 @@ async function checkReads(items: CheckItems, client: TailscaleClient): Promise<T
     items.hints.push(...policyHints(groups));
   }
   const verdict = await items.attempt('validate-policy', () => client.validatePolicy(policy.text));
-  if (verdict?.ok) items.pass('validate-policy', 'tested', "the live policy passes Tailscale's validation and its tests");
+  if (verdict?.ok)
+    items.pass('validate-policy', 'tested', "the live policy passes Tailscale's validation and its tests");
   else if (verdict) items.invalidPolicy(validationMessage(verdict));
   return users;
 }
@@ -96,7 +107,12 @@ export async function checkConnection(client: TailscaleClient, options: CheckOpt
   const { credential } = options;
   const settings = options.transport ?? {};
   const host = new URL(settings.baseUrl ?? DEFAULT_BASE_URL).host;
-  const items = new CheckItems({ credential: credential.kind, tailnet: client.tailnet, tailnetFrom: client.tailnetFrom, host });
+  const items = new CheckItems({
+    credential: credential.kind,
+    tailnet: client.tailnet,
+    tailnetFrom: client.tailnetFrom,
+    host,
+  });
   const report: CheckedCredential = { kind: credential.kind };
   if (credential.kind !== 'api-key') report.id = credential.clientId;
   else if (client.apiKeyId !== undefined) report.id = client.apiKeyId;

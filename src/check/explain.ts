@@ -3,7 +3,12 @@
 // as the client does; the texts the real API is known to send (reference/tailscale-api.md, "Errors")
 // only sharpen the explanation.
 import type { CredentialKind } from '../domain/credential.js';
-import { ClientUsageError, TailscaleApiError, TailscaleNetworkError, UnexpectedResponseError } from '../tailscale/client.js';
+import {
+  ClientUsageError,
+  TailscaleApiError,
+  TailscaleNetworkError,
+  UnexpectedResponseError,
+} from '../tailscale/client.js';
 import { namedTailnet } from '../tailscale/hints.js';
 import { LivePolicyError } from '../tailscale/live.js';
 
@@ -46,12 +51,14 @@ export function refusedCredential(kind: CredentialKind): Pick<Explained, 'cause'
       };
     case 'oauth-client':
       return {
-        cause: 'the OAuth client ID or secret is wrong: the secret may have been regenerated in the admin console, or the client deleted',
+        cause:
+          'the OAuth client ID or secret is wrong: the secret may have been regenerated in the admin console, or the client deleted',
         fix: `copy the client ID and its current secret into ${ENV_OF[kind]} (or the action's oauth-client-id and oauth-client-secret inputs)`,
       };
     case 'workload-identity':
       return {
-        cause: "the ID token was refused: the federated identity's issuer, subject or audience does not match this workflow, or the identity was deleted",
+        cause:
+          "the ID token was refused: the federated identity's issuer, subject or audience does not match this workflow, or the identity was deleted",
         fix: 'check the trust credential in the admin console (Settings → Trust credentials) against the workflow: repository, branch or environment, and audience',
       };
   }
@@ -86,26 +93,47 @@ function fromApi(error: TailscaleApiError, ctx: CallContext): Explained {
   const said = error.apiMessage ?? '';
   const detail = `${error.status}${said ? ` ${said}` : ''} from ${error.method} ${error.path}`;
   if (error instanceof UnexpectedResponseError) {
-    return { blame: 'connection', detail, cause: `the server at ${ctx.host} did not answer like the Tailscale API`, fix: 'check the base URL (--base-url or TAILSCALE_BASE_URL); the default is https://api.tailscale.com' };
+    return {
+      blame: 'connection',
+      detail,
+      cause: `the server at ${ctx.host} did not answer like the Tailscale API`,
+      fix: 'check the base URL (--base-url or TAILSCALE_BASE_URL); the default is https://api.tailscale.com',
+    };
   }
   if (isTokenPath(error.path) && error.status !== 429 && error.status < 500) {
     if (/cannot grant scopes/i.test(said)) {
-      return { blame: 'credential', detail, cause: 'the OAuth client was asked for scopes it does not have', fix: 'ask for no scopes, or only for the client\'s own' };
+      return {
+        blame: 'credential',
+        detail,
+        cause: 'the OAuth client was asked for scopes it does not have',
+        fix: "ask for no scopes, or only for the client's own",
+      };
     }
     return { blame: 'credential', detail, ...refusedCredential(ctx.credential) };
   }
   if (error.status === 401) return { blame: 'credential', detail, ...refusedCredential(ctx.credential) };
-  if (error.status === 403 && /tailnet does not match/i.test(said)) return { blame: 'tailnet', detail, ...wrongTailnet(ctx.tailnet, ctx.tailnetFrom) };
+  if (error.status === 403 && /tailnet does not match/i.test(said))
+    return { blame: 'tailnet', detail, ...wrongTailnet(ctx.tailnet, ctx.tailnetFrom) };
   if (error.status === 404 && error.path.includes('/tailnet/')) {
     if (ctx.tailnet !== '-') return { blame: 'tailnet', detail, ...wrongTailnet(ctx.tailnet, ctx.tailnetFrom) };
-    return { blame: 'connection', detail, cause: `the server at ${ctx.host} has no such endpoint`, fix: 'check the base URL (--base-url or TAILSCALE_BASE_URL)' };
+    return {
+      blame: 'connection',
+      detail,
+      cause: `the server at ${ctx.host} has no such endpoint`,
+      fix: 'check the base URL (--base-url or TAILSCALE_BASE_URL)',
+    };
   }
   if (error.status === 403) {
     if (ctx.scope === undefined) return { blame: 'scope', detail, cause: 'the credential is not allowed to do this' };
     return { blame: 'scope', detail, ...missingScope(ctx.scope, ctx.credential) };
   }
   if (error.status === 429 || error.status >= 500) {
-    return { blame: 'server', detail, cause: 'Tailscale, or a proxy in between, failed or is rate limiting', fix: 'try again in a few minutes' };
+    return {
+      blame: 'server',
+      detail,
+      cause: 'Tailscale, or a proxy in between, failed or is rate limiting',
+      fix: 'try again in a few minutes',
+    };
   }
   return { blame: 'other', detail, cause: error.hint ?? 'the API refused the request' };
 }
@@ -122,7 +150,12 @@ export function explainFailure(error: unknown, ctx: CallContext): Explained {
     };
   }
   if (error instanceof LivePolicyError) {
-    return { blame: 'other', detail: error.message, cause: "the tailnet's policy file is not valid HuJSON or its groups are malformed", fix: 'fix the policy file in the admin console (Access controls)' };
+    return {
+      blame: 'other',
+      detail: error.message,
+      cause: "the tailnet's policy file is not valid HuJSON or its groups are malformed",
+      fix: 'fix the policy file in the admin console (Access controls)',
+    };
   }
   if (error instanceof ClientUsageError) return { blame: 'other', detail: error.message, cause: error.message };
   throw error;

@@ -64,7 +64,12 @@ function article(word: string): string {
 
 function fromToken(scope: WriteScope, basis: TokenBasis): WriteJudgement {
   if (basis.scopes === undefined) {
-    return { outcome: 'unknown', detail: 'the token answer did not list its scopes', cause: 'cannot tell without writing', fix: 'run apply on a small change and watch for a 403' };
+    return {
+      outcome: 'unknown',
+      detail: 'the token answer did not list its scopes',
+      cause: 'cannot tell without writing',
+      fix: 'run apply on a small change and watch for a 403',
+    };
   }
   const held = basis.scopes.length > 0 ? basis.scopes.join(' ') : 'none';
   if (grants(basis.scopes, scope)) return { outcome: 'ok', detail: `the token's scopes include "${scope}" (${held})` };
@@ -73,8 +78,16 @@ function fromToken(scope: WriteScope, basis: TokenBasis): WriteJudgement {
 
 function fromKey(scope: WriteScope, basis: KeyBasis): WriteJudgement {
   if (basis.user === undefined) {
-    const unknown = basis.unknown ?? { because: "the key's user is not known", fix: 'use an OAuth client, whose token lists its scopes' };
-    return { outcome: 'unknown', detail: unknown.because, cause: `cannot tell whether the key's user may ${WHAT[scope]} without writing`, fix: unknown.fix };
+    const unknown = basis.unknown ?? {
+      because: "the key's user is not known",
+      fix: 'use an OAuth client, whose token lists its scopes',
+    };
+    return {
+      outcome: 'unknown',
+      detail: unknown.because,
+      cause: `cannot tell whether the key's user may ${WHAT[scope]} without writing`,
+      fix: unknown.fix,
+    };
   }
   const { login, role } = basis.user;
   if (!ROLE_WRITES[role].includes(scope)) {
@@ -86,7 +99,11 @@ function fromKey(scope: WriteScope, basis: KeyBasis): WriteJudgement {
     };
   }
   if (basis.scopes !== undefined && !grants(basis.scopes, scope)) {
-    return { outcome: 'fail', detail: `the key's own scopes are: ${basis.scopes.join(' ') || 'none'}`, ...missingScope(scope, 'api-key') };
+    return {
+      outcome: 'fail',
+      detail: `the key's own scopes are: ${basis.scopes.join(' ') || 'none'}`,
+      ...missingScope(scope, 'api-key'),
+    };
   }
   return { outcome: 'ok', detail: `the key acts as ${login}, ${article(role)} ${role}, who may ${WHAT[scope]}` };
 }

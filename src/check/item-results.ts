@@ -126,7 +126,8 @@ export class CheckItems {
     this.fail('validate-policy', 'tested', {
       blame: 'other',
       detail: message,
-      cause: "the live policy fails Tailscale's own validation, so every policy write would be refused until it is fixed",
+      cause:
+        "the live policy fails Tailscale's own validation, so every policy write would be refused until it is fixed",
       fix: 'fix the policy file in the admin console (Access controls); the message says what is wrong',
     });
   }
@@ -144,15 +145,21 @@ export class CheckItems {
 
   verdict(): { canPlan: boolean; canApply: boolean } {
     const canPlan = (['authenticate', 'tailnet', 'read-users', 'read-policy'] as const).every((id) => this.ok(id));
-    const canApply = canPlan && (['validate-policy', 'change-roles', 'write-policy'] as const).every((id) => this.ok(id));
+    const canApply =
+      canPlan && (['validate-policy', 'change-roles', 'write-policy'] as const).every((id) => this.ok(id));
     return { canPlan, canApply };
   }
 
   list(tailnetId: string | undefined): CheckItem[] {
     return (Object.keys(DEFINITIONS) as CheckItemId[]).map((id) => {
       const definition = DEFINITIONS[id];
-      let result = this.results.get(id) ?? { outcome: 'skipped', method: 'none', detail: `not tried: ${this.stopReason ?? 'nothing to try it with'}` };
-      if (id === 'tailnet' && result.outcome === 'ok' && tailnetId !== undefined) result = { ...result, detail: `${result.detail}, ID ${tailnetId}` };
+      let result = this.results.get(id) ?? {
+        outcome: 'skipped',
+        method: 'none',
+        detail: `not tried: ${this.stopReason ?? 'nothing to try it with'}`,
+      };
+      if (id === 'tailnet' && result.outcome === 'ok' && tailnetId !== undefined)
+        result = { ...result, detail: `${result.detail}, ID ${tailnetId}` };
       const item: CheckItem = { id, title: definition.title, ...result, neededBy: [...definition.neededBy] };
       if (definition.scope !== undefined) item.scope = definition.scope;
       return item;

@@ -10,7 +10,8 @@ import type { CheckHint, CheckedCredential } from './types.js';
 
 /** Warn this long before an API key expires: a scheduled drift run should see it coming. */
 export const KEY_EXPIRY_WARNING_DAYS = 14;
-const READABLE_KEY = "use an API key made by a member of this tailnet (its record names its user), or an OAuth client, whose token lists its scopes";
+const READABLE_KEY =
+  'use an API key made by a member of this tailnet (its record names its user), or an OAuth client, whose token lists its scopes';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -68,7 +69,11 @@ function expiryHint(expires: string, now: number): CheckHint | undefined {
 }
 
 /** The API key's record: who made it (so what it may write) and when it expires. Never throws for an API failure. */
-export async function readCredentialRecord(client: TailscaleClient, users: readonly TailscaleUser[] | undefined, now: () => number): Promise<CredentialRecord> {
+export async function readCredentialRecord(
+  client: TailscaleClient,
+  users: readonly TailscaleUser[] | undefined,
+  now: () => number,
+): Promise<CredentialRecord> {
   const keyId = client.apiKeyId;
   if (keyId === undefined) {
     const because = 'the key is not of the form tskey-api-<id>-…, so its record cannot be looked up';
@@ -78,8 +83,17 @@ export async function readCredentialRecord(client: TailscaleClient, users: reado
   try {
     key = await client.getKey(keyId);
   } catch (error) {
-    const explained = explainFailure(error, { credential: 'api-key', scope: 'api_access_tokens:read', tailnet: client.tailnet, host: '' });
-    return { credential: {}, hints: [], unknown: { because: `the key's record could not be read (${explained.detail})`, fix: READABLE_KEY } };
+    const explained = explainFailure(error, {
+      credential: 'api-key',
+      scope: 'api_access_tokens:read',
+      tailnet: client.tailnet,
+      host: '',
+    });
+    return {
+      credential: {},
+      hints: [],
+      unknown: { because: `the key's record could not be read (${explained.detail})`, fix: READABLE_KEY },
+    };
   }
   const credential: Partial<CheckedCredential> = {};
   const hints: CheckHint[] = [];
@@ -91,9 +105,13 @@ export async function readCredentialRecord(client: TailscaleClient, users: reado
   if (key.scopes !== undefined) credential.scopes = key.scopes;
   const user = key.userId === undefined ? undefined : users?.find((u) => u.id === key.userId);
   if (user === undefined) {
-    const unknown = users === undefined
-      ? { because: "the key's user is not known: the users could not be read", fix: 'make reading users work first (see above)' }
-      : { because: `the key's user (${key.userId ?? 'none'}) is not among the tailnet's users`, fix: READABLE_KEY };
+    const unknown =
+      users === undefined
+        ? {
+            because: "the key's user is not known: the users could not be read",
+            fix: 'make reading users work first (see above)',
+          }
+        : { because: `the key's user (${key.userId ?? 'none'}) is not among the tailnet's users`, fix: READABLE_KEY };
     return { credential, hints, unknown };
   }
   credential.user = { login: user.loginName, role: user.role };

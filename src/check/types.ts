@@ -8,13 +8,7 @@ import type { CredentialKind } from '../domain/credential.js';
 export type CheckNeed = 'plan' | 'apply';
 
 export type CheckItemId =
-  | 'authenticate'
-  | 'tailnet'
-  | 'read-users'
-  | 'read-policy'
-  | 'validate-policy'
-  | 'change-roles'
-  | 'write-policy';
+  'authenticate' | 'tailnet' | 'read-users' | 'read-policy' | 'validate-policy' | 'change-roles' | 'write-policy';
 
 /** `skipped`: not tried, because an earlier failure (a refused credential, a wrong tailnet) decides it. */
 export type CheckOutcome = 'ok' | 'fail' | 'unknown' | 'skipped';

@@ -9,7 +9,17 @@ import { EXIT_ERROR, EXIT_OK } from '../exit-codes.js';
 import { renderApplyReportJson } from '../render/report-json.js';
 import { renderApplyReportMarkdown } from '../render/report-markdown.js';
 import { renderApplyReportText } from '../render/report-text.js';
-import { configPath, emit, flag, isSet, note, OutputLostError, resolvePath, useColor, type CommandContext } from './context.js';
+import {
+  configPath,
+  emit,
+  flag,
+  isSet,
+  note,
+  OutputLostError,
+  resolvePath,
+  useColor,
+  type CommandContext,
+} from './context.js';
 import { renderPlan } from './plan.js';
 import { policyFileOptionsFor, refuseOutOntoInputs } from './input-files.js';
 import { withConfigAndEarlyClient } from '../engine/reads-first.js';
@@ -45,7 +55,8 @@ export async function runApply(ctx: CommandContext): Promise<number> {
   const savedPlan = await readSavedPlan(ctx);
   // The report comes at the end; a conflict is worth a word while it happens (it adds a wait).
   const onProgress = (event: ApplyEvent): void => {
-    if (event.type === 'policy-conflict') note(ctx, `The policy file changed since it was read (attempt ${event.attempt}); reading it again.`);
+    if (event.type === 'policy-conflict')
+      note(ctx, `The policy file changed since it was read (attempt ${event.attempt}); reading it again.`);
   };
   const options = { force: isSet(ctx, 'force'), onProgress, ...(maxChanges === undefined ? {} : { maxChanges }) };
   let report: ApplyReport;
@@ -70,7 +81,8 @@ export async function runApply(ctx: CommandContext): Promise<number> {
     );
   } catch (error) {
     // What would have been done, next to why it was not. JSON output stays a report or nothing.
-    if (error instanceof ApplyRefusedError && ctx.args.format !== 'json') await emitOrSay(ctx, renderPlan(ctx, error.plan, shown, error.policyFile, error.refusals.length, true));
+    if (error instanceof ApplyRefusedError && ctx.args.format !== 'json')
+      await emitOrSay(ctx, renderPlan(ctx, error.plan, shown, error.policyFile, error.refusals.length, true));
     throw error;
   }
   const outcome = report.converged ? EXIT_OK : EXIT_ERROR;

@@ -32,8 +32,22 @@ const COMMON = {
 } as const satisfies ParseArgsOptionsConfig;
 
 const PER_COMMAND = {
-  plan: { now: { type: 'string' }, 'detailed-exitcode': { type: 'boolean' }, inventory: { type: 'boolean' }, 'idle-days': { type: 'string' }, 'state-file': { type: 'string' }, 'save-plan': { type: 'string' } },
-  apply: { now: { type: 'string' }, 'max-changes': { type: 'string' }, force: { type: 'boolean' }, yes: { type: 'boolean' }, 'state-file': { type: 'string' }, plan: { type: 'string' } },
+  plan: {
+    now: { type: 'string' },
+    'detailed-exitcode': { type: 'boolean' },
+    inventory: { type: 'boolean' },
+    'idle-days': { type: 'string' },
+    'state-file': { type: 'string' },
+    'save-plan': { type: 'string' },
+  },
+  apply: {
+    now: { type: 'string' },
+    'max-changes': { type: 'string' },
+    force: { type: 'boolean' },
+    yes: { type: 'boolean' },
+    'state-file': { type: 'string' },
+    plan: { type: 'string' },
+  },
   drift: { now: { type: 'string' }, 'state-file': { type: 'string' } },
   import: { 'policy-file': { type: 'string' }, force: { type: 'boolean' } },
   check: { for: { type: 'string' } },
@@ -64,7 +78,8 @@ const PER_COMMAND = {
 /** What each command's own flags do, for `tailnet-access <command> --help`. */
 const FLAG_HELP: Record<CommandName, Record<string, string>> = {
   plan: {
-    'now TIME': 'plan as of this moment: a date (its start, UTC) or an RFC 3339 date-time with offset; default the current time',
+    'now TIME':
+      'plan as of this moment: a date (its start, UTC) or an RFC 3339 date-time with offset; default the current time',
     'detailed-exitcode': 'exit 2 when there are changes (0 when none), like terraform plan',
     inventory: 'add a table of users: role, status, devices, last seen; idle, in no group, never joined',
     'idle-days N': 'with --inventory, flag users not seen for N days (default 90)',
@@ -72,16 +87,23 @@ const FLAG_HELP: Record<CommandName, Record<string, string>> = {
     'save-plan FILE': 'also write the plan with what it was based on (policy ETag, users, config), for apply --plan',
   },
   apply: {
-    'now TIME': 'plan as of this moment: a date (its start, UTC) or an RFC 3339 date-time with offset; default the current time',
+    'now TIME':
+      'plan as of this moment: a date (its start, UTC) or an RFC 3339 date-time with offset; default the current time',
     'max-changes N': 'go ahead with a plan of up to N changes (overrides settings.maxChanges)',
     force: 'go ahead although more than half of the managed users lose a role or a group',
     yes: 'accepted for scripts; apply never asks',
     'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered',
-    'plan FILE': 'apply the plan saved by plan --save-plan, only while a fresh plan has exactly its changes (else exit 1, nothing written)',
+    'plan FILE':
+      'apply the plan saved by plan --save-plan, only while a fresh plan has exactly its changes (else exit 1, nothing written)',
   },
-  drift: { 'now TIME': 'plan as of this moment: a date (its start, UTC) or an RFC 3339 date-time with offset; default the current time', 'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered' },
+  drift: {
+    'now TIME':
+      'plan as of this moment: a date (its start, UTC) or an RFC 3339 date-time with offset; default the current time',
+    'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered',
+  },
   import: {
-    'policy-file FILE': 'take the groups from this policy file in the repository and set settings.policyFile (a file not there yet is written from the live policy)',
+    'policy-file FILE':
+      'take the groups from this policy file in the repository and set settings.policyFile (a file not there yet is written from the live policy)',
     force: 'overwrite an existing config file (--config or --out: where the YAML goes)',
   },
   check: { 'for plan|apply': 'what the credential must be able to do (default apply)' },
@@ -104,7 +126,8 @@ const FLAG_HELP: Record<CommandName, Record<string, string>> = {
     'client-id ID': 'the OAuth app',
     'client-secret-file PATH': "a file holding the app's client secret",
     'port P': 'the loopback port of the redirect URI (default 8976: http://127.0.0.1:8976/callback)',
-    'login-url URL': 'where the consent screen is (default https://login.tailscale.com; the base URL itself when it is on this machine, as the simulator is)',
+    'login-url URL':
+      'where the consent screen is (default https://login.tailscale.com; the base URL itself when it is on this machine, as the simulator is)',
     print: 'print the tailscale up command (key in a 0600 file) instead of running it',
     'token-file PATH': 'with --print, where to write the single-use auth key',
   },
@@ -128,7 +151,9 @@ export function commandUsage(command: CommandName): string {
     `Usage: tailnet-access ${command} [options]`,
     '',
     `${COMMANDS[command].charAt(0).toUpperCase()}${COMMANDS[command].slice(1)}.`,
-    ...(own.length > 0 ? ['', 'Options:', ...own.map(([flag, what]) => `  ${`--${flag}`.padEnd(width)}  ${what}`)] : []),
+    ...(own.length > 0
+      ? ['', 'Options:', ...own.map(([flag, what]) => `  ${`--${flag}`.padEnd(width)}  ${what}`)]
+      : []),
     '',
     'Common options (--config, --tailnet, --base-url, --format, --out, --no-color) and credentials:',
     'see tailnet-access --help.',
@@ -169,7 +194,10 @@ export function parseCommandLine(argv: string[]): ParsedArgs | { help: true; com
     values = parsed.values as ParsedArgs['values'];
   } catch (error) {
     const unknown = error instanceof Error && /Unknown option '-[^-]/i.test(error.message);
-    throw new UsageError((unknown ? singleDashLong(rest, name, Object.keys(options)) : undefined) ?? explainParseError(error, name, Object.keys(options)));
+    throw new UsageError(
+      (unknown ? singleDashLong(rest, name, Object.keys(options)) : undefined) ??
+        explainParseError(error, name, Object.keys(options)),
+    );
   }
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'markdown' && format !== 'json') {
@@ -194,8 +222,13 @@ function singleDashLong(args: readonly string[], command: CommandName, known: st
   if (word === undefined) return undefined;
   const name = word.slice(1).split('=')[0] as string;
   const alias = TERRAFORM_FLAGS[name];
-  const hint = known.includes(name) ? name : alias !== undefined && known.includes(alias) ? alias : suggest(name, known);
-  if (hint === undefined) return `${command}: unknown flag ${word} (long flags take two dashes, and ${command} has no --${name}; see ${command} --help)`;
+  const hint = known.includes(name)
+    ? name
+    : alias !== undefined && known.includes(alias)
+      ? alias
+      : suggest(name, known);
+  if (hint === undefined)
+    return `${command}: unknown flag ${word} (long flags take two dashes, and ${command} has no --${name}; see ${command} --help)`;
   return `${command}: unknown flag ${word}; did you mean --${hint}? (long flags take two dashes)`;
 }
 
@@ -208,16 +241,19 @@ function explainParseError(error: unknown, command: CommandName, known: string[]
   if (flag && /Unknown option/i.test(message)) {
     const name = flag.replace(/^-+/, '');
     const elsewhere = commandsWith(name);
-    if (elsewhere.length > 0) return `${command}: unknown flag ${flag}; it is a flag of ${elsewhere.join(', ')}, not of ${command}`;
+    if (elsewhere.length > 0)
+      return `${command}: unknown flag ${flag}; it is a flag of ${elsewhere.join(', ')}, not of ${command}`;
     const hint = suggest(name, known);
     return `${command}: unknown flag ${flag}${hint ? `; did you mean --${hint}?` : ''}`;
   }
-  if (flag && /Unexpected argument/i.test(message)) return `${command}: unexpected argument "${flag}" (flags take the form --name value)`;
+  if (flag && /Unexpected argument/i.test(message))
+    return `${command}: unexpected argument "${flag}" (flags take the form --name value)`;
   // parseArgs words these for programmers ("Option '--config <value>' argument missing").
   if (flag && /argument missing|argument is ambiguous/i.test(message)) {
     return `${command}: ${flag} needs a value (${flag} VALUE, or ${flag}=VALUE when the value starts with "-")`;
   }
-  if (flag && /does not take an argument/i.test(message)) return `${command}: ${flag} takes no value; give it alone to turn it on`;
+  if (flag && /does not take an argument/i.test(message))
+    return `${command}: ${flag} takes no value; give it alone to turn it on`;
   return `${command}: ${message}`;
 }
 

@@ -29,7 +29,11 @@ export interface TailnetChoice {
   from?: string;
 }
 
-export function resolveTailnet(flag: string | undefined, env: Env, file: { tailnet?: string | undefined; file: string } | undefined): TailnetChoice {
+export function resolveTailnet(
+  flag: string | undefined,
+  env: Env,
+  file: { tailnet?: string | undefined; file: string } | undefined,
+): TailnetChoice {
   if (flag !== undefined) return { tailnet: flag, from: '--tailnet' };
   const fromEnv = value(env, 'TAILSCALE_TAILNET');
   if (fromEnv !== undefined) return { tailnet: fromEnv, from: 'TAILSCALE_TAILNET' };
@@ -48,12 +52,15 @@ export function credentialFromEnv(env: Env): Credential {
   const clientSecret = value(env, 'TAILSCALE_OAUTH_CLIENT_SECRET');
   const idToken = value(env, 'TAILSCALE_ID_TOKEN');
   for (const secret of [apiKey, clientSecret, idToken]) registerSecret(secret);
-  return chooseCredential({ apiKey, clientId, clientSecret, idToken }, {
-    apiKey: 'TAILSCALE_API_KEY',
-    clientId: 'TAILSCALE_OAUTH_CLIENT_ID',
-    clientSecret: 'TAILSCALE_OAUTH_CLIENT_SECRET',
-    idToken: 'TAILSCALE_ID_TOKEN',
-  });
+  return chooseCredential(
+    { apiKey, clientId, clientSecret, idToken },
+    {
+      apiKey: 'TAILSCALE_API_KEY',
+      clientId: 'TAILSCALE_OAUTH_CLIENT_ID',
+      clientSecret: 'TAILSCALE_OAUTH_CLIENT_SECRET',
+      idToken: 'TAILSCALE_ID_TOKEN',
+    },
+  );
 }
 
 export { chooseCredential, type CredentialParts } from '../tailscale/credential.js';

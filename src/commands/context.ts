@@ -69,7 +69,10 @@ export async function checkOut(ctx: CommandContext): Promise<void> {
   if (target?.isDirectory()) throw new UsageError(`--out ${out} is a directory; give the path of a file to write`);
   const folder = path.dirname(file);
   const parent = await stat(folder).catch(() => undefined);
-  if (!parent?.isDirectory()) throw new UsageError(`--out ${out}: the folder ${path.dirname(out)} does not exist; create it first, or give another path`);
+  if (!parent?.isDirectory())
+    throw new UsageError(
+      `--out ${out}: the folder ${path.dirname(out)} does not exist; create it first, or give another path`,
+    );
   try {
     await access(target ? file : folder, constants.W_OK);
   } catch {

@@ -16,7 +16,8 @@ import { withClient } from './session.js';
 
 function draftFrom(ctx: CommandContext): OAuthAppDraft {
   const name = flag(ctx, 'name');
-  if (name === undefined) throw new UsageError('create-oauth-app: --name is required (3 to 50 letters, digits, ".", "_" or "-")');
+  if (name === undefined)
+    throw new UsageError('create-oauth-app: --name is required (3 to 50 letters, digits, ".", "_" or "-")');
   const scopes = flags(ctx, 'scope');
   return {
     name,
@@ -28,7 +29,8 @@ function draftFrom(ctx: CommandContext): OAuthAppDraft {
 }
 
 function describeApp(app: OAuthApp): string[] {
-  const list = (values: readonly string[] | undefined): string => (values && values.length > 0 ? values.join(', ') : '(none)');
+  const list = (values: readonly string[] | undefined): string =>
+    values && values.length > 0 ? values.join(', ') : '(none)';
   return [
     `  client ID:        ${app.id}`,
     `  description:      ${app.description ? JSON.stringify(app.description) : '(none)'}`,
@@ -88,13 +90,22 @@ export async function runCreateOAuthApp(ctx: CommandContext): Promise<number> {
   const draft = draftFrom(ctx);
   const secretFile = flag(ctx, 'secret-file');
   const printSecret = isSet(ctx, 'print-secret');
-  if (printSecret && secretFile !== undefined) throw new UsageError('create-oauth-app: give --secret-file or --print-secret, not both');
-  if (printSecret && flag(ctx, 'out') !== undefined) throw new UsageError('create-oauth-app: --print-secret writes the secret to standard output; it cannot be combined with --out');
+  if (printSecret && secretFile !== undefined)
+    throw new UsageError('create-oauth-app: give --secret-file or --print-secret, not both');
+  if (printSecret && flag(ctx, 'out') !== undefined)
+    throw new UsageError(
+      'create-oauth-app: --print-secret writes the secret to standard output; it cannot be combined with --out',
+    );
   // Refuse bad settings before the credential is even looked at.
   validateOAuthAppInput(draft);
   // The secret is shown once: a report written over its file would lose it.
-  if (secretFile !== undefined) await refuseOutOnto(ctx, [{ file: secretFile, what: `the --secret-file ${secretFile}, where the client secret goes` }]);
-  const secretSink = printSecret ? stdoutSecretSink(ctx.stdout) : secretFileSink(secretFile === undefined ? undefined : resolvePath(ctx, secretFile));
+  if (secretFile !== undefined)
+    await refuseOutOnto(ctx, [
+      { file: secretFile, what: `the --secret-file ${secretFile}, where the client secret goes` },
+    ]);
+  const secretSink = printSecret
+    ? stdoutSecretSink(ctx.stdout)
+    : secretFileSink(secretFile === undefined ? undefined : resolvePath(ctx, secretFile));
   const baseUrl = resolveBaseUrl(flag(ctx, 'base-url'), ctx.env);
   const result = await withClient(ctx, undefined, (client) =>
     createOrFindOAuthApp(draft, { client, secretSink, update: isSet(ctx, 'update'), baseUrl }),

@@ -30,7 +30,9 @@ import { withClient } from './session.js';
 /** The file import wrote would not plan to "no changes": a bug in import, never the user's doing. */
 export class ImportMismatchError extends Error {
   constructor(detail: string) {
-    super(`import could not write a file that matches the tailnet (${detail}); nothing was written. Please report this as a bug.`);
+    super(
+      `import could not write a file that matches the tailnet (${detail}); nothing was written. Please report this as a bug.`,
+    );
     this.name = 'ImportMismatchError';
   }
 }
@@ -38,14 +40,26 @@ export class ImportMismatchError extends Error {
 /** The file's content for `live`, checked to load cleanly and to plan to no changes. */
 export function importedConfig(live: LiveTailnet, shared: LiveTailnet['users'], file: string): WrittenConfig {
   const { tailnetId } = live;
-  const written = writeAccessYaml({ users: live.users, sharedUsers: shared, groups: live.groups, tailnet: live.tailnet, ...(tailnetId ? { tailnetId } : {}) });
+  const written = writeAccessYaml({
+    users: live.users,
+    sharedUsers: shared,
+    groups: live.groups,
+    tailnet: live.tailnet,
+    ...(tailnetId ? { tailnetId } : {}),
+  });
   const { plan, problems } = planAgainst(parseConfig(written.text, file), live);
   const first = problems[0] ?? plan.changes[0];
-  if (first !== undefined) throw new ImportMismatchError(`${problems.length} problems and ${plan.changes.length} changes, the first ${JSON.stringify(first)}`);
+  if (first !== undefined)
+    throw new ImportMismatchError(
+      `${problems.length} problems and ${plan.changes.length} changes, the first ${JSON.stringify(first)}`,
+    );
   return written;
 }
 
-/** The policy file of --policy-file: its text from the repository, or none when it is to be written from the live policy. */
+/**
+ * The policy file of --policy-file: its text from the repository, or none when it is to be written from the live
+ * policy.
+ */
 interface GivenPolicyFile {
   /** The absolute path as given, before links are followed: settings.policyFile is made from it. */
   named: string;
@@ -72,7 +86,11 @@ function summary(ctx: CommandContext, file: string, imported: Imported): string 
     return `${JSON.stringify({ file, users: written.users, groups: written.groups, leftOut: written.leftOut, ...policy }, null, 2)}\n`;
   }
   const lines = [
-    ...(policyFile && fromLive ? [`Wrote ${policyFile.shown}: the live policy (ETag ${etagLabel(liveEtag)}), byte for byte as the Tailscale API gave it.`] : []),
+    ...(policyFile && fromLive
+      ? [
+          `Wrote ${policyFile.shown}: the live policy (ETag ${etagLabel(liveEtag)}), byte for byte as the Tailscale API gave it.`,
+        ]
+      : []),
     `Wrote ${file}: ${count(written.users, 'user')}, ${count(written.groups, 'group')}.`,
   ];
   if (written.leftOut.length > 0) {
@@ -88,7 +106,9 @@ function summary(ctx: CommandContext, file: string, imported: Imported): string 
 }
 
 function refuseOverwrite(file: string): UsageError {
-  return new UsageError(`${file} already exists and import does not replace it; pass --force to overwrite it, or --config to write another file`);
+  return new UsageError(
+    `${file} already exists and import does not replace it; pass --force to overwrite it, or --config to write another file`,
+  );
 }
 
 /** Where the YAML goes: --config or --out, which mean the same here; both only when they agree. */
@@ -111,9 +131,14 @@ async function givenPolicyFile(ctx: CommandContext, given: string, target: strin
   const boundary = repositoryBoundary(target);
   const { real, inside } = resolveWithin(resolvePath(ctx, given), boundary);
   if (!inside) {
-    throw new UsageError(`--policy-file ${given} leads to ${real}, outside ${boundary.name}; settings.policyFile may only name a file inside it, so keep the policy file in the repository`);
+    throw new UsageError(
+      `--policy-file ${given} leads to ${real}, outside ${boundary.name}; settings.policyFile may only name a file inside it, so keep the policy file in the repository`,
+    );
   }
-  if (await sameFile(real, target)) throw new UsageError(`--policy-file ${given} is the file the YAML would be written to; give the policy file, and the YAML's place with --config`);
+  if (await sameFile(real, target))
+    throw new UsageError(
+      `--policy-file ${given} is the file the YAML would be written to; give the policy file, and the YAML's place with --config`,
+    );
   const located = { named: resolvePath(ctx, given), path: real, shown: given };
   try {
     return { ...located, text: await readTextFile(real, MAX_POLICY_BYTES) };
@@ -136,8 +161,17 @@ function writeFailure(error: unknown, shown: string): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-/** Writes the new policy file (never over one that appeared meanwhile), then the YAML; a failed YAML write takes the policy file back. */
-async function writeFiles(target: string, shown: string, imported: Imported, given: GivenPolicyFile | undefined, force: boolean): Promise<void> {
+/**
+ * Writes the new policy file (never over one that appeared meanwhile), then the YAML; a failed YAML write takes the
+ * policy file back.
+ */
+async function writeFiles(
+  target: string,
+  shown: string,
+  imported: Imported,
+  given: GivenPolicyFile | undefined,
+  force: boolean,
+): Promise<void> {
   const created = given?.text === undefined ? imported.policyFile : undefined;
   if (created) {
     try {
@@ -167,7 +201,13 @@ export async function runImport(ctx: CommandContext): Promise<number> {
     if (!given) return { written: importedConfig(live, shared, shown) };
     // The live policy as the API gave it (HuJSON, comments and all) is a new file's text.
     const file = { path: given.path, shown: given.shown, text: given.text ?? live.policy.text };
-    const written = importFromPolicyFile({ live, sharedUsers: shared, file, configShown: shown, setting: policyFileSetting(target, given.named) });
+    const written = importFromPolicyFile({
+      live,
+      sharedUsers: shared,
+      file,
+      configShown: shown,
+      setting: policyFileSetting(target, given.named),
+    });
     return { written, policyFile: file, ...(given.text === undefined ? { liveEtag: live.policy.etag } : {}) };
   });
   await writeFiles(target, shown, imported, given, force);

@@ -36,7 +36,11 @@ export async function refuseOutOntoInputs(ctx: CommandContext, shownConfig: stri
  * config, inside the config's repository, and the state file of `--state-file`, $TAILNET_ACCESS_STATE
  * or `.tailnet-access/state.json`. --out may not name the policy file.
  */
-export async function policyFileOptionsFor(ctx: CommandContext, config: LoadedConfig, configPath: string): Promise<PolicyFileOptions | undefined> {
+export async function policyFileOptionsFor(
+  ctx: CommandContext,
+  config: LoadedConfig,
+  configPath: string,
+): Promise<PolicyFileOptions | undefined> {
   const location = policyFileLocation(config.desired, configPath, repositoryBoundary(configPath));
   if (!location) return undefined;
   await refuseOutOnto(ctx, [{ file: location.path, what: `the policy file ${location.shown}` }]);

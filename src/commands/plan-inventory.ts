@@ -18,16 +18,26 @@ export function inventoryRequest(ctx: CommandContext): InventoryRequest | undefi
     return undefined;
   }
   if (ctx.args.format === 'json') {
-    throw new UsageError('--inventory has no JSON form (the plan JSON follows schema/plan.schema.json); use --format text or markdown');
+    throw new UsageError(
+      '--inventory has no JSON form (the plan JSON follows schema/plan.schema.json); use --format text or markdown',
+    );
   }
   const idleDays = raw === undefined ? DEFAULT_IDLE_DAYS : Number(raw);
-  if (!Number.isInteger(idleDays) || idleDays < 1) throw new UsageError(`--idle-days must be a whole number of days, 1 or more, not "${raw}"`);
+  if (!Number.isInteger(idleDays) || idleDays < 1)
+    throw new UsageError(`--idle-days must be a whole number of days, 1 or more, not "${raw}"`);
   return { idleDays };
 }
 
 /** The inventory in the command's format, as of now. */
-export function renderInventoryFor(ctx: CommandContext, request: InventoryRequest, read: PlanRead, shownConfig: string): string {
+export function renderInventoryFor(
+  ctx: CommandContext,
+  request: InventoryRequest,
+  read: PlanRead,
+  shownConfig: string,
+): string {
   const input = { users: read.live.users, groups: read.live.groups, declared: declaredLogins(read.config.desired) };
   const inventory = buildInventory(input, { now: Date.now(), idleDays: request.idleDays });
-  return ctx.args.format === 'markdown' ? renderInventoryMarkdown(inventory, { configPath: shownConfig }) : renderInventoryText(inventory);
+  return ctx.args.format === 'markdown'
+    ? renderInventoryMarkdown(inventory, { configPath: shownConfig })
+    : renderInventoryText(inventory);
 }

@@ -24,7 +24,14 @@ import { tailnetPort } from './session.js';
  * The plan in the command's format; under settings.policyFile with the policy file's section. With
  * `problems` (plan) or refusals (apply), it says the plan cannot be carried out as it stands.
  */
-export function renderPlan(ctx: CommandContext, plan: Plan, shownConfig: string, policyFile?: PolicyFilePlan, problems = 0, refused = false): string {
+export function renderPlan(
+  ctx: CommandContext,
+  plan: Plan,
+  shownConfig: string,
+  policyFile?: PolicyFilePlan,
+  problems = 0,
+  refused = false,
+): string {
   const rendered = renderPlanBody(ctx, plan, shownConfig, policyFile);
   return problems > 0 ? withoutMatchClaim(rendered, ctx.args.format, problems, refused) : rendered;
 }
@@ -40,7 +47,9 @@ const ANSI_CODES = /\x1b\[[0-9;]*m/g;
 function withoutMatchClaim(rendered: string, format: Format, problems: number, byApply: boolean): string {
   const below = problems === 1 ? 'the problem below' : `the ${problems} problems below`;
   // A plan with changes is shown as planned, and said to be one apply refuses.
-  const refused = byApply ? `Not applied: refused for ${problems === 1 ? 'the reason' : 'the reasons'} below; nothing was written.` : `Cannot be applied: fix ${below} first.`;
+  const refused = byApply
+    ? `Not applied: refused for ${problems === 1 ? 'the reason' : 'the reasons'} below; nothing was written.`
+    : `Cannot be applied: fix ${below} first.`;
   if (format === 'text') {
     const lines = rendered.replace(/\n$/, '').split('\n');
     const last = lines.at(-1) ?? '';
@@ -50,14 +59,19 @@ function withoutMatchClaim(rendered: string, format: Format, problems: number, b
   if (format === 'markdown') {
     const claim = /^\*\*No changes\.\*\* .*$/m;
     if (!claim.test(rendered)) return `${rendered}\n**${refused}**\n`;
-    return rendered.replace(claim, `**Not planned:** fix ${below} first; until then the tailnet does not match the file.`);
+    return rendered.replace(
+      claim,
+      `**Not planned:** fix ${below} first; until then the tailnet does not match the file.`,
+    );
   }
   return rendered;
 }
 
 // A drift report is headed as one, so a pasted or posted report says what it is.
 function markdownOptions(ctx: CommandContext, shownConfig: string): MarkdownRenderOptions {
-  return ctx.args.command === 'drift' ? { configPath: shownConfig, heading: 'tailnet-access drift' } : { configPath: shownConfig };
+  return ctx.args.command === 'drift'
+    ? { configPath: shownConfig, heading: 'tailnet-access drift' }
+    : { configPath: shownConfig };
 }
 
 function renderPlanBody(ctx: CommandContext, plan: Plan, shownConfig: string, policyFile?: PolicyFilePlan): string {
@@ -94,10 +108,14 @@ export async function runPlan(ctx: CommandContext): Promise<number> {
     async (config, text) => {
       configText = text;
       policyFileRead = await policyFileOptionsFor(ctx, atNow(config, now), resolvePath(ctx, shown));
-      if (saveTo !== undefined && policyFileRead) await refuseSaveOnto(ctx, saveTo, [{ file: policyFileRead.file.path, what: `the policy file ${policyFileRead.file.shown}` }]);
+      if (saveTo !== undefined && policyFileRead)
+        await refuseSaveOnto(ctx, saveTo, [
+          { file: policyFileRead.file.path, what: `the policy file ${policyFileRead.file.shown}` },
+        ]);
       return policyFileRead;
     },
-    (config, policyFile, client, early) => planWith(atNow(config, now), client, policyFile, { validate, ...(early ? { started: early.live } : {}) }),
+    (config, policyFile, client, early) =>
+      planWith(atNow(config, now), client, policyFile, { validate, ...(early ? { started: early.live } : {}) }),
   );
   if (saveTo !== undefined) await savePlan(ctx, saveTo, read, shown, configText, policyFileRead);
   const rendered = renderPlan(ctx, read.plan, shown, read.policyFile, read.problems.length);

@@ -19,7 +19,9 @@ function portOf(ctx: CommandContext): number {
   if (raw === undefined) return DEFAULT_REDIRECT_PORT;
   const port = Number(raw);
   if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
-    throw new UsageError(`provision: --port must be a port number from 1 to 65535, not "${raw}" (the app must list http://127.0.0.1:PORT/callback as a redirect URI)`);
+    throw new UsageError(
+      `provision: --port must be a port number from 1 to 65535, not "${raw}" (the app must list http://127.0.0.1:PORT/callback as a redirect URI)`,
+    );
   }
   return port;
 }
@@ -39,11 +41,17 @@ function loginUrlFor(ctx: CommandContext, baseUrl: string): string {
   if (given !== undefined) return given;
   const api = URL.parse(baseUrl);
   if (api !== null && isLoopback(api)) {
-    note(ctx, `The API at ${api.origin} is on this machine (the simulator, which serves its own consent screen), so the consent screen is ${api.origin} too; give --login-url to use another.`);
+    note(
+      ctx,
+      `The API at ${api.origin} is on this machine (the simulator, which serves its own consent screen), so the consent screen is ${api.origin} too; give --login-url to use another.`,
+    );
     return api.origin;
   }
   if (api !== null && api.host !== 'api.tailscale.com') {
-    note(ctx, `The consent screen is Tailscale's, ${DEFAULT_LOGIN_URL}; if the API at ${api.origin} has its own, give it with --login-url.`);
+    note(
+      ctx,
+      `The consent screen is Tailscale's, ${DEFAULT_LOGIN_URL}; if the API at ${api.origin} has its own, give it with --login-url.`,
+    );
   }
   return DEFAULT_LOGIN_URL;
 }
@@ -59,16 +67,25 @@ async function assertDirectoryOf(file: string): Promise<void> {
 export async function runProvision(ctx: CommandContext): Promise<number> {
   const clientId = flag(ctx, 'client-id');
   const secretFile = flag(ctx, 'client-secret-file');
-  if (clientId === undefined || clientId.trim() === '') throw new UsageError('provision: --client-id is required (the OAuth app\'s ID)');
-  if (secretFile === undefined) throw new UsageError('provision: --client-secret-file is required (a file holding the app\'s tskey-app-… client secret)');
+  if (clientId === undefined || clientId.trim() === '')
+    throw new UsageError("provision: --client-id is required (the OAuth app's ID)");
+  if (secretFile === undefined)
+    throw new UsageError(
+      "provision: --client-secret-file is required (a file holding the app's tskey-app-… client secret)",
+    );
   const port = portOf(ctx);
   const print = isSet(ctx, 'print');
   const tokenFlag = flag(ctx, 'token-file');
-  if (tokenFlag !== undefined && !print) throw new UsageError('provision: --token-file goes with --print (without --print the key goes straight to tailscale up)');
+  if (tokenFlag !== undefined && !print)
+    throw new UsageError(
+      'provision: --token-file goes with --print (without --print the key goes straight to tailscale up)',
+    );
   const tokenFile = tokenFlag === undefined ? undefined : resolvePath(ctx, tokenFlag);
   if (tokenFile !== undefined) await assertDirectoryOf(tokenFile);
 
-  const clientSecret = await readSecretFile(resolvePath(ctx, secretFile), 'the OAuth app client secret', (warning) => note(ctx, warning));
+  const clientSecret = await readSecretFile(resolvePath(ctx, secretFile), 'the OAuth app client secret', (warning) =>
+    note(ctx, warning),
+  );
   registerSecret(clientSecret);
   const mismatch = clientIdMismatch(clientId, clientSecret);
   if (mismatch) throw new UsageError(`provision: ${mismatch}`);
@@ -89,7 +106,8 @@ export async function runProvision(ctx: CommandContext): Promise<number> {
 
   const lifetime = `it works once, within ${Math.round(device.expiresInSeconds / 60)} minutes`;
   if (print) {
-    const keyFile = tokenFile ?? (await createPrivateTempFile('tailnet-access-authkey-', 'auth-key', `${device.authKey}\n`));
+    const keyFile =
+      tokenFile ?? (await createPrivateTempFile('tailnet-access-authkey-', 'auth-key', `${device.authKey}\n`));
     if (tokenFile !== undefined) await replacePrivateFile(tokenFile, `${device.authKey}\n`);
     note(ctx, `Authorized. The single-use auth key is in ${keyFile} (mode 0600); ${lifetime}. Run:`);
     ctx.stdout.write(`${tailscaleUpCommand(keyFile)}\n`);

@@ -16,7 +16,14 @@ import type { UnifiedDiff } from '../domain/policy-file.js';
 import { etagLabel } from '../domain/policy.js';
 import { groupsDiffering, notRenderedDiagnostic, renderCommandFor, shellWord } from '../policy-file/not-rendered.js';
 import { lineCounts, safeLine } from '../render/plan-policy-file.js';
-import { MAX_POLICY_BYTES, policyFileLocation, readPolicyFileAt, renderPolicyFile, type PolicyFile, type PolicyFileLocation } from '../policy-file/source.js';
+import {
+  MAX_POLICY_BYTES,
+  policyFileLocation,
+  readPolicyFileAt,
+  renderPolicyFile,
+  type PolicyFile,
+  type PolicyFileLocation,
+} from '../policy-file/source.js';
 import { configPath, emit, isSet, note, refuseOutOnto, resolvePath, type CommandContext } from './context.js';
 import { withClient } from './session.js';
 
@@ -31,10 +38,18 @@ interface Outcome {
 function show(ctx: CommandContext, outcome: Outcome, sentence: string): Promise<void> {
   if (ctx.args.format === 'json') {
     const { file, changed, written, diff } = outcome;
-    return emit(ctx, JSON.stringify({ file, changed, written, linesAdded: diff.added, linesRemoved: diff.removed, diff: diff.text }, null, 2));
+    return emit(
+      ctx,
+      JSON.stringify(
+        { file, changed, written, linesAdded: diff.added, linesRemoved: diff.removed, diff: diff.text },
+        null,
+        2,
+      ),
+    );
   }
   const lines = outcome.diff.text === '' ? [] : outcome.diff.text.replace(/\n$/, '').split('\n').map(safeLine);
-  if (ctx.args.format === 'markdown' && lines.length > 0) return emit(ctx, `${sentence}\n\n\`\`\`diff\n${lines.join('\n')}\n\`\`\``);
+  if (ctx.args.format === 'markdown' && lines.length > 0)
+    return emit(ctx, `${sentence}\n\n\`\`\`diff\n${lines.join('\n')}\n\`\`\``);
   return emit(ctx, [sentence, ...lines].join('\n'));
 }
 
@@ -42,7 +57,9 @@ async function located(ctx: CommandContext, config: LoadedConfig, shown: string)
   const file = resolvePath(ctx, shown);
   const location = policyFileLocation(config.desired, file, repositoryBoundary(file));
   if (!location) {
-    throw new UsageError(`${shown} has no settings.policyFile, so there is no policy file to render; add "policyFile: policy.hujson" under settings (import --policy-file writes it for you)`);
+    throw new UsageError(
+      `${shown} has no settings.policyFile, so there is no policy file to render; add "policyFile: policy.hujson" under settings (import --policy-file writes it for you)`,
+    );
   }
   await refuseOutOnto(ctx, [{ file: location.path, what: `the policy file ${location.shown}` }]);
   return location;
@@ -50,7 +67,10 @@ async function located(ctx: CommandContext, config: LoadedConfig, shown: string)
 
 async function render(ctx: CommandContext, config: LoadedConfig, shown: string, file: PolicyFile): Promise<number> {
   const rendered = renderPolicyFile(config.desired, file);
-  const diff = unifiedDiff(file.text, rendered, { oldName: `${file.shown} (as it is)`, newName: `${file.shown} (rendered from ${shown})` });
+  const diff = unifiedDiff(file.text, rendered, {
+    oldName: `${file.shown} (as it is)`,
+    newName: `${file.shown} (rendered from ${shown})`,
+  });
   const outcome = { file: file.shown, changed: rendered !== file.text, written: false, diff };
   if (isSet(ctx, 'check')) {
     const problem = notRenderedDiagnostic(file, rendered, shown, renderCommandFor(shown));
@@ -58,7 +78,11 @@ async function render(ctx: CommandContext, config: LoadedConfig, shown: string, 
       await show(ctx, outcome, `${file.shown} holds the groups of ${shown}.`);
       return EXIT_OK;
     }
-    await show(ctx, outcome, `${file.shown} is not rendered from ${shown} (${lineCounts(diff.added, diff.removed)} would change):`);
+    await show(
+      ctx,
+      outcome,
+      `${file.shown} is not rendered from ${shown} (${lineCounts(diff.added, diff.removed)} would change):`,
+    );
     note(ctx, formatDiagnostic(problem));
     return EXIT_ERROR;
   }
@@ -67,7 +91,11 @@ async function render(ctx: CommandContext, config: LoadedConfig, shown: string, 
     return EXIT_OK;
   }
   await writeFileAtomic(file.path, rendered);
-  await show(ctx, { ...outcome, written: true }, `Rendered the groups of ${shown} into ${file.shown} (${lineCounts(diff.added, diff.removed)}):`);
+  await show(
+    ctx,
+    { ...outcome, written: true },
+    `Rendered the groups of ${shown} into ${file.shown} (${lineCounts(diff.added, diff.removed)}):`,
+  );
   return EXIT_OK;
 }
 
@@ -81,13 +109,23 @@ async function currentText(location: PolicyFileLocation): Promise<string> {
   }
 }
 
-async function fromLive(ctx: CommandContext, config: LoadedConfig, shown: string, location: PolicyFileLocation): Promise<number> {
+async function fromLive(
+  ctx: CommandContext,
+  config: LoadedConfig,
+  shown: string,
+  location: PolicyFileLocation,
+): Promise<number> {
   const live = await withClient(ctx, config.desired, (client) => client.getPolicy());
   const before = await currentText(location);
-  const diff = unifiedDiff(before, live.text, { oldName: `${location.shown} (as it was)`, newName: `live policy (ETag ${etagLabel(live.etag)})` });
+  const diff = unifiedDiff(before, live.text, {
+    oldName: `${location.shown} (as it was)`,
+    newName: `live policy (ETag ${etagLabel(live.etag)})`,
+  });
   const outcome = { file: location.shown, changed: before !== live.text, written: before !== live.text, diff };
   if (outcome.written) await writeFileAtomic(location.path, live.text);
-  const what = outcome.written ? `Wrote the live policy (ETag ${etagLabel(live.etag)}) into ${location.shown} (${lineCounts(diff.added, diff.removed)}):` : `${location.shown} already holds the live policy; nothing to write.`;
+  const what = outcome.written
+    ? `Wrote the live policy (ETag ${etagLabel(live.etag)}) into ${location.shown} (${lineCounts(diff.added, diff.removed)}):`
+    : `${location.shown} already holds the live policy; nothing to write.`;
   await show(ctx, outcome, what);
   const differing = groupsDiffering(live.text, renderPolicyFile(config.desired, { ...location, text: live.text }));
   if (differing.length === 0) {
@@ -106,7 +144,13 @@ async function loadRenderConfig(ctx: CommandContext, shown: string): Promise<Loa
   try {
     return await loadConfig(resolvePath(ctx, shown), shown);
   } catch (error) {
-    if (!isSet(ctx, 'from-live') || !(error instanceof ConfigFileError) || !(error.cause instanceof UnreadableFileError) || error.cause.reason !== 'missing') throw error;
+    if (
+      !isSet(ctx, 'from-live') ||
+      !(error instanceof ConfigFileError) ||
+      !(error.cause instanceof UnreadableFileError) ||
+      error.cause.reason !== 'missing'
+    )
+      throw error;
     const policy = path.join(path.dirname(shown), 'policy.hujson');
     const config = shown === 'tailnet-access.yaml' ? '' : ` --config ${shellWord(shown)}`;
     throw new UsageError(
@@ -116,7 +160,10 @@ async function loadRenderConfig(ctx: CommandContext, shown: string): Promise<Loa
 }
 
 export async function runRender(ctx: CommandContext): Promise<number> {
-  if (isSet(ctx, 'check') && isSet(ctx, 'from-live')) throw new UsageError('render: --check and --from-live do not go together (--from-live writes the file; --check never writes)');
+  if (isSet(ctx, 'check') && isSet(ctx, 'from-live'))
+    throw new UsageError(
+      'render: --check and --from-live do not go together (--from-live writes the file; --check never writes)',
+    );
   const shown = configPath(ctx);
   await refuseOutOnto(ctx, [{ file: shown, what: `the config file ${shown}` }]);
   const config = await loadRenderConfig(ctx, shown);

@@ -13,7 +13,15 @@ import { runCreateOAuthApp } from './create-oauth-app.js';
 import { runDemo } from './demo.js';
 import { runImport } from './import.js';
 import { failureText } from './failure-text.js';
-import { checkOut, confirmOutput, flag, OutputLostError, printOut, type CommandContext, type CommandIO } from './context.js';
+import {
+  checkOut,
+  confirmOutput,
+  flag,
+  OutputLostError,
+  printOut,
+  type CommandContext,
+  type CommandIO,
+} from './context.js';
 import { runPlan } from './plan.js';
 import { runProvision } from './provision.js';
 import { runRender } from './render.js';
@@ -66,7 +74,11 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
 }
 
 /** The message for a command's failure: the engine's classification, in the CLI's words. */
-export function describeFailure(error: unknown, configShown = 'tailnet-access.yaml', env: Readonly<Record<string, string | undefined>> = process.env): string {
+export function describeFailure(
+  error: unknown,
+  configShown = 'tailnet-access.yaml',
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
   if (error instanceof OutputLostError) return `error: ${error.message}`;
   return failureText(classifyFailure(error, configShown, Boolean(env.TAILNET_ACCESS_DEBUG)));
 }

@@ -10,7 +10,17 @@ import { RefusedError, UsageError } from '../errors.js';
 import { readTextFile, UnreadableFileError } from '../files/read-regular.js';
 import { sameFile } from '../files/same-file.js';
 import { renderPlanJson } from '../render/plan-json.js';
-import { buildSavedPlan, MAX_SAVED_PLAN_BYTES, parseSavedPlan, renderSavedPlan, SAVED_PLAN_RAIL, savedPlanGuard, sha256, type SavedPlan, type SavedPlanGuard } from '../plan/saved-plan.js';
+import {
+  buildSavedPlan,
+  MAX_SAVED_PLAN_BYTES,
+  parseSavedPlan,
+  renderSavedPlan,
+  SAVED_PLAN_RAIL,
+  savedPlanGuard,
+  sha256,
+  type SavedPlan,
+  type SavedPlanGuard,
+} from '../plan/saved-plan.js';
 import type { PolicyFileOptions } from '../policy-file/plan.js';
 import { VERSION } from '../version.js';
 import { resolveTailnet } from './connection.js';
@@ -18,14 +28,20 @@ import { flag, note, resolvePath, type CommandContext } from './context.js';
 import type { PlanRead } from '../engine/plan.js';
 
 /** `--save-plan FILE` as given, or undefined; checked before anything is read: its folder must exist. */
-export async function savePlanTarget(ctx: CommandContext, inputs: readonly { file: string; what: string }[]): Promise<string | undefined> {
+export async function savePlanTarget(
+  ctx: CommandContext,
+  inputs: readonly { file: string; what: string }[],
+): Promise<string | undefined> {
   const given = flag(ctx, 'save-plan');
   if (given === undefined) return undefined;
   if (given === '') throw new UsageError('--save-plan needs a file name');
   const file = resolvePath(ctx, given);
-  if ((await stat(file).catch(() => undefined))?.isDirectory()) throw new UsageError(`--save-plan ${given} is a directory; give the path of a file to write`);
+  if ((await stat(file).catch(() => undefined))?.isDirectory())
+    throw new UsageError(`--save-plan ${given} is a directory; give the path of a file to write`);
   if (!(await stat(path.dirname(file)).catch(() => undefined))?.isDirectory()) {
-    throw new UsageError(`--save-plan ${given}: the folder ${path.dirname(given)} does not exist; create it first, or give another path`);
+    throw new UsageError(
+      `--save-plan ${given}: the folder ${path.dirname(given)} does not exist; create it first, or give another path`,
+    );
   }
   const out = flag(ctx, 'out');
   await refuseSaveOnto(ctx, given, [...inputs, ...(out ? [{ file: out, what: `the --out file ${out}` }] : [])]);
@@ -33,9 +49,14 @@ export async function savePlanTarget(ctx: CommandContext, inputs: readonly { fil
 }
 
 /** `--save-plan` must not name one of the command's inputs (nor --out): the saved plan would replace it. */
-export async function refuseSaveOnto(ctx: CommandContext, given: string, inputs: readonly { file: string; what: string }[]): Promise<void> {
+export async function refuseSaveOnto(
+  ctx: CommandContext,
+  given: string,
+  inputs: readonly { file: string; what: string }[],
+): Promise<void> {
   for (const input of inputs) {
-    if (await sameFile(resolvePath(ctx, given), resolvePath(ctx, input.file))) throw new UsageError(`--save-plan ${given} is ${input.what}; give --save-plan another file`);
+    if (await sameFile(resolvePath(ctx, given), resolvePath(ctx, input.file)))
+      throw new UsageError(`--save-plan ${given} is ${input.what}; give --save-plan another file`);
   }
 }
 
@@ -43,7 +64,14 @@ export async function refuseSaveOnto(ctx: CommandContext, given: string, inputs:
  * Writes the plan with its basis to `target` (atomically: the old file or the new one, never half).
  * A plan that cannot be carried out is not saved: there would be nothing to apply.
  */
-export async function savePlan(ctx: CommandContext, target: string, read: PlanRead, configFile: string, configText: string, policyFile: PolicyFileOptions | undefined): Promise<void> {
+export async function savePlan(
+  ctx: CommandContext,
+  target: string,
+  read: PlanRead,
+  configFile: string,
+  configText: string,
+  policyFile: PolicyFileOptions | undefined,
+): Promise<void> {
   if (read.problems.length > 0) {
     note(ctx, `The plan was not saved to ${target}: it cannot be carried out (see below).`);
     return;
@@ -62,7 +90,9 @@ export async function savePlan(ctx: CommandContext, target: string, read: PlanRe
   try {
     await writeFileAtomic(resolvePath(ctx, target), renderSavedPlan(saved));
   } catch (error) {
-    throw new UsageError(`cannot write the saved plan to ${target}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `cannot write the saved plan to ${target}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   note(ctx, `Saved the plan to ${target}; apply exactly this plan with: tailnet-access apply --plan ${target}`);
 }
@@ -71,7 +101,8 @@ export async function savePlan(ctx: CommandContext, target: string, read: PlanRe
 export async function readSavedPlan(ctx: CommandContext): Promise<{ shown: string; saved: SavedPlan } | undefined> {
   const shown = flag(ctx, 'plan');
   if (shown === undefined) return undefined;
-  if (shown === '') throw new UsageError('--plan needs a file name (a plan saved with tailnet-access plan --save-plan FILE)');
+  if (shown === '')
+    throw new UsageError('--plan needs a file name (a plan saved with tailnet-access plan --save-plan FILE)');
   let text: string;
   try {
     text = await readTextFile(resolvePath(ctx, shown), MAX_SAVED_PLAN_BYTES);
@@ -115,7 +146,10 @@ export function checkSavedPlanInputs(
   }
   const planned = saved.basis.policyFile;
   if (planned && policyFile && sha256(policyFile.file.text) !== planned.digest) {
-    throw new RefusedError(SAVED_PLAN_RAIL, `${shown} was made for another policy file: ${policyFile.file.shown} changed since the plan. ${again}`);
+    throw new RefusedError(
+      SAVED_PLAN_RAIL,
+      `${shown} was made for another policy file: ${policyFile.file.shown} changed since the plan. ${again}`,
+    );
   }
   return savedPlanGuard(saved, shown);
 }

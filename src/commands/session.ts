@@ -16,7 +16,10 @@ export function openClient(ctx: CommandContext, desired?: NamedTailnet): Tailsca
   });
 }
 
-/** The CLI's way to the tailnet for the engine: --tailnet, $TAILSCALE_TAILNET, the file; the credential from the environment. */
+/**
+ * The CLI's way to the tailnet for the engine: --tailnet, $TAILSCALE_TAILNET, the file; the credential from the
+ * environment.
+ */
 export function tailnetPort(ctx: CommandContext): TailnetPort {
   return {
     tailnet: (named) => resolveTailnet(flag(ctx, 'tailnet'), ctx.env, named).tailnet,
@@ -25,7 +28,11 @@ export function tailnetPort(ctx: CommandContext): TailnetPort {
 }
 
 /** Runs `body` with a client and always closes it, so a failed command leaves no socket open. */
-export async function withClient<T>(ctx: CommandContext, desired: Desired | undefined, body: (client: TailscaleClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  ctx: CommandContext,
+  desired: Desired | undefined,
+  body: (client: TailscaleClient) => Promise<T>,
+): Promise<T> {
   const client = openClient(ctx, desired);
   try {
     return await body(client);

@@ -16,7 +16,8 @@ function portOf(ctx: CommandContext): number {
   const raw = flag(ctx, 'port');
   if (raw === undefined) return 0;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number (0-65535), not "${raw}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number (0-65535), not "${raw}"`);
   return port;
 }
 
@@ -26,9 +27,18 @@ async function listen(fixture: Fixture, port: number, host: string): Promise<Sim
     return await startSimulator({ fixture, port, host });
   } catch (error) {
     const code = error instanceof Error && 'code' in error ? error.code : undefined;
-    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is already in use; give another --port, or leave it out to take any free one`);
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`cannot listen on --host ${host}: it is not an address of this machine (the default is 127.0.0.1)`);
-    if (code === 'EACCES') throw new UsageError(`not allowed to listen on port ${port}; ports below 1024 need privileges, so give a higher --port`);
+    if (code === 'EADDRINUSE')
+      throw new UsageError(
+        `port ${port} on ${host} is already in use; give another --port, or leave it out to take any free one`,
+      );
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+      throw new UsageError(
+        `cannot listen on --host ${host}: it is not an address of this machine (the default is 127.0.0.1)`,
+      );
+    if (code === 'EACCES')
+      throw new UsageError(
+        `not allowed to listen on port ${port}; ports below 1024 need privileges, so give a higher --port`,
+      );
     throw error;
   }
 }

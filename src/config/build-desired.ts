@@ -43,7 +43,9 @@ export function buildDesired(file: string, config: FileSettings, entries: Entrie
     const group: DesiredGroup = {
       name: groupName(key),
       members: members.filter(isWritten).map(({ login, at: memberAt, until }): DesiredMember => {
-        return typeof until?.value === 'string' ? { login, until: parseUntil(until.value), at: memberAt } : { login, at: memberAt };
+        return typeof until?.value === 'string'
+          ? { login, until: parseUntil(until.value), at: memberAt }
+          : { login, at: memberAt };
       }),
       at,
     };

@@ -112,7 +112,9 @@ const spaces = (n: number): string => `${n} ${n === 1 ? 'space' : 'spaces'}`;
 /** The last line of the block that starts at `parent` (the line before the next one as shallow). */
 function blockEnd(lines: readonly BlockLine[], parent: BlockLine | undefined): number {
   if (parent === undefined) return Number.MAX_SAFE_INTEGER;
-  const next = lines.find((l) => l.line > parent.line && l.indent <= parent.indent && !(l.dash && !parent.dash && l.indent === parent.indent));
+  const next = lines.find(
+    (l) => l.line > parent.line && l.indent <= parent.indent && !(l.dash && !parent.dash && l.indent === parent.indent),
+  );
   return next === undefined ? Number.MAX_SAFE_INTEGER : next.line - 1;
 }
 
@@ -126,7 +128,8 @@ function siblingsMessage(child: BlockLine, parent: BlockLine | undefined, usual:
     if (toParent === toEntries) {
       return `line ${child.line} is indented ${spaces(child.indent)}, halfway between line ${parent.line} (${parent.indent}) and the entries under it (${usual}, as on line ${sample.line}): indent it ${spaces(parent.indent)} to follow line ${parent.line}, or ${usual} to go under it`;
     }
-    if (toParent < toEntries) return `line ${child.line} is indented ${spaces(child.indent)}, its siblings ${parent.indent} (line ${parent.line}): indent it ${spaces(parent.indent)} like them`;
+    if (toParent < toEntries)
+      return `line ${child.line} is indented ${spaces(child.indent)}, its siblings ${parent.indent} (line ${parent.line}): indent it ${spaces(parent.indent)} like them`;
   }
   return `line ${child.line} is indented ${spaces(child.indent)}, its siblings ${usual} (line ${sample.line}): indent it ${spaces(usual)} like them`;
 }

@@ -16,7 +16,10 @@ import type { Desired } from './types.js';
 import { deref, DUPLICATE_KEY, errorAt, expandedSize, nodeOffset, parseYaml } from './yaml-source.js';
 import type { YamlSource } from './yaml-source.js';
 
-/** Far above any real tailnet (10,000 users in 1,000 groups take under 1 MB); checked before parsing, so a wrong file fails fast. */
+/**
+ * Far above any real tailnet (10,000 users in 1,000 groups take under 1 MB); checked before parsing, so a wrong file
+ * fails fast.
+ */
 export const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
 
 /**
@@ -32,7 +35,9 @@ export const MAX_EXPANDED_VALUES = 1_000_000;
 export interface LoadedConfig {
   desired: Desired;
   warnings: Diagnostic[];
-  /** The moment to plan for (ms since the epoch): `--now`, or the action's `now` input. Absent: the clock at planning. */
+  /**
+   * The moment to plan for (ms since the epoch): `--now`, or the action's `now` input. Absent: the clock at planning.
+   */
   now?: number;
 }
 
@@ -56,7 +61,8 @@ function fail(diagnostics: Diagnostic[]): never {
 
 function tooLarge(file: string, bytes: number | undefined): Diagnostic {
   // A /proc file or one still growing has no size to quote, only the cap it went past.
-  const size = bytes === undefined ? '' : ` ${bytes.toLocaleString('en-US')} bytes (${(bytes / (1024 * 1024)).toFixed(1)} MB),`;
+  const size =
+    bytes === undefined ? '' : ` ${bytes.toLocaleString('en-US')} bytes (${(bytes / (1024 * 1024)).toFixed(1)} MB),`;
   const message = `the file is${size} over the ${MAX_CONFIG_BYTES / (1024 * 1024)} MB limit for a tailnet-access file; is this the right file?`;
   return { file, line: 1, column: 1, severity: 'error', code: 'config.too-large', message };
 }
@@ -113,13 +119,16 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   const entries = readEntries(source);
   const semantic = checkEntries(entries);
   const schemaErrors = schema.ok ? [] : schema.findings.map((f) => findingDiagnostic(source, f));
-  if (errors.length > 0 || !schema.ok || semantic.errors.length > 0) fail([...errors, ...schemaErrors, ...semantic.errors]);
+  if (errors.length > 0 || !schema.ok || semantic.errors.length > 0)
+    fail([...errors, ...schemaErrors, ...semantic.errors]);
   return loaded(file, schema.value, entries, semantic.warnings);
 }
 
 /** Where a missing file was looked for, when the name shown does not say: `(there is no x.yaml in /repo)`. */
 function lookedIn(shown: string, absolute: string): string {
-  return nodePath.isAbsolute(shown) ? '' : ` (there is no ${nodePath.basename(absolute)} in ${nodePath.dirname(absolute)})`;
+  return nodePath.isAbsolute(shown)
+    ? ''
+    : ` (there is no ${nodePath.basename(absolute)} in ${nodePath.dirname(absolute)})`;
 }
 
 function unreadable(path: string, absolute: string, error: UnreadableFileError): ConfigFileError {

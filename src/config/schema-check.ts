@@ -95,8 +95,12 @@ function reduce(errors: ErrorObject[], data: unknown): Finding[] {
     }
   }
   const coveredBySpecific = new Set(specific.flatMap((s) => withAncestors(s.path)));
-  const aboveOthers = new Set([...wrongType.values()].flatMap((t) => (t.path.length > 0 ? withAncestors(t.path.slice(0, -1)) : [])));
-  const types = [...wrongType.values()].filter((t) => !coveredBySpecific.has(pathKey(t.path)) && !aboveOthers.has(pathKey(t.path)));
+  const aboveOthers = new Set(
+    [...wrongType.values()].flatMap((t) => (t.path.length > 0 ? withAncestors(t.path.slice(0, -1)) : [])),
+  );
+  const types = [...wrongType.values()].filter(
+    (t) => !coveredBySpecific.has(pathKey(t.path)) && !aboveOthers.has(pathKey(t.path)),
+  );
   return [...withoutMisspeltRequired(specific), ...types];
 }
 

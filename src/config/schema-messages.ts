@@ -102,7 +102,8 @@ function expected(path: string[]): string {
 function unknownKey(path: string[], key: string): string {
   const [section, name = ''] = path;
   const quoted = JSON.stringify(key);
-  if (section === undefined) return `unknown key ${quoted}${didYouMean(key, TOP_KEYS) || `; expected one of ${TOP_KEYS.join(', ')}`}`;
+  if (section === undefined)
+    return `unknown key ${quoted}${didYouMean(key, TOP_KEYS) || `; expected one of ${TOP_KEYS.join(', ')}`}`;
   if (section === 'settings') {
     return `unknown setting ${quoted}${didYouMean(key, Object.keys(SETTINGS)) || `; expected one of ${Object.keys(SETTINGS).join(', ')}`}`;
   }
@@ -110,7 +111,8 @@ function unknownKey(path: string[], key: string): string {
     if (key.startsWith('group:')) return `${quoted} is a group, not a login; groups go under groups:`;
     return `${quoted} is not a login; users are listed by login, ${LOGIN_EXAMPLE}`;
   }
-  if (section === 'users') return `unknown key ${quoted} for ${name}${didYouMean(key, ['role']) || '; the only key here is role'}`;
+  if (section === 'users')
+    return `unknown key ${quoted} for ${name}${didYouMean(key, ['role']) || '; the only key here is role'}`;
   if (section === 'groups' && path.length === 1) return badGroupName(key);
   return `unknown key ${quoted} in ${groupName(name)}${didYouMean(key, ['members', 'description']) || '; expected members and description'}`;
 }
@@ -119,8 +121,10 @@ function badGroupName(key: string): string {
   if (/^group:[^@]+@/.test(key)) {
     return `${key} is a SCIM group: groups named group:name@domain are synced from your identity provider and never written by tailnet-access; remove it here`;
   }
-  if (key.startsWith('autogroup:')) return `${key} is built in and follows user roles; it cannot be defined here (set roles under users:)`;
-  if (key.startsWith('tag:')) return `${key} is a tag, not a group; tags are defined under tagOwners in the policy file`;
+  if (key.startsWith('autogroup:'))
+    return `${key} is built in and follows user roles; it cannot be defined here (set roles under users:)`;
+  if (key.startsWith('tag:'))
+    return `${key} is a tag, not a group; tags are defined under tagOwners in the policy file`;
   return `invalid group name ${JSON.stringify(key)}: use letters, digits, "-", "_" and "." (the "group:" prefix is optional)`;
 }
 
@@ -129,8 +133,10 @@ function badMember(group: string, member: string): string {
   if (member.startsWith('group:')) {
     return `${member} ${refusal}: Tailscale refuses groups inside groups ("group members cannot be recursive"); list its members instead`;
   }
-  if (member.startsWith('autogroup:')) return `${member} ${refusal}: groups hold user logins, and autogroups are not users`;
-  if (member.startsWith('tag:')) return `${member} ${refusal}: groups hold user logins, and tags name devices, not users`;
+  if (member.startsWith('autogroup:'))
+    return `${member} ${refusal}: groups hold user logins, and autogroups are not users`;
+  if (member.startsWith('tag:'))
+    return `${member} ${refusal}: groups hold user logins, and tags name devices, not users`;
   if (member === '*') return `"*" ${refusal}: groups hold user logins; list the users`;
   return `${JSON.stringify(member)} in ${group} is not a login; members are logins ${LOGIN_EXAMPLE}`;
 }
@@ -140,7 +146,8 @@ function wrongValue(path: string[], value: unknown, keyword: string): string {
   const text = typeof value === 'string' ? value : '';
   if (section === 'version') {
     const hint = value === '1' ? ' (write it without quotes)' : '';
-    const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? String(value) : describe(value);
+    const shown =
+      typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? String(value) : describe(value);
     return `unsupported version ${shown}; this tool knows version 1${hint}`;
   }
   if (keyword === 'enum' && section === 'users') {
@@ -153,7 +160,8 @@ function wrongValue(path: string[], value: unknown, keyword: string): string {
   if (value === null && section === 'users' && path.length === 2) {
     return `no role for ${name}: write a role (admin, member, …), or {} to list the user and leave the role alone`;
   }
-  if (value === null && section === 'groups' && path.length === 2) return `${groupName(name)} is empty; write [] for a group with no members`;
+  if (value === null && section === 'groups' && path.length === 2)
+    return `${groupName(name)} is empty; write [] for a group with no members`;
   if (value === null || value === '') return `${subject(path)} is empty; write ${expected(path)}`;
   return `${subject(path)} must be ${expected(path)}, not ${describe(value)}`;
 }

@@ -77,11 +77,15 @@ function checkPolicyFileSettings(settings: Entries['settings'], warnings: Diagno
   if (settings.some((s) => s.key === 'policyFile')) return;
   const manual = settings.find((s) => s.key === 'onManualEdits');
   if (!manual) return;
-  const message = 'settings.onManualEdits has no effect without settings.policyFile: edits made in the admin console are noticed only for a policy file kept in git';
+  const message =
+    'settings.onManualEdits has no effect without settings.policyFile: edits made in the admin console are noticed only for a policy file kept in git';
   warnings.push(diagnostic(manual.at, 'warning', 'settings.without-policy-file', message));
 }
 
-/** An `until` that is not a real moment is an error at its value; a string only (another type is the schema's to report). */
+/**
+ * An `until` that is not a real moment is an error at its value; a string only (another type is the schema's to
+ * report).
+ */
 function checkUntilValue(what: string, until: { value: unknown; at: SourceRef }, errors: Diagnostic[]): void {
   if (typeof until.value !== 'string') return;
   try {
@@ -92,7 +96,8 @@ function checkUntilValue(what: string, until: { value: unknown; at: SourceRef },
   }
 }
 
-// An end date says when a role falls back to member: without a role other than member (and never the owner's) there is nothing to end.
+// An end date says when a role falls back to member: without a role other than member (and never the owner's) there is
+// nothing to end.
 function checkEndDates(entries: Entries, errors: Diagnostic[]): void {
   for (const user of entries.users) {
     if (!user.until) continue;
@@ -107,7 +112,8 @@ function checkEndDates(entries: Entries, errors: Diagnostic[]): void {
   }
   for (const group of entries.groups) {
     for (const member of group.members) {
-      if (member.until) checkUntilValue(`until of ${String(member.login)} in ${groupName(group.key)}`, member.until, errors);
+      if (member.until)
+        checkUntilValue(`until of ${String(member.login)} in ${groupName(group.key)}`, member.until, errors);
     }
   }
 }

@@ -45,10 +45,15 @@ export interface Settings {
   unmanagedUsers: UnmanagedUsers;
   unmanagedGroups: UnmanagedGroups;
   maxChanges: number;
-  /** Path of the policy file kept in git, as written: relative to the config file's directory (the loader touches no disk). */
+  /**
+   * Path of the policy file kept in git, as written: relative to the config file's directory (the loader touches no
+   * disk).
+   */
   policyFile?: string;
   onManualEdits: OnManualEdits;
-  /** The action's apply on push: changes no plan on the merged pull request showed are listed (warn) or refused (fail). */
+  /**
+   * The action's apply on push: changes no plan on the merged pull request showed are listed (warn) or refused (fail).
+   */
   onUnreviewedChanges: OnUnreviewedChanges;
   inviteMissingUsers: boolean;
   /** An end date (`until`) this many days away or closer is a plan warning (`access.expiring`). */

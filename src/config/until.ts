@@ -37,8 +37,22 @@ const DAY_MS = 86_400_000;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})?$/;
-const FORMATS = 'write a date as YYYY-MM-DD (2026-12-31) or a date-time as RFC 3339 with its offset (2026-12-05T18:00:00Z)';
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const FORMATS =
+  'write a date as YYYY-MM-DD (2026-12-31) or a date-time as RFC 3339 with its offset (2026-12-05T18:00:00Z)';
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 type Use = 'until' | 'now';
 
@@ -63,7 +77,8 @@ export function endsWithin(until: TimeValue, now: number, days: number): boolean
 }
 
 function parseTimeValue(value: unknown, use: Use): TimeValue {
-  if (typeof value !== 'string') throw new TimeValueError(`expected a date or a date-time, not ${describeNonText(value)}; ${FORMATS}`);
+  if (typeof value !== 'string')
+    throw new TimeValueError(`expected a date or a date-time, not ${describeNonText(value)}; ${FORMATS}`);
   const text = value.trim();
   if (text === '') throw new TimeValueError(`the value is empty; ${FORMATS}`);
   const date = DATE.exec(text);
@@ -87,19 +102,27 @@ function parseTimeValue(value: unknown, use: Use): TimeValue {
 }
 
 function dayStart(text: string, [year, month, day]: [number, number, number]): number {
-  if (month < 1 || month > 12) throw new TimeValueError(`${show(text)} is not a real date: there is no month ${month} (months are 01 to 12)`);
+  if (month < 1 || month > 12)
+    throw new TimeValueError(`${show(text)} is not a real date: there is no month ${month} (months are 01 to 12)`);
   const days = daysIn(year, month);
   if (day < 1 || day > days) {
-    const why = month === 2 && day === 29 ? `${year} is not a leap year, so February has 28 days` : `${MONTHS[month - 1]} ${year} has ${days} days`;
+    const why =
+      month === 2 && day === 29
+        ? `${year} is not a leap year, so February has 28 days`
+        : `${MONTHS[month - 1]} ${year} has ${days} days`;
     throw new TimeValueError(`${show(text)} is not a real date: ${why}`);
   }
   return Date.UTC(year, month - 1, day);
 }
 
 function timeOfDay(text: string, hour: number, minute: number, second: number): number {
-  if (hour > 23) throw new TimeValueError(`${show(text)} is not a real time: hours run from 00 to 23 (write the next day's 00:00:00 for midnight)`);
+  if (hour > 23)
+    throw new TimeValueError(
+      `${show(text)} is not a real time: hours run from 00 to 23 (write the next day's 00:00:00 for midnight)`,
+    );
   if (minute > 59) throw new TimeValueError(`${show(text)} is not a real time: minutes run from 00 to 59`);
-  if (second === 60) throw new TimeValueError(`${show(text)} names a leap second, which cannot be used here: write :59 instead`);
+  if (second === 60)
+    throw new TimeValueError(`${show(text)} names a leap second, which cannot be used here: write :59 instead`);
   if (second > 59) throw new TimeValueError(`${show(text)} is not a real time: seconds run from 00 to 59`);
   return ((hour * 60 + minute) * 60 + second) * 1000;
 }
@@ -109,14 +132,19 @@ function offsetMs(text: string, offset: string): number {
   if (offset === 'Z' || offset === 'z') return 0;
   const hours = Number(offset.slice(1, 3));
   const minutes = Number(offset.slice(4, 6));
-  if (hours > 23 || minutes > 59) throw new TimeValueError(`${show(text)} has an impossible UTC offset ${offset}: write it as ±HH:MM, at most ±23:59`);
+  if (hours > 23 || minutes > 59)
+    throw new TimeValueError(
+      `${show(text)} has an impossible UTC offset ${offset}: write it as ±HH:MM, at most ±23:59`,
+    );
   return (offset.startsWith('-') ? -1 : 1) * (hours * 60 + minutes) * 60_000;
 }
 
 function checked(text: string, value: TimeValue, use: Use): TimeValue {
   if (value.epochMs >= EARLIEST && value.epochMs <= LATEST) return value;
   const advice = use === 'until' ? '; for access that does not end, leave "until" out' : '';
-  throw new TimeValueError(`${show(text)} is outside the years ${FIRST_YEAR} to ${LAST_YEAR} (UTC), most likely a typo${advice}`);
+  throw new TimeValueError(
+    `${show(text)} is outside the years ${FIRST_YEAR} to ${LAST_YEAR} (UTC), most likely a typo${advice}`,
+  );
 }
 
 function daysIn(year: number, month: number): number {
@@ -130,10 +158,14 @@ function utcDisplay(epochMs: number): string {
 
 /** The common ways of almost writing RFC 3339, each with its fix. */
 function nearMiss(text: string): string | undefined {
-  if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(text)) return 'separate the date and the time with T, as in 2026-12-05T18:00:00Z';
-  if (/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?$/.test(text)) return 'RFC 3339 needs the seconds too, as in 2026-12-05T18:00:00Z';
-  if (/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?[+-]\d{2}(?:\d{2})?$/.test(text)) return 'write the UTC offset with a colon, as in +01:00';
-  if (/^\d{1,4}-\d{1,2}-\d{1,2}$/.test(text)) return 'write the date with a four-digit year and two-digit month and day, as in 2026-03-05';
+  if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}/.test(text))
+    return 'separate the date and the time with T, as in 2026-12-05T18:00:00Z';
+  if (/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?$/.test(text))
+    return 'RFC 3339 needs the seconds too, as in 2026-12-05T18:00:00Z';
+  if (/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?[+-]\d{2}(?:\d{2})?$/.test(text))
+    return 'write the UTC offset with a colon, as in +01:00';
+  if (/^\d{1,4}-\d{1,2}-\d{1,2}$/.test(text))
+    return 'write the date with a four-digit year and two-digit month and day, as in 2026-03-05';
   return undefined;
 }
 
@@ -147,7 +179,10 @@ function describeNonText(value: unknown): string {
 
 /** Quoted, with anything outside printable ASCII escaped (a look-alike dash, a control character). */
 function show(text: string): string {
-  const quoted = JSON.stringify(text.slice(0, 60)).replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const quoted = JSON.stringify(text.slice(0, 60)).replace(
+    /[^\x20-\x7e]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return text.length > 60 ? `${quoted}…` : quoted;
 }
 

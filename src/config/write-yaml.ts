@@ -67,7 +67,8 @@ function userComment(user: TailscaleUser): string {
 /** Why a group cannot be listed in the file, or undefined when it can. */
 function groupProblem(group: PolicyGroup): string | undefined {
   if (isScimGroup(group.name)) return 'synced by SCIM from the identity provider; tailnet-access never writes it';
-  if (!group.name.startsWith('group:') || !isGroupKey(group.name)) return 'its name cannot be written in this file (letters, digits, ".", "_" and "-" after "group:")';
+  if (!group.name.startsWith('group:') || !isGroupKey(group.name))
+    return 'its name cannot be written in this file (letters, digits, ".", "_" and "-" after "group:")';
   const odd = group.members.find((member) => !isLogin(member));
   if (odd !== undefined) return `its member ${JSON.stringify(odd)} is not a user login (the file holds logins only)`;
   return undefined;
@@ -124,7 +125,11 @@ function usersSection(source: ImportSource, leftOut: LeftOut[]): { pair: Pair; c
   const unlisted: string[] = [];
   for (const user of [...source.users].sort(compareLogins)) {
     if (!isLogin(user.loginName)) {
-      leftOut.push({ kind: 'user', name: user.loginName, reason: 'the login cannot be written in this file; unlisted users are left alone' });
+      leftOut.push({
+        kind: 'user',
+        name: user.loginName,
+        reason: 'the login cannot be written in this file; unlisted users are left alone',
+      });
       unlisted.push(escapeControls(user.loginName));
       continue;
     }
@@ -140,7 +145,8 @@ function usersSection(source: ImportSource, leftOut: LeftOut[]): { pair: Pair; c
     const more = shared.length > MAX_SHARED_NAMED ? ` and ${shared.length - MAX_SHARED_NAMED} more` : '';
     comment.push(`Shared in from other tailnets, so not listed: ${named}${more}.`);
   }
-  if (unlisted.length > 0) comment.push(`Not listed, as the file cannot hold their login, and left alone: ${unlisted.join(', ')}.`);
+  if (unlisted.length > 0)
+    comment.push(`Not listed, as the file cannot hold their login, and left alone: ${unlisted.join(', ')}.`);
   if (map.items.length === 0) map.flow = true;
   return { pair: section('users', map, comment), count: map.items.length };
 }
@@ -164,9 +170,10 @@ function groupsSection(groups: PolicyGroups, leftOut: LeftOut[]): { pair: Pair; 
       map.items.push(new Pair(scalar(group.name), entry));
     }
   }
-  const comment = groups.groups.length === 0
-    ? ['The policy file has no groups yet. Groups added here are written into it by apply.']
-    : ['The groups of the policy file, in its order. A comment above a group there is its description here.'];
+  const comment =
+    groups.groups.length === 0
+      ? ['The policy file has no groups yet. Groups added here are written into it by apply.']
+      : ['The groups of the policy file, in its order. A comment above a group there is its description here.'];
   if (notes.length > 0) comment.push('Not listed, and kept as they are (settings.unmanagedGroups: keep):', ...notes);
   if (map.items.length === 0) map.flow = true;
   return { pair: section('groups', map, comment), count: map.items.length };
@@ -175,8 +182,17 @@ function groupsSection(groups: PolicyGroups, leftOut: LeftOut[]): { pair: Pair; 
 function settingsSection(): Pair {
   const map = new YAMLMap();
   map.items.push(
-    new Pair(scalar('unmanagedUsers'), scalar('ignore', ' users not listed above are left alone (report: warn about them; demote: make them members; suspend: suspend them)')),
-    new Pair(scalar('unmanagedGroups'), scalar('keep', ' policy groups not listed above are kept (remove: delete them)')),
+    new Pair(
+      scalar('unmanagedUsers'),
+      scalar(
+        'ignore',
+        ' users not listed above are left alone (report: warn about them; demote: make them members; suspend: suspend them)',
+      ),
+    ),
+    new Pair(
+      scalar('unmanagedGroups'),
+      scalar('keep', ' policy groups not listed above are kept (remove: delete them)'),
+    ),
     new Pair(scalar('maxChanges'), scalar(50, ' apply refuses a larger plan unless given --max-changes')),
   );
   return section('settings', map, []);

@@ -95,7 +95,8 @@ function nonSpecificKeys(doc: Document.Parsed): Set<number> {
   const starts = new Set<number>();
   visit(doc, {
     Pair(_key, pair) {
-      if (isScalar(pair.key) && pair.key.tag === '!' && typeof pair.key.value === 'string' && pair.key.range) starts.add(pair.key.range[0]);
+      if (isScalar(pair.key) && pair.key.tag === '!' && typeof pair.key.value === 'string' && pair.key.range)
+        starts.add(pair.key.range[0]);
     },
   });
   return starts;
@@ -119,15 +120,26 @@ const isIndentationError = (error: YAMLError): boolean =>
 function yamlDiagnostics(source: YamlSource, text: string, errors: readonly YAMLError[]): Diagnostic[] {
   let keys: Set<number> | undefined;
   const tagged = (): Set<number> => (keys ??= nonSpecificKeys(source.doc));
-  const placed = errors.filter((error) => !isNonSpecificKey(text, tagged, error)).map((error) => ({ error, line: source.lines.linePos(error.pos[0]).line }));
+  const placed = errors
+    .filter((error) => !isNonSpecificKey(text, tagged, error))
+    .map((error) => ({ error, line: source.lines.linePos(error.pos[0]).line }));
   const explained = new Set<YAMLError>();
   const out: Diagnostic[] = [];
   if (placed.some(({ error }) => isIndentationError(error))) {
     for (const wrong of misindentedLines(text)) {
-      const knockOn = placed.filter(({ error, line }) => isIndentationError(error) && line >= wrong.from && line <= wrong.to);
+      const knockOn = placed.filter(
+        ({ error, line }) => isIndentationError(error) && line >= wrong.from && line <= wrong.to,
+      );
       if (knockOn.length === 0) continue;
       for (const { error } of knockOn) explained.add(error);
-      out.push({ file: source.file, line: wrong.line, column: wrong.indent + 1, severity: 'error', code: 'yaml.indentation', message: wrong.message });
+      out.push({
+        file: source.file,
+        line: wrong.line,
+        column: wrong.indent + 1,
+        severity: 'error',
+        code: 'yaml.indentation',
+        message: wrong.message,
+      });
     }
   }
   for (const { error } of placed) if (!explained.has(error)) out.push(yamlDiagnostic(source, error));
@@ -199,7 +211,8 @@ function checkKeys(source: YamlSource, pairs: Pair[]): Diagnostic[] {
     const name = keyText(pair);
     const at = nodeOffset(pair.key) ?? 0;
     if (name === '<<' && pair.key.type === 'PLAIN') {
-      const message = 'YAML merge keys (<<) are not supported; write the entries out (an alias of a whole value, like "*eng", does work)';
+      const message =
+        'YAML merge keys (<<) are not supported; write the entries out (an alias of a whole value, like "*eng", does work)';
       errors.push(errorAt(source, at, 'yaml.merge-key', message));
       continue;
     }

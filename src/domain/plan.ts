@@ -159,7 +159,12 @@ export function changeJson(change: Change): Change {
     case 'user.invite':
       return { type: change.type, login: change.login, role: change.role };
     case 'group.create':
-      return { type: change.type, group: change.group, members: [...change.members], ...(change.until ? { until: { ...change.until } } : {}) };
+      return {
+        type: change.type,
+        group: change.group,
+        members: [...change.members],
+        ...(change.until ? { until: { ...change.until } } : {}),
+      };
     case 'group.delete':
       return { type: change.type, group: change.group, members: [...change.members] };
     case 'group.update':

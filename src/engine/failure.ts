@@ -39,7 +39,10 @@ export class PlanProblemsError extends Error {
 export function policyDataLines(data: readonly PolicyErrorData[]): string[] {
   return data.flatMap((entry) => {
     const who = entry.user ? `${entry.user}: ` : '';
-    return [...(entry.errors ?? []).map((e) => `${who}error: ${e}`), ...(entry.warnings ?? []).map((w) => `${who}warning: ${w}`)];
+    return [
+      ...(entry.errors ?? []).map((e) => `${who}error: ${e}`),
+      ...(entry.warnings ?? []).map((w) => `${who}warning: ${w}`),
+    ];
   });
 }
 
@@ -84,13 +87,21 @@ function filesOf(files: readonly (string | undefined)[], fallback: string): stri
 }
 
 /** Problems that keep a plan from being carried out, as a failure: the CLI's plan prints it after the plan. */
-export function planProblemsFailure(problems: readonly PlanProblem[], plan: Plan, configShown: string, policyFile?: PolicyFilePlan): Failure {
+export function planProblemsFailure(
+  problems: readonly PlanProblem[],
+  plan: Plan,
+  configShown: string,
+  policyFile?: PolicyFilePlan,
+): Failure {
   const rejected = problems.length > 0 && problems.every((p) => p.code === POLICY_REJECTED);
   const failure: Failure = {
     kind: 'plan-problems',
     title: rejected
       ? "Tailscale's validator rejects the policy file this plan would write"
-      : `The plan cannot be carried out: fix the ${plural(problems.length, 'problem', 'problems')} in ${filesOf(problems.map((p) => parseSourceRef(p.path)?.file), configShown)}`,
+      : `The plan cannot be carried out: fix the ${plural(problems.length, 'problem', 'problems')} in ${filesOf(
+          problems.map((p) => parseSourceRef(p.path)?.file),
+          configShown,
+        )}`,
     lines: problems.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`),
     problems,
     plan,
@@ -109,17 +120,30 @@ export function classifyFailure(error: unknown, configShown: string, debug = fal
     const n = error.diagnostics.length;
     return {
       kind: 'file-problems',
-      title: `${plural(n, 'problem', 'problems')} in ${filesOf(error.diagnostics.map((d) => d.file), configShown)}; nothing was written to the tailnet`,
+      title: `${plural(n, 'problem', 'problems')} in ${filesOf(
+        error.diagnostics.map((d) => d.file),
+        configShown,
+      )}; nothing was written to the tailnet`,
       lines: error.diagnostics.map(formatDiagnostic),
       diagnostics: error.diagnostics,
     };
   }
-  if (error instanceof PlanProblemsError) return planProblemsFailure(error.problems, error.plan, configShown, error.policyFile);
+  if (error instanceof PlanProblemsError)
+    return planProblemsFailure(error.problems, error.plan, configShown, error.policyFile);
   if (error instanceof PolicyRejectedError) {
-    return { kind: 'policy-rejected', title: 'Tailscale rejected the policy file', lines: [...linesOf(error), ...policyDataLines(error.data ?? [])] };
+    return {
+      kind: 'policy-rejected',
+      title: 'Tailscale rejected the policy file',
+      lines: [...linesOf(error), ...policyDataLines(error.data ?? [])],
+    };
   }
   if (error instanceof RefusedError) {
-    const failure: Failure = { kind: 'refused', title: `Refused by the ${error.rail} safety rail`, lines: linesOf(error), rail: error.rail };
+    const failure: Failure = {
+      kind: 'refused',
+      title: `Refused by the ${error.rail} safety rail`,
+      lines: linesOf(error),
+      rail: error.rail,
+    };
     if (error instanceof ApplyRefusedError) {
       failure.plan = error.plan;
       if (error.policyFile) failure.policyFile = error.policyFile;
@@ -127,7 +151,8 @@ export function classifyFailure(error: unknown, configShown: string, debug = fal
     return failure;
   }
   // The config file, or the policy file it names: the title says which.
-  if (error instanceof ConfigFileError) return { kind: 'file-unreadable', title: `Cannot read ${error.path}`, lines: linesOf(error) };
+  if (error instanceof ConfigFileError)
+    return { kind: 'file-unreadable', title: `Cannot read ${error.path}`, lines: linesOf(error) };
   const titles: [new (...args: never[]) => Error, FailureKind, string][] = [
     [UsageError, 'usage', 'The command is not set up correctly'],
     [LivePolicyError, 'live-policy', "The tailnet's policy file cannot be read"],

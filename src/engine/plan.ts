@@ -54,14 +54,22 @@ const inTurn: PlanStep = (_step, run) => run();
  * one of the plan's problems, as `apply` would refuse it before its first write; under
  * settings.policyFile the file in git is always validated (src/policy-file/plan.ts).
  */
-export async function planWith(config: LoadedConfig, client: TailscaleClient, policyFile?: PolicyFileOptions, check: PlanChecks = {}): Promise<PlanRead> {
+export async function planWith(
+  config: LoadedConfig,
+  client: TailscaleClient,
+  policyFile?: PolicyFileOptions,
+  check: PlanChecks = {},
+): Promise<PlanRead> {
   const step = check.step ?? inTurn;
   const options = { invites: config.desired.settings.inviteMissingUsers };
   if (config.desired.settings.policyFile !== undefined && !policyFile) {
     throw new TypeError(`${config.desired.file} sets settings.policyFile, but the plan was not given the policy file`);
   }
   // The policy file is rendered before the tailnet is read, so a file that cannot be costs no API call.
-  const rendered = policyFile && config.desired.settings.policyFile !== undefined ? renderPolicyFile(config.desired, policyFile.file) : undefined;
+  const rendered =
+    policyFile && config.desired.settings.policyFile !== undefined
+      ? renderPolicyFile(config.desired, policyFile.file)
+      : undefined;
   const live = await step('read', () => readLive(client, options, check.started));
   const read = await step('plan', async () => {
     if (policyFile === undefined || rendered === undefined) return planAgainst(config, live);

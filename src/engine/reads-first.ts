@@ -66,7 +66,9 @@ async function letRequestsLeave(turns = 8): Promise<void> {
 
 function start(client: TailscaleClient, options: EarlyOptions): EarlyReads {
   const live = startLiveRead(client);
-  return options.keyOwner && client.credentialKind === 'api-key' ? { live, keyOwner: quietly(findKeyOwner(client)) } : { live };
+  return options.keyOwner && client.credentialKind === 'api-key'
+    ? { live, keyOwner: quietly(findKeyOwner(client)) }
+    : { live };
 }
 
 /**

@@ -52,7 +52,8 @@ export function workspaceBoundary(workspace: string): Boundary {
 export function repositoryBoundary(configPath: string): Boundary {
   const folder = realPath(path.dirname(path.resolve(configPath)));
   for (let dir = folder; ; dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, '.git'))) return { root: dir, name: `the repository ${dir} (the nearest folder above the config file holding .git)` };
+    if (existsSync(path.join(dir, '.git')))
+      return { root: dir, name: `the repository ${dir} (the nearest folder above the config file holding .git)` };
     if (path.dirname(dir) === dir) break;
   }
   return { root: folder, name: `${folder} (the config file's folder, which is in no git repository)` };

@@ -14,7 +14,11 @@ export class UnreadableFileError extends Error {
   /** For too-large: the size when the file says it (a /proc file does not). */
   readonly size: number | undefined;
   readonly limit: number | undefined;
-  constructor(reason: UnreadableReason, detail: string, options: { cause?: unknown; size?: number; limit?: number } = {}) {
+  constructor(
+    reason: UnreadableReason,
+    detail: string,
+    options: { cause?: unknown; size?: number; limit?: number } = {},
+  ) {
     super(detail, { cause: options.cause });
     this.name = 'UnreadableFileError';
     this.reason = reason;

@@ -45,19 +45,27 @@ export function actionsSecretTargetProblems(target: ActionsSecretTarget): string
       `secret name ${JSON.stringify(target.name)} may contain only letters, digits and underscores, and must not start with a digit`,
     );
   } else if (/^GITHUB_/i.test(target.name)) {
-    problems.push(`secret name ${JSON.stringify(target.name)} must not start with GITHUB_ (GitHub reserves that prefix)`);
+    problems.push(
+      `secret name ${JSON.stringify(target.name)} must not start with GITHUB_ (GitHub reserves that prefix)`,
+    );
   }
-  if (!REPOSITORY.test(target.repository)) problems.push(`repository ${JSON.stringify(target.repository)} is not of the form owner/repo`);
-  if (target.environment !== undefined && target.environment.trim() === '') problems.push('the environment name is empty');
+  if (!REPOSITORY.test(target.repository))
+    problems.push(`repository ${JSON.stringify(target.repository)} is not of the form owner/repo`);
+  if (target.environment !== undefined && target.environment.trim() === '')
+    problems.push('the environment name is empty');
   const api = URL.parse(target.apiUrl);
-  if (!api || (api.protocol !== 'https:' && api.protocol !== 'http:')) problems.push(`the GitHub API URL ${JSON.stringify(target.apiUrl)} is not an http(s) URL`);
+  if (!api || (api.protocol !== 'https:' && api.protocol !== 'http:'))
+    problems.push(`the GitHub API URL ${JSON.stringify(target.apiUrl)} is not an http(s) URL`);
   if (target.token.trim() === '') problems.push('no token to write secrets with was given');
   return problems;
 }
 
 /** In words: `the Actions secret NAME of owner/repo` (`… in environment E`). */
-export function describeActionsSecret(target: Pick<ActionsSecretTarget, 'name' | 'repository' | 'environment'>): string {
-  const where = target.environment === undefined ? target.repository : `${target.repository}, environment "${target.environment}"`;
+export function describeActionsSecret(
+  target: Pick<ActionsSecretTarget, 'name' | 'repository' | 'environment'>,
+): string {
+  const where =
+    target.environment === undefined ? target.repository : `${target.repository}, environment "${target.environment}"`;
   return `the Actions secret ${target.name} of ${where}`;
 }
 
@@ -77,10 +85,15 @@ function explain(target: ActionsSecretTarget, failure: GitHubFailure): string {
   const said = `: ${failure.message}${errors}`;
   const limit = rateLimitOf(failure);
   if (limit !== undefined) return `GitHub answered ${status}${said} — ${rateLimitHint(limit)}.`;
-  if (status === 401) return `GitHub refused the token (401${said}): it is wrong, expired or revoked. Check secrets-token.`;
-  if (status === 403) return `GitHub refused access (403${said}): the token is not allowed to use these secrets. ${tokenAdvice(target)}`;
+  if (status === 401)
+    return `GitHub refused the token (401${said}): it is wrong, expired or revoked. Check secrets-token.`;
+  if (status === 403)
+    return `GitHub refused access (403${said}): the token is not allowed to use these secrets. ${tokenAdvice(target)}`;
   if (status === 404) {
-    const what = target.environment === undefined ? `repository ${target.repository}` : `environment "${target.environment}" of ${target.repository}`;
+    const what =
+      target.environment === undefined
+        ? `repository ${target.repository}`
+        : `environment "${target.environment}" of ${target.repository}`;
     return `GitHub found no ${what} (404${said}): it does not exist${target.environment === undefined ? '' : ' (create it under Settings → Environments)'}, or the token cannot see it (GitHub answers 404 then). ${tokenAdvice(target)}`;
   }
   return `GitHub answered ${status}${said}.`;
@@ -111,16 +124,27 @@ export class ActionsSecrets {
 
   private path(suffix: string): string {
     const root = `/repos/${encodeURIComponent(this.owner)}/${encodeURIComponent(this.repo)}`;
-    const secrets = this.target.environment === undefined ? `${root}/actions/secrets` : `${root}/environments/${encodeURIComponent(this.target.environment)}/secrets`;
+    const secrets =
+      this.target.environment === undefined
+        ? `${root}/actions/secrets`
+        : `${root}/environments/${encodeURIComponent(this.target.environment)}/secrets`;
     return `${this.target.apiUrl.replace(/\/+$/, '')}${secrets}/${suffix}`;
   }
 
-  private async call<T>(operation: string, method: string, url: string, request: () => Promise<{ status: number; data: T }>): Promise<{ status: number; data: T }> {
+  private async call<T>(
+    operation: string,
+    method: string,
+    url: string,
+    request: () => Promise<{ status: number; data: T }>,
+  ): Promise<{ status: number; data: T }> {
     try {
       return await request();
     } catch (error) {
       const failure = failureOf(error);
-      throw new ActionsSecretError(`${operation} (${method} ${url}): ${explain(this.target, failure)}`, failure.status === 0 ? undefined : failure.status);
+      throw new ActionsSecretError(
+        `${operation} (${method} ${url}): ${explain(this.target, failure)}`,
+        failure.status === 0 ? undefined : failure.status,
+      );
     }
   }
 
@@ -135,7 +159,9 @@ export class ActionsSecrets {
         : rest.getEnvironmentPublicKey({ owner, repo, environment_name: target.environment }),
     );
     if (typeof data?.key_id !== 'string' || typeof data.key !== 'string') {
-      throw new ActionsSecretError(`${operation} (GET ${url}): the answer has no key_id and key; check the GitHub API URL`);
+      throw new ActionsSecretError(
+        `${operation} (GET ${url}): the answer has no key_id and key; check the GitHub API URL`,
+      );
     }
     return { keyId: data.key_id, key: data.key };
   }
@@ -145,10 +171,14 @@ export class ActionsSecrets {
     const { owner, repo, target } = this;
     const rest = this.github.octokit.rest.actions;
     const body = { secret_name: target.name, encrypted_value: sealed.encryptedValue, key_id: sealed.keyId };
-    const { status } = await this.call(`write ${describeActionsSecret(target)}`, 'PUT', this.path(encodeURIComponent(target.name)), () =>
-      target.environment === undefined
-        ? rest.createOrUpdateRepoSecret({ owner, repo, ...body })
-        : rest.createOrUpdateEnvironmentSecret({ owner, repo, environment_name: target.environment, ...body }),
+    const { status } = await this.call(
+      `write ${describeActionsSecret(target)}`,
+      'PUT',
+      this.path(encodeURIComponent(target.name)),
+      () =>
+        target.environment === undefined
+          ? rest.createOrUpdateRepoSecret({ owner, repo, ...body })
+          : rest.createOrUpdateEnvironmentSecret({ owner, repo, environment_name: target.environment, ...body }),
     );
     return status === 201 ? 'created' : 'updated';
   }

@@ -24,10 +24,15 @@ export function diagnosticFindings(diagnostics: readonly Diagnostic[]): Finding[
   });
 }
 
-export function pathFindings(severity: Finding['severity'], items: readonly { message: string; path?: string }[]): Finding[] {
+export function pathFindings(
+  severity: Finding['severity'],
+  items: readonly { message: string; path?: string }[],
+): Finding[] {
   return items.map((item) => {
     const at = parseSourceRef(item.path);
-    return at === undefined ? { severity, message: item.path ? `${item.path}: ${item.message}` : item.message } : { severity, message: item.message, at };
+    return at === undefined
+      ? { severity, message: item.path ? `${item.path}: ${item.message}` : item.message }
+      : { severity, message: item.message, at };
   });
 }
 

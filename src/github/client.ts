@@ -48,8 +48,12 @@ export interface GitHubClient {
   query<T>(operation: string, query: string): Promise<T>;
 }
 
-/** Statuses Octokit's retry plugin must leave alone: those the policy never retries, and 429, the throttling plugin's. */
-const DO_NOT_RETRY = Array.from({ length: 200 }, (_, i) => 400 + i).filter((status) => status === 429 || !isRetryableStatus(status));
+/**
+ * Statuses Octokit's retry plugin must leave alone: those the policy never retries, and 429, the throttling plugin's.
+ */
+const DO_NOT_RETRY = Array.from({ length: 200 }, (_, i) => 400 + i).filter(
+  (status) => status === 429 || !isRetryableStatus(status),
+);
 
 // Options Octokit passes through to the request but that are no parameters of it.
 const NOT_PARAMETERS = new Set(['method', 'url', 'baseUrl', 'headers', 'request', 'mediaType']);
@@ -57,7 +61,8 @@ const NOT_PARAMETERS = new Set(['method', 'url', 'baseUrl', 'headers', 'request'
 function redactDeep(value: unknown): unknown {
   if (typeof value === 'string') return redact(value);
   if (Array.isArray(value)) return value.map(redactDeep);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)]));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)]));
   return value;
 }
 
@@ -74,7 +79,8 @@ function asThrottled(error: unknown): unknown {
   if (!(error instanceof RequestError) || (error.status !== 429 && error.status !== 403)) return error;
   const headers = error.response?.headers ?? {};
   const limited = error.status === 429 || headers['retry-after'] !== undefined;
-  if (limited && headers['x-ratelimit-remaining'] !== '0' && !/\bsecondary rate\b/i.test(error.message)) error.message = `${error.message} (secondary rate limit)`;
+  if (limited && headers['x-ratelimit-remaining'] !== '0' && !/\bsecondary rate\b/i.test(error.message))
+    error.message = `${error.message} (secondary rate limit)`;
   return error;
 }
 
@@ -92,13 +98,19 @@ function guard(timeoutMs: number, origin: string) {
       // A next-page link (or any absolute URL) elsewhere would carry the token to that host.
       const url = String(options.url);
       if (/^https?:\/\//i.test(url) && new URL(url).origin !== origin) {
-        throw new OffHostError(`refused to send the token to ${new URL(url).origin}, which is not the GitHub API (${origin})`);
+        throw new OffHostError(
+          `refused to send the token to ${new URL(url).origin}, which is not the GitHub API (${origin})`,
+        );
       }
       // POST creates: after a lost answer a second copy would be a second comment or issue. (A rate
       // limit refuses without acting, so the throttling plugin still waits and sends it again.) A
       // GraphQL query is a POST that only reads.
       const creates = options.method === 'POST' && url !== '/graphql';
-      options.request = { ...options.request, ...(creates ? { retries: 0 } : {}), signal: AbortSignal.timeout(timeoutMs) };
+      options.request = {
+        ...options.request,
+        ...(creates ? { retries: 0 } : {}),
+        signal: AbortSignal.timeout(timeoutMs),
+      };
       return Promise.resolve(request(options)).catch((error: unknown) => {
         throw asThrottled(error);
       });
@@ -109,7 +121,8 @@ function guard(timeoutMs: number, origin: string) {
 
 function headersOf(error: RequestError): Record<string, string | undefined> {
   const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(error.response?.headers ?? {})) headers[name.toLowerCase()] = value === undefined ? undefined : String(value);
+  for (const [name, value] of Object.entries(error.response?.headers ?? {}))
+    headers[name.toLowerCase()] = value === undefined ? undefined : String(value);
   return headers;
 }
 
@@ -118,7 +131,8 @@ function errorLine(entry: unknown): string {
   if (typeof entry !== 'object' || entry === null) return JSON.stringify(entry);
   const { message, resource, field, code } = entry as Record<string, unknown>;
   const where = [resource, field].filter((part) => typeof part === 'string' && part !== '').join('.');
-  const what = typeof message === 'string' && message !== '' ? message : typeof code === 'string' ? code : JSON.stringify(entry);
+  const what =
+    typeof message === 'string' && message !== '' ? message : typeof code === 'string' ? code : JSON.stringify(entry);
   return where === '' ? what : `${where}: ${what}`;
 }
 
@@ -129,13 +143,17 @@ export function failureOf(error: unknown): GitHubFailure {
     const body = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
     // Redacted before it is cut to size, so the head of a secret that straddles the cut cannot survive.
     const text = typeof data === 'string' ? redact(data).trim().slice(0, 200) : '';
-    const message = typeof body.message === 'string' && body.message !== '' ? body.message : text || `HTTP ${error.status}`;
+    const message =
+      typeof body.message === 'string' && body.message !== '' ? body.message : text || `HTTP ${error.status}`;
     const errors = Array.isArray(body.errors) ? body.errors.map(errorLine) : [];
     const documentationUrl = typeof body.documentation_url === 'string' ? body.documentation_url : undefined;
     return { status: error.status, message, errors, documentationUrl, headers: headersOf(error) };
   }
   if (error instanceof OffHostError) return { status: 0, message: error.message, errors: [], headers: {} };
-  const cause = error instanceof Error && error.cause instanceof Error && !error.message.includes(error.cause.message) ? `: ${error.cause.message}` : '';
+  const cause =
+    error instanceof Error && error.cause instanceof Error && !error.message.includes(error.cause.message)
+      ? `: ${error.cause.message}`
+      : '';
   const reason = error instanceof Error ? `${error.message}${cause}` : String(error);
   return { status: 0, message: `no answer from GitHub (${reason})`, errors: [], headers: {} };
 }
@@ -147,28 +165,51 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const origin = new URL(options.baseUrl).origin;
   const waitOrNot =
     (kind: string) =>
-    (retryAfter: number, request: Parameters<Octokit['request']['endpoint']['parse']>[0], octokit: { request: Octokit['request'] }, retryCount: number): boolean => {
+    (
+      retryAfter: number,
+      request: Parameters<Octokit['request']['endpoint']['parse']>[0],
+      octokit: { request: Octokit['request'] },
+      retryCount: number,
+    ): boolean => {
       const { method, url } = octokit.request.endpoint.parse(request);
       const call = `${method} ${url.startsWith(origin) ? url.slice(origin.length) : url}`;
       if (!withinPolicy(retryAfter, retryCount)) {
-        options.debug?.(`GitHub's ${kind} for ${call}: asked to wait ${retryAfter} s, more than tailnet-access waits; giving up`);
+        options.debug?.(
+          `GitHub's ${kind} for ${call}: asked to wait ${retryAfter} s, more than tailnet-access waits; giving up`,
+        );
         return false;
       }
-      options.warn(`GitHub's ${kind} was hit by ${call}; waiting ${retryAfter} s as GitHub asks, then trying again (retry ${retryCount + 1} of ${DEFAULT_RETRY.maxAttempts - 1})`);
+      options.warn(
+        `GitHub's ${kind} was hit by ${call}; waiting ${retryAfter} s as GitHub asks, then trying again (retry ${retryCount + 1} of ${DEFAULT_RETRY.maxAttempts - 1})`,
+      );
       return true;
     };
   const octokitOptions: NonNullable<Parameters<typeof getOctokit>[1]> = {
     baseUrl: options.baseUrl,
     userAgent: `tailnet-access/${pkg.version}`,
-    log: { debug: (m: string) => options.debug?.(m), info: (m: string) => options.debug?.(m), warn: options.warn, error: options.warn },
-    retry: { retries: DEFAULT_RETRY.maxAttempts - 1, doNotRetry: DO_NOT_RETRY, retryAfterBaseValue: options.backoffMs ?? DEFAULT_RETRY.baseDelayMs },
-    throttle: { onRateLimit: waitOrNot('rate limit'), onSecondaryRateLimit: waitOrNot('secondary rate limit'), ...options.spacing },
+    log: {
+      debug: (m: string) => options.debug?.(m),
+      info: (m: string) => options.debug?.(m),
+      warn: options.warn,
+      error: options.warn,
+    },
+    retry: {
+      retries: DEFAULT_RETRY.maxAttempts - 1,
+      doNotRetry: DO_NOT_RETRY,
+      retryAfterBaseValue: options.backoffMs ?? DEFAULT_RETRY.baseDelayMs,
+    },
+    throttle: {
+      onRateLimit: waitOrNot('rate limit'),
+      onSecondaryRateLimit: waitOrNot('secondary rate limit'),
+      ...options.spacing,
+    },
   };
   const guarded = guard(options.timeoutMs ?? 30_000, origin);
   const octokit = getOctokit(options.token, octokitOptions, guarded, retry, throttling);
   const { throttle: _throttle, ...readerOptions } = octokitOptions;
   const reader = getOctokit(options.token, readerOptions, guarded, retry);
-  const failure = (operation: string, error: unknown): GitHubApiError => (error instanceof GitHubApiError ? error : new GitHubApiError(operation, failureOf(error)));
+  const failure = (operation: string, error: unknown): GitHubApiError =>
+    error instanceof GitHubApiError ? error : new GitHubApiError(operation, failureOf(error));
   const fail = (operation: string, error: unknown): never => {
     throw failure(operation, error);
   };

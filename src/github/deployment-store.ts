@@ -25,7 +25,11 @@ const MAX_ENVIRONMENT = 255;
  */
 export function policyEnvironment(tailnet: string, configPath: string): string {
   const name =
-    tailnet === '-' ? `tailnet-access (${configPath})` : configPath === DEFAULT_CONFIG ? `tailnet-access: ${tailnet}` : `tailnet-access: ${tailnet} (${configPath})`;
+    tailnet === '-'
+      ? `tailnet-access (${configPath})`
+      : configPath === DEFAULT_CONFIG
+        ? `tailnet-access: ${tailnet}`
+        : `tailnet-access: ${tailnet} (${configPath})`;
   if (name.length <= MAX_ENVIRONMENT) return name;
   // Cut, with a hash of the whole, so two long names that share a start stay two environments.
   const hash = sha256Of(name).slice(0, 12);
@@ -114,19 +118,28 @@ export class DeploymentEtagStore implements EtagStore {
       );
     } catch (error) {
       if (!(error instanceof GitHubApiError) || (error.status !== 403 && error.status !== 404)) throw error;
-      this.options.warn(`${deniedWarning('cannot read the record of the policy tailnet-access last applied', error, 'deployments: read')}. Without it there is no record, so edits made outside git go unnoticed on this run.`);
+      this.options.warn(
+        `${deniedWarning('cannot read the record of the policy tailnet-access last applied', error, 'deployments: read')}. Without it there is no record, so edits made outside git go unnoticed on this run.`,
+      );
       return undefined;
     }
     if (newest === undefined) return undefined;
     const record = recordOf(newest.payload);
     if (record === undefined) {
-      this.options.warn(`the newest deployment (${newest.id}) of the environment "${environment}" holds no ETag; it is taken as no record`);
+      this.options.warn(
+        `the newest deployment (${newest.id}) of the environment "${environment}" holds no ETag; it is taken as no record`,
+      );
       return undefined;
     }
     const commit = newest.sha ?? newest.ref;
-    const text = commit === undefined ? undefined : await this.appliedText(github, record.policyFile ?? this.options.policyFile, commit);
+    const text =
+      commit === undefined
+        ? undefined
+        : await this.appliedText(github, record.policyFile ?? this.options.policyFile, commit);
     // The file at that commit is the applied text unless checkout or history changed its bytes: the hash tells.
-    return text !== undefined && sha256Of(text) === record.sha256 ? { etag: record.etag, sha256: record.sha256, text } : { etag: record.etag, sha256: record.sha256 };
+    return text !== undefined && sha256Of(text) === record.sha256
+      ? { etag: record.etag, sha256: record.sha256, text }
+      : { etag: record.etag, sha256: record.sha256 };
   }
 
   /** The policy file at the recorded commit; undefined (with a warning) when it cannot be read. */
@@ -139,7 +152,9 @@ export class DeploymentEtagStore implements EtagStore {
       return typeof text === 'string' ? text : undefined;
     } catch (error) {
       if (!(error instanceof GitHubApiError)) throw error;
-      this.options.warn(`${deniedWarning(`cannot read ${file} as it was last applied`, error, 'contents: read')}. Edits made outside git are still noticed, but what they changed cannot be shown.`);
+      this.options.warn(
+        `${deniedWarning(`cannot read ${file} as it was last applied`, error, 'contents: read')}. Edits made outside git are still noticed, but what they changed cannot be shown.`,
+      );
       return undefined;
     }
   }
@@ -150,7 +165,10 @@ export class DeploymentEtagStore implements EtagStore {
    */
   async set(tailnet: string, applied: AppliedPolicy): Promise<void> {
     const { sha, policyFile, runUrl } = this.options;
-    if (sha === undefined) throw new StateFileError(`${this.description} is written by apply only, for the commit it applied, and GITHUB_SHA is not set`);
+    if (sha === undefined)
+      throw new StateFileError(
+        `${this.description} is written by apply only, for the commit it applied, and GITHUB_SHA is not set`,
+      );
     const environment = policyEnvironment(tailnet, this.options.configPath);
     const github = await this.options.github();
     const { owner, repo } = github.repo;
@@ -174,7 +192,10 @@ export class DeploymentEtagStore implements EtagStore {
         throw new StateFileError(withPermission(error, 'deployments: write'), { cause: error });
       });
     // A 202 (GitHub merging the default branch in first) has no deployment; auto_merge: false rules it out.
-    if (!('id' in created)) throw new StateFileError(`GitHub created no deployment to "${environment}": ${created.message ?? 'its answer has no id'}`);
+    if (!('id' in created))
+      throw new StateFileError(
+        `GitHub created no deployment to "${environment}": ${created.message ?? 'its answer has no id'}`,
+      );
     const deployment = created;
     this.known.set(tailnet, Promise.resolve(applied));
     try {
@@ -190,7 +211,9 @@ export class DeploymentEtagStore implements EtagStore {
       );
     } catch (error) {
       if (!(error instanceof GitHubApiError)) throw error;
-      this.options.warn(`${deniedWarning(`the applied policy is recorded as deployment ${deployment.id}, but its status could not be set`, error, 'deployments: write')}; the record holds all the same`);
+      this.options.warn(
+        `${deniedWarning(`the applied policy is recorded as deployment ${deployment.id}, but its status could not be set`, error, 'deployments: write')}; the record holds all the same`,
+      );
     }
   }
 }

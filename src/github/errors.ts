@@ -40,12 +40,21 @@ export function rateLimitOf(failure: GitHubFailure): RateLimit | undefined {
   if (failure.status !== 403 && failure.status !== 429) return undefined;
   const { headers } = failure;
   const retryAfter = Number(headers['retry-after']);
-  const limit: Partial<RateLimit> = Number.isFinite(retryAfter) && headers['retry-after'] !== undefined ? { retryAfterSeconds: retryAfter } : {};
+  const limit: Partial<RateLimit> =
+    Number.isFinite(retryAfter) && headers['retry-after'] !== undefined ? { retryAfterSeconds: retryAfter } : {};
   if (headers['x-ratelimit-remaining'] === '0') {
     const reset = Number(headers['x-ratelimit-reset']);
-    return { kind: 'primary', ...limit, ...(Number.isFinite(reset) && reset > 0 ? { resetsAt: new Date(reset * 1000) } : {}) };
+    return {
+      kind: 'primary',
+      ...limit,
+      ...(Number.isFinite(reset) && reset > 0 ? { resetsAt: new Date(reset * 1000) } : {}),
+    };
   }
-  if (/\bsecondary rate limit\b/i.test(failure.message) || failure.status === 429 || limit.retryAfterSeconds !== undefined) {
+  if (
+    /\bsecondary rate limit\b/i.test(failure.message) ||
+    failure.status === 429 ||
+    limit.retryAfterSeconds !== undefined
+  ) {
     return { kind: 'secondary', ...limit };
   }
   return undefined;
@@ -74,7 +83,12 @@ export function rateLimitHint(limit: RateLimit, now: number = Date.now()): strin
   return `rate limited: GitHub's secondary rate limit (too many requests in a short time)${wait}; run the job again later`;
 }
 
-function hintFor(failure: GitHubFailure, limit: RateLimit | undefined, permission: string | undefined, now: number): string | undefined {
+function hintFor(
+  failure: GitHubFailure,
+  limit: RateLimit | undefined,
+  permission: string | undefined,
+  now: number,
+): string | undefined {
   if (limit !== undefined) return rateLimitHint(limit, now);
   if (failure.status === 401) return 'the github-token input is not a valid token';
   if ((failure.status === 403 || failure.status === 404) && permission !== undefined) {
@@ -120,7 +134,10 @@ export class GitHubApiError extends Error {
  * 404 too). A rate limit is no matter of permissions and gets no such line.
  */
 export function withPermission(error: GitHubApiError, permission: string): string {
-  const refused = (error.status === 403 || error.status === 404) && error.neededPermission === undefined && error.rateLimit === undefined;
+  const refused =
+    (error.status === 403 || error.status === 404) &&
+    error.neededPermission === undefined &&
+    error.rateLimit === undefined;
   return `${error.message}${refused ? ` (this call needs \`permissions: ${permission}\` in the workflow)` : ''}`;
 }
 

@@ -29,7 +29,10 @@ async function ask(github: GitHubClient): Promise<TokenIdentity> {
   const auth = (await github.octokit.auth()) as { tokenType?: string };
   const bot = auth.tokenType === 'installation';
   try {
-    const { viewer } = await github.query<{ viewer: { login: string } }>('find out whose token github-token is (GraphQL viewer)', 'query { viewer { login } }');
+    const { viewer } = await github.query<{ viewer: { login: string } }>(
+      'find out whose token github-token is (GraphQL viewer)',
+      'query { viewer { login } }',
+    );
     return { login: viewer.login, bot };
   } catch (error) {
     // An installation token that cannot ask is almost always the workflow's own; any other token

@@ -19,11 +19,16 @@ export function marker(kind: MarkerKind, tailnet: string, configPath: string): s
  * of the plan a plan comment shows. `isMarked(body, mark)` still finds a body that starts with it.
  */
 export function withFields(mark: string, fields: Readonly<Record<string, string>>): string {
-  const extra = Object.entries(fields).map(([key, value]) => ` ${key}=${encode(value).replace(/%3A/g, ':').replace(/%2C/g, ',')}`).join('');
+  const extra = Object.entries(fields)
+    .map(([key, value]) => ` ${key}=${encode(value).replace(/%3A/g, ':').replace(/%2C/g, ',')}`)
+    .join('');
   return `${mark.slice(0, -' -->'.length)}${extra} -->`;
 }
 
-/** Whether a comment or issue body is the one `mark` names (the marker is always its first line), with or without fields. */
+/**
+ * Whether a comment or issue body is the one `mark` names (the marker is always its first line), with or without
+ * fields.
+ */
 export function isMarked(body: string | null | undefined, mark: string): boolean {
   const text = body?.trimStart();
   if (text === undefined) return false;

@@ -25,11 +25,19 @@ interface IssueComment {
 }
 
 /** The oldest comment of ours carrying the marker, found by reading every page of the pull request's comments. */
-export async function findMarkedComment(github: GitHubClient, target: StickyCommentTarget): Promise<IssueComment | undefined> {
+export async function findMarkedComment(
+  github: GitHubClient,
+  target: StickyCommentTarget,
+): Promise<IssueComment | undefined> {
   const identity = await tokenIdentity(github);
   const { owner, repo } = github.repo;
   const pages = github.pages<IssueComment>(`list the comments of pull request #${target.number}`, (octokit) =>
-    octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: target.number, per_page: 100 }),
+    octokit.paginate.iterator(octokit.rest.issues.listComments, {
+      owner,
+      repo,
+      issue_number: target.number,
+      per_page: 100,
+    }),
   );
   for await (const page of pages) {
     const found = page.find((comment) => isMarked(comment.body, target.marker) && isOwnAuthor(comment.user, identity));
@@ -39,7 +47,11 @@ export async function findMarkedComment(github: GitHubClient, target: StickyComm
 }
 
 /** Creates the comment once, then edits it; an identical body is left alone (no edit, no notification). */
-export async function upsertStickyComment(github: GitHubClient, target: StickyCommentTarget, body: string): Promise<CommentResult> {
+export async function upsertStickyComment(
+  github: GitHubClient,
+  target: StickyCommentTarget,
+  body: string,
+): Promise<CommentResult> {
   if (!isMarked(body, target.marker)) throw new Error('the sticky comment body must start with its marker');
   const { owner, repo } = github.repo;
   const existing = await findMarkedComment(github, target);

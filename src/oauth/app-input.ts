@@ -52,19 +52,25 @@ export function redirectUriProblem(uri: string): string | undefined {
 
 function nameProblems(name: string): string[] {
   if (NAME.test(name)) return [];
-  if (name.length < 3 || name.length > 50) return [`name ${JSON.stringify(name)} must be 3 to 50 characters long (it has ${name.length})`];
+  if (name.length < 3 || name.length > 50)
+    return [`name ${JSON.stringify(name)} must be 3 to 50 characters long (it has ${name.length})`];
   return [`name ${JSON.stringify(name)} may contain only letters, digits, ".", "_" and "-"`];
 }
 
 function scopeProblems(scopes: readonly string[]): string[] {
-  if (scopes.length === 0) return [`scopes must not be empty (device provisioning uses ${DEFAULT_OAUTH_APP_SCOPES.join(' ')})`];
-  return scopes.filter((s) => s === '' || /\s/.test(s)).map((s) => `scope ${JSON.stringify(s)} is empty or contains white space`);
+  if (scopes.length === 0)
+    return [`scopes must not be empty (device provisioning uses ${DEFAULT_OAUTH_APP_SCOPES.join(' ')})`];
+  return scopes
+    .filter((s) => s === '' || /\s/.test(s))
+    .map((s) => `scope ${JSON.stringify(s)} is empty or contains white space`);
 }
 
 function attributeProblems(attributes: readonly string[]): string[] {
   return attributes
     .filter((a) => !/^custom:\S+$/.test(a))
-    .map((a) => `node attribute ${JSON.stringify(a)} must start with "custom:" (only custom attributes can be allowed)`);
+    .map(
+      (a) => `node attribute ${JSON.stringify(a)} must start with "custom:" (only custom attributes can be allowed)`,
+    );
 }
 
 /** The draft as the API body, or an OAuthAppInputError listing every problem. */
@@ -82,7 +88,12 @@ export function validateOAuthAppInput(draft: OAuthAppDraft): OAuthAppInput {
     ...attributeProblems(attributes),
   ];
   if (problems.length > 0) throw new OAuthAppInputError(problems);
-  const input: OAuthAppInput = { name: draft.name, redirectURIs: [...draft.redirectURIs], scopes: [...scopes], allowedNodeAttributes: [...attributes] };
+  const input: OAuthAppInput = {
+    name: draft.name,
+    redirectURIs: [...draft.redirectURIs],
+    scopes: [...scopes],
+    allowedNodeAttributes: [...attributes],
+  };
   if (draft.description !== undefined) input.description = draft.description;
   return input;
 }

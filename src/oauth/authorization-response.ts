@@ -14,7 +14,7 @@ export class AuthorizationError extends Error {
 export class AuthorizationDeniedError extends AuthorizationError {
   constructor() {
     super(
-      'authorization was denied (error=access_denied): the consent screen was declined, or the signed-in user cannot authorize this app (only users of the app\'s own tailnet can); no auth key was issued. Run provision again and approve to continue',
+      "authorization was denied (error=access_denied): the consent screen was declined, or the signed-in user cannot authorize this app (only users of the app's own tailnet can); no auth key was issued. Run provision again and approve to continue",
     );
     this.name = 'AuthorizationDeniedError';
   }

@@ -30,7 +30,9 @@ export interface AuthorizeRequest {
 export function buildAuthorizeUrl(request: AuthorizeRequest): URL {
   const base = URL.parse(request.loginUrl ?? DEFAULT_LOGIN_URL);
   if (!base || (base.protocol !== 'https:' && base.protocol !== 'http:')) {
-    throw new UsageError(`the login URL "${request.loginUrl ?? ''}" is not an http(s) URL; expected e.g. ${DEFAULT_LOGIN_URL}`);
+    throw new UsageError(
+      `the login URL "${request.loginUrl ?? ''}" is not an http(s) URL; expected e.g. ${DEFAULT_LOGIN_URL}`,
+    );
   }
   const url = new URL('/a/oauth_authorize', base);
   url.search = new URLSearchParams({

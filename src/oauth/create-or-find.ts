@@ -112,7 +112,11 @@ function confirmedFields(wanted: OAuthAppInput, live: OAuthApp): AppDifference[]
 
 async function findByName(client: OAuthAppsApi, name: string): Promise<OAuthApp | undefined> {
   const matches = (await client.listOAuthApps()).filter((app) => app.name === name);
-  if (matches.length > 1) throw new AmbiguousOAuthAppError(name, matches.map((app) => app.id));
+  if (matches.length > 1)
+    throw new AmbiguousOAuthAppError(
+      name,
+      matches.map((app) => app.id),
+    );
   return matches[0];
 }
 
@@ -130,7 +134,12 @@ async function create(input: OAuthAppInput, deps: CreateOrFindDeps, baseUrl: str
   registerSecret(secret);
   const app = withoutSecret(created);
   if (secret === undefined || secret === '') {
-    throw new SecretNotStoredError(app, secretSink.description, new Error('the create answer carried no clientSecret'), recoverySteps(baseUrl, client.tailnet, app));
+    throw new SecretNotStoredError(
+      app,
+      secretSink.description,
+      new Error('the create answer carried no clientSecret'),
+      recoverySteps(baseUrl, client.tailnet, app),
+    );
   }
   let secretStoredIn: string;
   try {
@@ -140,7 +149,8 @@ async function create(input: OAuthAppInput, deps: CreateOrFindDeps, baseUrl: str
   }
   const readBack = await client.getOAuthApp(app.id);
   const mismatch = confirmedFields(input, readBack);
-  if (mismatch.length > 0) throw new ReadBackMismatchError(readBack, mismatch, `Its client secret was stored in ${secretStoredIn}. `);
+  if (mismatch.length > 0)
+    throw new ReadBackMismatchError(readBack, mismatch, `Its client secret was stored in ${secretStoredIn}. `);
   return { outcome: 'created', app: withoutSecret(readBack), secretStoredIn };
 }
 

@@ -60,7 +60,10 @@ export async function assertCanCreate(file: string, what: string): Promise<void>
     () => true,
     () => false,
   );
-  if (exists) throw new UsageError(`${what} ${file} already exists; give a path that does not exist yet (it is never overwritten)`);
+  if (exists)
+    throw new UsageError(
+      `${what} ${file} already exists; give a path that does not exist yet (it is never overwritten)`,
+    );
   const directory = path.dirname(file);
   const isDirectory = await stat(directory).then(
     (s) => s.isDirectory(),

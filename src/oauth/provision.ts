@@ -43,10 +43,19 @@ export interface AuthorizedDevice {
 export async function authorizeDevice(options: AuthorizeDeviceOptions): Promise<AuthorizedDevice> {
   registerSecret(options.clientSecret);
   const state = newState();
-  const listener = await listenForRedirect({ port: options.port, timeoutMs: options.redirectTimeoutMs, page: (query) => pageFor(query, state) });
+  const listener = await listenForRedirect({
+    port: options.port,
+    timeoutMs: options.redirectTimeoutMs,
+    page: (query) => pageFor(query, state),
+  });
   let query: URLSearchParams;
   try {
-    const url = buildAuthorizeUrl({ loginUrl: options.loginUrl, clientId: options.clientId, redirectUri: listener.redirectUri, state });
+    const url = buildAuthorizeUrl({
+      loginUrl: options.loginUrl,
+      clientId: options.clientId,
+      redirectUri: listener.redirectUri,
+      state,
+    });
     await options.openUrl(url, listener.redirectUri);
     query = await listener.waitForRedirect();
   } finally {

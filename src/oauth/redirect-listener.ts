@@ -10,7 +10,10 @@ import { REDIRECT_PATH } from './authorize-url.js';
 /** No redirect arrived in time. */
 export class RedirectTimeoutError extends Error {
   constructor(redirectUri: string, timeoutMs: number) {
-    const [amount, unit] = timeoutMs >= 60_000 ? [Math.round(timeoutMs / 60_000), 'minute'] : [Math.max(1, Math.round(timeoutMs / 1000)), 'second'];
+    const [amount, unit] =
+      timeoutMs >= 60_000
+        ? [Math.round(timeoutMs / 60_000), 'minute']
+        : [Math.max(1, Math.round(timeoutMs / 1000)), 'second'];
     const wait = `${amount} ${unit}${amount === 1 ? '' : 's'}`;
     super(
       `no redirect arrived at ${redirectUri} within ${wait}: open the authorization URL printed above in a browser on this machine, sign in and approve, then run again (a consent screen that shows an error usually means the app does not list ${redirectUri} as a redirect URI)`,
@@ -69,7 +72,11 @@ export async function listenForRedirect(options: ListenOptions): Promise<Redirec
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', connection: 'close' });
+    res.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'close',
+    });
     res.end(options.page ? options.page(url.searchParams) : DEFAULT_PAGE);
     settle?.resolve(url.searchParams);
     void close();
@@ -79,7 +86,9 @@ export async function listenForRedirect(options: ListenOptions): Promise<Redirec
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new UsageError(`port ${options.port} on ${host} is in use; stop what uses it, or pass another --port (and register that port's redirect URI with the app)`)
+          ? new UsageError(
+              `port ${options.port} on ${host} is in use; stop what uses it, or pass another --port (and register that port's redirect URI with the app)`,
+            )
           : error,
       );
     });

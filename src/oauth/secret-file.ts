@@ -13,7 +13,8 @@ export function secretFileSink(file?: string): SecretSink {
     description: file === undefined ? 'a new private file' : `the file ${file}`,
     prepare: () => (file === undefined ? Promise.resolve() : assertCanCreate(file, 'the secret file')),
     async store(secret: string, app: OAuthApp): Promise<string> {
-      if (file === undefined) return createPrivateTempFile('tailnet-access-oauth-app-', `${app.id}.client-secret`, `${secret}\n`);
+      if (file === undefined)
+        return createPrivateTempFile('tailnet-access-oauth-app-', `${app.id}.client-secret`, `${secret}\n`);
       await createPrivateFile(file, `${secret}\n`);
       return file;
     },

@@ -30,17 +30,27 @@ export interface LivePolicyText {
  * outside `groups` may change. Under `scope: 'whole'` the plan lists no SCIM groups (the policy diff
  * shows their lines), so they are left out of the comparison. Empty when the write is as planned.
  */
-export function strayFromPlan(live: LivePolicyText, text: string, planned: readonly GroupChange[], scope: 'groups' | 'whole'): string[] {
+export function strayFromPlan(
+  live: LivePolicyText,
+  text: string,
+  planned: readonly GroupChange[],
+  scope: 'groups' | 'whole',
+): string[] {
   let written: PolicyGroup[];
   try {
     written = readPolicyGroups(text).groups;
   } catch (error) {
-    if (error instanceof HujsonSyntaxError || error instanceof PolicyShapeError) return [`the text about to be written cannot be read back: ${error.message}`];
+    if (error instanceof HujsonSyntaxError || error instanceof PolicyShapeError)
+      return [`the text about to be written cannot be read back: ${error.message}`];
     throw error;
   }
-  const actual = groupChangesOfWrite(live.groups, written).filter((change) => scope === 'groups' || !isScimGroup(change.group));
+  const actual = groupChangesOfWrite(live.groups, written).filter(
+    (change) => scope === 'groups' || !isScimGroup(change.group),
+  );
   const lines = unplannedGroupChanges(planned, actual);
-  if (scope === 'groups') for (const key of keysChangedOutsideGroups(live.text, text)) lines.push(`"${key}" would change, and a groups-only write changes nothing outside "groups"`);
+  if (scope === 'groups')
+    for (const key of keysChangedOutsideGroups(live.text, text))
+      lines.push(`"${key}" would change, and a groups-only write changes nothing outside "groups"`);
   return lines;
 }
 
@@ -58,8 +68,18 @@ export function groupsCandidate(live: LivePolicyText, result: PlanResult): Candi
   try {
     text = rewritePolicyGroups(live.text, result.targetGroups ?? []);
   } catch (error) {
-    if (error instanceof PolicyRewriteError || error instanceof HujsonSyntaxError || error instanceof PolicyShapeError) {
-      return { ok: false, problem: { code: POLICY_NOT_AS_PLANNED, message: `the groups could not be written into the policy file: ${error.message}` } };
+    if (
+      error instanceof PolicyRewriteError ||
+      error instanceof HujsonSyntaxError ||
+      error instanceof PolicyShapeError
+    ) {
+      return {
+        ok: false,
+        problem: {
+          code: POLICY_NOT_AS_PLANNED,
+          message: `the groups could not be written into the policy file: ${error.message}`,
+        },
+      };
     }
     throw error;
   }
@@ -77,7 +97,10 @@ export function notAsPlanned(strays: readonly string[]): PlanProblem {
 export function verdictLines(data: readonly PolicyErrorData[]): string[] {
   return data.flatMap((entry) => {
     const who = entry.user ? `${entry.user}: ` : '';
-    return [...(entry.errors ?? []).map((e) => `${who}${e}`), ...(entry.warnings ?? []).map((w) => `${who}warning: ${w}`)];
+    return [
+      ...(entry.errors ?? []).map((e) => `${who}${e}`),
+      ...(entry.warnings ?? []).map((w) => `${who}warning: ${w}`),
+    ];
   });
 }
 
@@ -89,5 +112,10 @@ export function rejectionProblems(verdict: ValidateResult): PlanProblem[] {
   if (verdict.ok) return [];
   const said = [verdict.message ?? '', ...verdictLines(verdict.data ?? [])].filter((line) => line !== '');
   const reason = said.length > 0 ? said.join('; ') : 'it gave no reason';
-  return [{ code: POLICY_REJECTED, message: `Tailscale's validator refuses the policy file this plan would write (the live policy with its groups changed as planned): ${reason}` }];
+  return [
+    {
+      code: POLICY_REJECTED,
+      message: `Tailscale's validator refuses the policy file this plan would write (the live policy with its groups changed as planned): ${reason}`,
+    },
+  ];
 }

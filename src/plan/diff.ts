@@ -1,5 +1,6 @@
 // diff(desired, live, now) -> plan. Pure: no I/O, no clock of its own (the moment is an input: `--now`,
-// or the caller's clock; a test that leaves it out gets the clock), no randomness, so the same inputs always give the same plan, in the same order,
+// or the caller's clock; a test that leaves it out gets the clock), no randomness, so the same inputs always give the
+// same plan, in the same order,
 // and a plan can be tested without a network.
 import type { Desired, DesiredGroup, DesiredUser } from '../config/types.js';
 import type { Role, TailscaleUser } from '../domain/users.js';
@@ -9,7 +10,16 @@ import type { SourceRef } from '../domain/diagnostic.js';
 import { isScimGroup } from '../policy/groups.js';
 import type { PolicyGroups } from '../policy/types.js';
 import type { TargetGroup, PolicyDocument } from '../domain/policy.js';
-import type { Change, GroupChange, PlanProblem, PlanResult, PlanWarning, UserInviteChange, UserRoleChange, UserStatusChange } from '../domain/plan.js';
+import type {
+  Change,
+  GroupChange,
+  PlanProblem,
+  PlanResult,
+  PlanWarning,
+  UserInviteChange,
+  UserRoleChange,
+  UserStatusChange,
+} from '../domain/plan.js';
 
 /** What the API says the tailnet holds right now. */
 export interface LiveTailnet {
@@ -50,17 +60,34 @@ interface Context {
  * by then are over, and those within `settings.expiryWarningDays` of it are warned of.
  */
 export function diff(desired: Desired, live: LiveTailnet, now: number = Date.now()): PlanResult {
-  const ctx: Context = { desired, now, invites: live.invites, usersByLogin: indexUsers(live.users), warnings: [], problems: [] };
+  const ctx: Context = {
+    desired,
+    now,
+    invites: live.invites,
+    usersByLogin: indexUsers(live.users),
+    warnings: [],
+    problems: [],
+  };
   const invites: UserInviteChange[] = [];
   const statusChanges: UserStatusChange[] = [];
-  const roleChanges = [...declaredRoleChanges(ctx, invites, statusChanges), ...unmanagedUserChanges(ctx, live.users, statusChanges)];
+  const roleChanges = [
+    ...declaredRoleChanges(ctx, invites, statusChanges),
+    ...unmanagedUserChanges(ctx, live.users, statusChanges),
+  ];
   const { changes: groupChanges, target } = groupDiff(ctx, live.groups);
   roleChanges.sort((a, b) => compareText(key(a.login), key(b.login)));
   statusChanges.sort((a, b) => compareText(key(a.login), key(b.login)));
   invites.sort((a, b) => compareText(key(a.login), key(b.login)));
   const changes: Change[] = [...roleChanges, ...statusChanges, ...invites, ...groupChanges];
   return {
-    plan: { version: 1, tailnet: live.tailnet, ...(live.tailnetId === undefined ? {} : { tailnetId: live.tailnetId }), policyEtag: live.policy.etag, changes, warnings: ctx.warnings },
+    plan: {
+      version: 1,
+      tailnet: live.tailnet,
+      ...(live.tailnetId === undefined ? {} : { tailnetId: live.tailnetId }),
+      policyEtag: live.policy.etag,
+      changes,
+      warnings: ctx.warnings,
+    },
     problems: ctx.problems,
     ...(groupChanges.length > 0 ? { targetGroups: target } : {}),
   };
@@ -89,20 +116,30 @@ function timeLeft(until: TimeValue, now: number): string {
 function warnIfExpiring(ctx: Context, until: TimeValue, what: string, ref: SourceRef | undefined): void {
   if (!endsWithin(until, ctx.now, ctx.desired.settings.expiryWarningDays)) return;
   const ends = until.kind === 'date' ? `at the end of ${until.display} (UTC)` : `at ${until.display}`;
-  const warning: PlanWarning = { code: 'access.expiring', message: `${what} ends ${ends}, ${timeLeft(until, ctx.now)}` };
+  const warning: PlanWarning = {
+    code: 'access.expiring',
+    message: `${what} ends ${ends}, ${timeLeft(until, ctx.now)}`,
+  };
   if (ref) warning.path = at(ref);
   ctx.warnings.push(warning);
 }
 
 /** The role the file asks for at `now`: past its `until`, `member`, with the reason. */
-function roleNow(ctx: Context, wanted: DesiredUser): { role: Role | undefined; reason: UserRoleChange['reason']; until?: TimeValue } {
+function roleNow(
+  ctx: Context,
+  wanted: DesiredUser,
+): { role: Role | undefined; reason: UserRoleChange['reason']; until?: TimeValue } {
   if (wanted.role === undefined || wanted.until === undefined) return { role: wanted.role, reason: 'declared' };
   if (hasEnded(wanted.until, ctx.now)) return { role: 'member', reason: 'expired' };
   warnIfExpiring(ctx, wanted.until, `${wanted.login}'s role ${wanted.role}`, wanted.untilAt ?? wanted.at);
   return { role: wanted.role, reason: 'declared', until: wanted.until };
 }
 
-function declaredRoleChanges(ctx: Context, invites: UserInviteChange[], statusChanges: UserStatusChange[]): UserRoleChange[] {
+function declaredRoleChanges(
+  ctx: Context,
+  invites: UserInviteChange[],
+  statusChanges: UserStatusChange[],
+): UserRoleChange[] {
   const changes: UserRoleChange[] = [];
   for (const wanted of ctx.desired.users) {
     const user = ctx.usersByLogin.get(key(wanted.login));
@@ -168,7 +205,11 @@ function declaredStatusChange(ctx: Context, wanted: DesiredUser, user: Tailscale
   return undefined;
 }
 
-function statusChange(type: UserStatusChange['type'], user: TailscaleUser, reason: UserStatusChange['reason']): UserStatusChange {
+function statusChange(
+  type: UserStatusChange['type'],
+  user: TailscaleUser,
+  reason: UserStatusChange['reason'],
+): UserStatusChange {
   return { type, login: user.loginName, userId: user.id, reason };
 }
 
@@ -176,7 +217,11 @@ function statusChange(type: UserStatusChange['type'], user: TailscaleUser, reaso
 function missingUser(ctx: Context, wanted: DesiredUser): UserInviteChange | undefined {
   const path = at(wanted.at);
   if (wanted.role === 'owner') {
-    ctx.problems.push({ code: 'owner.not-owner', message: `${wanted.login} is stated as owner but is not in the tailnet; the owner is only checked, never assigned`, path });
+    ctx.problems.push({
+      code: 'owner.not-owner',
+      message: `${wanted.login} is stated as owner but is not in the tailnet; the owner is only checked, never assigned`,
+      path,
+    });
     return undefined;
   }
   const invites = ctx.desired.settings.inviteMissingUsers ? ctx.invites : undefined;
@@ -189,25 +234,43 @@ function missingUser(ctx: Context, wanted: DesiredUser): UserInviteChange | unde
     return undefined;
   }
   if (invites.pending.some((email) => key(email) === key(wanted.login))) {
-    ctx.warnings.push({ code: 'user.invite-pending', message: `${wanted.login} has been invited and has not accepted yet`, path });
+    ctx.warnings.push({
+      code: 'user.invite-pending',
+      message: `${wanted.login} has been invited and has not accepted yet`,
+      path,
+    });
     return undefined;
   }
   if (invites.blocked !== undefined) {
-    ctx.warnings.push({ code: 'user.invite-unavailable', message: `${wanted.login} is not in the tailnet and cannot be invited: ${invites.blocked}`, path });
+    ctx.warnings.push({
+      code: 'user.invite-unavailable',
+      message: `${wanted.login} is not in the tailnet and cannot be invited: ${invites.blocked}`,
+      path,
+    });
     return undefined;
   }
   return { type: 'user.invite', login: wanted.login, role: wanted.role ?? 'member' };
 }
 
-function unmanagedUserChanges(ctx: Context, users: TailscaleUser[], statusChanges: UserStatusChange[]): UserRoleChange[] {
+function unmanagedUserChanges(
+  ctx: Context,
+  users: TailscaleUser[],
+  statusChanges: UserStatusChange[],
+): UserRoleChange[] {
   const mode = ctx.desired.settings.unmanagedUsers;
   if (mode === 'ignore') return [];
   const listed = new Set(ctx.desired.users.map((u) => key(u.login)));
-  const unmanaged = users.filter((u) => !listed.has(key(u.loginName))).sort((a, b) => compareText(key(a.loginName), key(b.loginName)));
+  const unmanaged = users
+    .filter((u) => !listed.has(key(u.loginName)))
+    .sort((a, b) => compareText(key(a.loginName), key(b.loginName)));
   const changes: UserRoleChange[] = [];
   for (const user of unmanaged) {
     if (mode === 'suspend') {
-      if (user.role === 'owner') ctx.warnings.push({ code: 'user.unmanaged', message: `${user.loginName} is the owner and is never suspended; list them as owner` });
+      if (user.role === 'owner')
+        ctx.warnings.push({
+          code: 'user.unmanaged',
+          message: `${user.loginName} is the owner and is never suspended; list them as owner`,
+        });
       else if (user.status !== 'suspended') statusChanges.push(statusChange('user.suspend', user, 'unmanaged'));
       continue;
     }
@@ -217,14 +280,34 @@ function unmanagedUserChanges(ctx: Context, users: TailscaleUser[], statusChange
       continue;
     }
     // Under demote, the members left are as demoted as can be; only the owner is worth a word.
-    if (mode === 'report') ctx.warnings.push({ code: 'user.unmanaged', message: `${user.loginName} (${user.role}) is in the tailnet but not in ${ctx.desired.file}` });
-    else if (user.role === 'owner') ctx.warnings.push({ code: 'user.unmanaged', message: `${user.loginName} is the owner and is never demoted; list them as owner` });
+    if (mode === 'report')
+      ctx.warnings.push({
+        code: 'user.unmanaged',
+        message: `${user.loginName} (${user.role}) is in the tailnet but not in ${ctx.desired.file}`,
+      });
+    else if (user.role === 'owner')
+      ctx.warnings.push({
+        code: 'user.unmanaged',
+        message: `${user.loginName} is the owner and is never demoted; list them as owner`,
+      });
   }
   return changes;
 }
 
-function roleChange(user: TailscaleUser, to: Role, reason: UserRoleChange['reason'], until?: TimeValue): UserRoleChange {
-  const change: UserRoleChange = { type: 'user.role', login: user.loginName, userId: user.id, from: user.role, to, reason };
+function roleChange(
+  user: TailscaleUser,
+  to: Role,
+  reason: UserRoleChange['reason'],
+  until?: TimeValue,
+): UserRoleChange {
+  const change: UserRoleChange = {
+    type: 'user.role',
+    login: user.loginName,
+    userId: user.id,
+    from: user.role,
+    to,
+    reason,
+  };
   if (until) change.until = until.display;
   return change;
 }
@@ -257,7 +340,14 @@ function groupDiff(ctx: Context, live: PolicyGroups): GroupDiff {
       const expired = remove.filter((m) => ended.has(key(m)));
       const until = endsOf(add, ends);
       if (add.length > 0 || remove.length > 0) {
-        changes.push({ type: 'group.update', group: group.name, add, remove, ...(expired.length > 0 ? { expired } : {}), ...(until ? { until } : {}) });
+        changes.push({
+          type: 'group.update',
+          group: group.name,
+          add,
+          remove,
+          ...(expired.length > 0 ? { expired } : {}),
+          ...(until ? { until } : {}),
+        });
       }
       target.push(withDescription({ name: group.name, members: next }, wanted));
     } else if (isScimGroup(group.name) || ctx.desired.settings.unmanagedGroups === 'keep') {
@@ -346,7 +436,10 @@ function endsOf(logins: readonly string[], ends: ReadonlyMap<string, TimeValue>)
  * Compares without case. The new list keeps the live members that stay, in their live order, and
  * appends the added ones in file order: the smallest edit to a hand-maintained policy file.
  */
-function mergeMembers(liveMembers: readonly string[], wanted: ReadonlyMap<string, string>): { next: string[]; add: string[]; remove: string[] } {
+function mergeMembers(
+  liveMembers: readonly string[],
+  wanted: ReadonlyMap<string, string>,
+): { next: string[]; add: string[]; remove: string[] } {
   const liveKeys = new Set<string>();
   const next: string[] = [];
   const remove: string[] = [];
@@ -371,4 +464,3 @@ function compareText(a: string, b: string): number {
 function article(word: string): string {
   return /^[aeiou]/.test(word) ? 'an' : 'a';
 }
-

@@ -99,7 +99,8 @@ export function declaredLogins(desired: Desired): DeclaredLogin[] {
 
 export function buildInventory(input: InventoryInput, options: InventoryOptions): Inventory {
   const idleDays = options.idleDays ?? DEFAULT_IDLE_DAYS;
-  if (!Number.isInteger(idleDays) || idleDays < 1) throw new InventoryOptionsError(`the idle threshold must be a whole number of days, 1 or more, not ${idleDays}`);
+  if (!Number.isInteger(idleDays) || idleDays < 1)
+    throw new InventoryOptionsError(`the idle threshold must be a whole number of days, 1 or more, not ${idleDays}`);
   const now = typeof options.now === 'number' ? options.now : options.now.getTime();
 
   const groupsOf = new Map<string, string[]>();

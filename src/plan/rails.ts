@@ -5,9 +5,26 @@ import type { Desired } from '../config/types.js';
 import type { Role, TailscaleUser } from '../domain/users.js';
 import { formatSourceRef } from '../diagnostics.js';
 import { POLICY_NOT_AS_PLANNED, POLICY_REJECTED } from './candidate.js';
-import { isStatusChange, type Plan, type PlanProblem, type PlanWarning, type UserRoleChange, type UserStatusChange } from '../domain/plan.js';
+import {
+  isStatusChange,
+  type Plan,
+  type PlanProblem,
+  type PlanWarning,
+  type UserRoleChange,
+  type UserStatusChange,
+} from '../domain/plan.js';
 
-export type RailName = 'plan' | 'owner' | 'last-admin' | 'own-key' | 'max-changes' | 'mass-demotion' | 'policy-write' | 'validation' | 'saved-plan' | 'reviewed-plan';
+export type RailName =
+  | 'plan'
+  | 'owner'
+  | 'last-admin'
+  | 'own-key'
+  | 'max-changes'
+  | 'mass-demotion'
+  | 'policy-write'
+  | 'validation'
+  | 'saved-plan'
+  | 'reviewed-plan';
 
 /** Whose credential apply runs with, for the own-key rail. */
 export type KeyOwner =
@@ -113,7 +130,10 @@ function ownerRail(problems: readonly PlanProblem[], changes: readonly UserRoleC
   // diff() never plans an owner change; this second look is for a plan that came from elsewhere.
   const touching = changes.filter((c) => c.from === 'owner' || c.to === 'owner');
   if (stated.length === 0 && touching.length === 0) return undefined;
-  const lines = [...stated.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`), ...touching.map((c) => `${c.login}: ${c.from} -> ${c.to}`)];
+  const lines = [
+    ...stated.map((p) => `${p.path ? `${p.path}: ` : ''}${p.message}`),
+    ...touching.map((c) => `${c.login}: ${c.from} -> ${c.to}`),
+  ];
   return {
     rail: 'owner',
     message: `the owner is never promoted to or demoted from; ownership is transferred only in the Tailscale admin console. Edit the file: state "owner" only for the real owner, or list them as {}:${lines.map((l) => `\n  ${l}`).join('')}`,
@@ -131,7 +151,8 @@ function ownerRail(problems: readonly PlanProblem[], changes: readonly UserRoleC
 export function writeRefusals(problems: readonly PlanProblem[]): RailRefusal[] {
   const refusals: RailRefusal[] = [];
   const notAsPlanned = problems.filter((p) => p.code === POLICY_NOT_AS_PLANNED);
-  if (notAsPlanned.length > 0) refusals.push({ rail: 'policy-write', message: notAsPlanned.map((p) => p.message).join('\n') });
+  if (notAsPlanned.length > 0)
+    refusals.push({ rail: 'policy-write', message: notAsPlanned.map((p) => p.message).join('\n') });
   const rejected = problems.filter((p) => p.code === POLICY_REJECTED);
   if (rejected.length > 0) {
     refusals.push({
@@ -143,7 +164,10 @@ export function writeRefusals(problems: readonly PlanProblem[]): RailRefusal[] {
 }
 
 /** Active (able to sign in) owners and admins once `changes` are made. */
-export function activeFullAdmins(users: readonly TailscaleUser[], changes: readonly Pick<UserRoleChange, 'userId' | 'to'>[]): number {
+export function activeFullAdmins(
+  users: readonly TailscaleUser[],
+  changes: readonly Pick<UserRoleChange, 'userId' | 'to'>[],
+): number {
   const roleAfter = new Map(changes.map((c) => [c.userId, c.to]));
   return users.filter((u) => canSignIn(u) && isFullAdmin(roleAfter.get(u.id) ?? u.role)).length;
 }
@@ -192,11 +216,17 @@ export function statusAfter(users: readonly TailscaleUser[], changes: readonly U
 }
 
 /** diff() never suspends the owner; this second look is for a plan that came from elsewhere. */
-function suspendOwnerRail(users: readonly TailscaleUser[], changes: readonly UserStatusChange[]): RailRefusal | undefined {
+function suspendOwnerRail(
+  users: readonly TailscaleUser[],
+  changes: readonly UserStatusChange[],
+): RailRefusal | undefined {
   const owners = new Set(users.filter((u) => u.role === 'owner').map((u) => u.id));
   const hit = changes.filter((c) => c.type === 'user.suspend' && owners.has(c.userId));
   if (hit.length === 0) return undefined;
-  return { rail: 'owner', message: `the owner is never suspended (Tailscale refuses it): ${hit.map((c) => c.login).join(', ')}` };
+  return {
+    rail: 'owner',
+    message: `the owner is never suspended (Tailscale refuses it): ${hit.map((c) => c.login).join(', ')}`,
+  };
 }
 
 function lastAdminRail(
@@ -209,7 +239,9 @@ function lastAdminRail(
   const roleOf = new Map(before.map((u) => [u.id, u.role]));
   const losing = [
     ...changes.filter((c) => isFullAdmin(c.from) && !isFullAdmin(c.to)).map((c) => `${c.login} (${c.from} -> ${c.to})`),
-    ...statusChanges.filter((c) => c.type === 'user.suspend' && isFullAdmin(roleOf.get(c.userId) ?? 'member')).map((c) => `${c.login} (suspended)`),
+    ...statusChanges
+      .filter((c) => c.type === 'user.suspend' && isFullAdmin(roleOf.get(c.userId) ?? 'member'))
+      .map((c) => `${c.login} (suspended)`),
   ];
   return {
     rail: 'last-admin',
@@ -217,7 +249,11 @@ function lastAdminRail(
   };
 }
 
-function ownKeyRail(input: RailInput, changes: readonly UserRoleChange[], warnings: PlanWarning[]): RailRefusal | undefined {
+function ownKeyRail(
+  input: RailInput,
+  changes: readonly UserRoleChange[],
+  warnings: PlanWarning[],
+): RailRefusal | undefined {
   const owner = input.keyOwner;
   if (owner.kind === 'none' || changes.length === 0) return undefined;
   if (owner.kind === 'user') {
@@ -270,7 +306,11 @@ function maxChangesRail(input: RailInput): RailRefusal | undefined {
   if (count <= limit) return undefined;
   const at = input.desired.settingsAt.maxChanges;
   const source =
-    override !== undefined ? `--max-changes ${override}` : at ? `settings.maxChanges at ${formatSourceRef(at)}` : `the default settings.maxChanges`;
+    override !== undefined
+      ? `--max-changes ${override}`
+      : at
+        ? `settings.maxChanges at ${formatSourceRef(at)}`
+        : `the default settings.maxChanges`;
   return {
     rail: 'max-changes',
     message: `the plan has ${count} changes, more than the limit of ${limit} (${source}). Review the plan, then run again with --max-changes ${count} to go ahead, or raise settings.maxChanges in ${input.desired.file}.`,
@@ -288,7 +328,8 @@ function massDemotionRail(input: RailInput, changes: readonly UserRoleChange[]):
   const managed = new Set<string>();
   const listedUsers = new Set(desired.users.map((u) => key(u.login)));
   for (const user of users) {
-    if (desired.settings.unmanagedUsers === 'demote' || listedUsers.has(key(user.loginName))) managed.add(key(user.loginName));
+    if (desired.settings.unmanagedUsers === 'demote' || listedUsers.has(key(user.loginName)))
+      managed.add(key(user.loginName));
   }
   for (const group of desired.groups) for (const m of group.members) managed.add(key(m.login));
   const affected = new Map<string, string>();

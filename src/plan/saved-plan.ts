@@ -34,7 +34,10 @@ export interface SavedPlanBasis {
   configFile: string;
   /** sha256 of the config file's bytes. */
   configDigest: string;
-  /** Under settings.policyFile: the file in git (sha256 of its text) and the write planned (sha256 of the diff live -> desired). */
+  /**
+   * Under settings.policyFile: the file in git (sha256 of its text) and the write planned (sha256 of the diff live ->
+   * desired).
+   */
   policyFile?: { file: string; digest: string; diffDigest: string };
 }
 
@@ -60,7 +63,9 @@ export function sha256(text: string): string {
 
 /** The users as far as a plan depends on them, in a stable order; lastSeen and device counts move on their own. */
 export function usersDigest(users: readonly TailscaleUser[], invites?: LiveTailnet['invites']): string {
-  const rows = [...users].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((u) => [u.id, u.loginName.toLowerCase(), u.role, u.status]);
+  const rows = [...users]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((u) => [u.id, u.loginName.toLowerCase(), u.role, u.status]);
   const pending = invites ? [...invites.pending].map((e) => e.toLowerCase()).sort() : null;
   return sha256(JSON.stringify({ users: rows, invites: pending }));
 }
@@ -85,7 +90,11 @@ export function buildSavedPlan(input: SavedPlanInput): SavedPlan {
     configDigest: sha256(input.configText),
   };
   if (input.policyFile) {
-    basis.policyFile = { file: input.policyFile.section.file, digest: sha256(input.policyFile.text), diffDigest: sha256(input.policyFile.section.diff.text) };
+    basis.policyFile = {
+      file: input.policyFile.section.file,
+      digest: sha256(input.policyFile.text),
+      diffDigest: sha256(input.policyFile.section.diff.text),
+    };
   }
   return {
     kind: SAVED_PLAN_KIND,
@@ -125,13 +134,19 @@ const SYNTAX: Record<string, string> = {
   InvalidCharacter: 'invalid control character in string',
 };
 
-const NOT_OURS = 'it is not a saved plan of tailnet-access (make one with tailnet-access plan --save-plan FILE; the output of plan --format json is not one)';
+const NOT_OURS =
+  'it is not a saved plan of tailnet-access (make one with tailnet-access plan --save-plan FILE; the output of plan --format json is not one)';
 
 function syntaxError(shown: string, text: string, error: ParseError): UsageError {
   const at = new LineIndex(text).position(error.offset);
   const reason = SYNTAX[printParseErrorCode(error.error)] ?? 'not valid JSON';
-  const found = error.offset >= text.length ? 'the end of the file' : JSON.stringify(text.slice(error.offset, error.offset + Math.max(1, Math.min(error.length, 20))));
-  return new UsageError(`${shown}:${at.line}:${at.column}: ${reason}, found ${found}; the saved plan is not valid JSON (make it again with tailnet-access plan --save-plan ${shown})`);
+  const found =
+    error.offset >= text.length
+      ? 'the end of the file'
+      : JSON.stringify(text.slice(error.offset, error.offset + Math.max(1, Math.min(error.length, 20))));
+  return new UsageError(
+    `${shown}:${at.line}:${at.column}: ${reason}, found ${found}; the saved plan is not valid JSON (make it again with tailnet-access plan --save-plan ${shown})`,
+  );
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -144,15 +159,19 @@ function isObject(value: unknown): value is Record<string, Json> {
 class Fields {
   constructor(private readonly shown: string) {}
   fail(field: string, what: string): never {
-    throw new UsageError(`${this.shown}: ${field}: ${what}; the saved plan is damaged (make it again with tailnet-access plan --save-plan ${this.shown})`);
+    throw new UsageError(
+      `${this.shown}: ${field}: ${what}; the saved plan is damaged (make it again with tailnet-access plan --save-plan ${this.shown})`,
+    );
   }
   object(value: unknown, field: string): Record<string, Json> {
     if (!isObject(value)) this.fail(field, `expected an object, found ${kindOf(value)}`);
     return value;
   }
   string(value: unknown, field: string, pattern?: RegExp): string {
-    if (typeof value !== 'string' || value === '') this.fail(field, `expected a non-empty string, found ${kindOf(value)}`);
-    if (pattern && !pattern.test(value)) this.fail(field, `${JSON.stringify(value)} is not of the form ${pattern.source}`);
+    if (typeof value !== 'string' || value === '')
+      this.fail(field, `expected a non-empty string, found ${kindOf(value)}`);
+    if (pattern && !pattern.test(value))
+      this.fail(field, `${JSON.stringify(value)} is not of the form ${pattern.source}`);
     return value;
   }
   strings(value: unknown, field: string): string[] {
@@ -162,10 +181,13 @@ class Fields {
   /** An `until` map of a group change: login -> the end of that membership. */
   ends(value: unknown, field: string): Record<string, string> {
     const o = this.object(value, field);
-    return Object.fromEntries(Object.entries(o).map(([login, end]) => [login, this.string(end, `${field}[${JSON.stringify(login)}]`)]));
+    return Object.fromEntries(
+      Object.entries(o).map(([login, end]) => [login, this.string(end, `${field}[${JSON.stringify(login)}]`)]),
+    );
   }
   oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T {
-    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) this.fail(field, `expected one of ${allowed.join(', ')}, found ${kindOf(value)}`);
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+      this.fail(field, `expected one of ${allowed.join(', ')}, found ${kindOf(value)}`);
     return value as T;
   }
 }
@@ -213,7 +235,16 @@ export function compareVersions(a: string, b: string): number {
 
 function readChange(f: Fields, value: unknown, field: string): Change {
   const o = f.object(value, field);
-  const type = f.oneOf(o.type, `${field}.type`, ['user.role', 'user.suspend', 'user.restore', 'user.approve', 'user.invite', 'group.create', 'group.update', 'group.delete'] as const);
+  const type = f.oneOf(o.type, `${field}.type`, [
+    'user.role',
+    'user.suspend',
+    'user.restore',
+    'user.approve',
+    'user.invite',
+    'group.create',
+    'group.update',
+    'group.delete',
+  ] as const);
   switch (type) {
     case 'user.role':
       return {
@@ -228,12 +259,30 @@ function readChange(f: Fields, value: unknown, field: string): Change {
     case 'user.suspend':
     case 'user.restore':
     case 'user.approve':
-      return { type, login: f.string(o.login, `${field}.login`), userId: f.string(o.userId, `${field}.userId`), reason: f.oneOf(o.reason, `${field}.reason`, ['declared', 'unmanaged'] as const) };
+      return {
+        type,
+        login: f.string(o.login, `${field}.login`),
+        userId: f.string(o.userId, `${field}.userId`),
+        reason: f.oneOf(o.reason, `${field}.reason`, ['declared', 'unmanaged'] as const),
+      };
     case 'user.invite':
-      return { type, login: f.string(o.login, `${field}.login`), role: f.oneOf(o.role, `${field}.role`, ROLES.filter((r) => r !== 'owner')) };
+      return {
+        type,
+        login: f.string(o.login, `${field}.login`),
+        role: f.oneOf(
+          o.role,
+          `${field}.role`,
+          ROLES.filter((r) => r !== 'owner'),
+        ),
+      };
     case 'group.create': {
       const until = o.until === undefined ? undefined : f.ends(o.until, `${field}.until`);
-      return { type, group: f.string(o.group, `${field}.group`), members: f.strings(o.members, `${field}.members`), ...(until ? { until } : {}) };
+      return {
+        type,
+        group: f.string(o.group, `${field}.group`),
+        members: f.strings(o.members, `${field}.members`),
+        ...(until ? { until } : {}),
+      };
     }
     case 'group.delete':
       return { type, group: f.string(o.group, `${field}.group`), members: f.strings(o.members, `${field}.members`) };
@@ -260,13 +309,18 @@ function readChange(f: Fields, value: unknown, field: string): Change {
 export function parseSavedPlan(text: string, shown: string, toolVersion: string): SavedPlan {
   const errors: ParseError[] = [];
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const data = parseJson(body, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false }) as unknown;
+  const data = parseJson(body, errors, {
+    allowTrailingComma: false,
+    disallowComments: true,
+    allowEmptyContent: false,
+  }) as unknown;
   const first = errors[0];
   if (first) throw syntaxError(shown, body, first);
   if (!isObject(data) || data.kind !== SAVED_PLAN_KIND) throw new UsageError(`${shown}: ${NOT_OURS}`);
   const f: Fields = new Fields(shown);
   const made = f.string(data.toolVersion, 'toolVersion', VERSION);
-  if (typeof data.format !== 'number' || !Number.isInteger(data.format) || data.format < 1) f.fail('format', `expected a whole number of at least 1, found ${kindOf(data.format)}`);
+  if (typeof data.format !== 'number' || !Number.isInteger(data.format) || data.format < 1)
+    f.fail('format', `expected a whole number of at least 1, found ${kindOf(data.format)}`);
   if (data.format > SAVED_PLAN_FORMAT) {
     throw new RefusedError(
       SAVED_PLAN_RAIL,
@@ -280,7 +334,8 @@ export function parseSavedPlan(text: string, shown: string, toolVersion: string)
     );
   }
   const plannedAt = f.string(data.plannedAt, 'plannedAt');
-  if (Number.isNaN(Date.parse(plannedAt))) f.fail('plannedAt', `${JSON.stringify(plannedAt)} is not an RFC 3339 date-time`);
+  if (Number.isNaN(Date.parse(plannedAt)))
+    f.fail('plannedAt', `${JSON.stringify(plannedAt)} is not an RFC 3339 date-time`);
   const basisIn = f.object(data.basis, 'basis');
   const basis: SavedPlanBasis = {
     policyEtag: f.string(basisIn.policyEtag, 'basis.policyEtag'),
@@ -297,7 +352,8 @@ export function parseSavedPlan(text: string, shown: string, toolVersion: string)
     };
   }
   const planIn = f.object(data.plan, 'plan');
-  if (!Array.isArray(planIn.changes)) f.fail('plan.changes', `expected a list of changes, found ${kindOf(planIn.changes)}`);
+  if (!Array.isArray(planIn.changes))
+    f.fail('plan.changes', `expected a list of changes, found ${kindOf(planIn.changes)}`);
   const changes = planIn.changes.map((c, i) => readChange(f, c, `plan.changes[${i}]`));
   const tailnetId = data.tailnetId === undefined ? undefined : f.string(data.tailnetId, 'tailnetId');
   return {
@@ -351,7 +407,10 @@ export function describeChange(change: Change): string {
 
 const list = (items: readonly string[]): string => (items.length > 0 ? items.join(', ') : 'no members');
 
-/** The change in one phrase after its subject, e.g. `it-admin -> member`, `add bob@example.com; remove dave@example.com`. */
+/**
+ * The change in one phrase after its subject, e.g. `it-admin -> member`, `add bob@example.com; remove
+ * dave@example.com`.
+ */
 function what(change: Change): string {
   switch (change.type) {
     case 'user.role':
@@ -369,7 +428,10 @@ function what(change: Change): string {
     case 'group.delete':
       return `delete (members ${list(change.members)})`;
     case 'group.update': {
-      const parts = [...(change.add.length > 0 ? [`add ${change.add.join(', ')}`] : []), ...(change.remove.length > 0 ? [`remove ${change.remove.join(', ')}`] : [])];
+      const parts = [
+        ...(change.add.length > 0 ? [`add ${change.add.join(', ')}`] : []),
+        ...(change.remove.length > 0 ? [`remove ${change.remove.join(', ')}`] : []),
+      ];
       return parts.join('; ') || 'no member change';
     }
   }
@@ -380,11 +442,16 @@ function subject(change: Change): string {
 }
 
 function whyGone(change: Change): string {
-  return change.type === 'user.invite' ? 'they joined or were invited since the plan' : 'changed in the console since the plan';
+  return change.type === 'user.invite'
+    ? 'they joined or were invited since the plan'
+    : 'changed in the console since the plan';
 }
 
 function whyNew(change: Change): string {
-  const expired = change.type === 'group.update' ? (change.expired?.length ?? 0) > 0 : 'reason' in change && change.reason === 'expired';
+  const expired =
+    change.type === 'group.update'
+      ? (change.expired?.length ?? 0) > 0
+      : 'reason' in change && change.reason === 'expired';
   return expired ? ' (an end date in the file has passed since the plan)' : '';
 }
 
@@ -394,17 +461,22 @@ function whyNew(change: Change): string {
  * changes are the same (their order aside).
  */
 export function changeDifferences(saved: readonly Change[], fresh: readonly Change[]): string[] {
-  const bySubject = (changes: readonly Change[]): Map<string, Change> => new Map(changes.map((c) => [subjectKey(c), c]));
+  const bySubject = (changes: readonly Change[]): Map<string, Change> =>
+    new Map(changes.map((c) => [subjectKey(c), c]));
   const before = bySubject(saved);
   const now = bySubject(fresh);
   const lines: string[] = [];
   for (const [key, old] of before) {
     const current = now.get(key);
     if (!current) lines.push(`${subject(old)}: ${what(old)} is no longer needed: ${whyGone(old)}`);
-    else if (!sameChange(old, current)) lines.push(`${subject(old)}: ${what(old)} in the saved plan is now ${what(current)}: changed in the console since the plan`);
+    else if (!sameChange(old, current))
+      lines.push(
+        `${subject(old)}: ${what(old)} in the saved plan is now ${what(current)}: changed in the console since the plan`,
+      );
   }
   for (const [key, current] of now) {
-    if (!before.has(key)) lines.push(`${subject(current)}: ${what(current)} was not in the saved plan${whyNew(current)}`);
+    if (!before.has(key))
+      lines.push(`${subject(current)}: ${what(current)} was not in the saved plan${whyNew(current)}`);
   }
   return lines;
 }
@@ -423,7 +495,9 @@ function policyWriteDiffers(saved: SavedPlan, section: PolicyFilePlan | undefine
   const planned = saved.basis.policyFile;
   if (!planned || !section) return [];
   if (sha256(section.diff.text) === planned.diffDigest) return [];
-  return [`${section.file}: the policy write differs from the saved plan's (the live policy was edited since the plan; the fresh plan shows the write as it would be now)`];
+  return [
+    `${section.file}: the policy write differs from the saved plan's (the live policy was edited since the plan; the fresh plan shows the write as it would be now)`,
+  ];
 }
 
 export function savedPlanGuard(saved: SavedPlan, shown: string): SavedPlanGuard {
@@ -440,11 +514,19 @@ export function savedPlanGuard(saved: SavedPlan, shown: string): SavedPlanGuard 
       if (usersDigest(live.users, live.invites) !== saved.basis.usersDigest) basis.push('the users changed');
       const since = basis.length > 0 ? ` (${basis.join(' and ')})` : '';
       const matches = plan.changes.length === 0 && !section?.changed;
-      const fresh = matches ? 'a fresh plan has no changes: the tailnet already matches the file (was this plan applied already?)' : 'a fresh plan differs from it';
-      return `the tailnet changed since ${shown} was planned at ${saved.plannedAt}${since}, and ${fresh}:\n${lines.map((l) => `  ${l}`).join('\n')}\n${matches ? '' : `${again}`}`.replace(/\n$/, '');
+      const fresh = matches
+        ? 'a fresh plan has no changes: the tailnet already matches the file (was this plan applied already?)'
+        : 'a fresh plan differs from it';
+      return `the tailnet changed since ${shown} was planned at ${saved.plannedAt}${since}, and ${fresh}:\n${lines.map((l) => `  ${l}`).join('\n')}\n${matches ? '' : `${again}`}`.replace(
+        /\n$/,
+        '',
+      );
     },
     groupsDiffer(plan, section) {
-      const lines = [...changeDifferences(saved.plan.changes.filter(isGroupChange), plan.changes.filter(isGroupChange)), ...policyWriteDiffers(saved, section)];
+      const lines = [
+        ...changeDifferences(saved.plan.changes.filter(isGroupChange), plan.changes.filter(isGroupChange)),
+        ...policyWriteDiffers(saved, section),
+      ];
       if (lines.length === 0) return undefined;
       return `its group changes are no longer those of ${shown}: ${lines.join('; ')}. ${again}`;
     },

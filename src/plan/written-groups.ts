@@ -45,7 +45,8 @@ export function groupChangesOfWrite(live: readonly PolicyGroup[], written: reado
     if (add.length > 0 || remove.length > 0) changes.push({ type: 'group.update', group: group.name, add, remove });
   }
   for (const group of live) {
-    if (!writtenNames.has(group.name)) changes.push({ type: 'group.delete', group: group.name, members: unique(group.members) });
+    if (!writtenNames.has(group.name))
+      changes.push({ type: 'group.delete', group: group.name, members: unique(group.members) });
   }
   return changes.sort((a, b) => ORDER[a.type] - ORDER[b.type] || (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
 }
@@ -61,7 +62,10 @@ function describe(change: GroupChange | undefined): string {
     case 'group.delete':
       return `deleted (it held [${list(change.members)}])`;
     case 'group.update':
-      return [...(change.add.length > 0 ? [`+[${list(change.add)}]`] : []), ...(change.remove.length > 0 ? [`-[${list(change.remove)}]`] : [])].join(' ');
+      return [
+        ...(change.add.length > 0 ? [`+[${list(change.add)}]`] : []),
+        ...(change.remove.length > 0 ? [`-[${list(change.remove)}]`] : []),
+      ].join(' ');
   }
 }
 

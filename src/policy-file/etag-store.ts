@@ -88,16 +88,24 @@ export class FileEtagStore implements EtagStore {
     } catch (error) {
       if (!(error instanceof UnreadableFileError)) throw error;
       if (error.reason === 'missing') return { version: 1, policies: {} };
-      throw new StateFileError(`${error.describe(`the state file ${this.description}`)}; point --state-file elsewhere, or delete it to start afresh`, { cause: error });
+      throw new StateFileError(
+        `${error.describe(`the state file ${this.description}`)}; point --state-file elsewhere, or delete it to start afresh`,
+        { cause: error },
+      );
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
     } catch (error) {
-      throw new StateFileError(`the state file ${this.description} is not valid JSON; delete it to start afresh (edits made outside git before the next apply then go unnoticed once)`, { cause: error });
+      throw new StateFileError(
+        `the state file ${this.description} is not valid JSON; delete it to start afresh (edits made outside git before the next apply then go unnoticed once)`,
+        { cause: error },
+      );
     }
     if (!isRecord(parsed) || parsed.version !== 1 || !isRecord(parsed.policies)) {
-      throw new StateFileError(`the state file ${this.description} is not a tailnet-access state file (version 1); point --state-file elsewhere, or delete it to start afresh`);
+      throw new StateFileError(
+        `the state file ${this.description} is not a tailnet-access state file (version 1); point --state-file elsewhere, or delete it to start afresh`,
+      );
     }
     const policies: Record<string, AppliedPolicy> = {};
     for (const [tailnet, value] of Object.entries(parsed.policies)) {
@@ -136,10 +144,14 @@ export class FileEtagStore implements EtagStore {
     const dir = path.dirname(this.file);
     try {
       const created = await mkdir(dir, { recursive: true });
-      if (created !== undefined && path.basename(dir) === DEFAULT_STATE_DIR) await writeFile(path.join(dir, '.gitignore'), '*\n');
+      if (created !== undefined && path.basename(dir) === DEFAULT_STATE_DIR)
+        await writeFile(path.join(dir, '.gitignore'), '*\n');
       await writeFileAtomic(this.file, `${JSON.stringify(state, null, 2)}\n`);
     } catch (error) {
-      throw new StateFileError(`cannot write the state file ${this.description}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new StateFileError(
+        `cannot write the state file ${this.description}: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   }
 }
@@ -148,7 +160,14 @@ export class FileEtagStore implements EtagStore {
  * The CLI's state file: `--state-file`, else $TAILNET_ACCESS_STATE, else `.tailnet-access/state.json`
  * in the config file's folder. Relative paths are taken from `cwd`.
  */
-export function stateFilePath(flag: string | undefined, env: Readonly<Record<string, string | undefined>>, configPath: string, cwd: string): string {
+export function stateFilePath(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  configPath: string,
+  cwd: string,
+): string {
   const given = flag ?? (env[STATE_ENV] || undefined);
-  return given !== undefined ? path.resolve(cwd, given) : path.join(path.dirname(configPath), DEFAULT_STATE_DIR, 'state.json');
+  return given !== undefined
+    ? path.resolve(cwd, given)
+    : path.join(path.dirname(configPath), DEFAULT_STATE_DIR, 'state.json');
 }

@@ -16,7 +16,9 @@ import { renderPolicyFile, type PolicyFile } from './source.js';
 /** What import wrote would not survive its own check: a bug in import, never the user's doing. */
 export class PolicyImportMismatchError extends Error {
   constructor(detail: string) {
-    super(`import could not write a file that keeps the policy file as it is (${detail}); nothing was written. Please report this as a bug, with the policy file.`);
+    super(
+      `import could not write a file that keeps the policy file as it is (${detail}); nothing was written. Please report this as a bug, with the policy file.`,
+    );
     this.name = 'PolicyImportMismatchError';
   }
 }
@@ -27,7 +29,16 @@ export function policyFileGroups(file: PolicyFile): PolicyGroups {
     return readPolicyGroups(file.text);
   } catch (error) {
     if (error instanceof HujsonSyntaxError || error instanceof PolicyShapeError) {
-      throw new DiagnosticsError([{ file: file.shown, line: error.line, column: error.column, severity: 'error', code: 'policy.syntax', message: error.reason }]);
+      throw new DiagnosticsError([
+        {
+          file: file.shown,
+          line: error.line,
+          column: error.column,
+          severity: 'error',
+          code: 'policy.syntax',
+          message: error.reason,
+        },
+      ]);
     }
     throw error;
   }
@@ -54,8 +65,14 @@ export function withPolicyFileSettings(written: string, setting: string, policyS
     return node;
   };
   settings.items.push(
-    new Pair(new Scalar('policyFile'), value(setting, ' the whole policy lives in git; `tailnet-access render` writes the groups above into it')),
-    new Pair(new Scalar('onManualEdits'), value('warn', ' when the live policy was edited outside git: warn (and overwrite), or fail')),
+    new Pair(
+      new Scalar('policyFile'),
+      value(setting, ' the whole policy lives in git; `tailnet-access render` writes the groups above into it'),
+    ),
+    new Pair(
+      new Scalar('onManualEdits'),
+      value('warn', ' when the live policy was edited outside git: warn (and overwrite), or fail'),
+    ),
   );
   return doc.toString({ lineWidth: 0 });
 }
@@ -82,11 +99,18 @@ export function importFromPolicyFile(source: PolicyImportSource): WrittenConfig 
   });
   const text = withPolicyFileSettings(written.text, source.setting, file.shown);
   const config = parseConfig(text, source.configShown);
-  if (config.desired.settings.policyFile !== source.setting) throw new PolicyImportMismatchError(`settings.policyFile reads back as ${JSON.stringify(config.desired.settings.policyFile)}`);
+  if (config.desired.settings.policyFile !== source.setting)
+    throw new PolicyImportMismatchError(
+      `settings.policyFile reads back as ${JSON.stringify(config.desired.settings.policyFile)}`,
+    );
   const { plan, problems } = diff(config.desired, live, config.now ?? Date.now());
   const first = problems[0] ?? plan.changes.find((c) => c.type === 'user.role');
-  if (first !== undefined) throw new PolicyImportMismatchError(`the users do not match the tailnet: ${JSON.stringify(first)}`);
+  if (first !== undefined)
+    throw new PolicyImportMismatchError(`the users do not match the tailnet: ${JSON.stringify(first)}`);
   const rendered = renderPolicyFile(config.desired, file);
-  if (rendered !== file.text) throw new PolicyImportMismatchError(`render would change ${file.shown}: ${groupsDiffering(file.text, rendered).join(', ') || 'outside the groups'}`);
+  if (rendered !== file.text)
+    throw new PolicyImportMismatchError(
+      `render would change ${file.shown}: ${groupsDiffering(file.text, rendered).join(', ') || 'outside the groups'}`,
+    );
   return { ...written, text };
 }

@@ -151,10 +151,14 @@ export function unifiedDiff(oldText: string, newText: string, options: UnifiedDi
   const out = [`--- ${options.oldName}`, `+++ ${options.newName}`];
   let added = 0;
   let removed = 0;
-  for (let i = 0; i < changes.length; ) {
+  for (let i = 0; i < changes.length;) {
     // A hunk takes the changes whose context would touch or overlap.
     let j = i;
-    while (j + 1 < changes.length && (changes[j + 1] as LineChange).oldStart - (changes[j] as LineChange).oldEnd <= 2 * context) j++;
+    while (
+      j + 1 < changes.length &&
+      (changes[j + 1] as LineChange).oldStart - (changes[j] as LineChange).oldEnd <= 2 * context
+    )
+      j++;
     const first = changes[i] as LineChange;
     const last = changes[j] as LineChange;
     const oldFrom = Math.max(0, first.oldStart - context);
@@ -202,7 +206,8 @@ export function holdsChanges(base: string, theirs: string, ours: string): boolea
   const baseLines = splitLines(base);
   const theirLines = splitLines(theirs);
   const ourLines = splitLines(ours);
-  const key = (c: LineChange, lines: readonly string[]): string => `${c.oldStart}:${c.oldEnd}:${lines.slice(c.newStart, c.newEnd).join('')}`;
+  const key = (c: LineChange, lines: readonly string[]): string =>
+    `${c.oldStart}:${c.oldEnd}:${lines.slice(c.newStart, c.newEnd).join('')}`;
   const held = new Set(lineChanges(baseLines, ourLines).map((c) => key(c, ourLines)));
   return lineChanges(baseLines, theirLines).every((c) => held.has(key(c, theirLines)));
 }

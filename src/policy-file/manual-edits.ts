@@ -8,7 +8,11 @@ import type { AppliedPolicy, ManualEdit } from '../domain/policy-file.js';
 import { holdsChanges, unifiedDiff } from './line-diff.js';
 
 /** Undefined when there is no record to compare with, or the live policy is the one last applied. */
-export function detectManualEdit(applied: AppliedPolicy | undefined, live: PolicyDocument, desired: string): ManualEdit | undefined {
+export function detectManualEdit(
+  applied: AppliedPolicy | undefined,
+  live: PolicyDocument,
+  desired: string,
+): ManualEdit | undefined {
   if (!applied || applied.etag === live.etag || applied.sha256 === sha256Of(live.text)) return undefined;
   const base = applied.text;
   const kept = live.text === desired || (base !== undefined && holdsChanges(base, live.text, desired));
@@ -27,7 +31,10 @@ export function detectManualEdit(applied: AppliedPolicy | undefined, live: Polic
  * ETag this tool got when it wrote this very text, should the server store it reformatted.
  */
 export function liveMatches(live: PolicyDocument, desired: string, applied: AppliedPolicy | undefined): boolean {
-  return live.text === desired || (applied !== undefined && applied.etag === live.etag && applied.sha256 === sha256Of(desired));
+  return (
+    live.text === desired ||
+    (applied !== undefined && applied.etag === live.etag && applied.sha256 === sha256Of(desired))
+  );
 }
 
 /**

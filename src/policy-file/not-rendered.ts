@@ -27,7 +27,12 @@ export function groupsDiffering(before: string, after: string): string[] {
 }
 
 /** Undefined when the file is rendered; else an error on its first differing line. */
-export function notRenderedDiagnostic(file: PolicyFile, rendered: string, configShown: string, renderCommand: string): Diagnostic | undefined {
+export function notRenderedDiagnostic(
+  file: PolicyFile,
+  rendered: string,
+  configShown: string,
+  renderCommand: string,
+): Diagnostic | undefined {
   if (rendered === file.text) return undefined;
   const [first] = lineChanges(splitLines(file.text), splitLines(rendered));
   const lines = splitLines(file.text).length;

@@ -21,11 +21,16 @@ import { validationDiagnostics } from './validation.js';
 
 export interface PolicyFileOptions {
   file: PolicyFile;
-  /** Where the last applied policy is remembered. Without one, edits made outside git go unnoticed (a warning says so). */
+  /**
+   * Where the last applied policy is remembered. Without one, edits made outside git go unnoticed (a warning says so).
+   */
   store?: EtagStore;
   /** The fix shown for a file that is not rendered; default `tailnet-access render [--config …]`. */
   renderCommand?: string;
-  /** The way shown to fold an edit made outside git into the file; default `tailnet-access render --from-live [--config …]`. */
+  /**
+   * The way shown to fold an edit made outside git into the file; default `tailnet-access render --from-live [--config
+   * …]`.
+   */
   pullCommand?: string;
 }
 
@@ -42,7 +47,12 @@ export interface PolicyFileReads {
 export function policyFilePlanOf(reads: PolicyFileReads, rendered: string): PolicyFilePlan {
   const { desired, options, live, lastApplied } = reads;
   const file = options.file;
-  const notRendered = notRenderedDiagnostic(file, rendered, desired.file, options.renderCommand ?? renderCommandFor(desired.file));
+  const notRendered = notRenderedDiagnostic(
+    file,
+    rendered,
+    desired.file,
+    options.renderCommand ?? renderCommandFor(desired.file),
+  );
   // An earlier run's own write stands for the last apply it did not get to record.
   const unrecorded = unrecordedWrite(lastApplied, live.policy);
   const basis = unrecorded ?? lastApplied;
@@ -52,7 +62,12 @@ export function policyFilePlanOf(reads: PolicyFileReads, rendered: string): Poli
     desired: rendered,
     liveEtag: live.policy.etag,
     changed,
-    diff: changed ? unifiedDiff(live.policy.text, rendered, { oldName: `live policy (ETag ${etagLabel(live.policy.etag)})`, newName: file.shown }) : { text: '', added: 0, removed: 0 },
+    diff: changed
+      ? unifiedDiff(live.policy.text, rendered, {
+          oldName: `live policy (ETag ${etagLabel(live.policy.etag)})`,
+          newName: file.shown,
+        })
+      : { text: '', added: 0, removed: 0 },
     invalid: validationDiagnostics(reads.verdict, rendered, file),
     pullCommand: options.pullCommand ?? renderCommandFor(desired.file, ' --from-live'),
   };
@@ -93,12 +108,20 @@ function atFile(section: PolicyFilePlan): string {
   return `${section.file}:1:1`;
 }
 
-export function manualEditMessage(section: PolicyFilePlan, edit: ManualEdit, mode: OnManualEdits, purpose: Purpose): string {
+export function manualEditMessage(
+  section: PolicyFilePlan,
+  edit: ManualEdit,
+  mode: OnManualEdits,
+  purpose: Purpose,
+): string {
   const what = `the live policy was edited outside git since tailnet-access last applied it (ETag ${etagLabel(edit.appliedEtag)} -> ${etagLabel(edit.liveEtag)})`;
   if (edit.kept) return `${what}; ${section.file} in git already holds the edit, so applying it loses nothing`;
   const fold = `fold the edit into git: run \`${section.pullCommand}\`, review the change (put group edits into the YAML), and commit it`;
   if (mode === 'warn') return `${what}; apply overwrites the edit (settings.onManualEdits: warn). To keep it, ${fold}`;
-  const refusal = purpose === 'apply' ? 'nothing was written: the edit and the file are as they were' : 'apply will refuse to write until it is folded in';
+  const refusal =
+    purpose === 'apply'
+      ? 'nothing was written: the edit and the file are as they were'
+      : 'apply will refuse to write until it is folded in';
   return `${what}, and settings.onManualEdits is fail, so ${refusal}. To go ahead, ${fold}; or set onManualEdits: warn to overwrite it`;
 }
 
@@ -110,11 +133,21 @@ function problemOf(d: Diagnostic): PlanProblem {
  * The plan with the policy file folded in: the group changes become those of writing the rendered
  * file (live groups -> its groups), and its problems and warnings join the plan's.
  */
-export function withPolicyFile(result: PlanResult, live: LiveTailnet, section: PolicyFilePlan, desired: Desired, purpose: Purpose): PlanResult {
+export function withPolicyFile(
+  result: PlanResult,
+  live: LiveTailnet,
+  section: PolicyFilePlan,
+  desired: Desired,
+  purpose: Purpose,
+): PlanResult {
   const renderedGroups = readPolicyGroups(section.desired).groups;
   const groupChanges = wholeFileGroupChanges(live.groups.groups, renderedGroups);
   const changes = [...result.plan.changes.filter((c) => !isGroupChange(c)), ...groupChanges];
-  const problems: PlanProblem[] = [...result.problems, ...(section.notRendered ? [problemOf(section.notRendered)] : []), ...section.invalid.map(problemOf)];
+  const problems: PlanProblem[] = [
+    ...result.problems,
+    ...(section.notRendered ? [problemOf(section.notRendered)] : []),
+    ...section.invalid.map(problemOf),
+  ];
   const warnings: PlanWarning[] = [...result.plan.warnings];
   const mode = desired.settings.onManualEdits;
   const edit = section.manualEdit;
@@ -127,11 +160,19 @@ export function withPolicyFile(result: PlanResult, live: LiveTailnet, section: P
     });
   }
   if (edit) {
-    const entry = { code: 'policy.edited-outside-git', message: manualEditMessage(section, edit, mode, purpose), path: atFile(section) };
+    const entry = {
+      code: 'policy.edited-outside-git',
+      message: manualEditMessage(section, edit, mode, purpose),
+      path: atFile(section),
+    };
     if (purpose === 'apply' && mode === 'fail' && !edit.kept) problems.push(entry);
     else warnings.push(entry);
   } else if (section.store === undefined) {
-    warnings.push({ code: 'policy.edits-unchecked', message: 'no store of the last applied policy was given, so edits made outside git cannot be noticed', path: atFile(section) });
+    warnings.push({
+      code: 'policy.edits-unchecked',
+      message: 'no store of the last applied policy was given, so edits made outside git cannot be noticed',
+      path: atFile(section),
+    });
   } else if (section.lastApplied === undefined) {
     warnings.push({
       code: 'policy.no-record',

@@ -37,11 +37,17 @@ export interface PolicyFileLocation {
  * (an absolute setting is shown as it is). A path that leads outside `boundary`, through `..`, an
  * absolute path or a symbolic link, is refused at the setting's line before anything is read.
  */
-export function policyFileLocation(desired: Desired, configPath: string, boundary: Boundary): PolicyFileLocation | undefined {
+export function policyFileLocation(
+  desired: Desired,
+  configPath: string,
+  boundary: Boundary,
+): PolicyFileLocation | undefined {
   const setting = desired.settings.policyFile;
   if (setting === undefined) return undefined;
   const named = path.resolve(path.dirname(configPath), setting);
-  const shown = path.isAbsolute(setting) ? path.normalize(setting) : path.normalize(path.join(path.dirname(desired.file), setting));
+  const shown = path.isAbsolute(setting)
+    ? path.normalize(setting)
+    : path.normalize(path.join(path.dirname(desired.file), setting));
   const { real, inside } = resolveWithin(named, boundary);
   if (!inside) throw outsideBoundary(desired, setting, real, boundary);
   return { path: real, named, shown };
@@ -91,9 +97,12 @@ export function renderPolicyFile(desired: Desired, file: PolicyFile): string {
   try {
     return renderDesiredPolicy(desired, file.text);
   } catch (error) {
-    if (error instanceof HujsonSyntaxError) throw new DiagnosticsError([problem(file.shown, error.line, error.column, 'policy.syntax', error.reason)]);
-    if (error instanceof PolicyShapeError) throw new DiagnosticsError([problem(file.shown, error.line, error.column, 'policy.shape', error.reason)]);
-    if (error instanceof PolicyRewriteError) throw new DiagnosticsError([problem(file.shown, 1, 1, 'policy.groups', error.message)]);
+    if (error instanceof HujsonSyntaxError)
+      throw new DiagnosticsError([problem(file.shown, error.line, error.column, 'policy.syntax', error.reason)]);
+    if (error instanceof PolicyShapeError)
+      throw new DiagnosticsError([problem(file.shown, error.line, error.column, 'policy.shape', error.reason)]);
+    if (error instanceof PolicyRewriteError)
+      throw new DiagnosticsError([problem(file.shown, 1, 1, 'policy.groups', error.message)]);
     throw error;
   }
 }

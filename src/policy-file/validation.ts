@@ -24,9 +24,13 @@ function parsed(text: string): HujsonDocument | undefined {
   }
 }
 
-function stringNodes(node: Node | undefined, out: { node: Node; isKey: boolean }[] = []): { node: Node; isKey: boolean }[] {
+function stringNodes(
+  node: Node | undefined,
+  out: { node: Node; isKey: boolean }[] = [],
+): { node: Node; isKey: boolean }[] {
   if (!node) return out;
-  if (node.type === 'string') out.push({ node, isKey: node.parent?.type === 'property' && node.parent.children?.[0] === node });
+  if (node.type === 'string')
+    out.push({ node, isKey: node.parent?.type === 'property' && node.parent.children?.[0] === node });
   for (const child of node.children ?? []) stringNodes(child, out);
   return out;
 }
@@ -68,7 +72,9 @@ function locate(doc: HujsonDocument | undefined, message: string, src: string | 
   if (written) return { line: Number(written[1]), column: Number(written[2]) };
   if (!doc) return { line: 1, column: 1 };
   const address = /address "([^"]+)"/.exec(message)?.[1];
-  const node = (src !== undefined && address !== undefined ? testAddress(doc, src, address) : undefined) ?? quotedName(doc, message);
+  const node =
+    (src !== undefined && address !== undefined ? testAddress(doc, src, address) : undefined) ??
+    quotedName(doc, message);
   return node ? doc.lines.position(node.offset) : { line: 1, column: 1 };
 }
 
@@ -79,7 +85,8 @@ function located(verdict: ValidateResult, rendered: string): Located[] {
   const errors = data.flatMap((entry) => (entry.errors ?? []).map((error) => ({ src: entry.user, error })));
   const said = verdict.message;
   // With data, the message is its heading ("test(s) failed") and each error is placed on its own.
-  if (said !== undefined && (errors.length === 0 || /line \d+, column \d+/.test(said))) out.push({ at: locate(doc, said, undefined), message: said });
+  if (said !== undefined && (errors.length === 0 || /line \d+, column \d+/.test(said)))
+    out.push({ at: locate(doc, said, undefined), message: said });
   for (const { src, error } of errors) {
     const who = src ? `${src}: ` : '';
     out.push({ at: locate(doc, error, src), message: `${said ? `${said}: ` : ''}${who}${error}` });

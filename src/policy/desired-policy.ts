@@ -22,7 +22,9 @@ function membersOf(group: DesiredGroup): string[] {
 }
 
 function target(group: DesiredGroup, name = group.name): TargetGroup {
-  return group.description === undefined ? { name, members: membersOf(group) } : { name, members: membersOf(group), description: group.description };
+  return group.description === undefined
+    ? { name, members: membersOf(group) }
+    : { name, members: membersOf(group), description: group.description };
 }
 
 /**
@@ -36,7 +38,8 @@ export function desiredPolicyGroups(desired: Desired, file: PolicyGroups): Targe
   for (const group of file.groups) {
     const wanted = declared.get(group.name);
     if (wanted) groups.push(target(wanted));
-    else if (isScimGroup(group.name) || desired.settings.unmanagedGroups === 'keep') groups.push({ name: group.name, members: group.members });
+    else if (isScimGroup(group.name) || desired.settings.unmanagedGroups === 'keep')
+      groups.push({ name: group.name, members: group.members });
   }
   const present = new Set(file.groups.map((group) => group.name));
   for (const group of desired.groups) if (!present.has(group.name)) groups.push(target(group));

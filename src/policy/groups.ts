@@ -39,7 +39,9 @@ export function readPolicyGroups(text: string): PolicyGroups {
   const located = locateGroups(parseHujson(text));
   return {
     present: located.found !== undefined,
-    groups: located.groups.map(({ name, members, comment }) => (comment === undefined ? { name, members } : { name, members, comment })),
+    groups: located.groups.map(({ name, members, comment }) =>
+      comment === undefined ? { name, members } : { name, members, comment },
+    ),
   };
 }
 
@@ -52,16 +54,20 @@ export function locateGroups(doc: HujsonDocument): LocatedGroups {
   const property = topLevelProperty(doc, 'groups');
   const value = property?.children?.[1];
   if (!property || !value) return { doc, scanner, groups: [] };
-  if (value.type !== 'object') fail(`"groups" must be an object of group names to lists of logins, found ${kindOf(value)}`, value);
+  if (value.type !== 'object')
+    fail(`"groups" must be an object of group names to lists of logins, found ${kindOf(value)}`, value);
 
   const layout = layoutOf(doc.text, value, scanner);
   const groups = layout.elements.map((element): LocatedGroup => {
     const [key, members] = element.node.children ?? [];
     const name = String(key?.value);
     const where = `groups[${JSON.stringify(name)}]`;
-    if (!members || members.type !== 'array') return fail(`${where} must be a list of logins, found ${kindOf(members)}`, members ?? element.node);
+    if (!members || members.type !== 'array')
+      return fail(`${where} must be a list of logins, found ${kindOf(members)}`, members ?? element.node);
     const logins = (members.children ?? []).map((member, i) =>
-      member.type === 'string' ? String(member.value) : fail(`${where}[${i}] must be a login (a string), found ${kindOf(member)}`, member),
+      member.type === 'string'
+        ? String(member.value)
+        : fail(`${where}[${i}] must be a login (a string), found ${kindOf(member)}`, member),
     );
     const comment = commentText(element.lead);
     return { name, members: logins, element, value: members, ...(comment === undefined ? {} : { comment }) };

@@ -66,7 +66,8 @@ export function parseHujson(text: string): HujsonDocument {
   const fail = (reason: string, offset: number): never => {
     throw new HujsonSyntaxError(reason, offset, lines.position(offset));
   };
-  const tooDeep = (): never => fail(`nested too deeply: more than ${MAX_DEPTH} levels of objects and lists`, deepestOpening(text));
+  const tooDeep = (): never =>
+    fail(`nested too deeply: more than ${MAX_DEPTH} levels of objects and lists`, deepestOpening(text));
   const errors: ParseError[] = [];
   let root: Node | undefined;
   try {
@@ -140,7 +141,12 @@ function checkLineCommentEnds(text: string, rootEnd: number, fail: (reason: stri
     const end = scanner.getTokenOffset() + scanner.getTokenLength();
     if (text[end] === '\n' || text.startsWith('\r\n', end)) continue;
     const atEnd = text.length - end <= 1;
-    fail(atEnd ? 'a // comment at the end of the file must end with a newline' : 'a // comment must end with a newline (\\n), not a lone carriage return', scanner.getTokenOffset());
+    fail(
+      atEnd
+        ? 'a // comment at the end of the file must end with a newline'
+        : 'a // comment must end with a newline (\\n), not a lone carriage return',
+      scanner.getTokenOffset(),
+    );
   }
 }
 

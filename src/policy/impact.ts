@@ -40,7 +40,11 @@ interface Rule {
 export function findGroupReferences(policy: string | HujsonDocument, groups: Iterable<string>): GroupImpact {
   const doc = typeof policy === 'string' ? parseHujson(policy) : policy;
   if (doc.root.type !== 'object') {
-    throw new PolicyShapeError('the policy must be a JSON object ({ … })', doc.root.offset, doc.lines.position(doc.root.offset));
+    throw new PolicyShapeError(
+      'the policy must be a JSON object ({ … })',
+      doc.root.offset,
+      doc.lines.position(doc.root.offset),
+    );
   }
   const wanted = new Set(groups);
   // Rules are visited in text order, so each group's list comes out in text order too.
@@ -51,7 +55,15 @@ export function findGroupReferences(policy: string | HujsonDocument, groups: Ite
     const at = doc.lines.position(rule.start.offset);
     const text = ruleText(rule.section, rule.index, rule.body);
     for (const [group, fields] of named) {
-      const reference: GroupReference = { group, section: rule.section, index: rule.index, line: at.line, column: at.column, rule: text, fields: [...fields] };
+      const reference: GroupReference = {
+        group,
+        section: rule.section,
+        index: rule.index,
+        line: at.line,
+        column: at.column,
+        rule: text,
+        fields: [...fields],
+      };
       const list = byGroup.get(group);
       if (list) list.push(reference);
       else byGroup.set(group, [reference]);

@@ -128,7 +128,8 @@ export function joinLines(frame: Frame, chunks: Chunk[], trailingComma: boolean,
   if (frame.closeStartsLine && !atLineStart) put(nl);
   // A bracket that closed on the line of its last element (`"b"]`) keeps doing so when another element
   // comes last, unless that element's line ends in a comment.
-  if (!frame.closeStartsLine && chunks.length > 0 && /^[ \t]*(\r\n|\n|\r)$/.test(parts[parts.length - 1] ?? '')) parts.pop();
+  if (!frame.closeStartsLine && chunks.length > 0 && /^[ \t]*(\r\n|\n|\r)$/.test(parts[parts.length - 1] ?? ''))
+    parts.pop();
   put(frame.close);
   return parts.join('');
 }
@@ -149,7 +150,12 @@ export function inlineItem(chunk: Chunk): string {
 }
 
 /** The same container laid out one element per line, comments kept beside their elements. */
-export function toLines(layout: Layout, indent: string, outerIndent: string, nl: string): { frame: Frame; chunks: Chunk[] } {
+export function toLines(
+  layout: Layout,
+  indent: string,
+  outerIndent: string,
+  nl: string,
+): { frame: Frame; chunks: Chunk[] } {
   const bracket = layout.close.slice(-1);
   const closing = layout.close.slice(0, -1).trim();
   const openTrivia = layout.open.slice(1).trim();
@@ -174,7 +180,10 @@ export function toLines(layout: Layout, indent: string, outerIndent: string, nl:
  * Where the trivia of dropped elements goes. Their own comments (the lead) go with them; comments above
  * a blank line (section headings) stay, moved onto the next element that is kept, or before the close.
  */
-export function carryDetached(elements: Element[], kept: ReadonlySet<number>): { prefix: Map<number, string>; close: string; closeStartsLine: boolean } {
+export function carryDetached(
+  elements: Element[],
+  kept: ReadonlySet<number>,
+): { prefix: Map<number, string>; close: string; closeStartsLine: boolean } {
   const prefix = new Map<number, string>();
   let pending = '';
   let pendingStartsLine = false;
@@ -198,7 +207,11 @@ export function emptyLayout(open: '[' | '{'): Layout {
 /** Adds the trivia carried from dropped elements in front of the close. */
 export function withCarriedClose(frame: Frame, carried: { close: string; closeStartsLine: boolean }): Frame {
   if (carried.close === '') return frame;
-  return { open: frame.open, close: carried.close + frame.close, closeStartsLine: frame.closeStartsLine || carried.closeStartsLine };
+  return {
+    open: frame.open,
+    close: carried.close + frame.close,
+    closeStartsLine: frame.closeStartsLine || carried.closeStartsLine,
+  };
 }
 
 /** The indentation of the first chunk that starts its own line. */

@@ -69,7 +69,8 @@ function afterElement(next: () => number): number {
 /** Past one value, its first token given; brackets must match (a policy broken before its groups is not read). */
 function skipValue(first: number, next: () => number): void {
   if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
-    if (first === EOF || first === CLOSE_BRACE || first === CLOSE_BRACKET || first === COMMA || first === COLON) throw new Unusual();
+    if (first === EOF || first === CLOSE_BRACE || first === CLOSE_BRACKET || first === COMMA || first === COLON)
+      throw new Unusual();
     return;
   }
   const open = [first];

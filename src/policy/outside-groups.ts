@@ -22,6 +22,7 @@ export function keysChangedOutsideGroups(before: string, after: string): string[
   const same = (a: Node | undefined, b: Node | undefined): boolean =>
     a !== undefined &&
     b !== undefined &&
-    (before.slice(a.offset, a.offset + a.length) === after.slice(b.offset, b.offset + b.length) || JSON.stringify(getNodeValue(a)) === JSON.stringify(getNodeValue(b)));
+    (before.slice(a.offset, a.offset + a.length) === after.slice(b.offset, b.offset + b.length) ||
+      JSON.stringify(getNodeValue(a)) === JSON.stringify(getNodeValue(b)));
   return [...new Set([...old.keys(), ...next.keys()])].filter((key) => !same(old.get(key), next.get(key)));
 }

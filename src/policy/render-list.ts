@@ -1,7 +1,18 @@
 // Writes the member list of one group. Members that stay keep their bytes and their comments; a list
 // keeps its own shape (one line or one member per line) unless the file writes lists of the new
 // length the other way, e.g. a one-member list growing into a file that puts longer lists on lines.
-import { carryDetached, firstIndentOf, inlineItem, joinInline, joinLines, toLines, withCarriedClose, type Chunk, type Element, type Layout } from './layout.js';
+import {
+  carryDetached,
+  firstIndentOf,
+  inlineItem,
+  joinInline,
+  joinLines,
+  toLines,
+  withCarriedClose,
+  type Chunk,
+  type Element,
+  type Layout,
+} from './layout.js';
 import type { GroupStyle } from './style.js';
 import { hasComment } from './trivia.js';
 
@@ -48,12 +59,22 @@ export function renderList(layout: Layout, members: string[], style: GroupStyle,
   }
 
   const memberIndent = (layout.multiline ? firstIndentOf(elements) : undefined) ?? style.memberIndent;
-  const base = layout.multiline ? { frame: layout, chunks: elements as Chunk[] } : toLines(layout, memberIndent, indent, style.nl);
+  const base = layout.multiline
+    ? { frame: layout, chunks: elements as Chunk[] }
+    : toLines(layout, memberIndent, indent, style.nl);
   const chunks = members.map((member, j): Chunk => {
     const i = picks[j];
     const chunk = i === undefined ? undefined : base.chunks[i];
     if (i !== undefined && chunk) return reuse(i, chunk, member);
-    return { detached: '', lead: memberIndent, body: JSON.stringify(member), beforeComma: '', hasComma: false, tail: style.nl, startsLine: true };
+    return {
+      detached: '',
+      lead: memberIndent,
+      body: JSON.stringify(member),
+      beforeComma: '',
+      hasComma: false,
+      tail: style.nl,
+      startsLine: true,
+    };
   });
   const last = elements[elements.length - 1];
   const trailingComma = layout.multiline && last ? last.hasComma : style.listTrailingComma;
@@ -69,7 +90,10 @@ function matchMembers(elements: Element[], members: string[]): (number | undefin
   const folded = new Map<string, number[]>();
   elements.forEach((element, i) => {
     const login = String(element.node.value);
-    for (const [map, key] of [[exact, login], [folded, login.toLowerCase()]] as const) {
+    for (const [map, key] of [
+      [exact, login],
+      [folded, login.toLowerCase()],
+    ] as const) {
       const queue = map.get(key);
       if (queue) queue.push(i);
       else map.set(key, [i]);

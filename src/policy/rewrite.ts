@@ -71,7 +71,8 @@ function writeGroups(located: LocatedGroups, layout: Layout, target: TargetGroup
     if (sameMembers(group.members, wanted.members)) return chunk;
     const indent = chunkIndent(chunk) ?? style.groupIndent;
     const list = renderList(layoutOf(text, group.value, located.scanner), wanted.members, style, indent);
-    const lead = wanted.description && group.comment === undefined ? describe(chunk, wanted.description, style) : chunk.lead;
+    const lead =
+      wanted.description && group.comment === undefined ? describe(chunk, wanted.description, style) : chunk.lead;
     return { ...chunk, lead, body: text.slice(group.element.node.offset, group.value.offset) + list };
   });
 
@@ -97,11 +98,18 @@ function insertGroups(located: LocatedGroups, root: Layout, target: TargetGroup[
     tail: startsLine ? style.nl : '',
     startsLine,
   };
-  const frame = root.elements.length === 0 && !root.multiline ? toLines(root, style.groupsIndent, '', style.nl).frame : root;
+  const frame =
+    root.elements.length === 0 && !root.multiline ? toLines(root, style.groupsIndent, '', style.nl).frame : root;
   const last = root.elements[root.elements.length - 1];
   const rootStart = located.doc.root.offset;
   const rootEnd = rootStart + located.doc.root.length;
-  const joined = joinLines(frame, [inserted, ...root.elements], last ? last.hasComma : style.trailingComma, style.nl, style.groupsIndent);
+  const joined = joinLines(
+    frame,
+    [inserted, ...root.elements],
+    last ? last.hasComma : style.trailingComma,
+    style.nl,
+    style.groupsIndent,
+  );
   return text.slice(0, rootStart) + joined + text.slice(rootEnd);
 }
 
@@ -144,8 +152,14 @@ function sameGroups(current: PolicyGroup[], target: TargetGroup[]): boolean {
 function checkNames(target: TargetGroup[]): void {
   const seen = new Set<string>();
   for (const { name } of target) {
-    if (!/^group:./.test(name)) throw new PolicyRewriteError(`cannot write the group ${JSON.stringify(name)}: group names in a policy file start with "group:"`);
-    if (seen.has(name)) throw new PolicyRewriteError(`cannot write the group ${JSON.stringify(name)} twice: each group is one key of "groups"`);
+    if (!/^group:./.test(name))
+      throw new PolicyRewriteError(
+        `cannot write the group ${JSON.stringify(name)}: group names in a policy file start with "group:"`,
+      );
+    if (seen.has(name))
+      throw new PolicyRewriteError(
+        `cannot write the group ${JSON.stringify(name)} twice: each group is one key of "groups"`,
+      );
     seen.add(name);
   }
 }
@@ -158,12 +172,16 @@ function checkScim(current: LocatedGroup[], target: TargetGroup[]): void {
   for (const group of target) {
     const found = existing.get(group.name);
     if (isScimGroup(group.name) && !(found && sameMembers(found.members, group.members))) {
-      throw new PolicyRewriteError(`refusing to write ${group.name}: groups named group:name@domain are synced by SCIM and are managed in the identity provider`);
+      throw new PolicyRewriteError(
+        `refusing to write ${group.name}: groups named group:name@domain are synced by SCIM and are managed in the identity provider`,
+      );
     }
   }
   for (const group of current) {
     if (isScimGroup(group.name) && !wanted.has(group.name)) {
-      throw new PolicyRewriteError(`refusing to remove ${group.name}: groups named group:name@domain are synced by SCIM; keep it in the target unchanged`);
+      throw new PolicyRewriteError(
+        `refusing to remove ${group.name}: groups named group:name@domain are synced by SCIM; keep it in the target unchanged`,
+      );
     }
   }
 }
@@ -175,9 +193,13 @@ function verify(result: string, target: TargetGroup[]): void {
   try {
     groups = readPolicyGroups(result).groups;
   } catch (error) {
-    throw new PolicyRewriteError(`internal error: the rewritten policy does not parse (${String(error)}); the policy was not changed. Please report this with the policy file.`);
+    throw new PolicyRewriteError(
+      `internal error: the rewritten policy does not parse (${String(error)}); the policy was not changed. Please report this with the policy file.`,
+    );
   }
   if (!sameGroups(groups, target)) {
-    throw new PolicyRewriteError('internal error: the rewritten policy does not hold the requested groups; the policy was not changed. Please report this with the policy file.');
+    throw new PolicyRewriteError(
+      'internal error: the rewritten policy does not hold the requested groups; the policy was not changed. Please report this with the policy file.',
+    );
   }
 }

@@ -11,12 +11,55 @@ type Phrase = (rule: Record<string, unknown>) => string;
 /** Sections whose rules are objects, phrased from their fields. */
 const OBJECT_RULES: Record<string, Phrase> = {
   // `users` and `ports` are the legacy spellings of `src` and `dst`.
-  acls: (r) => join([str(r.action) ?? 'accept', names(r.src ?? r.users), '->', names(r.dst ?? r.ports), opt('proto', r.proto), opt('if', r.srcPosture)]),
-  grants: (r) => join([names(r.src), '->', names(r.dst), opt('ip', r.ip), opt('app', keys(r.app)), opt('via', r.via), opt('if', r.srcPosture)]),
-  ssh: (r) => join([str(r.action) ?? 'accept', names(r.src), '->', names(r.dst), 'as', names(r.users), opt('checkPeriod', r.checkPeriod)]),
+  acls: (r) =>
+    join([
+      str(r.action) ?? 'accept',
+      names(r.src ?? r.users),
+      '->',
+      names(r.dst ?? r.ports),
+      opt('proto', r.proto),
+      opt('if', r.srcPosture),
+    ]),
+  grants: (r) =>
+    join([
+      names(r.src),
+      '->',
+      names(r.dst),
+      opt('ip', r.ip),
+      opt('app', keys(r.app)),
+      opt('via', r.via),
+      opt('if', r.srcPosture),
+    ]),
+  ssh: (r) =>
+    join([
+      str(r.action) ?? 'accept',
+      names(r.src),
+      '->',
+      names(r.dst),
+      'as',
+      names(r.users),
+      opt('checkPeriod', r.checkPeriod),
+    ]),
   nodeAttrs: (r) => join([names(r.target), 'get', names(r.attr ?? keys(r.app) ?? r.ipPool)]),
-  tests: (r) => clauses(`test from ${names(r.src ?? r.user)}`, [['accepts', r.accept ?? r.allow], ['denies', r.deny]], r.proto),
-  sshTests: (r) => clauses(`ssh test from ${names(r.src)} to ${names(r.dst)}`, [['accepts', r.accept], ['checks', r.check], ['denies', r.deny]], undefined),
+  tests: (r) =>
+    clauses(
+      `test from ${names(r.src ?? r.user)}`,
+      [
+        ['accepts', r.accept ?? r.allow],
+        ['denies', r.deny],
+      ],
+      r.proto,
+    ),
+  sshTests: (r) =>
+    clauses(
+      `ssh test from ${names(r.src)} to ${names(r.dst)}`,
+      [
+        ['accepts', r.accept],
+        ['checks', r.check],
+        ['denies', r.deny],
+      ],
+      undefined,
+    ),
 };
 
 /** Sections that map a name to a list of who may do something. */

@@ -40,7 +40,8 @@ interface ListShape {
 export function detectStyle(located: LocatedGroups, root: Layout): GroupStyle {
   const { text } = located.doc;
   const { scanner } = located;
-  const gapHas = (from: number, to: number, kind: number): boolean => scanGap(scanner, from, to).some((t) => t.kind === kind);
+  const gapHas = (from: number, to: number, kind: number): boolean =>
+    scanGap(scanner, from, to).some((t) => t.kind === kind);
   const shapeOf = (node: Node): ListShape => {
     const children = node.children ?? [];
     const end = node.offset + node.length - 1;
@@ -63,9 +64,12 @@ export function detectStyle(located: LocatedGroups, root: Layout): GroupStyle {
 
   const rootIndent = firstIndentOf(root.elements);
   const groupsObject = located.found;
-  const groupsIndent = groupsObject ? lineIndent(text, groupsObject.property.offset) ?? rootIndent ?? '' : rootIndent ?? '\t';
+  const groupsIndent = groupsObject
+    ? (lineIndent(text, groupsObject.property.offset) ?? rootIndent ?? '')
+    : (rootIndent ?? '\t');
   const ownGroupIndent = firstIndentOf(located.groups.map((g) => g.element));
-  const unit = rootIndent || (ownGroupIndent?.startsWith(groupsIndent) ? ownGroupIndent.slice(groupsIndent.length) : '') || '\t';
+  const unit =
+    rootIndent || (ownGroupIndent?.startsWith(groupsIndent) ? ownGroupIndent.slice(groupsIndent.length) : '') || '\t';
   const groupIndent = ownGroupIndent ?? groupsIndent + unit;
 
   const lists = located.groups.map((g) => shapeOf(g.value)).filter((l) => l.count > 0);
@@ -90,15 +94,36 @@ export function detectStyle(located: LocatedGroups, root: Layout): GroupStyle {
     groupsIndent,
     groupIndent,
     memberIndent,
-    colon: colonOf(text, located.groups.length > 0 ? located.groups.map((g) => g.element.node) : root.elements.map((e) => e.node)),
+    colon: colonOf(
+      text,
+      located.groups.length > 0 ? located.groups.map((g) => g.element.node) : root.elements.map((e) => e.node),
+    ),
     alignColumn: alignColumnOf(text, located),
     trailingComma: groupsLayout?.multiline && lastGroup ? lastGroup.hasComma : fileTrailingComma,
-    listTrailingComma: majority(lineLists.map((l) => l.trailingComma), fileTrailingComma),
+    listTrailingComma: majority(
+      lineLists.map((l) => l.trailingComma),
+      fileTrailingComma,
+    ),
     inlineSep: inlineSepOf(text, inlineLists),
     inlinePad: inlinePadOf(text, inlineLists),
-    inlineTrailingComma: majority(inlineLists.map((l) => l.trailingComma), false),
-    inlineSingle: majority(lists.filter((l) => l.count === 1).map((l) => !l.multiline), majority(lists.map((l) => !l.multiline), true)),
-    inlineMany: majority(lists.filter((l) => l.count > 1).map((l) => !l.multiline), majority(lists.map((l) => !l.multiline), true)),
+    inlineTrailingComma: majority(
+      inlineLists.map((l) => l.trailingComma),
+      false,
+    ),
+    inlineSingle: majority(
+      lists.filter((l) => l.count === 1).map((l) => !l.multiline),
+      majority(
+        lists.map((l) => !l.multiline),
+        true,
+      ),
+    ),
+    inlineMany: majority(
+      lists.filter((l) => l.count > 1).map((l) => !l.multiline),
+      majority(
+        lists.map((l) => !l.multiline),
+        true,
+      ),
+    ),
   };
 }
 

@@ -60,7 +60,16 @@ export function commentText(trivia: string): string | undefined {
     if (token.kind === LINE_COMMENT) lines.push(raw.slice(2).trim());
     if (token.kind === BLOCK_COMMENT) {
       const inner = raw.slice(2, raw.endsWith('*/') ? -2 : undefined);
-      inner.split(/\r?\n/).forEach((line, i) => lines.push(i > 0 ? line.trim().replace(/^\*(\s|$)/, '').trim() : line.trim()));
+      inner.split(/\r?\n/).forEach((line, i) =>
+        lines.push(
+          i > 0
+            ? line
+                .trim()
+                .replace(/^\*(\s|$)/, '')
+                .trim()
+            : line.trim(),
+        ),
+      );
     }
   }
   while (lines.length > 0 && lines[0] === '') lines.shift();

@@ -24,21 +24,32 @@ function titles(items: readonly CheckItem[]): string {
 
 /** One sentence: can plan run, can apply run, and which items stand in the way. */
 export function checkVerdict(report: CheckReport): string {
-  const blocking = (need: 'plan' | 'apply') => report.items.filter((i) => i.outcome !== 'ok' && i.neededBy.includes(need));
+  const blocking = (need: 'plan' | 'apply') =>
+    report.items.filter((i) => i.outcome !== 'ok' && i.neededBy.includes(need));
   if (!report.canPlan) return `Not ready: plan cannot run (${titles(blocking('plan'))}), nor can apply.`;
   if (report.canApply) return 'Ready: plan and apply can both run.';
   const apply = `apply cannot (${titles(blocking('apply'))})`;
-  return report.need === 'plan' ? `Ready for plan; ${apply}, which was not asked for.` : `Not ready: plan can run, but ${apply}.`;
+  return report.need === 'plan'
+    ? `Ready for plan; ${apply}, which was not asked for.`
+    : `Not ready: plan can run, but ${apply}.`;
 }
 
 function inferredNote(report: CheckReport): string | undefined {
   if (!report.items.some((i) => i.method === 'inferred')) return undefined;
-  const from = report.credential.kind === 'api-key' ? "the role of the key's user and the key's own scopes" : "the scopes the token answer lists";
+  const from =
+    report.credential.kind === 'api-key'
+      ? "the role of the key's user and the key's own scopes"
+      : 'the scopes the token answer lists';
   return `Writes were judged from ${from}, not tried: check writes nothing.`;
 }
 
 const MARK: Record<CheckOutcome, string> = { ok: 'ok', fail: 'FAIL', unknown: '??', skipped: '--' };
-const ANSI: Record<CheckOutcome, string> = { ok: '\x1b[32m', fail: '\x1b[31m', unknown: '\x1b[33m', skipped: '\x1b[2m' };
+const ANSI: Record<CheckOutcome, string> = {
+  ok: '\x1b[32m',
+  fail: '\x1b[31m',
+  unknown: '\x1b[33m',
+  skipped: '\x1b[2m',
+};
 
 export function renderCheckText(report: CheckReport, options: { color: boolean }): string {
   const paint = (outcome: CheckOutcome, text: string) => (options.color ? `${ANSI[outcome]}${text}\x1b[0m` : text);
@@ -49,7 +60,9 @@ export function renderCheckText(report: CheckReport, options: { color: boolean }
   ];
   for (const item of report.items) {
     const how = item.method === 'none' ? '' : `  [${item.method}]`;
-    out.push(`  ${paint(item.outcome, MARK[item.outcome].padEnd(4))}  ${item.title.padEnd(width)}  ${escapeControls(item.detail)}${how}`);
+    out.push(
+      `  ${paint(item.outcome, MARK[item.outcome].padEnd(4))}  ${item.title.padEnd(width)}  ${escapeControls(item.detail)}${how}`,
+    );
     const indent = ' '.repeat(8 + width);
     if (item.cause !== undefined) out.push(`${indent}cause: ${escapeControls(item.cause)}`);
     if (item.fix !== undefined) out.push(`${indent}fix:   ${escapeControls(item.fix)}`);
@@ -67,7 +80,12 @@ const EMOJI: Record<CheckOutcome, string> = { ok: '✅', fail: '❌', unknown: '
 
 function itemRow(item: CheckItem): string {
   const scope = item.scope === undefined ? '' : ` ${inlineCode(item.scope)}`;
-  const cells = [EMOJI[item.outcome], `${escapeMarkdownInline(item.title)}${scope}`, escapeMarkdownInline(item.detail), item.method === 'none' ? '' : item.method];
+  const cells = [
+    EMOJI[item.outcome],
+    `${escapeMarkdownInline(item.title)}${scope}`,
+    escapeMarkdownInline(item.detail),
+    item.method === 'none' ? '' : item.method,
+  ];
   return `| ${cells.join(' | ')} |`;
 }
 
@@ -86,7 +104,8 @@ export function renderCheckMarkdown(report: CheckReport, options: { heading?: st
     });
     blocks.push(`**What to do**\n\n${list.join('\n')}`);
   }
-  if (report.hints.length > 0) blocks.push(`**Hints**\n\n${report.hints.map((h) => `- ${escapeMarkdownInline(h.message)}`).join('\n')}`);
+  if (report.hints.length > 0)
+    blocks.push(`**Hints**\n\n${report.hints.map((h) => `- ${escapeMarkdownInline(h.message)}`).join('\n')}`);
   const note = inferredNote(report);
   if (note !== undefined) blocks.push(`_${escapeMarkdownInline(note)}_`);
   return `${blocks.join('\n\n')}\n`;

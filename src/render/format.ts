@@ -3,7 +3,14 @@
 import type { Role } from '../domain/users.js';
 import { referencePlace } from '../policy/impact.js';
 import type { GroupReference } from '../domain/policy.js';
-import { isGroupChange, type Change, type GroupChange, type Plan, type PlanImpact, type UserChange } from '../domain/plan.js';
+import {
+  isGroupChange,
+  type Change,
+  type GroupChange,
+  type Plan,
+  type PlanImpact,
+  type UserChange,
+} from '../domain/plan.js';
 import { escapeControls } from '../escape.js';
 import { describeRoleChange, type RoleChangeDirection } from './role-grants.js';
 
@@ -21,7 +28,8 @@ export function countChanges(changes: readonly Change[]): ChangeCounts {
   for (const change of changes) {
     if (change.type === 'user.role') counts.roles++;
     else if (change.type === 'user.invite') counts.invites++;
-    else if (change.type === 'user.suspend' || change.type === 'user.restore' || change.type === 'user.approve') counts.statuses++;
+    else if (change.type === 'user.suspend' || change.type === 'user.restore' || change.type === 'user.approve')
+      counts.statuses++;
     else if (change.type === 'group.create') counts.create++;
     else if (change.type === 'group.update') counts.update++;
     else counts.delete++;
@@ -41,7 +49,11 @@ export function describeCounts(counts: ChangeCounts): string {
   if (counts.invites > 0) parts.push(plural(counts.invites, 'invite', 'invites'));
   // "group" is said once, with the first group count: "1 group to create, 1 to update".
   let noun = true;
-  for (const [n, verb] of [[counts.create, 'create'], [counts.update, 'update'], [counts.delete, 'delete']] as const) {
+  for (const [n, verb] of [
+    [counts.create, 'create'],
+    [counts.update, 'update'],
+    [counts.delete, 'delete'],
+  ] as const) {
     if (n === 0) continue;
     parts.push(noun ? `${plural(n, 'group', 'groups')} to ${verb}` : `${n} to ${verb}`);
     noun = false;
@@ -91,12 +103,19 @@ function userEntries(changes: readonly UserChange[], roleGrants: boolean): PlanE
   const fromWidth = columnWidth(froms);
   return changes.map((change, i) => {
     if (change.type === 'user.invite') {
-      const line: PlanLine = { sign: '+', depth: 0, text: `${pad(logins[i] as string, loginWidth)}  invite as ${escapeControls(change.role)}` };
+      const line: PlanLine = {
+        sign: '+',
+        depth: 0,
+        text: `${pad(logins[i] as string, loginWidth)}  invite as ${escapeControls(change.role)}`,
+      };
       return change.role === 'member' || !roleGrants ? [line] : [line, roleLine('member', change.role)];
     }
-    const note = change.reason === 'unmanaged' ? '  (not in the file)' : change.reason === 'expired' ? '  (until has passed)' : '';
+    const note =
+      change.reason === 'unmanaged' ? '  (not in the file)' : change.reason === 'expired' ? '  (until has passed)' : '';
     if (change.type !== 'user.role') {
-      return [{ sign: '~', depth: 0, text: `${pad(logins[i] as string, loginWidth)}  ${STATUS_VERB[change.type]}${note}` }];
+      return [
+        { sign: '~', depth: 0, text: `${pad(logins[i] as string, loginWidth)}  ${STATUS_VERB[change.type]}${note}` },
+      ];
     }
     const role = `${pad(froms[i] as string, fromWidth)} -> ${escapeControls(change.to)}${endNote(change.until)}`;
     const text = `${pad(logins[i] as string, loginWidth)}  ${role}${note}`;
@@ -113,7 +132,11 @@ function roleLine(from: Role, to: Role): PlanLine {
   return { sign: ROLE_SIGN[direction], depth: 1, text };
 }
 
-const STATUS_VERB = { 'user.suspend': 'suspend', 'user.restore': 'restore (suspended -> active)', 'user.approve': 'approve' } as const;
+const STATUS_VERB = {
+  'user.suspend': 'suspend',
+  'user.restore': 'restore (suspended -> active)',
+  'user.approve': 'approve',
+} as const;
 
 /** `  until 2026-12-31`: the end the file gives what a change grants; empty when it has none. */
 function endNote(until: string | undefined): string {
@@ -122,7 +145,9 @@ function endNote(until: string | undefined): string {
 
 function memberList(members: readonly string[], until?: Readonly<Record<string, string>>): string {
   if (members.length === 0) return '(no members)';
-  const shown = members.map((m) => `${escapeControls(m)}${until?.[m] === undefined ? '' : ` until ${escapeControls(until[m])}`}`);
+  const shown = members.map(
+    (m) => `${escapeControls(m)}${until?.[m] === undefined ? '' : ` until ${escapeControls(until[m])}`}`,
+  );
   return `(${shown.join(', ')})`;
 }
 
@@ -135,12 +160,26 @@ function groupEntries(changes: readonly GroupChange[]): PlanEntry[] {
     if (change.type === 'group.update') {
       return [
         { sign: '~', depth: 0, text: name },
-        ...change.add.map((m): PlanLine => ({ sign: '+', depth: 1, text: `${escapeControls(m)}${endNote(change.until?.[m])}` })),
-        ...change.remove.map((m): PlanLine => ({ sign: '-', depth: 1, text: `${escapeControls(m)}${change.expired?.includes(m) ? '  (until has passed)' : ''}` })),
+        ...change.add.map((m): PlanLine => ({
+          sign: '+',
+          depth: 1,
+          text: `${escapeControls(m)}${endNote(change.until?.[m])}`,
+        })),
+        ...change.remove.map((m): PlanLine => ({
+          sign: '-',
+          depth: 1,
+          text: `${escapeControls(m)}${change.expired?.includes(m) ? '  (until has passed)' : ''}`,
+        })),
       ];
     }
     const sign = change.type === 'group.create' ? '+' : '-';
-    return [{ sign, depth: 0, text: `${pad(name, nameWidth)}  ${memberList(change.members, change.type === 'group.create' ? change.until : undefined)}` }];
+    return [
+      {
+        sign,
+        depth: 0,
+        text: `${pad(name, nameWidth)}  ${memberList(change.members, change.type === 'group.create' ? change.until : undefined)}`,
+      },
+    ];
   });
 }
 

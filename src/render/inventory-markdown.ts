@@ -46,8 +46,14 @@ function fullRow(row: InventoryRow): string {
   return `| ${cell(u.displayName)} | ${cell(u.loginName)} | ${cell(u.role)} | ${cell(u.status)} | ${u.deviceCount} | ${row.lastSeenDay ?? 'never'} | ${u.currentlyConnected ? 'yes' : ''} |`;
 }
 
-const FLAGGED_HEAD = ['| Name | Login | Role | Status | Devices | Last seen |', '| --- | --- | --- | --- | ---: | --- |'];
-const FULL_HEAD = ['| Name | Login | Role | Status | Devices | Last seen | Connected |', '| --- | --- | --- | --- | ---: | --- | --- |'];
+const FLAGGED_HEAD = [
+  '| Name | Login | Role | Status | Devices | Last seen |',
+  '| --- | --- | --- | --- | ---: | --- |',
+];
+const FULL_HEAD = [
+  '| Name | Login | Role | Status | Devices | Last seen | Connected |',
+  '| --- | --- | --- | --- | ---: | --- | --- |',
+];
 
 function sections(inventory: Inventory, configPath: string): ListSection[] {
   return [
@@ -114,7 +120,9 @@ export function renderInventoryMarkdown(inventory: Inventory, options: Inventory
   const lists = sections(inventory, configPath).filter((s) => s.lines.length > 0);
   const room = SECTION_ROOM + bytes(hint) + 2 * bytes(configPath);
   if (used + lists.length * room > maxBytes) {
-    throw new InventoryOptionsError(`maxBytes ${maxBytes} is too small for even the counts of the inventory (${used + lists.length * room} bytes)`);
+    throw new InventoryOptionsError(
+      `maxBytes ${maxBytes} is too small for even the counts of the inventory (${used + lists.length * room} bytes)`,
+    );
   }
   lists.forEach((section, i) => {
     const later = (lists.length - i - 1) * room;

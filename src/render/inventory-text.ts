@@ -9,7 +9,8 @@ const MAX_COLUMN = 40;
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = header.map((h) => h.length);
-  for (const row of rows) row.forEach((value, i) => (widths[i] = Math.min(MAX_COLUMN, Math.max(widths[i] ?? 0, value.length))));
+  for (const row of rows)
+    row.forEach((value, i) => (widths[i] = Math.min(MAX_COLUMN, Math.max(widths[i] ?? 0, value.length))));
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
@@ -43,17 +44,35 @@ const HEADER = ['LOGIN', 'NAME', 'ROLE', 'STATUS', 'DEVICES', 'LAST SEEN', 'CONN
 
 export function renderInventoryText(inventory: Inventory): string {
   const { counts, idleDays } = inventory;
-  const out = [`Inventory: ${countsLine(inventory)}.`, `By role: ${breakdown(counts.byRole)}. By status: ${breakdown(counts.byStatus.map(([s, n]) => [escapeControls(s), n]))}.`];
+  const out = [
+    `Inventory: ${countsLine(inventory)}.`,
+    `By role: ${breakdown(counts.byRole)}. By status: ${breakdown(counts.byStatus.map(([s, n]) => [escapeControls(s), n]))}.`,
+  ];
   const section = (title: string, rows: readonly InventoryRow[]) => {
     if (rows.length === 0) return;
-    out.push('', `${title} (${number(rows.length)}):`, ...table(HEADER.slice(0, 7), rows.map((r) => userCells(r, idleDays).slice(0, 7))));
+    out.push(
+      '',
+      `${title} (${number(rows.length)}):`,
+      ...table(
+        HEADER.slice(0, 7),
+        rows.map((r) => userCells(r, idleDays).slice(0, 7)),
+      ),
+    );
   };
   section(`Idle over ${idleDays} days`, inventory.idle);
   section('In no group of the policy file', inventory.noGroup);
   if (inventory.neverJoined.length > 0) {
     out.push('', `Declared in the file, never joined (${number(inventory.neverJoined.length)}):`);
-    for (const d of inventory.neverJoined) out.push(`  ${escapeControls(d.login)}  (${d.where.map(escapeControls).join(', ')})`);
+    for (const d of inventory.neverJoined)
+      out.push(`  ${escapeControls(d.login)}  (${d.where.map(escapeControls).join(', ')})`);
   }
-  out.push('', `All users (${number(counts.users)}):`, ...table(HEADER, inventory.rows.map((r) => userCells(r, idleDays))));
+  out.push(
+    '',
+    `All users (${number(counts.users)}):`,
+    ...table(
+      HEADER,
+      inventory.rows.map((r) => userCells(r, idleDays)),
+    ),
+  );
   return `${out.join('\n')}\n`;
 }

@@ -21,7 +21,11 @@ export interface HeadOptions {
 }
 
 /** The checked maxLength, and the first blocks: the marker, the heading and the status line. */
-export function commentHead(options: HeadOptions, defaultHeading: string, status: string): { maxLength: number; head: (string | undefined)[] } {
+export function commentHead(
+  options: HeadOptions,
+  defaultHeading: string,
+  status: string,
+): { maxLength: number; head: (string | undefined)[] } {
   const maxLength = options.maxLength ?? DEFAULT_MAX_LENGTH;
   if (!Number.isInteger(maxLength) || maxLength <= 0) {
     throw new RenderOptionsError(`maxLength must be a positive integer, got ${maxLength}`);
@@ -29,7 +33,9 @@ export function commentHead(options: HeadOptions, defaultHeading: string, status
   // One HTML comment and nothing else, or the "comment" would render (or swallow the body).
   const { marker } = options;
   if (marker !== undefined && !/^<!--(?!>|->)(?:(?!--)[\s\S])*-->$/.test(marker)) {
-    throw new RenderOptionsError(`marker must be a single HTML comment such as "<!-- tailnet-access -->", got ${JSON.stringify(marker)}`);
+    throw new RenderOptionsError(
+      `marker must be a single HTML comment such as "<!-- tailnet-access -->", got ${JSON.stringify(marker)}`,
+    );
   }
   return { maxLength, head: [marker, `### ${escapeMarkdownInline(options.heading ?? defaultHeading)}`, status] };
 }

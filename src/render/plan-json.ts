@@ -13,14 +13,26 @@ function warningJson(warning: PlanWarning): PlanWarning {
 }
 
 function referenceJson(ref: GroupReference): GroupReference {
-  return { group: ref.group, section: ref.section, index: ref.index, line: ref.line, column: ref.column, rule: ref.rule, fields: [...ref.fields] };
+  return {
+    group: ref.group,
+    section: ref.section,
+    index: ref.index,
+    line: ref.line,
+    column: ref.column,
+    rule: ref.rule,
+    fields: [...ref.fields],
+  };
 }
 
 /**
  * The plan JSON's own shape: the plan's impact is said as two lists, `impact` and `unusedGroups`;
  * under settings.policyFile the policy file's section is its last member.
  */
-type PlanJson = Omit<Plan, 'impact'> & { impact: GroupReference[]; unusedGroups: string[]; policyFile?: PolicyFileJson };
+type PlanJson = Omit<Plan, 'impact'> & {
+  impact: GroupReference[];
+  unusedGroups: string[];
+  policyFile?: PolicyFileJson;
+};
 
 /**
  * The plan as 2-space-indented JSON with a final newline. `impact` and `unusedGroups` are always

@@ -82,7 +82,9 @@ const IMPACT_MAX_ITEMS = 200;
 function impactItems(impact: PlanImpact): string[] {
   return [
     ...impact.unused.map((group) => `- ${inlineCode(group)} is used nowhere in the policy`),
-    ...impact.references.map((r) => `- ${inlineCode(r.group)} → ${inlineCode(referencePlace(r))} line ${r.line}: ${inlineCode(r.rule)}`),
+    ...impact.references.map(
+      (r) => `- ${inlineCode(r.group)} → ${inlineCode(referencePlace(r))} line ${r.line}: ${inlineCode(r.rule)}`,
+    ),
   ];
 }
 
@@ -116,7 +118,8 @@ function impactBlock(impact: PlanImpact | undefined, budget: number): string | u
   const title = impactTitle(impact);
   const render = (shown: number, collapse: boolean): string => {
     const left = items.length - shown;
-    const more = left > 0 ? [`- … and ${left} more, left out here to keep this short (the plan JSON lists every one)`] : [];
+    const more =
+      left > 0 ? [`- … and ${left} more, left out here to keep this short (the plan JSON lists every one)`] : [];
     const list = [...items.slice(0, shown), ...more].join('\n');
     return collapse ? `${title}\n\n${details(impactCounts(impact), list)}` : `${title}\n\n${list}`;
   };
@@ -162,11 +165,13 @@ function withPolicyFileSection(plan: Plan, section: PolicyFilePlan, options: Mar
   const policy = renderPolicyFileMarkdown(section, { maxLength: Math.floor(max / 2) });
   const rendered = planMarkdown(plan, { ...options, maxLength: max - policy.length - 1 });
   const counts = describeCounts(countChanges(plan.changes));
-  const before = counts === '' ? `**No changes.** The tailnet matches ${inlineCode(options.configPath)}.` : `**Plan:** ${counts}.`;
+  const before =
+    counts === '' ? `**No changes.** The tailnet matches ${inlineCode(options.configPath)}.` : `**Plan:** ${counts}.`;
   const { lead } = policyPlanSummary(plan, section, options.configPath);
-  const after = lead === 'No changes.'
-    ? `**No changes.** The tailnet matches ${inlineCode(options.configPath)} and ${inlineCode(section.file)}.`
-    : `**Plan:** ${counts === '' ? '' : `${counts}; `}${inlineCode(section.file)} ${section.changed ? `to write (${lineCounts(section.diff.added, section.diff.removed)})` : 'matches the live policy'}.`;
+  const after =
+    lead === 'No changes.'
+      ? `**No changes.** The tailnet matches ${inlineCode(options.configPath)} and ${inlineCode(section.file)}.`
+      : `**Plan:** ${counts === '' ? '' : `${counts}; `}${inlineCode(section.file)} ${section.changed ? `to write (${lineCounts(section.diff.added, section.diff.removed)})` : 'matches the live policy'}.`;
   return `${rendered.replace(before, after)}\n${policy}`;
 }
 
@@ -203,7 +208,9 @@ function planMarkdown(plan: Plan, options: MarkdownRenderOptions): string {
   const warnings = warningsFit ? listedWarnings : warningCounts(plan.warnings);
   const summary = join([...fixed, warnings, foot]);
   if (summary.length > maxLength) {
-    throw new RenderOptionsError(`maxLength ${maxLength} is too small for even a summary of the plan (${summary.length} characters)`);
+    throw new RenderOptionsError(
+      `maxLength ${maxLength} is too small for even a summary of the plan (${summary.length} characters)`,
+    );
   }
   // What a partial listing costs besides its lines: the <details> wrapper, the fence and a separator.
   const fence = fenceFor(all.lines.join('\n'));

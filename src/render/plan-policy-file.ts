@@ -20,7 +20,16 @@ const ANSI = { green: '\x1b[32m', red: '\x1b[31m', cyan: '\x1b[36m', bold: '\x1b
 function paintDiffLine(line: string, color: boolean): string {
   const safe = safeLine(line);
   if (!color) return safe;
-  const code = line.startsWith('+++') || line.startsWith('---') ? ANSI.bold : line.startsWith('+') ? ANSI.green : line.startsWith('-') ? ANSI.red : line.startsWith('@@') ? ANSI.cyan : '';
+  const code =
+    line.startsWith('+++') || line.startsWith('---')
+      ? ANSI.bold
+      : line.startsWith('+')
+        ? ANSI.green
+        : line.startsWith('-')
+          ? ANSI.red
+          : line.startsWith('@@')
+            ? ANSI.cyan
+            : '';
   return code ? `${code}${safe}${ANSI.reset}` : safe;
 }
 
@@ -38,17 +47,24 @@ export function policyFileStatus(section: PolicyFilePlan): string {
   const write = section.changed
     ? `apply writes it whole (${lineCounts(section.diff.added, section.diff.removed)} against the live policy, ETag ${etagLabel(section.liveEtag)})`
     : 'the live policy matches it';
-  const verdict = section.invalid.length > 0 ? `Tailscale refuses it (${section.invalid.length} ${section.invalid.length === 1 ? 'error' : 'errors'})` : 'Tailscale validates it, tests included';
+  const verdict =
+    section.invalid.length > 0
+      ? `Tailscale refuses it (${section.invalid.length} ${section.invalid.length === 1 ? 'error' : 'errors'})`
+      : 'Tailscale validates it, tests included';
   return `${write}; ${verdict}.`;
 }
 
 export function renderPolicyFileText(section: PolicyFilePlan, options: { color: boolean }): string {
   const out = [`Policy file ${escapeControls(section.file)}: ${policyFileStatus(section)}`];
-  for (const d of [...(section.notRendered ? [section.notRendered] : []), ...section.invalid]) out.push(`  ${escapeControls(formatSourceRef(d))}: error: ${escapeControls(d.message)}`);
+  for (const d of [...(section.notRendered ? [section.notRendered] : []), ...section.invalid])
+    out.push(`  ${escapeControls(formatSourceRef(d))}: error: ${escapeControls(d.message)}`);
   for (const line of diffLines(section.diff.text)) out.push(`  ${paintDiffLine(line, options.color)}`);
   const edit = section.manualEdit;
   if (edit) {
-    out.push('', `Edited outside git since the last apply (ETag ${etagLabel(edit.appliedEtag)} -> ${etagLabel(edit.liveEtag)})${edit.kept ? ', and already in the file in git' : ''}:`);
+    out.push(
+      '',
+      `Edited outside git since the last apply (ETag ${etagLabel(edit.appliedEtag)} -> ${etagLabel(edit.liveEtag)})${edit.kept ? ', and already in the file in git' : ''}:`,
+    );
     if (edit.diff) for (const line of diffLines(edit.diff.text)) out.push(`  ${paintDiffLine(line, options.color)}`);
     else out.push('  (the store kept only the ETag, so what changed cannot be shown)');
   }
@@ -67,7 +83,8 @@ function diffBlock(diff: string, budget: number): string {
     used += line.length + 1;
   }
   const more = lines.length - shown.length;
-  const tail = more > 0 ? [`… ${more} more ${more === 1 ? 'line' : 'lines'} (the whole diff: \`tailnet-access plan\`)`] : [];
+  const tail =
+    more > 0 ? [`… ${more} more ${more === 1 ? 'line' : 'lines'} (the whole diff: \`tailnet-access plan\`)`] : [];
   return `${fence}diff\n${[...shown, ...tail].join('\n')}\n${fence}`;
 }
 
@@ -79,7 +96,9 @@ function details(summary: string, body: string): string {
 export function renderPolicyFileMarkdown(section: PolicyFilePlan, options: { maxLength?: number } = {}): string {
   const max = options.maxLength ?? Number.POSITIVE_INFINITY;
   const head = `**Policy file ${inlineCode(section.file)}:** ${escapeMarkdownInline(policyFileStatus(section))}`;
-  const errors = [...(section.notRendered ? [section.notRendered] : []), ...section.invalid].map((d) => `- ${inlineCode(formatSourceRef(d))} ${escapeMarkdownInline(d.message)}`);
+  const errors = [...(section.notRendered ? [section.notRendered] : []), ...section.invalid].map(
+    (d) => `- ${inlineCode(formatSourceRef(d))} ${escapeMarkdownInline(d.message)}`,
+  );
   const blocks = [head, ...(errors.length > 0 ? [errors.join('\n')] : [])];
   const edit = section.manualEdit;
   const editHead = edit
@@ -88,10 +107,22 @@ export function renderPolicyFileMarkdown(section: PolicyFilePlan, options: { max
   const fixed = [...blocks, ...(editHead ? [editHead] : [])].join('\n\n').length + 200;
   const room = Math.max(0, max - fixed);
   const diffs = section.diff.text !== '' && edit?.diff ? 2 : 1;
-  if (section.diff.text !== '') blocks.push(details(`Policy diff, live -> ${escapeMarkdownInline(section.file)} (${lineCounts(section.diff.added, section.diff.removed)})`, diffBlock(section.diff.text, room / diffs)));
+  if (section.diff.text !== '')
+    blocks.push(
+      details(
+        `Policy diff, live -> ${escapeMarkdownInline(section.file)} (${lineCounts(section.diff.added, section.diff.removed)})`,
+        diffBlock(section.diff.text, room / diffs),
+      ),
+    );
   if (editHead) {
     blocks.push(editHead);
-    if (edit?.diff) blocks.push(details(`What was edited (${lineCounts(edit.diff.added, edit.diff.removed)})`, diffBlock(edit.diff.text, room / diffs)));
+    if (edit?.diff)
+      blocks.push(
+        details(
+          `What was edited (${lineCounts(edit.diff.added, edit.diff.removed)})`,
+          diffBlock(edit.diff.text, room / diffs),
+        ),
+      );
   }
   return `${blocks.join('\n\n')}\n`;
 }
@@ -110,7 +141,10 @@ export interface PolicyFileJson {
 
 /** The `policyFile` member of the plan JSON (schema/plan.schema.json). */
 export function policyFileJson(section: PolicyFilePlan): PolicyFileJson {
-  const errors = [...(section.notRendered ? [section.notRendered] : []), ...section.invalid].map((d) => ({ path: formatSourceRef(d), message: d.message }));
+  const errors = [...(section.notRendered ? [section.notRendered] : []), ...section.invalid].map((d) => ({
+    path: formatSourceRef(d),
+    message: d.message,
+  }));
   const json: PolicyFileJson = {
     file: section.file,
     changed: section.changed,
@@ -122,17 +156,30 @@ export function policyFileJson(section: PolicyFilePlan): PolicyFileJson {
     errors,
   };
   const edit = section.manualEdit;
-  if (edit) json.editedOutsideGit = { appliedEtag: edit.appliedEtag, liveEtag: edit.liveEtag, kept: edit.kept, ...(edit.diff ? { diff: edit.diff.text } : {}) };
+  if (edit)
+    json.editedOutsideGit = {
+      appliedEtag: edit.appliedEtag,
+      liveEtag: edit.liveEtag,
+      kept: edit.kept,
+      ...(edit.diff ? { diff: edit.diff.text } : {}),
+    };
   return json;
 }
 
 function policyPart(section: PolicyFilePlan): string {
-  return section.changed ? `${section.file} to write (${lineCounts(section.diff.added, section.diff.removed)})` : `${section.file} matches the live policy`;
+  return section.changed
+    ? `${section.file} to write (${lineCounts(section.diff.added, section.diff.removed)})`
+    : `${section.file} matches the live policy`;
 }
 
 /** The plan's summary, policy file included: `No changes. …` or `Plan: …`, as words without markup. */
-export function policyPlanSummary(plan: Plan, section: PolicyFilePlan, configPath: string): { lead: 'No changes.' | 'Plan:'; rest: string } {
+export function policyPlanSummary(
+  plan: Plan,
+  section: PolicyFilePlan,
+  configPath: string,
+): { lead: 'No changes.' | 'Plan:'; rest: string } {
   const counts = describeCounts(countChanges(plan.changes));
-  if (counts === '' && !section.changed) return { lead: 'No changes.', rest: `The tailnet matches ${configPath} and ${section.file}.` };
+  if (counts === '' && !section.changed)
+    return { lead: 'No changes.', rest: `The tailnet matches ${configPath} and ${section.file}.` };
   return { lead: 'Plan:', rest: counts === '' ? `${policyPart(section)}.` : `${counts}; ${policyPart(section)}.` };
 }

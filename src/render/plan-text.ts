@@ -4,7 +4,15 @@
 import type { Plan } from '../domain/plan.js';
 import type { PolicyFilePlan } from '../domain/policy-file.js';
 import { escapeControls } from '../escape.js';
-import { countChanges, describeCounts, IMPACT_TITLE, impactLines, impactOf, planSections, tailnetLabel } from './format.js';
+import {
+  countChanges,
+  describeCounts,
+  IMPACT_TITLE,
+  impactLines,
+  impactOf,
+  planSections,
+  tailnetLabel,
+} from './format.js';
 import { shortEtag } from '../domain/policy.js';
 import type { Sign } from './format.js';
 import { policyPlanSummary, renderPolicyFileText } from './plan-policy-file.js';

@@ -27,7 +27,10 @@ export function describeOutcome(report: ApplyReport): string {
 
 /** What was applied, in the plan's words put in the past: "1 role change, 1 group created, 1 updated". */
 export function describeApplied(report: ApplyReport): string {
-  return describeCounts(countChanges(report.applied)).replace(/ to (create|update|delete)/g, (_, verb: string) => ` ${verb}d`);
+  return describeCounts(countChanges(report.applied)).replace(
+    / to (create|update|delete)/g,
+    (_, verb: string) => ` ${verb}d`,
+  );
 }
 
 /** The changes as the plan renderers lay them out, Users then Groups. */
@@ -56,7 +59,11 @@ export function failuresOf(report: ApplyReport): { roles: RoleFailure[]; groups:
     else roles.push({ change, error });
   }
   const policy = report.policy?.status === 'failed' ? report.policy : undefined;
-  const groups = [...byError].map(([error, changes]) => ({ changes, error, details: policy?.error === error ? (policy.details ?? []) : [] }));
+  const groups = [...byError].map(([error, changes]) => ({
+    changes,
+    error,
+    details: policy?.error === error ? (policy.details ?? []) : [],
+  }));
   return { roles, groups };
 }
 
@@ -69,12 +76,16 @@ export interface PolicySummary {
 /** Undefined when the plan changed no group. */
 export function policySummary(policy: PolicyOutcome | undefined): PolicySummary | undefined {
   if (!policy) return undefined;
-  const tries = policy.attempts > 1 ? ` after ${policy.attempts} attempts (it was edited by someone else meanwhile)` : '';
+  const tries =
+    policy.attempts > 1 ? ` after ${policy.attempts} attempts (it was edited by someone else meanwhile)` : '';
   switch (policy.status) {
     case 'written':
       return { text: `written${tries}`, etags: { before: policy.etagBefore, after: policy.etagAfter } };
     case 'matched':
-      return { text: 'already matched the file on a re-read', etags: { before: policy.etagBefore, after: policy.etagAfter } };
+      return {
+        text: 'already matched the file on a re-read',
+        etags: { before: policy.etagBefore, after: policy.etagAfter },
+      };
     case 'failed':
       return { text: `not written (all or nothing: no group change was made)${tries}` };
   }

@@ -8,9 +8,19 @@ import { policyFileReportJson } from './report-policy-file.js';
 
 function policyJson(policy: PolicyOutcome): PolicyOutcome {
   if (policy.status !== 'failed') {
-    return { status: policy.status, etagBefore: policy.etagBefore, etagAfter: policy.etagAfter, attempts: policy.attempts };
+    return {
+      status: policy.status,
+      etagBefore: policy.etagBefore,
+      etagAfter: policy.etagAfter,
+      attempts: policy.attempts,
+    };
   }
-  const out: PolicyOutcome = { status: policy.status, etagBefore: policy.etagBefore, attempts: policy.attempts, error: policy.error };
+  const out: PolicyOutcome = {
+    status: policy.status,
+    etagBefore: policy.etagBefore,
+    attempts: policy.attempts,
+    error: policy.error,
+  };
   if (policy.details !== undefined) out.details = [...policy.details];
   return out;
 }

@@ -10,7 +10,15 @@ import { countChanges, tailnetLabel } from './format.js';
 import { shortEtag } from '../domain/policy.js';
 import { commentHead, details, diffLines, joinBlocks as join, RenderOptionsError, runLink } from './markdown-blocks.js';
 import { renderPolicyFileReportMarkdown } from './report-policy-file.js';
-import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './report-format.js';
+import {
+  describeApplied,
+  describeOutcome,
+  etagAfter,
+  failuresOf,
+  policySummary,
+  reportState,
+  sectionsOf,
+} from './report-format.js';
 import type { Change, PlanWarning } from '../domain/plan.js';
 
 export interface ReportMarkdownOptions {
@@ -32,7 +40,10 @@ const DEFAULT_HINT = 'The full report is in the job summary of the workflow run.
 const COLLAPSE_ABOVE_LINES = 30;
 const COLLAPSE_ABOVE_ITEMS = 10;
 
-function checkedHead(report: ApplyReport, options: ReportMarkdownOptions): { maxLength: number; head: (string | undefined)[] } {
+function checkedHead(
+  report: ApplyReport,
+  options: ReportMarkdownOptions,
+): { maxLength: number; head: (string | undefined)[] } {
   return commentHead(options, 'tailnet-access apply', statusLine(report, options.configPath));
 }
 
@@ -71,7 +82,9 @@ function failureItems(report: ApplyReport): { items: string[]; details: string[]
   const detailLines: string[] = [];
   for (const group of groups) {
     const names = group.changes.map((c) => inlineCode(c.group)).join(', ');
-    items.push(`- The policy file was not written, so no group change was made (${names}): ${escapeMarkdownInline(group.error)}`);
+    items.push(
+      `- The policy file was not written, so no group change was made (${names}): ${escapeMarkdownInline(group.error)}`,
+    );
     detailLines.push(...group.details);
   }
   return { items, details: detailLines };
@@ -102,7 +115,9 @@ function appliedBlock(report: ApplyReport): string | undefined {
   if (report.applied.length === 0) return undefined;
   const { lines, changes } = diffLines(sectionsOf(report, report.applied));
   const block = codeBlock(lines, 'diff');
-  return lines.length > COLLAPSE_ABOVE_LINES ? `**Applied**\n\n${details(`All ${changes} applied changes (${lines.length} lines)`, block)}` : `**Applied**\n\n${block}`;
+  return lines.length > COLLAPSE_ABOVE_LINES
+    ? `**Applied**\n\n${details(`All ${changes} applied changes (${lines.length} lines)`, block)}`
+    : `**Applied**\n\n${block}`;
 }
 
 function skippedBlock(report: ApplyReport): string | undefined {
@@ -111,20 +126,28 @@ function skippedBlock(report: ApplyReport): string | undefined {
     return `- ${changeItem(change)}: ${escapeMarkdownInline(reason)}`;
   });
   const list = items.join('\n');
-  return items.length > COLLAPSE_ABOVE_ITEMS ? `**Skipped**\n\n${details(`${items.length} skipped changes`, list)}` : `**Skipped**\n\n${list}`;
+  return items.length > COLLAPSE_ABOVE_ITEMS
+    ? `**Skipped**\n\n${details(`${items.length} skipped changes`, list)}`
+    : `**Skipped**\n\n${list}`;
 }
 
 function policyBlock(report: ApplyReport): string | undefined {
   const policy = policySummary(report.policy);
   if (policy === undefined) return undefined;
-  const etags = policy.etags ? `; ETag ${inlineCode(shortEtag(policy.etags.before))} → ${inlineCode(shortEtag(policy.etags.after))}` : '';
+  const etags = policy.etags
+    ? `; ETag ${inlineCode(shortEtag(policy.etags.before))} → ${inlineCode(shortEtag(policy.etags.after))}`
+    : '';
   return `**Policy file:** ${escapeMarkdownInline(policy.text)}${etags}`;
 }
 
 function warningsBlock(warnings: readonly PlanWarning[]): string | undefined {
   if (warnings.length === 0) return undefined;
-  const list = warnings.map((w) => `- ${w.path === undefined ? '' : `${inlineCode(w.path)} `}${escapeMarkdownInline(w.message)}`).join('\n');
-  return warnings.length <= COLLAPSE_ABOVE_ITEMS ? `**Warnings**\n\n${list}` : details(`${warnings.length} warnings`, list);
+  const list = warnings
+    .map((w) => `- ${w.path === undefined ? '' : `${inlineCode(w.path)} `}${escapeMarkdownInline(w.message)}`)
+    .join('\n');
+  return warnings.length <= COLLAPSE_ABOVE_ITEMS
+    ? `**Warnings**\n\n${list}`
+    : details(`${warnings.length} warnings`, list);
 }
 
 function warningCounts(warnings: readonly PlanWarning[]): string | undefined {
@@ -144,13 +167,18 @@ function countsTable(report: ApplyReport): string {
     ['Changes failed', report.failed.length],
     ['Changes skipped', report.skipped.length],
   ];
-  return ['| Change | Count |', '| --- | ---: |', ...rows.filter(([, n]) => n > 0).map(([what, n]) => `| ${what} | ${n} |`)].join('\n');
+  return [
+    '| Change | Count |',
+    '| --- | ---: |',
+    ...rows.filter(([, n]) => n > 0).map(([what, n]) => `| ${what} | ${n} |`),
+  ].join('\n');
 }
 
 function footer(report: ApplyReport, runUrl: string | undefined): string {
   const before = report.policy?.etagBefore ?? report.plan.policyEtag;
   const after = etagAfter(report);
-  const etags = before === after ? `policy ETag ${inlineCode(after)}` : `policy ETag ${inlineCode(before)} → ${inlineCode(after)}`;
+  const etags =
+    before === after ? `policy ETag ${inlineCode(after)}` : `policy ETag ${inlineCode(before)} → ${inlineCode(after)}`;
   const text = `Tailnet ${inlineCode(tailnetLabel(report))}, ${etags}.`;
   return runUrl === undefined ? text : `${text} ${runLink(runUrl)}`;
 }
@@ -174,7 +202,15 @@ function reportMarkdown(report: ApplyReport, options: ReportMarkdownOptions): st
   const policy = policyBlock(report);
 
   // Stage 1: everything, long listings collapsed.
-  const full = join([...head, failuresBlock(report), appliedBlock(report), skippedBlock(report), policy, warnings, foot]);
+  const full = join([
+    ...head,
+    failuresBlock(report),
+    appliedBlock(report),
+    skippedBlock(report),
+    policy,
+    warnings,
+    foot,
+  ]);
   if (full.length <= maxLength) return full;
 
   // Stage 2: the counts, as many failures as fit in half the room, then as many applied changes as fit.
@@ -182,11 +218,16 @@ function reportMarkdown(report: ApplyReport, options: ReportMarkdownOptions): st
   const fixed = [...head, countsTable(report), hint, policy];
   const warningsFit = warnings !== undefined && join([...fixed, warnings, foot]).length <= maxLength / 2;
   const shownWarnings = warningsFit ? warnings : warningCounts(report.warnings);
-  const counted = report.failed.length > 0 ? `**Failed:** ${report.failed.length} (listed in the full report)` : undefined;
+  const counted =
+    report.failed.length > 0 ? `**Failed:** ${report.failed.length} (listed in the full report)` : undefined;
   const base = join([...fixed, counted, shownWarnings, foot]).length;
-  if (base > maxLength) throw new RenderOptionsError(`maxLength ${maxLength} is too small for even a summary of the report (${base} characters)`);
+  if (base > maxLength)
+    throw new RenderOptionsError(
+      `maxLength ${maxLength} is too small for even a summary of the report (${base} characters)`,
+    );
   const listed = failuresBlock(report, (maxLength - base) / 2);
-  const failures = listed !== undefined && join([...fixed, listed, shownWarnings, foot]).length <= maxLength ? listed : counted;
+  const failures =
+    listed !== undefined && join([...fixed, listed, shownWarnings, foot]).length <= maxLength ? listed : counted;
   const withFailures = join([...fixed, failures, shownWarnings, foot]);
   const sections = sectionsOf(report, report.applied);
   const total = report.applied.length;

@@ -31,7 +31,11 @@ function fate(report: ApplyReport): string {
 
 function editHeading(edit: ManualEditReport): string {
   const when = edit.found === 'before' ? 'since the last apply' : 'while this apply ran';
-  const what = edit.kept ? 'the file in git already held it' : edit.overwritten ? 'overwritten by this apply' : 'left as it is';
+  const what = edit.kept
+    ? 'the file in git already held it'
+    : edit.overwritten
+      ? 'overwritten by this apply'
+      : 'left as it is';
   return `Edited outside git ${when} (ETag ${etagLabel(edit.appliedEtag)} -> ${etagLabel(edit.liveEtag)}), ${what}`;
 }
 
@@ -50,7 +54,11 @@ export function renderPolicyFileReportText(report: ApplyReport, options: { color
     if (edit.diff !== undefined) for (const line of lines(edit.diff)) out.push(`  ${paint(line)}`);
     else out.push('  (the store kept only the ETag, so what changed cannot be shown)');
   }
-  if (!file.recorded) out.push('', 'The ETag of the policy as applied was not saved, so the next run cannot tell an edit outside git from this one.');
+  if (!file.recorded)
+    out.push(
+      '',
+      'The ETag of the policy as applied was not saved, so the next run cannot tell an edit outside git from this one.',
+    );
   return `${out.join('\n')}\n`;
 }
 
@@ -58,7 +66,10 @@ export function renderPolicyFileReportText(report: ApplyReport, options: { color
  * The summary line when the only change was the policy file: the report's own line would say "no
  * changes", so it says "complete" instead. Undefined when the report's own line stands.
  */
-export function policyFileReportSummary(report: ApplyReport, options: { color: boolean; configPath: string }): string | undefined {
+export function policyFileReportSummary(
+  report: ApplyReport,
+  options: { color: boolean; configPath: string },
+): string | undefined {
   const file = report.policyFile;
   if (!file || report.policy?.status !== 'written') return undefined;
   const lead = options.color ? `${ANSI.bold}${ANSI.green}Apply complete:${ANSI.reset}` : 'Apply complete:';
@@ -75,17 +86,22 @@ function diffDetails(summary: string, diff: string, budget: number): string {
     used += line.length + 1;
   }
   const more = all.length - shown.length;
-  if (more > 0) shown.push(`… ${more} more ${more === 1 ? 'line' : 'lines'} (the whole diff: \`tailnet-access apply --format json\`)`);
+  if (more > 0)
+    shown.push(
+      `… ${more} more ${more === 1 ? 'line' : 'lines'} (the whole diff: \`tailnet-access apply --format json\`)`,
+    );
   const fence = fenceFor(shown.join('\n'));
   return `<details>\n<summary>${summary}</summary>\n\n${fence}diff\n${shown.join('\n')}\n${fence}\n\n</details>`;
 }
 
 /** The policy file's part as markdown, its diffs sharing at most half of `maxLength`. */
 export function renderPolicyFileReportMarkdown(report: ApplyReport, file: PolicyFileReport, maxLength: number): string {
-  const diffs = (report.policy && file.diff !== '' ? 1 : 0) + file.manualEdits.filter((e) => e.diff !== undefined).length;
+  const diffs =
+    (report.policy && file.diff !== '' ? 1 : 0) + file.manualEdits.filter((e) => e.diff !== undefined).length;
   const budget = Math.floor(maxLength / 2 / Math.max(1, diffs)) - 200;
   const blocks = [`**Policy file ${inlineCode(file.file)}:** ${escapeMarkdownInline(fate(report))}`];
-  if (report.policy && file.diff !== '') blocks.push(diffDetails(`The policy diff (${lineCounts(file.added, file.removed)})`, file.diff, budget));
+  if (report.policy && file.diff !== '')
+    blocks.push(diffDetails(`The policy diff (${lineCounts(file.added, file.removed)})`, file.diff, budget));
   for (const edit of file.manualEdits) {
     blocks.push(`**${escapeMarkdownInline(editHeading(edit))}.**`);
     if (edit.diff !== undefined) blocks.push(diffDetails('What was edited', edit.diff, budget));

@@ -7,7 +7,15 @@ import type { PlanSection, Sign } from './format.js';
 import { changeLabel, tailnetLabel } from './format.js';
 import { shortEtag } from '../domain/policy.js';
 import { policyFileReportSummary, renderPolicyFileReportText } from './report-policy-file.js';
-import { describeApplied, describeOutcome, etagAfter, failuresOf, policySummary, reportState, sectionsOf } from './report-format.js';
+import {
+  describeApplied,
+  describeOutcome,
+  etagAfter,
+  failuresOf,
+  policySummary,
+  reportState,
+  sectionsOf,
+} from './report-format.js';
 
 export interface ReportTextOptions {
   /** ANSI colours; the CLI passes `process.stdout.isTTY && !NO_COLOR`. */
@@ -24,14 +32,20 @@ export function renderApplyReportText(report: ApplyReport, options: ReportTextOp
   const config = escapeControls(options.configPath ?? 'tailnet-access.yaml');
   const before = shortEtag(report.plan.policyEtag);
   const after = shortEtag(etagAfter(report));
-  const etag = report.policy?.status === 'written' || report.policy?.status === 'matched' ? `${shortEtag(report.policy.etagBefore)} -> ${after}` : before;
+  const etag =
+    report.policy?.status === 'written' || report.policy?.status === 'matched'
+      ? `${shortEtag(report.policy.etagBefore)} -> ${after}`
+      : before;
   const out: string[] = [`Tailnet: ${escapeControls(tailnetLabel(report))}, policy ETag: ${escapeControls(etag)}`, ''];
 
   const listing = (sections: PlanSection[], indent: string): void => {
     for (const section of sections) {
       out.push(`${indent}${section.title}:`);
       for (const entry of section.entries) {
-        for (const line of entry) out.push(`${indent}${line.depth === 0 ? '  ' : '      '}${paint(SIGN_COLOR[line.sign], line.sign)} ${line.text}`);
+        for (const line of entry)
+          out.push(
+            `${indent}${line.depth === 0 ? '  ' : '      '}${paint(SIGN_COLOR[line.sign], line.sign)} ${line.text}`,
+          );
       }
     }
   };
@@ -50,7 +64,9 @@ export function renderApplyReportText(report: ApplyReport, options: ReportTextOp
       out.push(`      ${escapeControls(error)}`);
     }
     for (const group of failures.groups) {
-      out.push(`  ${paint(ANSI.red, 'x')} ${group.changes.length === 1 ? '1 group change' : `${group.changes.length} group changes`} (the policy file was not written):`);
+      out.push(
+        `  ${paint(ANSI.red, 'x')} ${group.changes.length === 1 ? '1 group change' : `${group.changes.length} group changes`} (the policy file was not written):`,
+      );
       listing(sectionsOf(report, group.changes), '    ');
       out.push(`      ${escapeControls(group.error)}`);
       for (const line of group.details) out.push(`        ${escapeControls(line)}`);
@@ -87,12 +103,16 @@ export function renderApplyReportText(report: ApplyReport, options: ReportTextOp
   switch (reportState(report)) {
     case 'no-changes':
       out.push(
-        policyFileReportSummary(report, { color: options.color, configPath: options.configPath ?? 'tailnet-access.yaml' }) ??
-          `${paint(ANSI.bold + ANSI.green, 'No changes.')} The tailnet matches ${config}.`,
+        policyFileReportSummary(report, {
+          color: options.color,
+          configPath: options.configPath ?? 'tailnet-access.yaml',
+        }) ?? `${paint(ANSI.bold + ANSI.green, 'No changes.')} The tailnet matches ${config}.`,
       );
       break;
     case 'complete':
-      out.push(`${paint(ANSI.bold + ANSI.green, 'Apply complete:')} ${describeApplied(report)}. The tailnet matches ${config}.`);
+      out.push(
+        `${paint(ANSI.bold + ANSI.green, 'Apply complete:')} ${describeApplied(report)}. The tailnet matches ${config}.`,
+      );
       break;
     case 'incomplete':
       out.push(

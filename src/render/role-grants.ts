@@ -39,6 +39,7 @@ export interface RoleChangeDescription {
 export function describeRoleChange(from: Role, to: Role): RoleChangeDescription {
   if (from === to) return { direction: 'none', text: `keeps ${ROLE_GRANTS[to]}` };
   if (RANK[to] > RANK[from]) return { direction: 'grant', text: `gains ${ROLE_GRANTS[to]}` };
-  if (RANK[to] < RANK[from]) return { direction: 'loss', text: `loses ${ROLE_GRANTS[from]}; left with ${ROLE_GRANTS[to]}` };
+  if (RANK[to] < RANK[from])
+    return { direction: 'loss', text: `loses ${ROLE_GRANTS[from]}; left with ${ROLE_GRANTS[to]}` };
   return { direction: 'lateral', text: `loses ${ROLE_GRANTS[from]}; gains ${ROLE_GRANTS[to]}` };
 }

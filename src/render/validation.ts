@@ -16,7 +16,8 @@ function checked(check: FileCheck, quote: (file: string) => string): string {
 function verdict(check: FileCheck, quote: (file: string) => string): string {
   const files = checked(check, quote);
   const warnings = check.warnings.length === 0 ? '' : ` (${plural(check.warnings.length, 'warning', 'warnings')})`;
-  if (check.errors.length > 0) return `${plural(check.errors.length, 'problem', 'problems')} in ${files}${warnings}; nothing was read from the tailnet.`;
+  if (check.errors.length > 0)
+    return `${plural(check.errors.length, 'problem', 'problems')} in ${files}${warnings}; nothing was read from the tailnet.`;
   return `No problems in ${files}${warnings}: the YAML, its schema and rules${check.policyFile === undefined ? '' : ', and the groups of the policy file'} check out; the tailnet was not read.`;
 }
 
@@ -38,7 +39,9 @@ export interface ValidationMarkdownOptions {
 export function renderValidationMarkdown(check: FileCheck, options: ValidationMarkdownOptions = {}): string {
   const head = options.heading === undefined ? [] : [`### ${escapeMarkdownInline(options.heading)}`, ''];
   const status = `**${check.errors.length > 0 ? 'Problems' : 'File check passed'}:** ${escapeMarkdownInline(verdict(check, (file) => file))}`;
-  const items = listed(check).map((d) => `- ${inlineCode(formatSourceRef(d))} ${d.severity}: ${escapeMarkdownInline(d.message)}`);
+  const items = listed(check).map(
+    (d) => `- ${inlineCode(formatSourceRef(d))} ${d.severity}: ${escapeMarkdownInline(d.message)}`,
+  );
   return [...head, status, ...(items.length > 0 ? ['', ...items] : [])].join('\n');
 }
 
@@ -54,5 +57,16 @@ export function renderValidationJson(check: FileCheck): string {
     column: d.column,
   }));
   const files = check.policyFile === undefined ? [check.config] : [check.config, check.policyFile];
-  return JSON.stringify({ version: 1, valid: check.errors.length === 0, files, errorCount: check.errors.length, warningCount: check.warnings.length, diagnostics }, null, 2);
+  return JSON.stringify(
+    {
+      version: 1,
+      valid: check.errors.length === 0,
+      files,
+      errorCount: check.errors.length,
+      warningCount: check.warnings.length,
+      diagnostics,
+    },
+    null,
+    2,
+  );
 }

@@ -56,10 +56,15 @@ export class CredentialStore {
   private readonly federated = new Map<string, FixtureFederatedIdentity>();
   private readonly tokens = new Map<string, AccessToken>();
 
-  constructor(credentials: FixtureCredentials, private readonly users: UsersStore, private readonly clock: SimClock) {
+  constructor(
+    credentials: FixtureCredentials,
+    private readonly users: UsersStore,
+    private readonly clock: SimClock,
+  ) {
     for (const key of credentials.apiKeys ?? []) this.addApiKey(key.key, key.user, key.expires, key.scopes);
     for (const client of credentials.oauthClients ?? []) this.clients.set(client.id, { ...client });
-    for (const identity of credentials.federatedIdentities ?? []) this.federated.set(identity.clientId, { ...identity });
+    for (const identity of credentials.federatedIdentities ?? [])
+      this.federated.set(identity.clientId, { ...identity });
   }
 
   /** Adds an API key acting as `user` (an id or a login); `expires` is RFC 3339. */
@@ -88,7 +93,12 @@ export class CredentialStore {
       if (key.expiresAt !== undefined && !(key.expiresAt > now)) return undefined;
       const user = this.users.find(key.user);
       if (!user) return undefined;
-      const actor: Actor = { kind: 'api-key', credentialId: user.id, userId: user.id, scopes: key.scopes ?? scopesOfRole(user.role) };
+      const actor: Actor = {
+        kind: 'api-key',
+        credentialId: user.id,
+        userId: user.id,
+        scopes: key.scopes ?? scopesOfRole(user.role),
+      };
       if (key.id !== undefined) actor.keyId = key.id;
       return actor;
     }
@@ -118,7 +128,12 @@ export class CredentialStore {
 
   issueAccessToken(kind: AccessToken['kind'], credentialId: string, scopes: string[], ttlSeconds: number): string {
     const token = `tskey-api-${credentialId.replace(/[^A-Za-z0-9]/g, '')}-${randomSecret()}`;
-    this.tokens.set(token, { kind, credentialId, scopes: [...scopes], expiresAt: this.clock.now() + ttlSeconds * 1000 });
+    this.tokens.set(token, {
+      kind,
+      credentialId,
+      scopes: [...scopes],
+      expiresAt: this.clock.now() + ttlSeconds * 1000,
+    });
     return token;
   }
 }

@@ -56,8 +56,10 @@ export function validateFixture(raw: unknown, source = '(inline)'): Fixture {
     throw new FixtureError(source, message);
   };
   if (!isObject(raw)) return fail('expected a JSON object');
-  if (typeof raw.tailnet !== 'string' || raw.tailnet === '' || raw.tailnet === '-') fail('"tailnet" must be the tailnet\'s name, e.g. "example.com"');
-  if (raw.tailnetId !== undefined && typeof raw.tailnetId !== 'string') fail('"tailnetId" must be a string like "T1234CNTRL"');
+  if (typeof raw.tailnet !== 'string' || raw.tailnet === '' || raw.tailnet === '-')
+    fail('"tailnet" must be the tailnet\'s name, e.g. "example.com"');
+  if (raw.tailnetId !== undefined && typeof raw.tailnetId !== 'string')
+    fail('"tailnetId" must be a string like "T1234CNTRL"');
   if (!Array.isArray(raw.users)) return fail('"users" must be a list of users');
   raw.users.forEach((user, index) => checkUser(user, `users[${index}]`, fail));
   if (typeof raw.policy !== 'string') return fail('"policy" (HuJSON text) or "policyFile" (a path) is required');
@@ -67,7 +69,8 @@ export function validateFixture(raw: unknown, source = '(inline)'): Fixture {
     if (error instanceof HujsonSyntaxError) fail(`"policy": ${error.message}`);
     throw error;
   }
-  if (raw.policyIsDefault !== undefined && typeof raw.policyIsDefault !== 'boolean') fail('"policyIsDefault" must be true or false');
+  if (raw.policyIsDefault !== undefined && typeof raw.policyIsDefault !== 'boolean')
+    fail('"policyIsDefault" must be true or false');
   if (raw.settings !== undefined && !isObject(raw.settings)) fail('"settings" must be an object');
   if (raw.credentials !== undefined) checkCredentials(raw.credentials, fail);
   if (raw.oauthApps !== undefined) {
@@ -75,7 +78,8 @@ export function validateFixture(raw: unknown, source = '(inline)'): Fixture {
     raw.oauthApps.forEach((app, index) => {
       const where = `oauthApps[${index}]`;
       if (!isObject(app) || typeof app.name !== 'string') return fail(`${where}: "name" is required`);
-      if (!isStringArray(app.redirectURIs) || !isStringArray(app.scopes)) fail(`${where}: "redirectURIs" and "scopes" must be lists of strings`);
+      if (!isStringArray(app.redirectURIs) || !isStringArray(app.scopes))
+        fail(`${where}: "redirectURIs" and "scopes" must be lists of strings`);
     });
   }
   // The checks above establish every field Fixture declares.
@@ -86,12 +90,18 @@ function checkUser(user: JsonValue, where: string, fail: (message: string) => ne
   if (!isObject(user)) return fail(`${where}: expected an object`);
   if (typeof user.loginName !== 'string' || user.loginName === '') fail(`${where}: "loginName" is required`);
   const strings = ['id', 'displayName', 'profilePicUrl', 'tailnetId', 'created', 'lastSeen'];
-  for (const key of strings) if (user[key] !== undefined && typeof user[key] !== 'string') fail(`${where}.${key}: must be a string`);
-  if (user.role !== undefined && !isRole(user.role)) fail(`${where}.role: ${JSON.stringify(user.role)} is not a role (${ROLES.join(', ')})`);
-  if (user.type !== undefined && !USER_TYPES.includes(String(user.type))) fail(`${where}.type: must be "member" or "shared"`);
-  if (user.status !== undefined && !USER_STATUSES.includes(String(user.status))) fail(`${where}.status: must be one of ${USER_STATUSES.join(', ')}`);
-  if (user.deviceCount !== undefined && !Number.isInteger(user.deviceCount)) fail(`${where}.deviceCount: must be an integer`);
-  if (user.currentlyConnected !== undefined && typeof user.currentlyConnected !== 'boolean') fail(`${where}.currentlyConnected: must be true or false`);
+  for (const key of strings)
+    if (user[key] !== undefined && typeof user[key] !== 'string') fail(`${where}.${key}: must be a string`);
+  if (user.role !== undefined && !isRole(user.role))
+    fail(`${where}.role: ${JSON.stringify(user.role)} is not a role (${ROLES.join(', ')})`);
+  if (user.type !== undefined && !USER_TYPES.includes(String(user.type)))
+    fail(`${where}.type: must be "member" or "shared"`);
+  if (user.status !== undefined && !USER_STATUSES.includes(String(user.status)))
+    fail(`${where}.status: must be one of ${USER_STATUSES.join(', ')}`);
+  if (user.deviceCount !== undefined && !Number.isInteger(user.deviceCount))
+    fail(`${where}.deviceCount: must be an integer`);
+  if (user.currentlyConnected !== undefined && typeof user.currentlyConnected !== 'boolean')
+    fail(`${where}.currentlyConnected: must be true or false`);
 }
 
 function checkCredentials(credentials: JsonValue, fail: (message: string) => never): void {
@@ -102,8 +112,10 @@ function checkCredentials(credentials: JsonValue, fail: (message: string) => nev
     if (!Array.isArray(items)) return fail(`${where} must be a list`);
     items.forEach((item: JsonValue, index) => {
       if (!isObject(item)) return fail(`${where}[${index}]: expected an object`);
-      for (const name of required) if (typeof item[name] !== 'string' || item[name] === '') fail(`${where}[${index}].${name}: required`);
-      if (item.scopes !== undefined && !isStringArray(item.scopes)) fail(`${where}[${index}].scopes: must be a list of strings`);
+      for (const name of required)
+        if (typeof item[name] !== 'string' || item[name] === '') fail(`${where}[${index}].${name}: required`);
+      if (item.scopes !== undefined && !isStringArray(item.scopes))
+        fail(`${where}[${index}].scopes: must be a list of strings`);
       checkScopesRequired(key, item, `${where}[${index}]`, fail);
     });
   };

@@ -29,7 +29,11 @@ export const MESSAGES = {
 } as const;
 
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): SimResponse {
-  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) };
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(value),
+  };
 }
 
 /** A pre-serialized JSON body (cached user lists, policy JSON). */
@@ -37,7 +41,12 @@ export function rawJson(status: number, body: string, headers: Record<string, st
   return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body };
 }
 
-export function text(status: number, body: string, contentType: string, headers: Record<string, string> = {}): SimResponse {
+export function text(
+  status: number,
+  body: string,
+  contentType: string,
+  headers: Record<string, string> = {},
+): SimResponse {
   return { status, headers: { 'Content-Type': contentType, ...headers }, body };
 }
 
@@ -53,5 +62,9 @@ export function errorResponse(error: ApiError): SimResponse {
 }
 
 export function redirect(location: string): SimResponse {
-  return { status: 302, headers: { Location: location, 'Content-Type': 'text/plain; charset=utf-8' }, body: `Redirecting to ${location}\n` };
+  return {
+    status: 302,
+    headers: { Location: location, 'Content-Type': 'text/plain; charset=utf-8' },
+    body: `Redirecting to ${location}\n`,
+  };
 }

@@ -10,7 +10,19 @@ export type { SimClock } from './clock.js';
 export type { UserInvite } from './invites-store.js';
 export {
   DEFAULT_KNOBS,
-  type ExternalWriter, type FaultConfig, type FaultKind, type Fixture, type FixtureApiKey, type FixtureCredentials,
-  type FixtureFederatedIdentity, type FixtureOAuthApp, type FixtureOAuthClient, type FixtureUser, type Knobs,
-  type PolicyEdit, type RateLimit, type RequestLogEntry, type TailnetSettings,
+  type ExternalWriter,
+  type FaultConfig,
+  type FaultKind,
+  type Fixture,
+  type FixtureApiKey,
+  type FixtureCredentials,
+  type FixtureFederatedIdentity,
+  type FixtureOAuthApp,
+  type FixtureOAuthClient,
+  type FixtureUser,
+  type Knobs,
+  type PolicyEdit,
+  type RateLimit,
+  type RequestLogEntry,
+  type TailnetSettings,
 } from './types.js';

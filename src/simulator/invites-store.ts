@@ -23,7 +23,10 @@ export class InvitesStore {
   private invites = new Map<string, UserInvite>();
   private nextId = 29214;
 
-  constructor(private readonly tailnetDomain: string, private readonly tailnetNumber: number) {}
+  constructor(
+    private readonly tailnetDomain: string,
+    private readonly tailnetNumber: number,
+  ) {}
 
   list(): UserInvite[] {
     return [...this.invites.values()].map((invite) => ({ ...invite }));
@@ -39,7 +42,12 @@ export class InvitesStore {
    * in); any other gets a shareable `inviteUrl` too, as does an invite without an email.
    */
   create(role: Exclude<Role, 'owner'>, email: string | undefined, inviterId: string, now: string): UserInvite {
-    const invite: UserInvite = { id: String(this.nextId++), role, tailnetId: this.tailnetNumber, inviterId: numericId(inviterId) };
+    const invite: UserInvite = {
+      id: String(this.nextId++),
+      role,
+      tailnetId: this.tailnetNumber,
+      inviterId: numericId(inviterId),
+    };
     if (email) {
       invite.email = email;
       invite.lastEmailSentAt = now;

@@ -39,15 +39,20 @@ export function jwtProblem(jwt: string, identity: FixtureFederatedIdentity, nowM
   } else if (header.alg !== 'none' && header.alg !== 'HS256') {
     return `unsupported jwt alg ${JSON.stringify(header.alg)}`;
   }
-  if (claims.iss !== identity.issuer) return `the jwt issuer ${JSON.stringify(claims.iss)} is not the federated identity's issuer`;
+  if (claims.iss !== identity.issuer)
+    return `the jwt issuer ${JSON.stringify(claims.iss)} is not the federated identity's issuer`;
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!audiences.includes(identity.audience)) return `the jwt audience ${JSON.stringify(claims.aud)} does not include the federated identity's audience`;
+  if (!audiences.includes(identity.audience))
+    return `the jwt audience ${JSON.stringify(claims.aud)} does not include the federated identity's audience`;
   const now = nowMs / 1000;
   if (typeof claims.exp !== 'number') return 'the jwt has no exp claim';
   if (claims.exp <= now) return 'the jwt has expired';
   if (typeof claims.nbf === 'number' && claims.nbf > now + 60) return 'the jwt is not valid yet (nbf)';
   if (typeof claims.iat === 'number' && claims.iat > now + 60) return 'the jwt was issued in the future (iat)';
-  if (identity.subject !== undefined && (typeof claims.sub !== 'string' || !subjectMatches(identity.subject, claims.sub))) {
+  if (
+    identity.subject !== undefined &&
+    (typeof claims.sub !== 'string' || !subjectMatches(identity.subject, claims.sub))
+  ) {
     return `the jwt subject ${JSON.stringify(claims.sub)} does not match the federated identity's subject`;
   }
   return undefined;

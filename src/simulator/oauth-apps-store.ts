@@ -98,7 +98,12 @@ export class OAuthAppsStore {
   issueAuthKey(code: CodeRecord, now: number): string {
     const key = `tskey-auth-${code.clientId}-${randomSecret()}`;
     code.authKey = key;
-    this.authKeys.set(key, { clientId: code.clientId, userId: code.userId, expiresAt: now + AUTH_KEY_LIFETIME_SECONDS * 1000, used: false });
+    this.authKeys.set(key, {
+      clientId: code.clientId,
+      userId: code.userId,
+      expiresAt: now + AUTH_KEY_LIFETIME_SECONDS * 1000,
+      used: false,
+    });
     return key;
   }
 
@@ -127,5 +132,10 @@ function normalize(input: OAuthAppInput): Omit<OAuthApp, 'id'> {
 }
 
 function copy(app: OAuthApp): OAuthApp {
-  return { ...app, redirectURIs: [...app.redirectURIs], scopes: [...app.scopes], allowedNodeAttributes: [...(app.allowedNodeAttributes ?? [])] };
+  return {
+    ...app,
+    redirectURIs: [...app.redirectURIs],
+    scopes: [...app.scopes],
+    allowedNodeAttributes: [...(app.allowedNodeAttributes ?? [])],
+  };
 }

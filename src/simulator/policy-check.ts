@@ -63,11 +63,14 @@ function checkGroups(section: JsonValue | undefined): Map<string, string[]> {
   if (section === undefined) return groups;
   if (!isObject(section)) throw new PolicyRejection('groups: must be an object of "group:name": [members]');
   for (const [name, members] of Object.entries(section)) {
-    if (!name.startsWith('group:')) throw new PolicyRejection(`groups: ${JSON.stringify(name)}: group names must start with "group:"`);
-    if (!Array.isArray(members)) throw new PolicyRejection(`groups[${JSON.stringify(name)}]: members must be a list of strings`);
+    if (!name.startsWith('group:'))
+      throw new PolicyRejection(`groups: ${JSON.stringify(name)}: group names must start with "group:"`);
+    if (!Array.isArray(members))
+      throw new PolicyRejection(`groups[${JSON.stringify(name)}]: members must be a list of strings`);
     const list: string[] = [];
     for (const member of members) {
-      if (typeof member !== 'string') throw new PolicyRejection(`groups[${JSON.stringify(name)}]: members must be a list of strings`);
+      if (typeof member !== 'string')
+        throw new PolicyRejection(`groups[${JSON.stringify(name)}]: members must be a list of strings`);
       const problem = memberProblem(member);
       if (problem) throw new PolicyRejection(`groups[${JSON.stringify(name)}]: ${JSON.stringify(member)}: ${problem}`);
       list.push(member);
@@ -82,7 +85,8 @@ function checkTagOwners(section: JsonValue | undefined, groups: Map<string, stri
   if (section === undefined) return tags;
   if (!isObject(section)) throw new PolicyRejection('tagOwners: must be an object of "tag:name": [owners]');
   for (const name of Object.keys(section)) {
-    if (!name.startsWith('tag:')) throw new PolicyRejection(`tagOwners: ${JSON.stringify(name)}: tag names must start with "tag:"`);
+    if (!name.startsWith('tag:'))
+      throw new PolicyRejection(`tagOwners: ${JSON.stringify(name)}: tag names must start with "tag:"`);
     tags.add(name);
   }
   for (const [name, owners] of Object.entries(section)) {
@@ -96,7 +100,8 @@ function checkTagOwners(section: JsonValue | undefined, groups: Map<string, stri
 }
 
 function undefinedReference(selector: string, groups: Map<string, string[]>, tags: Set<string>): string | undefined {
-  if (selector.startsWith('group:') && !isScimGroup(selector) && !groups.has(selector)) return `group not found: ${JSON.stringify(selector)}`;
+  if (selector.startsWith('group:') && !isScimGroup(selector) && !groups.has(selector))
+    return `group not found: ${JSON.stringify(selector)}`;
   if (selector.startsWith('tag:') && !tags.has(selector)) return `tag not found: ${JSON.stringify(selector)}`;
   return undefined;
 }
@@ -104,7 +109,9 @@ function undefinedReference(selector: string, groups: Map<string, string[]>, tag
 /** `tag:prod:22,443` -> `tag:prod`; a bare host stays as it is. */
 export function hostOfDestination(destination: string): string {
   const colon = destination.lastIndexOf(':');
-  return colon > 0 && !destination.startsWith('[') ? destination.slice(0, colon) : destination.replace(/^\[(.*)\]:.*$/, '$1');
+  return colon > 0 && !destination.startsWith('[')
+    ? destination.slice(0, colon)
+    : destination.replace(/^\[(.*)\]:.*$/, '$1');
 }
 
 function checkReferences(value: JsonObject, groups: Map<string, string[]>, tags: Set<string>): void {

@@ -45,7 +45,8 @@ export interface MatchContext {
 }
 
 /** Who a test's `src` stands for. */
-export type Principal = { kind: 'user'; login: string } | { kind: 'group'; name: string } | { kind: 'tag'; name: string };
+export type Principal =
+  { kind: 'user'; login: string } | { kind: 'group'; name: string } | { kind: 'tag'; name: string };
 
 /** A test destination's host. */
 export type Target = { kind: 'user'; login: string } | { kind: 'tag'; name: string } | { kind: 'ip'; ip: string };
@@ -76,22 +77,33 @@ export function matchSource(context: MatchContext, principal: Principal, selecto
   if (principal.kind === 'group') {
     if (selector === principal.name) return 'yes';
     if (selector.startsWith('tag:') || selector === 'autogroup:tagged') return 'no';
-    return unknown(`the test's src is ${principal.name}, and whether its members match ${selector} depends on who they are`);
+    return unknown(
+      `the test's src is ${principal.name}, and whether its members match ${selector} depends on who they are`,
+    );
   }
   if (principal.kind === 'tag') {
     if (selector.startsWith('tag:')) return selector === principal.name ? 'yes' : 'no';
     if (selector === 'autogroup:tagged') return 'yes';
     if (isLogin(selector) || selector.startsWith('group:') || selector.startsWith('autogroup:')) return 'no';
-    return deviceAddressIn(context.hosts.get(selector) ?? selector, `src ${JSON.stringify(selector)} is an address, and the simulator has no device addresses`);
+    return deviceAddressIn(
+      context.hosts.get(selector) ?? selector,
+      `src ${JSON.stringify(selector)} is an address, and the simulator has no device addresses`,
+    );
   }
   const login = principal.login;
   if (isLogin(selector)) return selector.toLowerCase() === login.toLowerCase() ? 'yes' : 'no';
   if (selector.startsWith('group:')) return inGroup(context, selector, login);
   if (selector.startsWith('tag:') || selector === 'autogroup:tagged') return 'no';
   if (selector.startsWith('autogroup:')) {
-    return userAutogroup(context, selector.slice('autogroup:'.length), login) ?? unknown(`${selector} is not evaluated by the simulator`);
+    return (
+      userAutogroup(context, selector.slice('autogroup:'.length), login) ??
+      unknown(`${selector} is not evaluated by the simulator`)
+    );
   }
-  return deviceAddressIn(context.hosts.get(selector) ?? selector, `src ${JSON.stringify(selector)} is an address, and the simulator has no device addresses`);
+  return deviceAddressIn(
+    context.hosts.get(selector) ?? selector,
+    `src ${JSON.stringify(selector)} is an address, and the simulator has no device addresses`,
+  );
 }
 
 /** Where Tailscale numbers devices: 100.64.0.0/10 (and fd7a:115c:a1e0::/48 for IPv6). */
@@ -127,10 +139,13 @@ function addressMatch(selector: string, ip: string): Match {
   const address = ipv4(ip);
   const network = base === undefined ? undefined : ipv4(base);
   if (address === undefined || network === undefined) {
-    return isAddressLike(selector) ? unknown(`${JSON.stringify(selector)} against ${ip}: only IPv4 ranges are compared`) : unknown(`dst ${JSON.stringify(selector)} is not evaluated by the simulator`);
+    return isAddressLike(selector)
+      ? unknown(`${JSON.stringify(selector)} against ${ip}: only IPv4 ranges are compared`)
+      : unknown(`dst ${JSON.stringify(selector)} is not evaluated by the simulator`);
   }
   const prefix = bits === undefined ? 32 : Number(bits);
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) return unknown(`${JSON.stringify(selector)} is not a valid range`);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32)
+    return unknown(`${JSON.stringify(selector)} is not a valid range`);
   const size = 2 ** (32 - prefix);
   return Math.floor(address / size) === Math.floor(network / size) ? 'yes' : 'no';
 }
@@ -139,10 +154,16 @@ function isAddressLike(selector: string): boolean {
   return /^[0-9a-fA-F.:/]+$/.test(selector) && /[.:]/.test(selector);
 }
 
-export function matchDestinationHost(context: MatchContext, principal: Principal, selector: string, target: Target): Match {
+export function matchDestinationHost(
+  context: MatchContext,
+  principal: Principal,
+  selector: string,
+  target: Target,
+): Match {
   if (selector === '*') return 'yes';
   const resolved = context.hosts.get(selector) ?? selector;
-  const onAddress = (ip: string): Match => deviceAddressIn(ip, `dst ${selector} against the address ${ip}: the simulator has no device addresses`);
+  const onAddress = (ip: string): Match =>
+    deviceAddressIn(ip, `dst ${selector} against the address ${ip}: the simulator has no device addresses`);
   const onUser = (decide: (login: string) => Match): Match => {
     if (target.kind === 'user') return decide(target.login);
     return target.kind === 'tag' ? 'no' : onAddress(target.ip);
@@ -158,17 +179,24 @@ export function matchDestinationHost(context: MatchContext, principal: Principal
   if (isLogin(resolved)) return onUser((login) => (login.toLowerCase() === resolved.toLowerCase() ? 'yes' : 'no'));
   if (resolved.startsWith('group:')) return onUser((login) => inGroup(context, resolved, login));
   if (resolved === 'autogroup:self') {
-    if (principal.kind !== 'user') return target.kind === 'tag' ? 'no' : unknown('autogroup:self with a src that is not a user');
+    if (principal.kind !== 'user')
+      return target.kind === 'tag' ? 'no' : unknown('autogroup:self with a src that is not a user');
     return onUser((login) => (login.toLowerCase() === principal.login.toLowerCase() ? 'yes' : 'no'));
   }
   if (resolved.startsWith('autogroup:')) {
     const name = resolved.slice('autogroup:'.length);
-    if (name === 'internet') return target.kind === 'ip' ? unknown('autogroup:internet is not evaluated by the simulator') : 'no';
-    return onUser((login) => userAutogroup(context, name, login) ?? unknown(`${resolved} is not evaluated by the simulator`));
+    if (name === 'internet')
+      return target.kind === 'ip' ? unknown('autogroup:internet is not evaluated by the simulator') : 'no';
+    return onUser(
+      (login) => userAutogroup(context, name, login) ?? unknown(`${resolved} is not evaluated by the simulator`),
+    );
   }
   if (target.kind === 'ip') return addressMatch(resolved, target.ip);
   if (resolved.startsWith('ipset:')) return unknown(`${resolved} is not evaluated by the simulator`);
-  return deviceAddressIn(resolved, `dst ${JSON.stringify(selector)} is an address, and the simulator has no device addresses`);
+  return deviceAddressIn(
+    resolved,
+    `dst ${JSON.stringify(selector)} is an address, and the simulator has no device addresses`,
+  );
 }
 
 /** `*`, `22`, `80,443`, `1000-2000` against one port. */

@@ -8,8 +8,19 @@ import type { PolicyErrorData } from '../domain/policy.js';
 import { isObject, isStringArray, type JsonObject, type JsonValue } from './json.js';
 import { PolicyRejection, hostOfDestination } from './policy-check.js';
 import {
-  allOf, anyOf, isLogin, matchDestinationHost, matchSource, portsMatch, protoMatch, unknown,
-  type Match, type MatchContext, type Principal, type Target, type UserFacts,
+  allOf,
+  anyOf,
+  isLogin,
+  matchDestinationHost,
+  matchSource,
+  portsMatch,
+  protoMatch,
+  unknown,
+  type Match,
+  type MatchContext,
+  type Principal,
+  type Target,
+  type UserFacts,
 } from './policy-match.js';
 
 export interface TestOutcome {
@@ -31,7 +42,12 @@ interface Destination {
   port: number;
 }
 
-export function runPolicyTests(policy: JsonObject, groups: Map<string, string[]>, tests: JsonValue | undefined, user: (login: string) => UserFacts | undefined): TestOutcome {
+export function runPolicyTests(
+  policy: JsonObject,
+  groups: Map<string, string[]>,
+  tests: JsonValue | undefined,
+  user: (login: string) => UserFacts | undefined,
+): TestOutcome {
   const outcome: TestOutcome = { failures: [], unevaluable: [] };
   const context = matchContext(policy, groups, user);
   for (const test of readTests(tests)) {
@@ -40,12 +56,19 @@ export function runPolicyTests(policy: JsonObject, groups: Map<string, string[]>
     const principal = principalOf(test.src);
     const check = (address: string, want: 'Accept' | 'Drop'): void => {
       const destination = parseDestination(context, address);
-      const verdict = typeof destination === 'string' ? unknown(destination) : principal ? allowed(policy, context, principal, test, destination) : unknown(`src ${JSON.stringify(test.src)} is an address, and the simulator has no device addresses`);
+      const verdict =
+        typeof destination === 'string'
+          ? unknown(destination)
+          : principal
+            ? allowed(policy, context, principal, test, destination)
+            : unknown(`src ${JSON.stringify(test.src)} is an address, and the simulator has no device addresses`);
       if (verdict === 'yes' || verdict === 'no') {
         const got = verdict === 'yes' ? 'Accept' : 'Drop';
         if (got !== want) errors.push(`address ${JSON.stringify(address)}: want: ${want}, got: ${got}`);
       } else {
-        undecided.push(`address ${JSON.stringify(address)}: the simulator cannot evaluate this test: ${verdict.unknown}`);
+        undecided.push(
+          `address ${JSON.stringify(address)}: the simulator cannot evaluate this test: ${verdict.unknown}`,
+        );
       }
     };
     for (const address of test.accept) check(address, 'Accept');
@@ -60,11 +83,17 @@ export function runPolicyTests(policy: JsonObject, groups: Map<string, string[]>
   return outcome;
 }
 
-function matchContext(policy: JsonObject, groups: Map<string, string[]>, user: (login: string) => UserFacts | undefined): MatchContext {
+function matchContext(
+  policy: JsonObject,
+  groups: Map<string, string[]>,
+  user: (login: string) => UserFacts | undefined,
+): MatchContext {
   const lowered = new Map<string, Set<string>>();
   for (const [name, members] of groups) lowered.set(name, new Set(members.map((member) => member.toLowerCase())));
   const hosts = new Map<string, string>();
-  if (isObject(policy.hosts)) for (const [name, address] of Object.entries(policy.hosts)) if (typeof address === 'string') hosts.set(name, address);
+  if (isObject(policy.hosts))
+    for (const [name, address] of Object.entries(policy.hosts))
+      if (typeof address === 'string') hosts.set(name, address);
   return { groups: lowered, hosts, user };
 }
 
@@ -73,15 +102,22 @@ function readTests(tests: JsonValue | undefined): PolicyTest[] {
   if (!Array.isArray(tests)) throw new PolicyRejection('tests: must be a list of tests');
   return tests.map((test, index) => {
     const where = `tests[${index}]`;
-    if (!isObject(test) || typeof test.src !== 'string' || test.src === '') throw new PolicyRejection(`${where}: "src" must be a user, group, tag or host`);
+    if (!isObject(test) || typeof test.src !== 'string' || test.src === '')
+      throw new PolicyRejection(`${where}: "src" must be a user, group, tag or host`);
     const list = (key: 'accept' | 'deny'): string[] => {
       const value = test[key];
       if (value === undefined || value === null) return [];
-      if (!isStringArray(value)) throw new PolicyRejection(`${where}: ${JSON.stringify(key)} must be a list of "host:port"`);
+      if (!isStringArray(value))
+        throw new PolicyRejection(`${where}: ${JSON.stringify(key)} must be a list of "host:port"`);
       return value;
     };
     const proto = test.proto;
-    return { src: test.src, proto: typeof proto === 'string' ? proto : undefined, accept: list('accept'), deny: list('deny') };
+    return {
+      src: test.src,
+      proto: typeof proto === 'string' ? proto : undefined,
+      accept: list('accept'),
+      deny: list('deny'),
+    };
   });
 }
 
@@ -96,7 +132,8 @@ function principalOf(src: string): Principal | undefined {
 function parseDestination(context: MatchContext, address: string): Destination | string {
   const host = hostOfDestination(address);
   const portText = address.slice(address.lastIndexOf(':') + 1);
-  if (host === address || !/^\d+$/.test(portText)) return `${JSON.stringify(address)} is not of the form host:port with one numeric port`;
+  if (host === address || !/^\d+$/.test(portText))
+    return `${JSON.stringify(address)} is not of the form host:port with one numeric port`;
   const port = Number(portText);
   const resolved = context.hosts.get(host) ?? host;
   if (resolved.startsWith('tag:')) return { target: { kind: 'tag', name: resolved }, port };
@@ -105,25 +142,40 @@ function parseDestination(context: MatchContext, address: string): Destination |
   return `destination host ${JSON.stringify(host)} is not a tag, user, host alias or single address`;
 }
 
-function allowed(policy: JsonObject, context: MatchContext, principal: Principal, test: PolicyTest, destination: Destination): Match {
+function allowed(
+  policy: JsonObject,
+  context: MatchContext,
+  principal: Principal,
+  test: PolicyTest,
+  destination: Destination,
+): Match {
   const verdicts: Match[] = [];
-  const sources = (selectors: JsonValue | undefined): Match => anyOf(strings(selectors).map((selector) => matchSource(context, principal, selector)));
-  const posture = (rule: JsonObject): Match | undefined => (rule.srcPosture === undefined ? undefined : unknown('a rule with srcPosture: posture conditions are not evaluated by the simulator'));
+  const sources = (selectors: JsonValue | undefined): Match =>
+    anyOf(strings(selectors).map((selector) => matchSource(context, principal, selector)));
+  const posture = (rule: JsonObject): Match | undefined =>
+    rule.srcPosture === undefined
+      ? undefined
+      : unknown('a rule with srcPosture: posture conditions are not evaluated by the simulator');
   for (const rule of objects(policy.acls)) {
     if (rule.action !== 'accept') continue;
     const proto = typeof rule.proto === 'string' ? rule.proto : undefined;
-    const dst = anyOf(strings(rule.dst ?? rule.ports).map((entry) => {
-      const host = hostOfDestination(entry);
-      if (!portsMatch(entry.slice(entry.lastIndexOf(':') + 1), destination.port)) return 'no';
-      return matchDestinationHost(context, principal, host, destination.target);
-    }));
+    const dst = anyOf(
+      strings(rule.dst ?? rule.ports).map((entry) => {
+        const host = hostOfDestination(entry);
+        if (!portsMatch(entry.slice(entry.lastIndexOf(':') + 1), destination.port)) return 'no';
+        return matchDestinationHost(context, principal, host, destination.target);
+      }),
+    );
     verdicts.push(allOf([posture(rule) ?? 'yes', sources(rule.src ?? rule.users), protoMatch(proto, test.proto), dst]));
   }
   for (const grant of objects(policy.grants)) {
     if (!Array.isArray(grant.ip)) continue;
-    const via = grant.via === undefined ? 'yes' : unknown('a grant with via: routing is not evaluated by the simulator');
+    const via =
+      grant.via === undefined ? 'yes' : unknown('a grant with via: routing is not evaluated by the simulator');
     const ip = anyOf(strings(grant.ip).map((entry) => ipMatch(entry, test.proto, destination.port)));
-    const dst = anyOf(strings(grant.dst).map((host) => matchDestinationHost(context, principal, host, destination.target)));
+    const dst = anyOf(
+      strings(grant.dst).map((host) => matchDestinationHost(context, principal, host, destination.target)),
+    );
     verdicts.push(allOf([posture(grant) ?? 'yes', via, sources(grant.src), ip, dst]));
   }
   return anyOf(verdicts);

@@ -21,7 +21,14 @@ export function isWithheld(withheld: readonly string[], needed: string): boolean
 }
 
 // The scopes the simulator's routes ask for, so that `all` can be spelt out when part of it is withheld.
-const KNOWN_SCOPES = ['users', 'policy_file', 'oauth_apps', 'feature_settings', 'devices:posture_attributes', 'api_access_tokens'];
+const KNOWN_SCOPES = [
+  'users',
+  'policy_file',
+  'oauth_apps',
+  'feature_settings',
+  'devices:posture_attributes',
+  'api_access_tokens',
+];
 
 /**
  * What a credential granted `granted` holds once the `withheldScopes` knob has taken its share: what

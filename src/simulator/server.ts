@@ -54,7 +54,16 @@ export interface Simulator {
 const API_PREFIX = '/api/v2';
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const apiRouter = new Router([...userRoutes, ...userStatusRoutes, ...inviteRoutes, ...policyRoutes, ...settingsRoutes, ...oauthAppRoutes, ...oauthTokenRoutes, ...keyRoutes]);
+const apiRouter = new Router([
+  ...userRoutes,
+  ...userStatusRoutes,
+  ...inviteRoutes,
+  ...policyRoutes,
+  ...settingsRoutes,
+  ...oauthAppRoutes,
+  ...oauthTokenRoutes,
+  ...keyRoutes,
+]);
 const pageRouter = new Router(consentRoutes);
 
 type Outcome = SimResponse | 'reset';
@@ -79,7 +88,10 @@ function isWrite(method: string, apiPath: string): boolean {
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const fixture = validateFixture(options.fixture ?? defaultFixture(), options.fixture ? '(options.fixture)' : '(default fixture)');
+  const fixture = validateFixture(
+    options.fixture ?? defaultFixture(),
+    options.fixture ? '(options.fixture)' : '(default fixture)',
+  );
   const clock = new SimClock();
   const state = new SimulatorState(fixture, clock);
   const knobs: Knobs = { ...DEFAULT_KNOBS, withheldScopes: [], ...options.knobs };
@@ -90,7 +102,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // Numbered on arrival; entries join the log when answered, so concurrent requests may log out of order.
   let arrivals = 0;
 
-  async function route(router: Router, path: string, req: IncomingMessage, query: URLSearchParams, body: string, entry: RequestLogEntry): Promise<SimResponse> {
+  async function route(
+    router: Router,
+    path: string,
+    req: IncomingMessage,
+    query: URLSearchParams,
+    body: string,
+    entry: RequestLogEntry,
+  ): Promise<SimResponse> {
     const method = entry.method;
     const match = router.match(method, path);
     if (match === undefined) throw new ApiError(404, MESSAGES.notFound);
@@ -102,7 +121,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       checkTailnet(state, match.params.tailnet);
     }
     const context: RouteContext = {
-      method, path, query, headers: req.headers, body, params: match.params, actor, state, knobs, clock,
+      method,
+      path,
+      query,
+      headers: req.headers,
+      body,
+      params: match.params,
+      actor,
+      state,
+      knobs,
+      clock,
       markApplied: () => {
         entry.applied = true;
       },
@@ -111,7 +139,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return await match.route.handler(context);
   }
 
-  async function answer(router: Router, path: string, req: IncomingMessage, query: URLSearchParams, body: string, entry: RequestLogEntry): Promise<SimResponse> {
+  async function answer(
+    router: Router,
+    path: string,
+    req: IncomingMessage,
+    query: URLSearchParams,
+    body: string,
+    entry: RequestLogEntry,
+  ): Promise<SimResponse> {
     try {
       return await route(router, path, req, query, body, entry);
     } catch (error) {
@@ -126,7 +161,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return kind === 'reset' ? 'reset' : faultResponse(kind);
   }
 
-  async function handleApi(apiPath: string, req: IncomingMessage, query: URLSearchParams, body: string, entry: RequestLogEntry): Promise<Outcome> {
+  async function handleApi(
+    apiPath: string,
+    req: IncomingMessage,
+    query: URLSearchParams,
+    body: string,
+    entry: RequestLogEntry,
+  ): Promise<Outcome> {
     const wait = bucket.take(knobs.rateLimit);
     if (knobs.latencyMs > 0) await sleep(knobs.latencyMs);
     if (wait !== undefined) return json(429, { message: MESSAGES.tooManyRequests }, { 'Retry-After': String(wait) });
@@ -148,8 +189,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const apiPath = isApi ? url.pathname.slice(API_PREFIX.length) || '/' : url.pathname;
     const write = isApi && isWrite(method, apiPath);
     const entry: RequestLogEntry = {
-      seq: ++arrivals, time: clock.now(), method, path: url.pathname, query: Object.fromEntries(url.searchParams),
-      status: 0, authorization: authorizationKind(req.headers.authorization), write, applied: false, durationMs: 0,
+      seq: ++arrivals,
+      time: clock.now(),
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status: 0,
+      authorization: authorizationKind(req.headers.authorization),
+      write,
+      applied: false,
+      durationMs: 0,
     };
     if (req.headers['if-match'] !== undefined) entry.ifMatch = req.headers['if-match'];
     if (req.headers['content-type'] !== undefined) entry.contentType = req.headers['content-type'];
@@ -158,7 +207,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     try {
       const body = await readBody(req);
       if (write) entry.body = body;
-      outcome = isApi ? await handleApi(apiPath, req, url.searchParams, body, entry) : await answer(pageRouter, apiPath, req, url.searchParams, body, entry);
+      outcome = isApi
+        ? await handleApi(apiPath, req, url.searchParams, body, entry)
+        : await answer(pageRouter, apiPath, req, url.searchParams, body, entry);
     } catch (error) {
       if (!(error instanceof BodyTooLarge)) throw error;
       outcome = json(413, { message: `request body larger than ${MAX_BODY_BYTES} bytes` });

@@ -33,7 +33,10 @@ export class SimulatorState {
   readonly credentials: CredentialStore;
   settings: TailnetSettings;
 
-  constructor(fixture: Fixture, private readonly clock: SimClock) {
+  constructor(
+    fixture: Fixture,
+    private readonly clock: SimClock,
+  ) {
     this.tailnet = fixture.tailnet;
     this.tailnetId = fixture.tailnetId ?? 'T1234CNTRL';
     this.users = new UsersStore(buildUsers(fixture.users, this.tailnetId, clock.iso()));
@@ -54,8 +57,13 @@ export class SimulatorState {
   acceptInvite(inviteId: string, loginName?: string): TailscaleUser {
     const invite = this.invites.get(inviteId);
     const login = loginName ?? invite?.email;
-    if (!invite || !login) throw new Error(`acceptInvite: no open invite ${JSON.stringify(inviteId)} with an email (pass a login)`);
-    const [user] = buildUsers([{ loginName: login, role: invite.role, id: this.freeUserId() }], this.tailnetId, this.clock.iso());
+    if (!invite || !login)
+      throw new Error(`acceptInvite: no open invite ${JSON.stringify(inviteId)} with an email (pass a login)`);
+    const [user] = buildUsers(
+      [{ loginName: login, role: invite.role, id: this.freeUserId() }],
+      this.tailnetId,
+      this.clock.iso(),
+    );
     if (!user) throw new Error('acceptInvite: could not build the user');
     this.users.add(user);
     this.invites.delete(inviteId);

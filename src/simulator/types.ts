@@ -140,7 +140,10 @@ export interface Knobs {
   consentUser?: string;
   /** `expires_in` of client-credential and token-exchange tokens. */
   tokenTtlSeconds: number;
-  /** Scopes denied to every credential at request time, whatever it was granted; token answers leave them out of `scope`. */
+  /**
+   * Scopes denied to every credential at request time, whatever it was granted; token answers leave them out of
+   * `scope`.
+   */
   withheldScopes: string[];
   /** `fail` (default): a policy test the simulator cannot evaluate fails validation, saying why. */
   unevaluableTests: 'fail' | 'pass';

@@ -22,8 +22,12 @@ export class UsersStore {
     const idByLogin = new Map<string, string>();
     for (const user of users) {
       const login = user.loginName.toLowerCase();
-      if (byId.has(user.id)) throw new Error(`two users have the id ${JSON.stringify(user.id)}; user ids must be unique`);
-      if (idByLogin.has(login)) throw new Error(`two users have the login ${JSON.stringify(user.loginName)}; logins must be unique (compared without case)`);
+      if (byId.has(user.id))
+        throw new Error(`two users have the id ${JSON.stringify(user.id)}; user ids must be unique`);
+      if (idByLogin.has(login))
+        throw new Error(
+          `two users have the login ${JSON.stringify(user.loginName)}; logins must be unique (compared without case)`,
+        );
       byId.set(user.id, { ...user });
       idByLogin.set(login, user.id);
     }
@@ -114,7 +118,9 @@ export class UsersStore {
 
   add(user: TailscaleUser): void {
     if (this.byId.has(user.id) || this.idByLogin.has(user.loginName.toLowerCase())) {
-      throw new Error(`a user with id ${JSON.stringify(user.id)} or login ${JSON.stringify(user.loginName)} already exists`);
+      throw new Error(
+        `a user with id ${JSON.stringify(user.id)} or login ${JSON.stringify(user.loginName)} already exists`,
+      );
     }
     this.byId.set(user.id, { ...user });
     this.idByLogin.set(user.loginName.toLowerCase(), user.id);

@@ -10,7 +10,6 @@ import { ClientUsageError } from './errors.js';
 
 import type { Credential, CredentialKind } from '../domain/credential.js';
 
-
 export interface Authorizer {
   readonly kind: CredentialKind;
   /** The `Authorization` header value for the next request. */
@@ -82,7 +81,11 @@ export function createAuthorizer(credential: Credential, transport: Transport, n
       const clientId = credential.clientId.trim();
       const clientSecret = credential.clientSecret.trim();
       const { scopes } = credential;
-      return new CachedToken('oauth-client', () => clientCredentialsToken(transport, clientId, clientSecret, scopes), now);
+      return new CachedToken(
+        'oauth-client',
+        () => clientCredentialsToken(transport, clientId, clientSecret, scopes),
+        now,
+      );
     }
     case 'workload-identity': {
       requireText(credential.clientId, 'workload identity client ID');

@@ -12,7 +12,16 @@ import type { ClientStats, TransportSettings } from './http.js';
 import { createOAuthApp, deleteOAuthApp, getOAuthApp, listOAuthApps, updateOAuthApp } from './oauth-apps.js';
 import { getPolicy, getPolicyDetails, setPolicy, validatePolicy } from './policy.js';
 import { parseSettings } from './parse-api-objects.js';
-import type { LiveState, OAuthApp, OAuthAppInput, PolicyDetails, TailnetSettings, TailscaleKey, UserInvite, UserInviteRequest } from './types.js';
+import type {
+  LiveState,
+  OAuthApp,
+  OAuthAppInput,
+  PolicyDetails,
+  TailnetSettings,
+  TailscaleKey,
+  UserInvite,
+  UserInviteRequest,
+} from './types.js';
 import type { PolicyDocument, ValidateResult } from '../domain/policy.js';
 import { changeUserStatus, createUserInvites, getUser, listUserInvites, listUsers, setUserRole } from './users.js';
 import type { UserFilter, UserRef } from './users.js';
@@ -86,10 +95,16 @@ export interface TailscaleClient {
 
 export function createTailscaleClient(options: ClientOptions): TailscaleClient {
   const tailnet = options.tailnet ?? '-';
-  if (tailnet.trim() === '') throw new ClientUsageError('the tailnet name is empty; use "-" for the credential\'s own tailnet');
+  if (tailnet.trim() === '')
+    throw new ClientUsageError('the tailnet name is empty; use "-" for the credential\'s own tailnet');
   const settings = transportOptions(options);
   const transport = new Transport(settings);
-  const api = new ApiCaller(transport, createAuthorizer(options.credential, transport, settings.now), tailnet, options.tailnetFrom);
+  const api = new ApiCaller(
+    transport,
+    createAuthorizer(options.credential, transport, settings.now),
+    tailnet,
+    options.tailnetFrom,
+  );
 
   const { credential } = options;
   const client: TailscaleClient = {

@@ -5,7 +5,6 @@
 import { UsageError } from '../errors.js';
 import type { Credential } from '../domain/credential.js';
 
-
 export interface CredentialParts {
   apiKey?: string | undefined;
   clientId?: string | undefined;
@@ -21,24 +20,34 @@ export interface CredentialParts {
 export function chooseCredential(parts: CredentialParts, names: Record<keyof CredentialParts, string>): Credential {
   const { apiKey, clientId, clientSecret, idToken } = parts;
   if (apiKey && (clientId || clientSecret || idToken)) {
-    throw new UsageError(`both ${names.apiKey} and ${clientId ? names.clientId : clientSecret ? names.clientSecret : names.idToken} are set; set only one kind of credential`);
+    throw new UsageError(
+      `both ${names.apiKey} and ${clientId ? names.clientId : clientSecret ? names.clientSecret : names.idToken} are set; set only one kind of credential`,
+    );
   }
   if (apiKey) {
     if (!apiKey.startsWith('tskey-api-') && !apiKey.startsWith('tskey-')) {
-      throw new UsageError(`${names.apiKey} does not look like a Tailscale API access token (they start with "tskey-api-")`);
+      throw new UsageError(
+        `${names.apiKey} does not look like a Tailscale API access token (they start with "tskey-api-")`,
+      );
     }
     return { kind: 'api-key', key: apiKey };
   }
-  if (clientSecret && idToken) throw new UsageError(`both ${names.clientSecret} and ${names.idToken} are set; an OAuth client uses one or the other`);
+  if (clientSecret && idToken)
+    throw new UsageError(
+      `both ${names.clientSecret} and ${names.idToken} are set; an OAuth client uses one or the other`,
+    );
   if ((clientSecret || idToken) && !clientId) {
-    throw new UsageError(`${clientSecret ? names.clientSecret : names.idToken} is set but ${names.clientId} is not; both are needed`);
+    throw new UsageError(
+      `${clientSecret ? names.clientSecret : names.idToken} is set but ${names.clientId} is not; both are needed`,
+    );
   }
   if (clientId && clientSecret) return { kind: 'oauth-client', clientId, clientSecret };
   if (clientId && idToken) {
     const fetchToken = typeof idToken === 'string' ? () => Promise.resolve(idToken) : idToken;
     return { kind: 'workload-identity', clientId, idToken: fetchToken };
   }
-  if (clientId) throw new UsageError(`${names.clientId} is set but neither ${names.clientSecret} nor ${names.idToken} is`);
+  if (clientId)
+    throw new UsageError(`${names.clientId} is set but neither ${names.clientSecret} nor ${names.idToken} is`);
   throw new UsageError(
     `no Tailscale credential: set ${names.apiKey}, or ${names.clientId} with ${names.clientSecret} (an OAuth client), or ${names.clientId} with ${names.idToken} (workload identity)`,
   );

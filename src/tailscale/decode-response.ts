@@ -66,7 +66,12 @@ export type CallHints = Omit<HintContext, 'attempts'>;
 export function errorInit(response: ApiResponse, ctx: CallHints): ApiErrorInit {
   const body = summariseBody(response.text);
   const apiMessage = body.message ?? STATUS_CODES[response.status];
-  const hint = hintFor(response.status, apiMessage ?? '', { ...ctx, attempts: response.attempts }, response.headers.location);
+  const hint = hintFor(
+    response.status,
+    apiMessage ?? '',
+    { ...ctx, attempts: response.attempts },
+    response.headers.location,
+  );
   const init: ApiErrorInit = { status: response.status };
   if (apiMessage !== undefined) init.apiMessage = apiMessage;
   if (hint !== undefined) init.hint = hint;
@@ -103,7 +108,13 @@ export function readJson(response: ApiResponse, call: CallSite, host: string, ho
  * quoting the start of a wrong text value: not for an answer that carries a secret, as that value may
  * be the secret, in a place where it was never registered).
  */
-export function decode<T>(response: ApiResponse, call: CallSite, host: string, parse: (json: unknown) => T, holdsSecret = false): T {
+export function decode<T>(
+  response: ApiResponse,
+  call: CallSite,
+  host: string,
+  parse: (json: unknown) => T,
+  holdsSecret = false,
+): T {
   const json = readJson(response, call, host, holdsSecret);
   try {
     return parse(json);

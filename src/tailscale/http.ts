@@ -12,7 +12,13 @@ import { EnvHttpProxyAgent } from 'undici';
 import { redact } from '../secrets.js';
 import { ClientUsageError, TailscaleNetworkError } from './errors.js';
 import type { CallSite } from './errors.js';
-import { backoffDelay, classifyNetworkError, DEFAULT_RETRY, delayBeforeRetry, isRetryableStatus } from '../retry-policy.js';
+import {
+  backoffDelay,
+  classifyNetworkError,
+  DEFAULT_RETRY,
+  delayBeforeRetry,
+  isRetryableStatus,
+} from '../retry-policy.js';
 import type { NetworkFailure, RetryOptions } from '../retry-policy.js';
 import { DEFAULT_GATE, RateGate, type GateEntry, type GateSettings } from './rate-gate.js';
 import { defaultUserAgent } from './user-agent.js';
@@ -157,10 +163,14 @@ function parseBaseUrl(baseUrl: string): URL {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new ClientUsageError(`the Tailscale base URL "${baseUrl}" is not a URL; expected e.g. https://api.tailscale.com`);
+    throw new ClientUsageError(
+      `the Tailscale base URL "${baseUrl}" is not a URL; expected e.g. https://api.tailscale.com`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ClientUsageError(`the Tailscale base URL "${baseUrl}" must start with https:// (or http:// for a local simulator)`);
+    throw new ClientUsageError(
+      `the Tailscale base URL "${baseUrl}" must start with https:// (or http:// for a local simulator)`,
+    );
   }
   return url;
 }
@@ -223,7 +233,13 @@ export class Transport {
       let reason: string;
       if (outcome.kind === 'answer' && outcome.status === 429) {
         this.stats.rateLimited++;
-        const asked = delayBeforeRetry(attempt, outcome.headers['retry-after'], retry, this.options.random, this.options.now());
+        const asked = delayBeforeRetry(
+          attempt,
+          outcome.headers['retry-after'],
+          retry,
+          this.options.random,
+          this.options.now(),
+        );
         // The pause holds every request of this client back, this one's retry included.
         const wait = this.gate.limited(pass, asked);
         if (attempt >= retry.maxAttempts) return this.response(outcome, attempt, authorization);
@@ -232,8 +248,15 @@ export class Transport {
         entry = { retry: true, waitedUntil: wait.until };
       } else if (outcome.kind === 'answer') {
         this.gate.leave(pass, outcome.status);
-        if (!(request.idempotent && isRetryableStatus(outcome.status)) || attempt >= retry.maxAttempts) return this.response(outcome, attempt, authorization);
-        delayMs = delayBeforeRetry(attempt, outcome.headers['retry-after'], retry, this.options.random, this.options.now());
+        if (!(request.idempotent && isRetryableStatus(outcome.status)) || attempt >= retry.maxAttempts)
+          return this.response(outcome, attempt, authorization);
+        delayMs = delayBeforeRetry(
+          attempt,
+          outcome.headers['retry-after'],
+          retry,
+          this.options.random,
+          this.options.now(),
+        );
         reason = String(outcome.status);
         entry = { retry: true };
       } else {
@@ -253,14 +276,29 @@ export class Transport {
         entry = { retry: true };
       }
       this.stats.retries++;
-      this.emit({ type: 'retry', id, operation: site.operation, method: request.method, path: site.path, attempt, delayMs, reason });
+      this.emit({
+        type: 'retry',
+        id,
+        operation: site.operation,
+        method: request.method,
+        path: site.path,
+        attempt,
+        delayMs,
+        reason,
+      });
       await this.options.sleep(delayMs);
     }
   }
 
-  private response(outcome: { status: number; headers: Record<string, string>; text: string }, attempts: number, authorization: string | undefined): ApiResponse {
+  private response(
+    outcome: { status: number; headers: Record<string, string>; text: string },
+    attempts: number,
+    authorization: string | undefined,
+  ): ApiResponse {
     const { status, headers, text } = outcome;
-    return authorization === undefined ? { status, headers, text, attempts } : { status, headers, text, attempts, authorization };
+    return authorization === undefined
+      ? { status, headers, text, attempts }
+      : { status, headers, text, attempts, authorization };
   }
 
   private async attempt(
@@ -330,6 +368,8 @@ export class Transport {
   }
 
   private abandonedError(site: CallSite): ClientUsageError {
-    return new ClientUsageError(`${site.method} ${site.path} (${site.operation}) was abandoned: its answer is no longer needed`);
+    return new ClientUsageError(
+      `${site.method} ${site.path} (${site.operation}) was abandoned: its answer is no longer needed`,
+    );
   }
 }

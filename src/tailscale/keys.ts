@@ -11,10 +11,15 @@ export function apiKeyIdOf(key: string): string | undefined {
 }
 
 function parseKey(value: unknown): TailscaleKey {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ShapeError('the key is not an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ShapeError('the key is not an object');
   const f = value as Record<string, unknown>;
   if (typeof f.id !== 'string' || f.id === '') throw new ShapeError('key.id is missing');
-  const key: TailscaleKey = { id: f.id, keyType: typeof f.keyType === 'string' ? f.keyType : '', invalid: f.invalid === true };
+  const key: TailscaleKey = {
+    id: f.id,
+    keyType: typeof f.keyType === 'string' ? f.keyType : '',
+    invalid: f.invalid === true,
+  };
   // An empty userId means "made by a trust credential": no user to protect.
   if (typeof f.userId === 'string' && f.userId !== '') key.userId = f.userId;
   if (typeof f.userId === 'number' && Number.isSafeInteger(f.userId)) key.userId = String(f.userId);

@@ -23,7 +23,9 @@ export function groupsOfLivePolicy(text: string): PolicyGroups {
     return readLivePolicyGroups(text);
   } catch (error) {
     if (error instanceof HujsonSyntaxError || error instanceof PolicyShapeError) {
-      throw new LivePolicyError(`the tailnet's policy file cannot be read: ${error.message}. Fix it in the admin console before planning.`);
+      throw new LivePolicyError(
+        `the tailnet's policy file cannot be read: ${error.message}. Fix it in the admin console before planning.`,
+      );
     }
     throw error;
   }
@@ -71,7 +73,11 @@ export function startLiveRead(client: TailscaleClient): StartedRead {
 }
 
 /** Users and policy (and the open invites when asked), from `started` when the reads were started early. */
-export async function readLive(client: TailscaleClient, options: ReadLiveOptions = {}, started?: StartedRead): Promise<LiveTailnet> {
+export async function readLive(
+  client: TailscaleClient,
+  options: ReadLiveOptions = {},
+  started?: StartedRead,
+): Promise<LiveTailnet> {
   const canInvite = client.credentialKind === 'api-key';
   // The policy's groups are read as soon as it arrives, while the (larger) user list is still on its way.
   const reads = started ?? startLiveRead(client);

@@ -16,7 +16,8 @@ import type { OAuthApp, OAuthAppInput } from './types.js';
 function bodyOf(input: OAuthAppInput): Record<string, unknown> {
   const body: Record<string, unknown> = { name: input.name, redirectURIs: input.redirectURIs, scopes: input.scopes };
   if (input.description !== undefined) body.description = input.description;
-  if (input.allowedNodeAttributes !== undefined && input.allowedNodeAttributes.length > 0) body.allowedNodeAttributes = input.allowedNodeAttributes;
+  if (input.allowedNodeAttributes !== undefined && input.allowedNodeAttributes.length > 0)
+    body.allowedNodeAttributes = input.allowedNodeAttributes;
   return body;
 }
 
@@ -33,7 +34,9 @@ function notFound(api: ApiCaller, appId?: string): Partial<Record<number, string
 function writeSpec(spec: Omit<CallSpec, 'scopes'>, input: OAuthAppInput): CallSpec {
   const attributes = (input.allowedNodeAttributes?.length ?? 0) > 0;
   const full: CallSpec = { ...spec, ...jsonBody(bodyOf(input)), scopes: ['oauth_apps'] };
-  return attributes ? { ...full, forbidden: 'sending allowedNodeAttributes also needs the "devices:posture_attributes" scope' } : full;
+  return attributes
+    ? { ...full, forbidden: 'sending allowedNodeAttributes also needs the "devices:posture_attributes" scope' }
+    : full;
 }
 
 export async function listOAuthApps(api: ApiCaller): Promise<OAuthApp[]> {
@@ -67,7 +70,12 @@ export async function getOAuthApp(api: ApiCaller, id: string): Promise<OAuthApp>
 /** The answer carries `clientSecret`, this once; it is registered as a secret as it is read. */
 export async function createOAuthApp(api: ApiCaller, input: OAuthAppInput): Promise<OAuthApp> {
   const spec = writeSpec(
-    { operation: `create OAuth app "${input.name}"`, method: 'POST', path: `${api.tailnetPath}/oauth-apps`, idempotent: false },
+    {
+      operation: `create OAuth app "${input.name}"`,
+      method: 'POST',
+      path: `${api.tailnetPath}/oauth-apps`,
+      idempotent: false,
+    },
     input,
   );
   return api.json({ ...spec, byStatus: notFound(api), answerHoldsSecret: true }, (json) => parseOAuthApp(json));
@@ -79,7 +87,12 @@ export async function createOAuthApp(api: ApiCaller, input: OAuthAppInput): Prom
  */
 export async function updateOAuthApp(api: ApiCaller, id: string, input: OAuthAppInput): Promise<OAuthApp> {
   const spec = writeSpec(
-    { operation: `update OAuth app ${id}`, method: 'PUT', path: `${api.tailnetPath}/oauth-apps/${segment(id)}`, idempotent: true },
+    {
+      operation: `update OAuth app ${id}`,
+      method: 'PUT',
+      path: `${api.tailnetPath}/oauth-apps/${segment(id)}`,
+      idempotent: true,
+    },
     input,
   );
   const full = { ...spec, byStatus: notFound(api, id) };

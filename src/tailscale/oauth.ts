@@ -42,7 +42,11 @@ export function clientCredentialsToken(
   clientSecret: string,
   scopes: readonly string[] = [],
 ): Promise<TokenResponse> {
-  const form: Record<string, string> = { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret };
+  const form: Record<string, string> = {
+    grant_type: 'client_credentials',
+    client_id: clientId,
+    client_secret: clientSecret,
+  };
   if (scopes.length > 0) form.scope = scopes.join(' ');
   return requestToken(transport, {
     operation: 'get an access token for the OAuth client',

@@ -37,7 +37,8 @@ function describe(value: unknown): string {
 
 function requiredText(fields: Fields, key: string, what: string): string {
   const value = fields[key];
-  if (typeof value !== 'string' || value === '') throw new ShapeError(`${what}.${key} is ${describe(value)}, expected text`);
+  if (typeof value !== 'string' || value === '')
+    throw new ShapeError(`${what}.${key} is ${describe(value)}, expected text`);
   return value;
 }
 

@@ -84,7 +84,8 @@ function saysNothing(text: string): boolean {
   if (json === null) return true;
   if (typeof json !== 'object' || Array.isArray(json)) return false;
   const { message, data, error } = json as Record<string, unknown>;
-  const empty = (value: unknown): boolean => value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
+  const empty = (value: unknown): boolean =>
+    value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
   return empty(message) && empty(data) && empty(error);
 }
 

@@ -83,8 +83,13 @@ export class RateGate {
     private readonly clock: GateClock,
     private readonly settings: GateSettings = DEFAULT_GATE,
   ) {
-    if (!(Number.isInteger(settings.maxConcurrency) && settings.maxConcurrency >= 1)) throw new RangeError('maxConcurrency must be a whole number of at least 1');
-    if (!(Number.isInteger(settings.initialConcurrency) && settings.initialConcurrency >= 1 && settings.initialConcurrency <= settings.maxConcurrency)) {
+    if (!(Number.isInteger(settings.maxConcurrency) && settings.maxConcurrency >= 1))
+      throw new RangeError('maxConcurrency must be a whole number of at least 1');
+    if (!(
+      Number.isInteger(settings.initialConcurrency) &&
+      settings.initialConcurrency >= 1 &&
+      settings.initialConcurrency <= settings.maxConcurrency
+    )) {
       throw new RangeError('initialConcurrency must be a whole number between 1 and maxConcurrency');
     }
     this.window = settings.initialConcurrency;

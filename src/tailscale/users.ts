@@ -29,7 +29,14 @@ export async function listUsers(api: ApiCaller, filter: UserFilter = {}): Promis
   const query: Record<string, string> = { type: filter.type ?? 'member' };
   if (filter.role !== undefined) query.role = filter.role;
   return api.json(
-    { operation: 'list users', method: 'GET', path: `${api.tailnetPath}/users`, query, idempotent: true, scopes: ['users:read'] },
+    {
+      operation: 'list users',
+      method: 'GET',
+      path: `${api.tailnetPath}/users`,
+      query,
+      idempotent: true,
+      scopes: ['users:read'],
+    },
     parseUserList,
   );
 }
@@ -56,7 +63,9 @@ export async function getUser(api: ApiCaller, id: string): Promise<TailscaleUser
 export async function setUserRole(api: ApiCaller, user: UserRef, role: Role): Promise<void> {
   const { id, who } = named(user);
   if (role === 'owner') {
-    throw new ClientUsageError(`refusing to make ${who} the owner: ownership is transferred only in the Tailscale admin console`);
+    throw new ClientUsageError(
+      `refusing to make ${who} the owner: ownership is transferred only in the Tailscale admin console`,
+    );
   }
   const spec: CallSpec = {
     operation: `change the role of ${who} to ${role}`,
@@ -100,7 +109,10 @@ export async function changeUserStatus(api: ApiCaller, user: UserRef, change: Us
     scopes: ['users'],
     byStatus: noSuchUser(id),
   };
-  const sent = api.auth.kind === 'api-key' ? { ...spec, forbidden: `also, an API key cannot ${change} the user who created it` } : spec;
+  const sent =
+    api.auth.kind === 'api-key'
+      ? { ...spec, forbidden: `also, an API key cannot ${change} the user who created it` }
+      : spec;
   const response = await api.send(sent);
   if (isSuccess(response.status)) return;
   if (response.status === 400 && (await alreadyDone(api, id, change))) return;
@@ -133,7 +145,13 @@ export async function createUserInvites(api: ApiCaller, invites: readonly UserIn
     scopes: ['users'],
     answerHoldsSecret: true,
   };
-  const spec = api.auth.kind === 'api-key' ? base : { ...base, forbidden: 'invites need an inviting user, so only an API key (not an OAuth client) can create them' };
+  const spec =
+    api.auth.kind === 'api-key'
+      ? base
+      : {
+          ...base,
+          forbidden: 'invites need an inviting user, so only an API key (not an OAuth client) can create them',
+        };
   const response = await api.ok(spec);
   if (response.text.trim() === '') return [];
   return decode(response, api.site(spec), api.transport.host, parseInviteList, true);

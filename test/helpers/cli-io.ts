@@ -5,7 +5,12 @@ export function captureCli(): { io: CommandIO; out: () => string; err: () => str
   let out = '';
   let err = '';
   return {
-    io: { env: {}, cwd: process.cwd(), stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) } },
+    io: {
+      env: {},
+      cwd: process.cwd(),
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: (t: string) => (err += t) },
+    },
     out: () => out,
     err: () => err,
   };

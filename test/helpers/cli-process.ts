@@ -28,7 +28,11 @@ export async function runCliProcess(args: string[], options: CliProcessOptions):
   const fd = typeof target === 'object' ? openSync(target.file, 'w') : undefined;
   try {
     const env = { PATH: process.env.PATH ?? '', HOME: options.cwd, ...options.env };
-    const child = spawn(process.execPath, [CLI_ENTRY, ...args], { cwd: options.cwd, env, stdio: ['ignore', fd ?? 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_ENTRY, ...args], {
+      cwd: options.cwd,
+      env,
+      stdio: ['ignore', fd ?? 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     if (target === 'closed') child.stdout?.destroy();

@@ -54,7 +54,8 @@ export function startCli(args: string[], options: { cwd: string; env?: Record<st
   const done = new Promise<CliRun>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
-      for (const wait of waiting.splice(0)) wait.reject(new Error(`the command ended (exit ${code}) before printing ${wait.pattern}:\n${stderr}`));
+      for (const wait of waiting.splice(0))
+        wait.reject(new Error(`the command ended (exit ${code}) before printing ${wait.pattern}:\n${stderr}`));
       resolve({ code, stdout, stderr });
     });
   });

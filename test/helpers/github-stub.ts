@@ -74,7 +74,8 @@ export function secondaryRateLimit(retryAfterSeconds: number, status = 403): Stu
     headers: { 'retry-after': String(retryAfterSeconds), 'x-ratelimit-remaining': '4000' },
     body: {
       message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-      documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+      documentation_url:
+        'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits',
     },
   };
 }
@@ -83,8 +84,17 @@ export function secondaryRateLimit(retryAfterSeconds: number, status = 403): Stu
 export function primaryRateLimit(resetAt: number): StubFailure {
   return {
     status: 403,
-    headers: { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '1000', 'x-ratelimit-reset': String(resetAt), 'x-ratelimit-resource': 'core' },
-    body: { message: 'API rate limit exceeded for installation ID 4242.', documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api' },
+    headers: {
+      'x-ratelimit-limit': '1000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-used': '1000',
+      'x-ratelimit-reset': String(resetAt),
+      'x-ratelimit-resource': 'core',
+    },
+    body: {
+      message: 'API rate limit exceeded for installation ID 4242.',
+      documentation_url: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
+    },
   };
 }
 
@@ -131,12 +141,18 @@ export interface GitHubStub {
   deployments(): StubDeployment[];
   /** The next `count` requests answer `status` (a 502 from GitHub's front end, say) without acting. */
   failNext(count: number, status?: number): void;
-  /** The next request whose path (and method, if given) matches answers `failure` (or a 502) without acting; later ones act. */
+  /**
+   * The next request whose path (and method, if given) matches answers `failure` (or a 502) without acting; later ones
+   * act.
+   */
   failNextTo(path: RegExp, failure?: number | StubFailure, method?: string): void;
   /** Answers leave out `html_url`, as some proxies and older GitHub Enterprise Servers do. */
   omitHtmlUrls: boolean;
   addPullRequest(number: number): StubIssue;
-  /** Marks pull request `number` merged as commit `sha`: GET /commits/{sha}/pulls lists it (others listed for `sha` too, in order). */
+  /**
+   * Marks pull request `number` merged as commit `sha`: GET /commits/{sha}/pulls lists it (others listed for `sha` too,
+   * in order).
+   */
   merge(number: number, sha: string, options?: { mergeCommit?: boolean }): void;
   addComment(number: number, body: string, login?: string): StubComment;
   /** An issue someone opened, as the issues API lists it. */
@@ -195,7 +211,10 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
   const noAccess = new Set<StubPermission>();
   const commits = new Map<string, Map<string, string>>();
   const deployments: StubDeployment[] = [];
-  const commitPulls = new Map<string, { number: number; merged_at: string | null; merge_commit_sha: string | null }[]>();
+  const commitPulls = new Map<
+    string,
+    { number: number; merged_at: string | null; merge_commit_sha: string | null }[]
+  >();
   let nextNumber = 1;
   let nextDeploymentId = 500;
   let nextCommentId = 1000;
@@ -204,7 +223,18 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
 
   const userOf = (login: string): StubUser => ({ login, type: login.endsWith('[bot]') ? 'Bot' : 'User' });
   const newIssue = (number: number, fields: Partial<StubIssue>): StubIssue => {
-    const issue: StubIssue = { number, title: '', body: '', state: 'open', state_reason: null, labels: [], html_url: web(`issues/${number}`), user: userOf(BOT_LOGIN), comments: [], ...fields };
+    const issue: StubIssue = {
+      number,
+      title: '',
+      body: '',
+      state: 'open',
+      state_reason: null,
+      labels: [],
+      html_url: web(`issues/${number}`),
+      user: userOf(BOT_LOGIN),
+      comments: [],
+      ...fields,
+    };
     issues.set(number, issue);
     nextNumber = Math.max(nextNumber, number + 1);
     return issue;
@@ -217,13 +247,25 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
   const checkBody = (body: unknown): string => {
     if (typeof body !== 'string') throw new StubError(422, 'Invalid request: body is not a string');
     if (body.length > MAX_BODY) {
-      const errors = [{ resource: 'IssueComment', code: 'custom', field: 'body', message: `body is too long (maximum is ${MAX_BODY} characters)` }];
+      const errors = [
+        {
+          resource: 'IssueComment',
+          code: 'custom',
+          field: 'body',
+          message: `body is too long (maximum is ${MAX_BODY} characters)`,
+        },
+      ];
       throw new StubError(422, 'Validation Failed', {}, { errors });
     }
     return body;
   };
   const addComment = (issue: StubIssue, body: string, login = BOT_LOGIN): StubComment => {
-    const comment = { id: nextCommentId++, body, user: userOf(login), html_url: `${issue.html_url}#issuecomment-${nextCommentId}` };
+    const comment = {
+      id: nextCommentId++,
+      body,
+      user: userOf(login),
+      html_url: `${issue.html_url}#issuecomment-${nextCommentId}`,
+    };
     issue.comments.push(comment);
     return comment;
   };
@@ -232,7 +274,8 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
     url: `${base}${repo}/deployments/${deployment.id}`,
     statuses_url: `${base}${repo}/deployments/${deployment.id}/statuses`,
   });
-  const commentPermission = (issue: StubIssue | undefined): StubPermission => (issue?.pull_request ? 'pull-requests' : 'issues');
+  const commentPermission = (issue: StubIssue | undefined): StubPermission =>
+    issue?.pull_request ? 'pull-requests' : 'issues';
   const findComment = (id: string | undefined): { issue: StubIssue; comment: StubComment } => {
     for (const issue of issues.values()) {
       const comment = issue.comments.find((c) => c.id === Number(id));
@@ -287,9 +330,14 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
       pattern: new RegExp(`^${repo}/issues$`),
       needs: () => 'issues',
       handle: (_m, body) => {
-        if (typeof body.title !== 'string' || body.title === '') throw new StubError(422, 'Validation Failed: title is missing');
+        if (typeof body.title !== 'string' || body.title === '')
+          throw new StubError(422, 'Validation Failed: title is missing');
         const labels = Array.isArray(body.labels) ? body.labels.map((name) => ({ name: String(name) })) : [];
-        const { comments: _comments, ...issue } = newIssue(nextNumber, { title: body.title, body: checkBody(body.body), labels });
+        const { comments: _comments, ...issue } = newIssue(nextNumber, {
+          title: body.title,
+          body: checkBody(body.body),
+          labels,
+        });
         return { status: 201, json: issue };
       },
     },
@@ -313,7 +361,9 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
       reads: 'deployments',
       handle: (_m, _b, url) => {
         const filters = ['environment', 'task', 'sha', 'ref'] as const;
-        const matching = deployments.filter((d) => filters.every((f) => !url.searchParams.has(f) || d[f] === url.searchParams.get(f))).map(deploymentJson);
+        const matching = deployments
+          .filter((d) => filters.every((f) => !url.searchParams.has(f) || d[f] === url.searchParams.get(f)))
+          .map(deploymentJson);
         const { items, link } = page(matching, url);
         return { status: 200, json: items, ...(link ? { link } : {}) };
       },
@@ -325,7 +375,8 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
       handle: (_m, body) => {
         const ref = typeof body.ref === 'string' ? body.ref : '';
         if (!commits.has(ref)) throw new StubError(422, `No ref found for: ${ref}`);
-        if (body.required_contexts === undefined) throw new StubError(409, `Conflict: Commit status checks failed for ${ref}`);
+        if (body.required_contexts === undefined)
+          throw new StubError(409, `Conflict: Commit status checks failed for ${ref}`);
         const deployment: StubDeployment = {
           id: nextDeploymentId++,
           sha: ref,
@@ -351,8 +402,14 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
         const deployment = deployments.find((d) => d.id === Number(m[1]));
         if (!deployment) throw new StubError(404, 'Not Found');
         const states = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
-        if (typeof body.state !== 'string' || !states.includes(body.state)) throw new StubError(422, 'Validation Failed: state');
-        const status = { id: deployment.id * 10 + deployment.statuses.length, state: body.state, description: String(body.description ?? ''), log_url: String(body.log_url ?? '') };
+        if (typeof body.state !== 'string' || !states.includes(body.state))
+          throw new StubError(422, 'Validation Failed: state');
+        const status = {
+          id: deployment.id * 10 + deployment.statuses.length,
+          state: body.state,
+          description: String(body.description ?? ''),
+          log_url: String(body.log_url ?? ''),
+        };
         deployment.statuses.push(status);
         return { status: 201, json: status };
       },
@@ -362,7 +419,12 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
       pattern: new RegExp(`^${repo}/commits/([0-9a-f]{7,40})/pulls$`),
       reads: 'pull-requests',
       handle: (m, _b, url) => {
-        const pulls = (commitPulls.get(m[1] ?? '') ?? []).map((p) => ({ ...p, state: p.merged_at ? 'closed' : 'open', html_url: web(`pull/${p.number}`), url: `${base}${repo}/pulls/${p.number}` }));
+        const pulls = (commitPulls.get(m[1] ?? '') ?? []).map((p) => ({
+          ...p,
+          state: p.merged_at ? 'closed' : 'open',
+          html_url: web(`pull/${p.number}`),
+          url: `${base}${repo}/pulls/${p.number}`,
+        }));
         const { items, link } = page(pulls, url);
         return { status: 200, json: items, ...(link ? { link } : {}) };
       },
@@ -377,7 +439,10 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
         const text = files?.get(file);
         if (text === undefined) throw new StubError(404, 'Not Found');
         if (accept.includes('raw')) return { status: 200, json: undefined, raw: text };
-        return { status: 200, json: { type: 'file', encoding: 'base64', path: file, content: Buffer.from(text).toString('base64') } };
+        return {
+          status: 200,
+          json: { type: 'file', encoding: 'base64', path: file, content: Buffer.from(text).toString('base64') },
+        };
       },
     },
   ];
@@ -385,15 +450,18 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
   function route(req: IncomingMessage, url: URL, raw: string): RouteResult {
     // The runner's OIDC endpoint: its own request token, not the repository token.
     if (url.pathname === '/oidc/token') {
-      if (req.headers.authorization !== `Bearer ${idTokenRequestToken}`) throw new StubError(401, 'bad ID token request token');
+      if (req.headers.authorization !== `Bearer ${idTokenRequestToken}`)
+        throw new StubError(401, 'bad ID token request token');
       if (stub.idToken === undefined) throw new StubError(500, 'no ID token configured in the stub');
       return { status: 200, json: { value: stub.idToken } };
     }
-    if (req.headers.authorization !== `Bearer ${token}` && req.headers.authorization !== `token ${token}`) throw new StubError(401, 'Bad credentials');
+    if (req.headers.authorization !== `Bearer ${token}` && req.headers.authorization !== `token ${token}`)
+      throw new StubError(401, 'Bad credentials');
     const method = req.method ?? 'GET';
     if (method === 'POST' && url.pathname === '/graphql') {
       const { query } = JSON.parse(raw) as { query?: string };
-      if (!/\bviewer\s*\{\s*login\s*\}/.test(query ?? '')) return { status: 200, json: { errors: [{ message: `the stub answers only viewer { login }, not ${query}` }] } };
+      if (!/\bviewer\s*\{\s*login\s*\}/.test(query ?? ''))
+        return { status: 200, json: { errors: [{ message: `the stub answers only viewer { login }, not ${query}` }] } };
       return { status: 200, json: { data: { viewer: { login: stub.viewerLogin } } } };
     }
     for (const r of routes) {
@@ -402,10 +470,14 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
       const body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
       const needed = r.needs?.(issues.get(Number(match[1])));
       if (needed !== undefined && (denied.has(needed) || noAccess.has(needed))) {
-        throw new StubError(403, 'Resource not accessible by integration', { 'x-accepted-github-permissions': `${needed.replace('-', '_')}=write` });
+        throw new StubError(403, 'Resource not accessible by integration', {
+          'x-accepted-github-permissions': `${needed.replace('-', '_')}=write`,
+        });
       }
       if (r.reads !== undefined && noAccess.has(r.reads)) {
-        throw new StubError(403, 'Resource not accessible by integration', { 'x-accepted-github-permissions': `${r.reads.replace('-', '_')}=read` });
+        throw new StubError(403, 'Resource not accessible by integration', {
+          'x-accepted-github-permissions': `${r.reads.replace('-', '_')}=read`,
+        });
       }
       return r.handle(match, body, url, req.headers.accept ?? '');
     }
@@ -427,12 +499,25 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
     try {
       const failure = failures.shift();
       if (failure !== undefined) throw new StubError(failure, 'Server Error');
-      const byPath = pathFailures.findIndex((f) => f.path.test(url.pathname) && (f.method === undefined || f.method === req.method));
+      const byPath = pathFailures.findIndex(
+        (f) => f.path.test(url.pathname) && (f.method === undefined || f.method === req.method),
+      );
       const planned = byPath >= 0 ? pathFailures.splice(byPath, 1)[0]?.failure : undefined;
       if (planned !== undefined) {
-        requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: planned.status, at, headers: req.headers });
+        requests.push({
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: Object.fromEntries(url.searchParams),
+          status: planned.status,
+          at,
+          headers: req.headers,
+        });
         res.writeHead(planned.status, { ...headers, ...planned.headers });
-        res.end(JSON.stringify(planned.body ?? { message: 'Server Error', documentation_url: 'https://docs.github.com/rest' }));
+        res.end(
+          JSON.stringify(
+            planned.body ?? { message: 'Server Error', documentation_url: 'https://docs.github.com/rest' },
+          ),
+        );
         return;
       }
       const result = route(req, url, Buffer.concat(chunks).toString('utf8'));
@@ -443,12 +528,26 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
       if (result.link) headers.link = result.link;
     } catch (error) {
       status = error instanceof StubError ? error.status : 500;
-      payload = { message: error instanceof Error ? error.message : String(error), ...(error instanceof StubError ? error.extra : {}), documentation_url: 'https://docs.github.com/rest' };
+      payload = {
+        message: error instanceof Error ? error.message : String(error),
+        ...(error instanceof StubError ? error.extra : {}),
+        documentation_url: 'https://docs.github.com/rest',
+      };
       if (error instanceof StubError) headers = { ...headers, ...error.headers };
     }
-    requests.push({ method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status, at, headers: req.headers });
+    requests.push({
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      status,
+      at,
+      headers: req.headers,
+    });
     res.writeHead(status, headers);
-    res.end(raw ?? JSON.stringify(payload, (key, value: unknown) => (stub.omitHtmlUrls && key === 'html_url' ? undefined : value)));
+    res.end(
+      raw ??
+        JSON.stringify(payload, (key, value: unknown) => (stub.omitHtmlUrls && key === 'html_url' ? undefined : value)),
+    );
   }
 
   const server = createServer((req, res) => {
@@ -480,14 +579,20 @@ export async function startGitHubStub(options: { token?: string } = {}): Promise
       pathFailures.push({ path, method, failure: typeof failure === 'number' ? { status: failure } : failure });
     },
     omitHtmlUrls: false,
-    addPullRequest: (number) => newIssue(number, { title: `PR ${number}`, pull_request: { url: `${base}${repo}/pulls/${number}` }, html_url: web(`pull/${number}`) }),
+    addPullRequest: (number) =>
+      newIssue(number, {
+        title: `PR ${number}`,
+        pull_request: { url: `${base}${repo}/pulls/${number}` },
+        html_url: web(`pull/${number}`),
+      }),
     merge: (number, sha, { mergeCommit = true } = {}) => {
       const list = commitPulls.get(sha) ?? [];
       list.push({ number, merged_at: '2026-12-03T10:00:00Z', merge_commit_sha: mergeCommit ? sha : 'f'.repeat(40) });
       commitPulls.set(sha, list);
     },
     addComment: (number, body, login) => addComment(mustExist(String(number)), body, login),
-    addIssue: ({ title, body, labels = [], login = BOT_LOGIN }) => newIssue(nextNumber, { title, body, labels: labels.map((name) => ({ name })), user: userOf(login) }),
+    addIssue: ({ title, body, labels = [], login = BOT_LOGIN }) =>
+      newIssue(nextNumber, { title, body, labels: labels.map((name) => ({ name })), user: userOf(login) }),
     issue: (number) => issues.get(number),
     issues: () => [...issues.values()].filter((i) => i.pull_request === undefined),
     close: () =>
@@ -563,7 +668,10 @@ interface ActionManifest {
 export async function inputDefaults(token: string): Promise<Record<string, string>> {
   const manifest = parseYaml(await readFile(path.join(ROOT, 'action.yml'), 'utf8')) as ActionManifest;
   return Object.fromEntries(
-    Object.entries(manifest.inputs).map(([name, spec]) => [name, String(spec.default ?? '').replace('${{ github.token }}', token)]),
+    Object.entries(manifest.inputs).map(([name, spec]) => [
+      name,
+      String(spec.default ?? '').replace('${{ github.token }}', token),
+    ]),
   );
 }
 
@@ -598,7 +706,11 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     };
     const inputs = { ...(await inputDefaults(options.github.token)), ...options.inputs };
     for (const [name, value] of Object.entries(inputs)) env[inputVariable(name)] = value;
-    const child = spawn(process.execPath, [ACTION_ENTRY], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [ACTION_ENTRY], {
+      cwd: options.workspace,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -626,15 +738,25 @@ export interface StubClient {
 }
 
 // A limiter that lets every write through at once, for the throttling plugin's write spacing.
-const unspaced = { key: () => ({ schedule: (_options: unknown, job: (...args: unknown[]) => unknown, ...args: unknown[]) => Promise.resolve(job(...args)) }) };
-const noSpacing = { write: unspaced, notifications: unspaced } as unknown as NonNullable<GitHubClientOptions['spacing']>;
+const unspaced = {
+  key: () => ({
+    schedule: (_options: unknown, job: (...args: unknown[]) => unknown, ...args: unknown[]) =>
+      Promise.resolve(job(...args)),
+  }),
+};
+const noSpacing = { write: unspaced, notifications: unspaced } as unknown as NonNullable<
+  GitHubClientOptions['spacing']
+>;
 
 /**
  * The action's GitHub client for `stub`, with retries after a 5xx shortened to a millisecond or so and
  * writes unspaced (the plugin spaces them a second apart, which only makes tests slow). Rate limits are
  * waited out as in a run.
  */
-export function clientFor(stub: Pick<GitHubStub, 'url' | 'token'>, options: Partial<GitHubClientOptions> = {}): StubClient {
+export function clientFor(
+  stub: Pick<GitHubStub, 'url' | 'token'>,
+  options: Partial<GitHubClientOptions> = {},
+): StubClient {
   const warnings: string[] = [];
   const client = createGitHubClient({
     token: stub.token,

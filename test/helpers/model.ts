@@ -17,7 +17,11 @@ export interface DesiredSpec {
 export function desired(spec: DesiredSpec): Desired {
   let line = 1;
   const ref = () => ({ file: FILE, line: ++line, column: 3 });
-  const users = Object.entries(spec.users ?? {}).map(([login, role]) => ({ login, ...(role ? { role } : {}), at: ref() }));
+  const users = Object.entries(spec.users ?? {}).map(([login, role]) => ({
+    login,
+    ...(role ? { role } : {}),
+    at: ref(),
+  }));
   const groups = Object.entries(spec.groups ?? {}).map(([name, value]) => {
     const g = Array.isArray(value) ? { members: value } : value;
     const at = ref();

@@ -75,17 +75,26 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
 
   async function handle(req: IncomingMessage, res: ServerResponse, entry: GitHubRequest): Promise<number> {
     const token = entry.token;
-    if (token === 'none' || token === 'other') return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+    if (token === 'none' || token === 'other')
+      return send(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
     // /repos/{owner}/{repo}/actions/secrets/... or /repos/{owner}/{repo}/environments/{env}/secrets/...
     const match = /^\/repos\/([^/]+)\/([^/]+)\/(?:actions|environments\/([^/]+))\/secrets\/([^/]+)$/.exec(entry.path);
     if (!match) return send(res, 404, { message: 'Not Found' });
     const [, owner, repo, environment, last] = match;
     const env = environment === undefined ? undefined : decodeURIComponent(environment);
-    if (`${owner}/${repo}` !== REPOSITORY || (env !== undefined && env !== ENVIRONMENT)) return send(res, 404, { message: 'Not Found' });
-    if (token === 'workflow') return send(res, 403, { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' });
+    if (`${owner}/${repo}` !== REPOSITORY || (env !== undefined && env !== ENVIRONMENT))
+      return send(res, 404, { message: 'Not Found' });
+    if (token === 'workflow')
+      return send(res, 403, {
+        message: 'Resource not accessible by integration',
+        documentation_url: 'https://docs.github.com/rest',
+      });
     const key = env === undefined ? keys.repo : keys.env;
     if (req.method === 'GET' && last === 'public-key') {
-      return send(res, 200, { key_id: key.id, key: sodium.to_base64(key.pair.publicKey, sodium.base64_variants.ORIGINAL) });
+      return send(res, 200, {
+        key_id: key.id,
+        key: sodium.to_base64(key.pair.publicKey, sodium.base64_variants.ORIGINAL),
+      });
     }
     if (req.method !== 'PUT' || last === undefined) return send(res, 404, { message: 'Not Found' });
     if (token === 'read-only') return send(res, 403, { message: 'Resource not accessible by personal access token' });
@@ -94,7 +103,8 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
       return send(res, failing.status, { message: failing.status >= 500 ? 'Server Error' : 'Validation Failed' });
     }
     const body = JSON.parse(entry.body ?? '{}') as Partial<StoredSecret>;
-    if (typeof body.encrypted_value !== 'string' || body.key_id !== key.id) return send(res, 422, { message: 'Invalid request: key_id does not match' });
+    if (typeof body.encrypted_value !== 'string' || body.key_id !== key.id)
+      return send(res, 422, { message: 'Invalid request: key_id does not match' });
     const id = `${env ?? ''}/${decodeURIComponent(last).toUpperCase()}`;
     const existed = stored.has(id);
     stored.set(id, { encrypted_value: body.encrypted_value, key_id: body.key_id });
@@ -104,7 +114,12 @@ export async function startGitHubStandIn(): Promise<GitHubStandIn> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://github');
     void bodyOf(req).then(async (body) => {
-      const entry: GitHubRequest = { method: req.method ?? 'GET', path: url.pathname, token: tokenKind(req.headers.authorization), status: 0 };
+      const entry: GitHubRequest = {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        token: tokenKind(req.headers.authorization),
+        status: 0,
+      };
       if (body !== '') entry.body = body;
       entry.status = await handle(req, res, entry);
       requests.push(entry);
@@ -167,7 +182,10 @@ export async function browse(url: string, codes: string[]): Promise<Response> {
 }
 
 /** Every file under `root` with its text, except the paths listed (the intended secret stores). */
-export async function filesUnder(root: string, except: readonly string[] = []): Promise<{ file: string; text: string }[]> {
+export async function filesUnder(
+  root: string,
+  except: readonly string[] = [],
+): Promise<{ file: string; text: string }[]> {
   const out: { file: string; text: string }[] = [];
   for (const entry of await readdir(root, { recursive: true })) {
     const file = path.join(root, entry);

@@ -23,17 +23,25 @@ function authorize(context: RouteContext): SimResponse {
   const state = query.get('state');
   const app = context.state.oauthApps.get(clientId);
   if (!app) return errorPage('Unknown client_id: no OAuth app with this id exists in the tailnet.');
-  if (!app.redirectURIs.includes(redirectUri)) return errorPage('redirect_uri is not one of the OAuth app\'s registered redirect URIs (they must match exactly).');
+  if (!app.redirectURIs.includes(redirectUri))
+    return errorPage("redirect_uri is not one of the OAuth app's registered redirect URIs (they must match exactly).");
   if (query.get('response_type') !== 'code') return back(redirectUri, { error: 'unsupported_response_type' }, state);
   const requested = (query.get('scope') ?? '').split(/\s+/).filter((scope) => scope !== '');
-  if (requested.some((scope) => !app.scopes.includes(scope))) return back(redirectUri, { error: 'invalid_scope' }, state);
+  if (requested.some((scope) => !app.scopes.includes(scope)))
+    return back(redirectUri, { error: 'invalid_scope' }, state);
   if (context.knobs.consent === 'deny') return back(redirectUri, { error: 'access_denied' }, state);
   const users = context.state.users;
   const user = context.knobs.consentUser === undefined ? users.owner() : users.byLogin(context.knobs.consentUser);
   // Only members of the app's own tailnet can complete the flow [docs].
-  if (!user || user.type !== 'member' || user.status === 'suspended') return back(redirectUri, { error: 'access_denied' }, state);
-  const code = context.state.oauthApps.issueCode({ clientId, redirectUri, scopes: requested.length ? requested : app.scopes, userId: user.id }, context.clock.now());
+  if (!user || user.type !== 'member' || user.status === 'suspended')
+    return back(redirectUri, { error: 'access_denied' }, state);
+  const code = context.state.oauthApps.issueCode(
+    { clientId, redirectUri, scopes: requested.length ? requested : app.scopes, userId: user.id },
+    context.clock.now(),
+  );
   return back(redirectUri, { code }, state);
 }
 
-export const consentRoutes: Route[] = [{ method: 'GET', pattern: '/a/oauth_authorize', scope: null, handler: authorize }];
+export const consentRoutes: Route[] = [
+  { method: 'GET', pattern: '/a/oauth_authorize', scope: null, handler: authorize },
+];

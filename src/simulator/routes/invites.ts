@@ -19,15 +19,21 @@ function requireUserOwned(context: RouteContext): string {
 function createInvites(context: RouteContext): SimResponse {
   const inviterId = requireUserOwned(context);
   const body = parseJson(context.body);
-  if (!Array.isArray(body)) throw new ApiError(400, 'expected a JSON array of invites, e.g. [{"role": "member", "email": "alice@example.com"}]');
+  if (!Array.isArray(body))
+    throw new ApiError(
+      400,
+      'expected a JSON array of invites, e.g. [{"role": "member", "email": "alice@example.com"}]',
+    );
   const requests = body.map((entry, index): { role: Exclude<Role, 'owner'>; email: string | undefined } => {
     if (!isObject(entry)) throw new ApiError(400, `invite ${index}: expected an object with "role" and "email"`);
     const role = entry.role ?? 'member';
     if (!isRole(role)) throw new ApiError(400, `invite ${index}: invalid role ${JSON.stringify(role)}`);
     if (role === 'owner') throw new ApiError(400, `invite ${index}: an invite cannot make an owner`);
     const email = entry.email;
-    if (email !== undefined && typeof email !== 'string') throw new ApiError(400, `invite ${index}: "email" must be a string`);
-    if (email && context.state.users.hasLogin(email)) throw new ApiError(400, `invite ${index}: ${email} is already a user of this tailnet`);
+    if (email !== undefined && typeof email !== 'string')
+      throw new ApiError(400, `invite ${index}: "email" must be a string`);
+    if (email && context.state.users.hasLogin(email))
+      throw new ApiError(400, `invite ${index}: ${email} is already a user of this tailnet`);
     return { role, email: email || undefined };
   });
   const now = context.clock.iso();
@@ -50,7 +56,12 @@ function deleteInvite(context: RouteContext): SimResponse {
 }
 
 export const inviteRoutes: Route[] = [
-  { method: 'GET', pattern: '/tailnet/:tailnet/user-invites', scope: 'users:read', handler: (context) => json(200, context.state.invites.list()) },
+  {
+    method: 'GET',
+    pattern: '/tailnet/:tailnet/user-invites',
+    scope: 'users:read',
+    handler: (context) => json(200, context.state.invites.list()),
+  },
   { method: 'POST', pattern: '/tailnet/:tailnet/user-invites', scope: 'users', handler: createInvites },
   { method: 'GET', pattern: '/user-invites/:inviteId', scope: 'users:read', handler: getInvite },
   { method: 'DELETE', pattern: '/user-invites/:inviteId', scope: 'users', handler: deleteInvite },

@@ -21,4 +21,6 @@ function getKey(context: RouteContext): SimResponse {
   return json(200, { ...info, keyType: 'api', description: '' });
 }
 
-export const keyRoutes: Route[] = [{ method: 'GET', pattern: '/tailnet/:tailnet/keys/:keyId', scope: '', handler: getKey }];
+export const keyRoutes: Route[] = [
+  { method: 'GET', pattern: '/tailnet/:tailnet/keys/:keyId', scope: '', handler: getKey },
+];

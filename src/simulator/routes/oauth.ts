@@ -63,8 +63,10 @@ function authorizationCodeGrant(context: RouteContext, form: URLSearchParams): S
   const now = context.clock.now();
   const code = apps.takeCode(form.get('code') ?? '', now);
   if (!code) throw new ApiError(400, 'invalid_grant: the authorization code is unknown, expired or already used');
-  if (code.clientId !== id) throw new ApiError(400, 'invalid_grant: the authorization code was issued to another client');
-  if (code.redirectUri !== form.get('redirect_uri')) throw new ApiError(400, 'invalid_grant: redirect_uri is not the one the code was issued for');
+  if (code.clientId !== id)
+    throw new ApiError(400, 'invalid_grant: the authorization code was issued to another client');
+  if (code.redirectUri !== form.get('redirect_uri'))
+    throw new ApiError(400, 'invalid_grant: redirect_uri is not the one the code was issued for');
   const key = apps.issueAuthKey(code, now);
   return json(200, { access_token: key, token_type: 'Bearer', expires_in: 3600 });
 }
@@ -74,7 +76,10 @@ function token(context: RouteContext): SimResponse {
   const grant = form.get('grant_type');
   if (grant === 'client_credentials') return clientCredentialsGrant(context, form);
   if (grant === 'authorization_code') return authorizationCodeGrant(context, form);
-  throw new ApiError(400, `unsupported grant_type ${JSON.stringify(grant ?? '')}: use client_credentials or authorization_code`);
+  throw new ApiError(
+    400,
+    `unsupported grant_type ${JSON.stringify(grant ?? '')}: use client_credentials or authorization_code`,
+  );
 }
 
 function tokenExchange(context: RouteContext): SimResponse {

@@ -40,7 +40,15 @@ function getPolicy(context: RouteContext): SimResponse {
   let answer: SimResponse;
   if (context.query.get('details') === 'true') {
     const warnings = groupMemberWarnings(policy.parsed().groups, (login) => context.state.users.hasLogin(login));
-    answer = json(200, { acl: Buffer.from(policy.text, 'utf8').toString('base64'), warnings: warnings.length ? warnings : null, errors: null }, { ETag: policy.etag });
+    answer = json(
+      200,
+      {
+        acl: Buffer.from(policy.text, 'utf8').toString('base64'),
+        warnings: warnings.length ? warnings : null,
+        errors: null,
+      },
+      { ETag: policy.etag },
+    );
   } else {
     answer = policyAnswer(context);
   }
@@ -62,11 +70,21 @@ function runExternalWriter(context: RouteContext): void {
 }
 
 /** Runs the tests and turns failures (and tests it cannot decide, unless told to pass them) into a rejection. */
-function testRejection(context: RouteContext, checked: CheckedPolicy, tests: JsonValue | undefined): PolicyRejection | undefined {
-  const outcome: TestOutcome = runPolicyTests(checked.value, checked.groups, tests, (login) => context.state.users.byLogin(login));
-  if (outcome.failures.length) return new PolicyRejection('test(s) failed', [...outcome.failures, ...outcome.unevaluable]);
+function testRejection(
+  context: RouteContext,
+  checked: CheckedPolicy,
+  tests: JsonValue | undefined,
+): PolicyRejection | undefined {
+  const outcome: TestOutcome = runPolicyTests(checked.value, checked.groups, tests, (login) =>
+    context.state.users.byLogin(login),
+  );
+  if (outcome.failures.length)
+    return new PolicyRejection('test(s) failed', [...outcome.failures, ...outcome.unevaluable]);
   if (outcome.unevaluable.length && context.knobs.unevaluableTests === 'fail') {
-    return new PolicyRejection('the simulator cannot evaluate some policy tests (see data); it will not pass them unchecked', outcome.unevaluable);
+    return new PolicyRejection(
+      'the simulator cannot evaluate some policy tests (see data); it will not pass them unchecked',
+      outcome.unevaluable,
+    );
   }
   return undefined;
 }
@@ -119,7 +137,8 @@ function validatePolicy(context: RouteContext): SimResponse {
     if (!(error instanceof PolicyRejection)) throw error;
     outcome = error;
   }
-  if (outcome) return json(200, outcome.data ? { message: outcome.message, data: outcome.data } : { message: outcome.message });
+  if (outcome)
+    return json(200, outcome.data ? { message: outcome.message, data: outcome.data } : { message: outcome.message });
   if (candidate && context.knobs.validateReportsWarnings) {
     const data = warningData(candidate, (login) => context.state.users.hasLogin(login));
     if (data.length) return json(200, { message: 'warning(s) found', data });
@@ -127,10 +146,15 @@ function validatePolicy(context: RouteContext): SimResponse {
   return context.knobs.validateSuccessBody === 'object' ? json(200, {}) : { status: 200, headers: {}, body: '' };
 }
 
-function warningData(candidate: CheckedPolicy, hasLogin: (login: string) => boolean): { user: string; warnings: string[] }[] {
+function warningData(
+  candidate: CheckedPolicy,
+  hasLogin: (login: string) => boolean,
+): { user: string; warnings: string[] }[] {
   const data: { user: string; warnings: string[] }[] = [];
   for (const [name, members] of candidate.groups) {
-    const warnings = members.filter((member) => !hasLogin(member)).map((member) => `user not found: ${JSON.stringify(member)}`);
+    const warnings = members
+      .filter((member) => !hasLogin(member))
+      .map((member) => `user not found: ${JSON.stringify(member)}`);
     if (warnings.length) data.push({ user: name, warnings });
   }
   return data;

@@ -31,9 +31,13 @@ function problem(kind: Kind, value: JsonValue): string | undefined {
     case 'link':
       return typeof value === 'string' && (value === '' || URL.canParse(value)) ? undefined : 'must be a URL or ""';
     case 'days':
-      return Number.isInteger(value) && Number(value) >= 1 && Number(value) <= 180 ? undefined : 'must be a whole number of days from 1 to 180';
+      return Number.isInteger(value) && Number(value) >= 1 && Number(value) <= 180
+        ? undefined
+        : 'must be a whole number of days from 1 to 180';
     case 'joinRole':
-      return value === 'none' || value === 'admin' || value === 'member' ? undefined : 'must be "none", "admin" or "member"';
+      return value === 'none' || value === 'admin' || value === 'member'
+        ? undefined
+        : 'must be "none", "admin" or "member"';
   }
 }
 
@@ -59,6 +63,11 @@ function patchSettings(context: RouteContext): SimResponse {
 }
 
 export const settingsRoutes: Route[] = [
-  { method: 'GET', pattern: '/tailnet/:tailnet/settings', scope: 'policy_file:read', handler: (context) => json(200, context.state.settings) },
+  {
+    method: 'GET',
+    pattern: '/tailnet/:tailnet/settings',
+    scope: 'policy_file:read',
+    handler: (context) => json(200, context.state.settings),
+  },
   { method: 'PATCH', pattern: '/tailnet/:tailnet/settings', scope: '', handler: patchSettings },
 ];

@@ -16,9 +16,13 @@ function changeStatus(action: StatusAction, context: RouteContext): SimResponse 
   const users = context.state.users;
   const user = users.get(context.params.userId ?? '');
   if (!user) throw new ApiError(404, MESSAGES.notFound);
-  if (user.type === 'shared') throw new ApiError(400, `cannot ${action} ${user.loginName}: a shared user belongs to another tailnet`);
+  if (user.type === 'shared')
+    throw new ApiError(400, `cannot ${action} ${user.loginName}: a shared user belongs to another tailnet`);
   if (action === 'suspend' && user.role === 'owner') {
-    throw new ApiError(400, `cannot suspend the tailnet owner ${user.loginName}: transfer ownership in the admin console first`);
+    throw new ApiError(
+      400,
+      `cannot suspend the tailnet owner ${user.loginName}: transfer ownership in the admin console first`,
+    );
   }
   const refused = context.knobs.refuseStatusChangesOf ?? [];
   if (refused.some((who) => who === user.id || who.toLowerCase() === user.loginName.toLowerCase())) {

@@ -12,8 +12,10 @@ const TYPES: UserTypeFilter[] = ['member', 'shared', 'all'];
 function listUsers(context: RouteContext): SimResponse {
   const type = context.query.get('type') ?? 'member';
   const role = context.query.get('role') ?? 'all';
-  if (!(TYPES as string[]).includes(type)) throw new ApiError(400, `invalid type ${JSON.stringify(type)}: use member, shared or all`);
-  if (role !== 'all' && !isRole(role)) throw new ApiError(400, `invalid role ${JSON.stringify(role)}: use all or one of ${ROLES.join(', ')}`);
+  if (!(TYPES as string[]).includes(type))
+    throw new ApiError(400, `invalid type ${JSON.stringify(type)}: use member, shared or all`);
+  if (role !== 'all' && !isRole(role))
+    throw new ApiError(400, `invalid role ${JSON.stringify(role)}: use all or one of ${ROLES.join(', ')}`);
   return rawJson(200, context.state.users.listBody(type as UserTypeFilter, role));
 }
 
@@ -28,12 +30,19 @@ function setRole(context: RouteContext): SimResponse {
   const user = users.get(context.params.userId ?? '');
   if (!user) throw new ApiError(404, MESSAGES.notFound);
   const body = parseJson(context.body);
-  if (!isObject(body) || typeof body.role !== 'string') throw new ApiError(400, 'expected a JSON body like {"role": "admin"}');
+  if (!isObject(body) || typeof body.role !== 'string')
+    throw new ApiError(400, 'expected a JSON body like {"role": "admin"}');
   const role = body.role;
   if (!isRole(role)) throw new ApiError(400, `invalid role ${JSON.stringify(role)}: use one of ${ROLES.join(', ')}`);
-  if (user.type === 'shared') throw new ApiError(400, `cannot change the role of ${user.loginName}: a shared user belongs to another tailnet`);
-  if (user.role === 'owner') throw new ApiError(400, `cannot change the role of the tailnet owner ${user.loginName}: ownership is transferred in the admin console`);
-  if (role === 'owner') throw new ApiError(400, `cannot make ${user.loginName} the owner: ownership is transferred in the admin console`);
+  if (user.type === 'shared')
+    throw new ApiError(400, `cannot change the role of ${user.loginName}: a shared user belongs to another tailnet`);
+  if (user.role === 'owner')
+    throw new ApiError(
+      400,
+      `cannot change the role of the tailnet owner ${user.loginName}: ownership is transferred in the admin console`,
+    );
+  if (role === 'owner')
+    throw new ApiError(400, `cannot make ${user.loginName} the owner: ownership is transferred in the admin console`);
   const refused = context.knobs.refuseRoleChangesOf ?? [];
   if (refused.some((who) => who === user.id || who.toLowerCase() === user.loginName.toLowerCase())) {
     throw new ApiError(403, MESSAGES.notEnoughPermissions);
