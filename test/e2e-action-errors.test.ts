@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultFixture, startSimulator, type Fixture, type Simulator } from '../src/simulator/index.js';
 import { jwt } from './fixtures/simulator/client.js';
 import {
-  STUB_OWNER,
-  STUB_REPO,
+  STUB_REPOSITORY,
+  PR_EVENT,
   runAction,
   startGitHubStub,
   type ActionRun,
@@ -26,12 +26,8 @@ let sim: Simulator | undefined;
 let github: GitHubStub;
 let workspace: string;
 const shown: string[] = [];
-const repository = { full_name: `${STUB_OWNER}/${STUB_REPO}`, default_branch: 'main' };
-const prEvent = {
-  number: 7,
-  pull_request: { number: 7, head: { repo: repository }, base: { repo: repository } },
-  repository,
-};
+const repository = STUB_REPOSITORY;
+const prEvent = PR_EVENT;
 
 beforeEach(async () => {
   github = await startGitHubStub();

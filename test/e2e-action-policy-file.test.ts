@@ -11,6 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../src/commands/run-cli.js';
 import { DEFAULT_POLICY, defaultFixture, startSimulator, type Simulator } from '../src/simulator/index.js';
 import {
+  STUB_REPOSITORY,
+  PR_EVENT,
   STUB_OWNER,
   STUB_REPO,
   runAction,
@@ -33,12 +35,8 @@ let sim: Simulator;
 let github: GitHubStub;
 let workspace: string;
 const runs: ActionRun[] = [];
-const repository = { full_name: `${STUB_OWNER}/${STUB_REPO}`, default_branch: 'main' };
-const prEvent = {
-  number: 7,
-  pull_request: { number: 7, head: { repo: repository }, base: { repo: repository } },
-  repository,
-};
+const repository = STUB_REPOSITORY;
+const prEvent = PR_EVENT;
 const pushEvent = { ref: 'refs/heads/main', repository };
 const scheduleEvent = { schedule: '17 4 * * *', repository };
 

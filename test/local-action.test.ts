@@ -14,10 +14,9 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultFixture, startSimulator, type Simulator } from '../src/simulator/index.js';
 import {
+  STUB_REPOSITORY,
   inputDefaults,
   inputVariable,
-  STUB_OWNER,
-  STUB_REPO,
   STUB_SHA,
   startGitHubStub,
   type GitHubStub,
@@ -33,7 +32,7 @@ users:
 groups:
   eng: [alice@example.com, bob@example.com]
 `;
-const repository = { full_name: `${STUB_OWNER}/${STUB_REPO}`, default_branch: 'main' };
+const repository = STUB_REPOSITORY;
 
 let sim: Simulator;
 let github: GitHubStub;

@@ -13,7 +13,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultFixture, startSimulator, type Simulator } from '../src/simulator/index.js';
-import { STUB_OWNER, STUB_REPO, runAction, startGitHubStub, type GitHubStub } from './helpers/github-stub.js';
+import { STUB_REPOSITORY, runAction, startGitHubStub, type GitHubStub } from './helpers/github-stub.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CERT = path.join(ROOT, 'test/fixtures/tls/loopback-test-only.crt');
@@ -171,7 +171,7 @@ describe('the CLI behind HTTPS_PROXY', () => {
 });
 
 describe('the action behind HTTPS_PROXY', () => {
-  const repository = { full_name: `${STUB_OWNER}/${STUB_REPO}`, default_branch: 'main' };
+  const repository = STUB_REPOSITORY;
   const prEvent = {
     number: 7,
     pull_request: { number: 7, head: { repo: repository }, base: { repo: repository } },

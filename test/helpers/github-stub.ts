@@ -21,6 +21,14 @@ export const STUB_REPO = 'infra';
 export const BOT_LOGIN = 'github-actions[bot]';
 /** The commit runs are for unless they name another. */
 export const STUB_SHA = '5ca1ab1e0000000000000000000000000000c0de';
+/** The stub's repository as events carry it. */
+export const STUB_REPOSITORY = { full_name: `${STUB_OWNER}/${STUB_REPO}`, default_branch: 'main' };
+/** A pull_request event for pull request 7 of the stub's repository, from a branch of that repository. */
+export const PR_EVENT = {
+  number: 7,
+  pull_request: { number: 7, head: { repo: STUB_REPOSITORY }, base: { repo: STUB_REPOSITORY } },
+  repository: STUB_REPOSITORY,
+};
 const MAX_BODY = 65_536;
 
 export interface StubUser {
