@@ -41,6 +41,39 @@ export interface PolicyResult {
 // A 412 storm means someone keeps editing; backing off a little gives their edits room to settle.
 export const MAX_CONFLICT_DELAY_MS = 5_000;
 
+/** What a write loop does after a 412, with the read it is based on. */
+export interface ConflictSteps {
+  readAgain: () => Promise<void>;
+  /** Whether the re-read holds the text this run sent (its write stored, the answer lost). */
+  storedOurs: () => boolean;
+  /** The rails, and the saved plan, checked again on the re-read. */
+  recheck: () => void;
+}
+
+/**
+ * After a 412 (someone else changed the policy since it was read): wait a jittered, growing delay, read
+ * again, and, unless the re-read shows this run's own write stored, say so and check the new read. The
+ * caller's loop then goes round again. Throws once the attempts are used up: nothing was written.
+ */
+export async function afterConflict(settings: PolicySettings, attempts: number, steps: ConflictSteps): Promise<void> {
+  const delayMs = Math.round(
+    settings.random() * Math.min(MAX_CONFLICT_DELAY_MS, settings.conflictDelayMs * 2 ** (attempts - 1)),
+  );
+  await settings.sleep(delayMs);
+  await steps.readAgain();
+  // A 412 also answers the client's replay of a write that was stored with its answer lost: then
+  // the policy holds our text, and the top of the loop reports the write, not a conflict.
+  if (steps.storedOurs()) return;
+  if (attempts >= settings.maxAttempts) {
+    throw new PolicyFailure(
+      `the policy file was changed by someone else ${attempts} times while apply was writing it (412 each ` +
+        'time); nothing was written. Run apply again once the edits stop.',
+    );
+  }
+  settings.emit({ type: 'policy-conflict', attempt: attempts, delayMs });
+  steps.recheck();
+}
+
 export class PolicyFailure extends Error {
   constructor(
     message: string,
@@ -192,21 +225,7 @@ export async function writePolicy(
           throw new PolicyFailure(`${result.error}; a re-read shows it was not stored`);
         continue;
       }
-      const delayMs = Math.round(
-        settings.random() * Math.min(MAX_CONFLICT_DELAY_MS, settings.conflictDelayMs * 2 ** (attempts - 1)),
-      );
-      await settings.sleep(delayMs);
-      await readAgain();
-      // A 412 also answers the client's replay of a write that was stored with its answer lost: then
-      // the policy holds our text, and the top of the loop reports the write, not a conflict.
-      if (storedOurs()) continue;
-      if (attempts >= settings.maxAttempts) {
-        throw new PolicyFailure(
-          `the policy file was changed by someone else ${attempts} times while apply was writing it (412 each time); nothing was written. Run apply again once the edits stop.`,
-        );
-      }
-      settings.emit({ type: 'policy-conflict', attempt: attempts, delayMs });
-      recheck();
+      await afterConflict(settings, attempts, { readAgain, storedOurs, recheck });
     } catch (error) {
       if (!(error instanceof PolicyFailure)) throw error;
       return failure(read, error, etagBefore, attempts, warnings);

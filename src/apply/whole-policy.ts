@@ -15,9 +15,9 @@ import type { PolicyFileOptions } from '../policy-file/plan.js';
 import { PolicyRejectedError, PreconditionFailedError, TailscaleError } from '../tailscale/client.js';
 import type { TailscaleClient } from '../tailscale/client.js';
 import {
+  afterConflict,
   asFailure,
   detailLines,
-  MAX_CONFLICT_DELAY_MS,
   PolicyFailure,
   recheckRails,
   type PolicyResult,
@@ -221,21 +221,7 @@ export async function writeWholePolicy(
           );
         }
         if (error instanceof PreconditionFailedError) {
-          const delayMs = Math.round(
-            settings.random() * Math.min(MAX_CONFLICT_DELAY_MS, settings.conflictDelayMs * 2 ** (attempts - 1)),
-          );
-          await settings.sleep(delayMs);
-          await readAgain();
-          // A 412 also answers the client's replay of a write that was stored with its answer lost:
-          // then the policy holds our text, and the top of the loop reports the write, not a conflict.
-          if (storedOurs()) continue;
-          if (attempts >= settings.maxAttempts) {
-            throw new PolicyFailure(
-              `the policy file was changed by someone else ${attempts} times while apply was writing it (412 each time); nothing was written. Run apply again once the edits stop.`,
-            );
-          }
-          settings.emit({ type: 'policy-conflict', attempt: attempts, delayMs });
-          recheck();
+          await afterConflict(settings, attempts, { readAgain, storedOurs, recheck });
           continue;
         }
         if (!(error instanceof TailscaleError)) throw error;
