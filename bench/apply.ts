@@ -243,7 +243,8 @@ async function main(argv: string[]): Promise<void> {
     const { rates, cpu } = await applySection(dir, planFiles(dir), options);
     const cpuTable = cpu.length > 0 ? `\n\n${table(cpuRows(cpu))}` : '';
     process.stdout.write(
-      `bench/apply (node ${process.version}; medians of ${options.runs} runs, fresh processes)\n${table(rateRows(rates))}${cpuTable}\n`,
+      `bench/apply (node ${process.version}; medians of ${options.runs} runs, fresh ` +
+        `processes)\n${table(rateRows(rates))}${cpuTable}\n`,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -23,18 +23,21 @@ function policy(rulesPerSection: number): string {
   for (let i = 0; i < rulesPerSection; i++) {
     lines.push(`\t\t// rule ${i}: ${group(i)} reaches its servers`);
     lines.push(
-      `\t\t{"action": "accept", "src": [${JSON.stringify(group(i))}, "autogroup:admin"], "dst": ["tag:svc-${i}:22,443", "${group(i + 7)}:*"]},`,
+      `\t\t{"action": "accept", "src": [${JSON.stringify(group(i))}, "autogroup:admin"], "dst": ` +
+        `["tag:svc-${i}:22,443", "${group(i + 7)}:*"]},`,
     );
   }
   lines.push('\t],', '\t"grants": [');
   for (let i = 0; i < rulesPerSection; i++)
     lines.push(
-      `\t\t{"src": [${JSON.stringify(group(i * 3))}], "dst": ["tag:db-${i}"], "ip": ["tcp:5432"], "via": ["tag:exit-${i % 9}"]},`,
+      `\t\t{"src": [${JSON.stringify(group(i * 3))}], "dst": ["tag:db-${i}"], "ip": ["tcp:5432"], "via": ` +
+        `["tag:exit-${i % 9}"]},`,
     );
   lines.push('\t],', '\t"ssh": [');
   for (let i = 0; i < rulesPerSection / 4; i++)
     lines.push(
-      `\t\t{"action": "check", "src": [${JSON.stringify(group(i * 5))}], "dst": ["tag:svc-${i}"], "users": ["root", "autogroup:nonroot"]},`,
+      `\t\t{"action": "check", "src": [${JSON.stringify(group(i * 5))}], "dst": ["tag:svc-${i}"], "users": ` +
+        `["root", "autogroup:nonroot"]},`,
     );
   lines.push('\t],', '\t"tagOwners": {');
   for (let i = 0; i < rulesPerSection / 4; i++)
@@ -93,12 +96,14 @@ for (const rules of [2_000, 13_000]) {
   const fewMs = time(runs, () => findGroupReferences(doc, few));
   const total = { wall: parseMs.wall + allMs.wall, cpu: parseMs.cpu + allMs.cpu };
   console.log(
-    `impact: ${(text.length / 1e6).toFixed(1)} MB policy, ${GROUPS} groups, ${found.references.length} references (${found.unused.length} groups unused); median of ${runs}`,
+    `impact: ${(text.length / 1e6).toFixed(1)} MB policy, ${GROUPS} groups, ${found.references.length} references ` +
+      `(${found.unused.length} groups unused); median of ${runs}`,
   );
   console.log(`  parseHujson                      ${ms(parseMs)}`);
   console.log(`  findGroupReferences, all groups  ${ms(allMs)}`);
   console.log(`  findGroupReferences, 10 groups   ${ms(fewMs)}`);
   console.log(
-    `  parse + all groups               ${ms(total)}  target < ${TARGET_MS} ms${total.wall < TARGET_MS ? '' : '  ABOVE TARGET'}`,
+    `  parse + all groups               ${ms(total)}  target < ${TARGET_MS} ` +
+      `ms${total.wall < TARGET_MS ? '' : '  ABOVE TARGET'}`,
   );
 }

@@ -19,7 +19,9 @@ try {
   const files = planFiles(dir);
   const { plans, loads } = await planSection(files, planOptions(['--runs', values['plan-runs']]));
   const { rates, cpu } = await applySection(dir, files, applyOptions(['--runs', values['apply-runs']]));
-  const head = `bench (node ${process.version}, ${cpus().length} CPUs, load average ${started} at the start; plan: medians of ${values['plan-runs']} runs, apply: medians of ${values['apply-runs']}, each run a fresh process)`;
+  const head =
+    `bench (node ${process.version}, ${cpus().length} CPUs, load average ${started} at the start; plan: medians of ` +
+    `${values['plan-runs']} runs, apply: medians of ${values['apply-runs']}, each run a fresh process)`;
   process.stdout.write(
     `${head}\n${table(planRows(plans))}\n\n${table(loadRows(loads))}\n\n${table(rateRows(rates))}\n\n${table(cpuRows(cpu))}\n`,
   );

@@ -336,7 +336,8 @@ async function main(argv: string[]): Promise<void> {
   try {
     const { plans, loads } = await planSection(planFiles(dir), options);
     process.stdout.write(
-      `bench/plan (node ${process.version}; medians of ${options.runs} runs, fresh processes)\n${table(planRows(plans))}\n\n${table(loadRows(loads))}\n`,
+      `bench/plan (node ${process.version}; medians of ${options.runs} runs, fresh ` +
+        `processes)\n${table(planRows(plans))}\n\n${table(loadRows(loads))}\n`,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

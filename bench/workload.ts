@@ -55,7 +55,9 @@ export function planFixture(scale: PlanScale): Fixture {
   });
   let policy = `// Benchmark policy\n{\n\t"groups": {\n${groups.join('\n')}\n\t},\n\t"hosts": {\n`;
   for (let h = 0; policy.length < scale.policyBytes - 200; h++) {
-    policy += `\t\t// a host kept here for reference, number ${h}\n\t\t"host-${h}": "100.${64 + (h >> 16)}.${(h >> 8) & 255}.${h & 255}",\n`;
+    policy +=
+      `\t\t// a host kept here for reference, number ${h}\n\t\t"host-${h}": ` +
+      `"100.${64 + (h >> 16)}.${(h >> 8) & 255}.${h & 255}",\n`;
   }
   policy += `\t},\n\t"acls": [\n\t\t{"action": "accept", "src": ["group:team0"], "dst": ["*:*"]},\n\t],\n}\n`;
   return {
@@ -107,7 +109,9 @@ export function applyFixture(work: ApplyWork): Fixture {
     const list = [0, 1, 2].map((k) => `\t\t\t"${memberOf(work, g, k)}",`).join('\n');
     return `\t\t// team ${g}\n\t\t"group:team${g}": [\n${list}\n\t\t],`;
   });
-  const policy = `// Benchmark policy\n{\n\t"groups": {\n${groups.join('\n')}\n\t},\n\t"acls": [\n\t\t{"action": "accept", "src": ["autogroup:member"], "dst": ["autogroup:self:*"]},\n\t],\n}\n`;
+  const policy =
+    `// Benchmark policy\n{\n\t"groups": {\n${groups.join('\n')}\n\t},\n\t"acls": [\n\t\t{"action": "accept", ` +
+    `"src": ["autogroup:member"], "dst": ["autogroup:self:*"]},\n\t],\n}\n`;
   return { tailnet: 'example.com', users, policy, credentials: { apiKeys: [{ key: API_KEY, user: login(0) }] } };
 }
 

@@ -18,7 +18,8 @@ async function writeTarget(file: string): Promise<string> {
   } catch {
     const target = await readlink(file).catch(() => '?');
     throw new Error(
-      `${file} is a symbolic link to ${target}, which does not exist; create that file, or replace the link with the file`,
+      `${file} is a symbolic link to ${target}, which does not exist; create that file, or replace the link with ` +
+        `the file`,
     );
   }
 }

@@ -252,7 +252,8 @@ describe('actionPolicyFile', () => {
           column: 3,
           code: 'policy-file.outside',
           message: expect.stringContaining(
-            `settings.policyFile ${JSON.stringify(value)} leads to ${await realpath(leadsTo)}, outside the workspace ${root} (GITHUB_WORKSPACE, the repository checkout)`,
+            `settings.policyFile ${JSON.stringify(value)} leads to ${await realpath(leadsTo)}, outside the ` +
+              `workspace ${root} (GITHUB_WORKSPACE, the repository checkout)`,
           ),
         }),
       ]);
@@ -261,20 +262,24 @@ describe('actionPolicyFile', () => {
     await rm(outside, { recursive: true });
   });
 
-  it('names an absolute policy file inside the checkout from the repository root, and a directory as a directory', async () => {
-    await policyFileSetting(path.join(workspace, 'policies', 'policy.hujson'));
-    const s = await settings('pull_request');
-    expect((await actionPolicyFile(s, await load(s), 'example.com'))?.file.shown).toBe('policies/policy.hujson');
-    await policyFileSetting('../policies');
-    const error = await actionPolicyFile(s, await load(s), 'example.com').then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(ConfigFileError);
-    expect((error as Error).message).toBe(
-      'the policy file policies (settings.policyFile at infra/tailnet-access.yaml:3:3) is a directory; settings.policyFile must name the HuJSON policy file',
-    );
-  });
+  it(
+    'names an absolute policy file inside the checkout from the repository root, and a directory as a ' + 'directory',
+    async () => {
+      await policyFileSetting(path.join(workspace, 'policies', 'policy.hujson'));
+      const s = await settings('pull_request');
+      expect((await actionPolicyFile(s, await load(s), 'example.com'))?.file.shown).toBe('policies/policy.hujson');
+      await policyFileSetting('../policies');
+      const error = await actionPolicyFile(s, await load(s), 'example.com').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ConfigFileError);
+      expect((error as Error).message).toBe(
+        'the policy file policies (settings.policyFile at infra/tailnet-access.yaml:3:3) is a directory; ' +
+          'settings.policyFile must name the HuJSON policy file',
+      );
+    },
+  );
 
   it('is nothing without settings.policyFile', async () => {
     await writeFile(path.join(workspace, 'infra', 'tailnet-access.yaml'), 'version: 1\n');

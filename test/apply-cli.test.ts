@@ -75,7 +75,9 @@ describe('tailnet-access apply', () => {
     expect(code).toBe(1);
     expect(stdout).toContain('Plan: 1 role change, 1 group to create, 1 to update, 1 to delete.');
     expect(stderr).toBe(
-      'refused by the max-changes safety rail: the plan has 4 changes, more than the limit of 2 (--max-changes 2). Review the plan, then run again with --max-changes 4 to go ahead, or raise settings.maxChanges in tailnet-access.yaml.\nNothing was written.\n',
+      'refused by the max-changes safety rail: the plan has 4 changes, more than the limit of 2 (--max-changes ' +
+        '2). Review the plan, then run again with --max-changes 4 to go ahead, or raise settings.maxChanges in ' +
+        'tailnet-access.yaml.\nNothing was written.\n',
     );
     expect(sim.requests.countWrites()).toBe(0);
   });
@@ -112,7 +114,8 @@ describe('tailnet-access apply', () => {
     const { code, stdout } = await cli();
     expect(code).toBe(1);
     expect(stdout).toContain(
-      'Failed:\n  x carol@example.com  network-admin -> admin\n      change the role of carol@example.com to admin (POST /api/v2/users/100004/role): 403 ',
+      'Failed:\n  x carol@example.com  network-admin -> admin\n      change the role of carol@example.com to ' +
+        'admin (POST /api/v2/users/100004/role): 403 ',
     );
     expect(stdout).toContain('Apply incomplete: 4 changes applied, 1 failed.');
     expect(roles(sim)['bob@example.com']).toBe('admin');

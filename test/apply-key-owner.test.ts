@@ -72,7 +72,8 @@ describe('findKeyOwner', () => {
     expect(await findKeyOwner(client)).toEqual({
       kind: 'unknown',
       reason:
-        "reading the key's record GET /api/v2/tailnet/-/keys/kSimAlice1CNTRL was answered 403 calling actor does not have enough permissions to perform this function",
+        "reading the key's record GET /api/v2/tailnet/-/keys/kSimAlice1CNTRL was answered 403 calling actor does " +
+        'not have enough permissions to perform this function',
     });
   });
 

@@ -68,7 +68,8 @@ function incomplete(): ApplyReport {
       {
         change: carol,
         error:
-          'change the role of carol@example.com to admin (POST /api/v2/users/4/role): 403 calling actor does not have enough permissions',
+          'change the role of carol@example.com to admin (POST /api/v2/users/4/role): 403 calling actor does not ' +
+          'have enough permissions',
       },
       { change: sre, error: VALIDATION },
       { change: eng, error: VALIDATION },
@@ -129,36 +130,43 @@ describe('renderApplyReportText', () => {
     );
   });
 
-  it('shows each failure with its error, the group changes of a failed policy write under one error, and what was skipped', () => {
-    const text = renderApplyReportText(incomplete(), { color: false });
-    expect(text).toContain(
-      [
-        'Failed:',
-        '  x carol@example.com  network-admin -> admin',
-        '      change the role of carol@example.com to admin (POST /api/v2/users/4/role): 403 calling actor does not have enough permissions',
-        '  x 2 group changes (the policy file was not written):',
-        '    Groups:',
-        '      + group:sre  (alice@example.com)',
-        '      ~ group:eng',
-        '          + bob@example.com',
-        '          - dave@example.com',
-        `      ${VALIDATION}`,
-        '        alice@example.com: address "tag:prod:22": want: Accept, got: Drop',
-        '',
-        'Skipped:',
-        '  - alice@example.com  admin -> member',
-        '      not made: a promotion it relied on failed',
-        '',
-        'Policy file: not written (all or nothing: no group change was made) after 2 attempts (it was edited by someone else meanwhile)',
-        '',
-        'Warnings:',
-        '  ! group:eng was edited in the console since the plan; the file wins',
-        '',
-        'Apply incomplete: 1 change applied, 3 failed, 1 skipped. The tailnet does not match tailnet-access.yaml yet: fix what failed, then run apply again.',
-      ].join('\n'),
-    );
-    expect(text.startsWith('Tailnet: -, policy ETag: aaaaaaaaaaaa…\n')).toBe(true);
-  });
+  it(
+    'shows each failure with its error, the group changes of a failed policy write under one error, and what was ' +
+      'skipped',
+    () => {
+      const text = renderApplyReportText(incomplete(), { color: false });
+      expect(text).toContain(
+        [
+          'Failed:',
+          '  x carol@example.com  network-admin -> admin',
+          '      change the role of carol@example.com to admin (POST /api/v2/users/4/role): 403 calling actor does ' +
+            'not have enough permissions',
+          '  x 2 group changes (the policy file was not written):',
+          '    Groups:',
+          '      + group:sre  (alice@example.com)',
+          '      ~ group:eng',
+          '          + bob@example.com',
+          '          - dave@example.com',
+          `      ${VALIDATION}`,
+          '        alice@example.com: address "tag:prod:22": want: Accept, got: Drop',
+          '',
+          'Skipped:',
+          '  - alice@example.com  admin -> member',
+          '      not made: a promotion it relied on failed',
+          '',
+          'Policy file: not written (all or nothing: no group change was made) after 2 attempts (it was edited by ' +
+            'someone else meanwhile)',
+          '',
+          'Warnings:',
+          '  ! group:eng was edited in the console since the plan; the file wins',
+          '',
+          'Apply incomplete: 1 change applied, 3 failed, 1 skipped. The tailnet does not match tailnet-access.yaml ' +
+            'yet: fix what failed, then run apply again.',
+        ].join('\n'),
+      );
+      expect(text.startsWith('Tailnet: -, policy ETag: aaaaaaaaaaaa…\n')).toBe(true);
+    },
+  );
 
   it('says so when there was nothing to do', () => {
     expect(renderApplyReportText(empty(), { color: false })).toBe(
@@ -187,14 +195,16 @@ describe('renderApplyReportMarkdown', () => {
     expect(blocks.slice(0, 3)).toEqual([
       '<!-- tailnet-access apply -->',
       '### tailnet-access apply',
-      '**Apply incomplete:** 1 change applied, 3 failed, 1 skipped. The tailnet does not match `tailnet-access.yaml` yet: fix what failed, then run apply again.',
+      '**Apply incomplete:** 1 change applied, 3 failed, 1 skipped. The tailnet does not match ' +
+        '`tailnet-access.yaml` yet: fix what failed, then run apply again.',
     ]);
     expect(blocks[3]).toBe('**Failed**');
     expect(blocks[4]).toContain(
       '- `carol@example.com` network-admin → admin: change the role of carol@example.com to admin \\(POST',
     );
     expect(blocks[4]).toContain(
-      "- The policy file was not written, so no group change was made (`group:sre`, `group:eng`): Tailscale's validation refused",
+      "- The policy file was not written, so no group change was made (`group:sre`, `group:eng`): Tailscale's " +
+        'validation refused',
     );
     expect(md).toContain('```\nalice@example.com: address "tag:prod:22": want: Accept, got: Drop\n```');
     expect(md.trimEnd().split('\n').at(-1)).toBe(
@@ -208,7 +218,8 @@ describe('renderApplyReportMarkdown', () => {
       '**Applied:** 1 role change, 1 group created, 1 updated. The tailnet matches `tailnet-access.yaml`.',
     );
     expect(md).toContain(
-      '**Applied**\n\n```diff\nUsers\n! bob@example.com  member -> admin\n\nGroups\n+ group:sre  (alice@example.com)\n! group:eng\n+     bob@example.com\n-     dave@example.com\n```',
+      '**Applied**\n\n```diff\nUsers\n! bob@example.com  member -> admin\n\nGroups\n+ group:sre  ' +
+        '(alice@example.com)\n! group:eng\n+     bob@example.com\n-     dave@example.com\n```',
     );
     expect(md).toContain('**Policy file:** written; ETag `aaaaaaaaaaaa…` → `bbbbbbbbbbbb…`');
     expect(md).toContain(`policy ETag \`${BEFORE}\` → \`${AFTER}\`.`);

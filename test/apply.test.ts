@@ -88,11 +88,13 @@ describe('applying the example file', () => {
     expect(again.policy).toBeUndefined();
   });
 
-  it('never has fewer admins than at the start or the end: promotions, then sideways moves, then demotions', async () => {
-    const { sim, client } = await setUp();
-    // erin: auditor -> member, alice: admin -> member (demotions, listed first in the plan's
-    // alphabetical order); carol: network-admin -> it-admin (sideways); bob: member -> admin.
-    const text = `version: 1
+  it(
+    'never has fewer admins than at the start or the end: promotions, then sideways moves, then ' + 'demotions',
+    async () => {
+      const { sim, client } = await setUp();
+      // erin: auditor -> member, alice: admin -> member (demotions, listed first in the plan's
+      // alphabetical order); carol: network-admin -> it-admin (sideways); bob: member -> admin.
+      const text = `version: 1
 users:
   alice@example.com: member
   bob@example.com: admin
@@ -100,15 +102,16 @@ users:
   erin@example.com: member
   olivia@example.com: owner
 `;
-    const report = await apply(text, client, { concurrency: 4 });
-    expect(report.converged).toBe(true);
-    const order = roleWrites(sim);
-    const at = (id: string): number => order.indexOf(id);
-    expect(order).toHaveLength(4);
-    expect(at('100003')).toBe(0); // bob's promotion first
-    expect(at('100004')).toBe(1); // carol sideways
-    expect(new Set(order.slice(2))).toEqual(new Set(['100002', '100006'])); // then the demotions
-  });
+      const report = await apply(text, client, { concurrency: 4 });
+      expect(report.converged).toBe(true);
+      const order = roleWrites(sim);
+      const at = (id: string): number => order.indexOf(id);
+      expect(order).toHaveLength(4);
+      expect(at('100003')).toBe(0); // bob's promotion first
+      expect(at('100004')).toBe(1); // carol sideways
+      expect(new Set(order.slice(2))).toEqual(new Set(['100002', '100006'])); // then the demotions
+    },
+  );
 
   it('keeps at most `concurrency` role changes in flight', async () => {
     const { sim, client } = await setUp({
@@ -210,7 +213,9 @@ describe('the rails refuse before the first write', () => {
     const { error } = await refusal('version: 1\nusers:\n  alice@example.com: member\n', {}, setup);
     expect(error.rail).toBe('last-admin');
     expect(error.message).toBe(
-      'the plan would leave the tailnet without an active owner or admin: it demotes alice@example.com (admin -> member), and no other owner or admin can sign in (suspended users and users awaiting approval do not count). Edit the file to keep at least one active admin.\nNothing was written.',
+      'the plan would leave the tailnet without an active owner or admin: it demotes alice@example.com (admin -> ' +
+        'member), and no other owner or admin can sign in (suspended users and users awaiting approval do not ' +
+        'count). Edit the file to keep at least one active admin.\nNothing was written.',
     );
   });
 
@@ -260,7 +265,8 @@ describe('when the own-key rail cannot be checked', () => {
     const error = await apply(text, client).catch((e: unknown) => e);
     expect(error).toMatchObject({ rail: 'own-key' });
     expect((error as Error).message).toContain(
-      "could not tell which user the API key belongs to (reading the key's record GET /api/v2/tailnet/-/keys/kSimAlice1CNTRL was answered 403",
+      "could not tell which user the API key belongs to (reading the key's record GET " +
+        '/api/v2/tailnet/-/keys/kSimAlice1CNTRL was answered 403',
     );
     expect(sim.requests.countWrites()).toBe(0);
 
@@ -344,32 +350,37 @@ describe('partial failure', () => {
 });
 
 describe('the policy write', () => {
-  it('writes nothing at all, no role either, when Tailscale validates the policy it would write as invalid', async () => {
-    const { sim, client } = await setUp();
-    const before = sim.state.policy.etag;
-    // alice's test in the policy needs group:eng to reach tag:prod; the plan also promotes bob.
-    const error = await apply(
-      EXAMPLE_CONFIG.replace('eng: [alice@example.com, bob@example.com]', 'eng: [bob@example.com]'),
-      client,
-    ).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ApplyRefusedError);
-    expect(error).toMatchObject({ rail: 'validation' });
-    expect((error as Error).message).toContain(
-      'Tailscale\'s validator refuses the policy file this plan would write (the live policy with its groups changed as planned): test(s) failed; alice@example.com: address "tag:prod:22": want: Accept, got: Drop; alice@example.com: address "tag:ci:443": want: Accept, got: Drop',
-    );
-    expect((error as Error).message).toMatch(
-      /Apply changes nothing, no role and no invite either, .*\nNothing was written\.$/,
-    );
-    expect((error as ApplyRefusedError).plan.changes.map((c) => c.type)).toEqual([
-      'user.role',
-      'group.create',
-      'group.update',
-      'group.delete',
-    ]);
-    expect(sim.requests.countWrites()).toBe(0);
-    expect(sim.state.policy.etag).toBe(before);
-    expect(roles(sim)['bob@example.com']).toBe('member');
-  });
+  it(
+    'writes nothing at all, no role either, when Tailscale validates the policy it would write as ' + 'invalid',
+    async () => {
+      const { sim, client } = await setUp();
+      const before = sim.state.policy.etag;
+      // alice's test in the policy needs group:eng to reach tag:prod; the plan also promotes bob.
+      const error = await apply(
+        EXAMPLE_CONFIG.replace('eng: [alice@example.com, bob@example.com]', 'eng: [bob@example.com]'),
+        client,
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApplyRefusedError);
+      expect(error).toMatchObject({ rail: 'validation' });
+      expect((error as Error).message).toContain(
+        "Tailscale's validator refuses the policy file this plan would write (the live policy with its groups " +
+          'changed as planned): test(s) failed; alice@example.com: address "tag:prod:22": want: Accept, got: Drop; ' +
+          'alice@example.com: address "tag:ci:443": want: Accept, got: Drop',
+      );
+      expect((error as Error).message).toMatch(
+        /Apply changes nothing, no role and no invite either, .*\nNothing was written\.$/,
+      );
+      expect((error as ApplyRefusedError).plan.changes.map((c) => c.type)).toEqual([
+        'user.role',
+        'group.create',
+        'group.update',
+        'group.delete',
+      ]);
+      expect(sim.requests.countWrites()).toBe(0);
+      expect(sim.state.policy.etag).toBe(before);
+      expect(roles(sim)['bob@example.com']).toBe('member');
+    },
+  );
 
   it('validates the policy once, before the role changes, and writes it after them', async () => {
     const { sim, client } = await setUp();
@@ -480,7 +491,8 @@ describe('the policy write', () => {
     const report = await apply(EXAMPLE_CONFIG, client, { maxPolicyAttempts: 3 });
     expect(report.policy).toMatchObject({ status: 'failed', attempts: 3 });
     expect(report.policy?.status === 'failed' && report.policy.error).toBe(
-      'the policy file was changed by someone else 3 times while apply was writing it (412 each time); nothing was written. Run apply again once the edits stop.',
+      'the policy file was changed by someone else 3 times while apply was writing it (412 each time); nothing ' +
+        'was written. Run apply again once the edits stop.',
     );
     expect(sim.requests.filter({ method: 'POST', path: '/api/v2/tailnet/-/acl' }).map((e) => e.status)).toEqual([
       412, 412, 412,
@@ -558,7 +570,9 @@ describe('the policy write', () => {
       expect(report.policy).toMatchObject({
         status: 'failed',
         error:
-          'writing the policy file failed: write the policy file (POST /api/v2/tailnet/-/acl): no answer from 127.0.0.1: the connection was reset (ECONNRESET) (5 attempts) — check the network, any proxy, and the base URL; a re-read shows it was not stored',
+          'writing the policy file failed: write the policy file (POST /api/v2/tailnet/-/acl): no answer from ' +
+          '127.0.0.1: the connection was reset (ECONNRESET) (5 attempts) — check the network, any proxy, and the ' +
+          'base URL; a re-read shows it was not stored',
       });
       expect(report.failed.map((f) => f.change.type)).toEqual(['group.create', 'group.update', 'group.delete']);
     });

@@ -49,7 +49,8 @@ describe('writeFileAtomic', () => {
     const link = path.join(dir, 'policy.hujson');
     await symlink('gone.hujson', link);
     await expect(writeFileAtomic(link, 'new')).rejects.toThrow(
-      `${link} is a symbolic link to gone.hujson, which does not exist; create that file, or replace the link with the file`,
+      `${link} is a symbolic link to gone.hujson, which does not exist; create that file, or replace the link ` +
+        `with the file`,
     );
     expect((await lstat(link)).isSymbolicLink()).toBe(true);
     expect(await readdir(dir)).toEqual(['policy.hujson']);

@@ -323,7 +323,8 @@ describe('the check command', () => {
     const result = await cli(['check'], apiKeyEnv(s.url), dir);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(
-      'the tailnet "wrong.example" (from tailnet: in tailnet-access.yaml) is not the tailnet this credential belongs to',
+      'the tailnet "wrong.example" (from tailnet: in tailnet-access.yaml) is not the tailnet this credential ' +
+        'belongs to',
     );
     expect((await cli(['check', '--for', 'everything'], apiKeyEnv(s.url), dir)).stderr).toContain(
       '--for must be plan or apply',

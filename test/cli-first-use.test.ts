@@ -200,7 +200,8 @@ describe('simulate', () => {
       const { code, stderr } = await cli('simulate', '--port', String(port));
       expect(code).toBe(1);
       expect(stderr).toBe(
-        `error: port ${port} on 127.0.0.1 is already in use; give another --port, or leave it out to take any free one\n`,
+        `error: port ${port} on 127.0.0.1 is already in use; give another --port, or leave it out to take any ` +
+          `free one\n`,
       );
     } finally {
       await new Promise((resolve) => taken.close(resolve));

@@ -96,7 +96,8 @@ describe('OAuth client credentials', () => {
     const e = await failureOf(() => client.listUsers());
     expect(e).toBeInstanceOf(TailscaleApiError);
     expect(e.message).toBe(
-      'list users (GET /api/v2/tailnet/-/users): 401 API token invalid — the OAuth client was refused even with a fresh access token; it may have been deleted, or its secret regenerated',
+      'list users (GET /api/v2/tailnet/-/users): 401 API token invalid — the OAuth client was refused even with a ' +
+        'fresh access token; it may have been deleted, or its secret regenerated',
     );
     expect(server.requests).toHaveLength(4);
   });
@@ -105,7 +106,8 @@ describe('OAuth client credentials', () => {
     const { client, server } = await setup(() => ({ status: 401, body: { message: 'API token invalid' } }), oauth);
     const e = await failureOf(() => client.listUsers());
     expect(e.message).toBe(
-      'get an access token for the OAuth client (POST /api/v2/oauth/token): 401 API token invalid — the OAuth client ID or secret is wrong, or the secret was regenerated or the client deleted',
+      'get an access token for the OAuth client (POST /api/v2/oauth/token): 401 API token invalid — the OAuth ' +
+        'client ID or secret is wrong, or the secret was regenerated or the client deleted',
     );
     await failureOf(() => client.listUsers());
     expect(server.requests.filter(isTokenRequest)).toHaveLength(2);

@@ -17,7 +17,9 @@ describe('hints', () => {
     const { client } = await setup(() => NO_PERMISSION);
     const list = await failureOf(() => client.listUsers());
     expect(list.message).toBe(
-      'list users (GET /api/v2/tailnet/-/users): 403 calling actor does not have enough permissions to perform this function — the credential probably lacks the "users:read" scope (an API key can do only what the user who created it may do)',
+      'list users (GET /api/v2/tailnet/-/users): 403 calling actor does not have enough permissions to perform ' +
+        'this function — the credential probably lacks the "users:read" scope (an API key can do only what the user ' +
+        'who created it may do)',
     );
     expect((await failureOf(() => client.setPolicy('{}', '"e"'))).message).toContain('lacks the "policy_file" scope');
     expect((await failureOf(() => client.validatePolicy('{}'))).message).toContain(
@@ -36,7 +38,9 @@ describe('hints', () => {
     });
     const e = await failureOf(() => client.getPolicy());
     expect(e.message).toBe(
-      'read the policy file (GET /api/v2/tailnet/example.com/acl): 403 user tailnet does not match — the tailnet "example.com" is not the credential\'s own tailnet; check the tailnet name, or use "-" for the credential\'s tailnet',
+      'read the policy file (GET /api/v2/tailnet/example.com/acl): 403 user tailnet does not match — the tailnet ' +
+        '"example.com" is not the credential\'s own tailnet; check the tailnet name, or use "-" for the ' +
+        "credential's tailnet",
     );
   });
 

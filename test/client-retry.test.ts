@@ -104,7 +104,8 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(5);
     expect(delays).toHaveLength(4);
     expect(e.message).toBe(
-      'list users (GET /api/v2/tailnet/-/users): 503 service unavailable — Tailscale, or a proxy in between, failed (gave up after 5 attempts); try again later',
+      'list users (GET /api/v2/tailnet/-/users): 503 service unavailable — Tailscale, or a proxy in between, ' +
+        'failed (gave up after 5 attempts); try again later',
     );
   });
 
@@ -122,7 +123,8 @@ describe('retries', () => {
     expect(e).toMatchObject({ code: 'TIMEOUT', attempts: 2 });
     const host = new URL(server.baseUrl).host;
     expect(e.message).toBe(
-      `list users (GET /api/v2/tailnet/-/users): no answer from ${host}: no complete answer within 0.15 s (2 attempts) — check the network, any proxy, and the base URL`,
+      `list users (GET /api/v2/tailnet/-/users): no answer from ${host}: no complete answer within 0.15 s (2 ` +
+        `attempts) — check the network, any proxy, and the base URL`,
     );
   });
 

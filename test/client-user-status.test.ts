@@ -83,7 +83,8 @@ describe('against the simulator', () => {
       operation: 'suspend owen@status.example',
     });
     expect(error.message).toBe(
-      'suspend owen@status.example (POST /api/v2/users/200001/suspend): 400 cannot suspend the tailnet owner owen@status.example: transfer ownership in the admin console first',
+      'suspend owen@status.example (POST /api/v2/users/200001/suspend): 400 cannot suspend the tailnet owner ' +
+        'owen@status.example: transfer ownership in the admin console first',
     );
     expect(sim.requests.count({ path: '/api/v2/users/200001/suspend' })).toBe(1);
   });
@@ -92,7 +93,9 @@ describe('against the simulator', () => {
     const error = await failureOf(() => clientWith({ kind: 'api-key', key: ADA_KEY }).suspendUser(ADA));
     expect(error).toMatchObject({ status: 403 });
     expect(error.message).toBe(
-      'suspend ada@status.example (POST /api/v2/users/200002/suspend): 403 user-based access tokens cannot suspend their own user — the credential probably lacks the "users" scope (an API key can do only what the user who created it may do); also, an API key cannot suspend the user who created it',
+      'suspend ada@status.example (POST /api/v2/users/200002/suspend): 403 user-based access tokens cannot ' +
+        'suspend their own user — the credential probably lacks the "users" scope (an API key can do only what the ' +
+        'user who created it may do); also, an API key cannot suspend the user who created it',
     );
     expect(statusOf('200002')).toBe('active');
   });
@@ -107,7 +110,8 @@ describe('against the simulator', () => {
       const error = await failureOf(act);
       expect(error).toBeInstanceOf(TailscaleApiError);
       expect(error.message).toBe(
-        `${change} ada@status.example (POST /api/v2/users/200002/${change}): 403 calling actor does not have enough permissions to perform this function — the credential probably lacks the "users" scope`,
+        `${change} ada@status.example (POST /api/v2/users/200002/${change}): 403 calling actor does not have ` +
+          `enough permissions to perform this function — the credential probably lacks the "users" scope`,
       );
     }
   });
@@ -115,7 +119,8 @@ describe('against the simulator', () => {
   it('says which user is unknown on a 404', async () => {
     const error = await failureOf(() => clientWith().approveUser('999999'));
     expect(error.message).toBe(
-      'approve user 999999 (POST /api/v2/users/999999/approve): 404 not found — no user with ID "999999" (deleted since it was listed?)',
+      'approve user 999999 (POST /api/v2/users/999999/approve): 404 not found — no user with ID "999999" (deleted ' +
+        'since it was listed?)',
     );
   });
 

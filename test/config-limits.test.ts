@@ -40,7 +40,8 @@ describe('parseConfig refuses hostile or mistaken input quickly', () => {
   it('refuses a 50 MB file before parsing it, naming its size and the limit', () => {
     const { messages, ms } = refusal(`# ${'x'.repeat(50 * 1024 * 1024 - 3)}\n`);
     expect(messages).toEqual([
-      'cfg.yaml:1:1: the file is 52,428,800 bytes (50.0 MB), over the 5 MB limit for a tailnet-access file; is this the right file?',
+      'cfg.yaml:1:1: the file is 52,428,800 bytes (50.0 MB), over the 5 MB limit for a tailnet-access file; is ' +
+        'this the right file?',
     ]);
     expect(ms).toBeLessThan(500);
   });
@@ -56,7 +57,8 @@ describe('parseConfig refuses hostile or mistaken input quickly', () => {
   it('refuses an alias bomb (billion laughs) at its first alias', () => {
     const { messages, ms } = refusal(billionLaughs());
     expect(messages).toEqual([
-      'cfg.yaml:3:8: refusing to expand the YAML aliases: they multiply into too much data (more than 1000 copies); write the entries out instead',
+      'cfg.yaml:3:8: refusing to expand the YAML aliases: they multiply into too much data (more than 1000 ' +
+        'copies); write the entries out instead',
     ]);
     expect(ms).toBeLessThan(500);
   });
@@ -66,7 +68,8 @@ describe('parseConfig refuses hostile or mistaken input quickly', () => {
     const groups = Array.from({ length: 999 }, (_, i) => `  g${i}: *all`);
     const { messages, ms } = refusal(['version: 1', 'groups:', `  all: &all [${members}]`, ...groups].join('\n'));
     expect(messages).toEqual([
-      'cfg.yaml:4:7: refusing to expand the YAML aliases: they stand for more than 1,000,000 values; write the entries out instead',
+      'cfg.yaml:4:7: refusing to expand the YAML aliases: they stand for more than 1,000,000 values; write the ' +
+        'entries out instead',
     ]);
     expect(ms).toBeLessThan(1000);
   });
@@ -98,7 +101,8 @@ describe('parseConfig refuses hostile or mistaken input quickly', () => {
     const ms = performance.now() - start;
     expect(messages).toHaveLength(6_666);
     expect(messages[6_665]).toBe(
-      `cfg.yaml:10001:25: unknown role "membr" for user9998@example.com; expected one of owner, admin, member, it-admin, network-admin, billing-admin, auditor; did you mean "member"?`,
+      `cfg.yaml:10001:25: unknown role "membr" for user9998@example.com; expected one of owner, admin, member, ` +
+        `it-admin, network-admin, billing-admin, auditor; did you mean "member"?`,
     );
     expect(ms).toBeLessThan(4000);
   });

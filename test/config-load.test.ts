@@ -57,7 +57,8 @@ describe('loadConfig', () => {
     const error = await failure(file);
     expect(error).toBeInstanceOf(ConfigFileError);
     expect((error as ConfigFileError).message).toBe(
-      `${file} does not exist; pass the right path with --config (or the action's config input), or write one with "tailnet-access import"`,
+      `${file} does not exist; pass the right path with --config (or the action's config input), or write one ` +
+        `with "tailnet-access import"`,
     );
     expect((error as ConfigFileError).path).toBe(file);
   });
@@ -82,7 +83,8 @@ describe('loadConfig', () => {
     const error = await failure(file);
     expect(performance.now() - start).toBeLessThan(200);
     expect((error as DiagnosticsError).diagnostics.map(formatDiagnostic)).toEqual([
-      `${file}:1:1: the file is 52,428,800 bytes (50.0 MB), over the 5 MB limit for a tailnet-access file; is this the right file?`,
+      `${file}:1:1: the file is 52,428,800 bytes (50.0 MB), over the 5 MB limit for a tailnet-access file; is ` +
+        `this the right file?`,
     ]);
   });
 });

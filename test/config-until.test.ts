@@ -62,8 +62,11 @@ describe('until, status, expiryWarningDays and unmanagedUsers: suspend in the fi
         ),
       ),
     ).toEqual([
-      'cfg.yaml:3:42: until of bob@example.com: "2026-02-29" is not a real date: 2026 is not a leap year, so February has 28 days',
-      'cfg.yaml:6:41: until of dave@example.com in group:eng: "2026-12-05T18:00:00" has no UTC offset, so the moment it means is ambiguous: add Z for UTC (2026-12-05T18:00:00Z) or the offset meant (2026-12-05T18:00:00+01:00)',
+      'cfg.yaml:3:42: until of bob@example.com: "2026-02-29" is not a real date: 2026 is not a leap year, so ' +
+        'February has 28 days',
+      'cfg.yaml:6:41: until of dave@example.com in group:eng: "2026-12-05T18:00:00" has no UTC offset, so the ' +
+        'moment it means is ambiguous: add Z for UTC (2026-12-05T18:00:00Z) or the offset meant ' +
+        '(2026-12-05T18:00:00+01:00)',
     ]);
   });
 

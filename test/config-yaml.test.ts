@@ -305,7 +305,8 @@ describe('what the reader refuses, with a place', () => {
     const lines = ['version: 1', 'a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
     for (let i = 1; i < 9; i++)
       lines.push(
-        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${`*${String.fromCharCode(96 + i)}, `.repeat(8)}*${String.fromCharCode(96 + i)}]`,
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} ` +
+          `[${`*${String.fromCharCode(96 + i)}, `.repeat(8)}*${String.fromCharCode(96 + i)}]`,
       );
     expect(errors(yaml(...lines))).toEqual([
       expect.stringMatching(/^cfg\.yaml:3:8: refusing to expand the YAML aliases/),
@@ -338,7 +339,8 @@ describe('an indentation mistake is reported once, at the line that is wrong', (
     expect(
       errors(users('  alice@example.com: admin', '    bob@example.com: member', '  carol@example.com: member')),
     ).toEqual([
-      'cfg.yaml:4:5: line 4 is indented 4 spaces, its siblings 2 (line 3): indent it 2 spaces like them (nothing can go under line 3, whose value is on the same line)',
+      'cfg.yaml:4:5: line 4 is indented 4 spaces, its siblings 2 (line 3): indent it 2 spaces like them (nothing ' +
+        'can go under line 3, whose value is on the same line)',
     ]);
   });
 
@@ -368,7 +370,8 @@ describe('an indentation mistake is reported once, at the line that is wrong', (
         users('  alice@example.com:', '    role: admin', '   dave@example.com: member', '  bob@example.com: member'),
       ),
     ).toEqual([
-      'cfg.yaml:5:4: line 5 is indented 3 spaces, halfway between line 3 (2) and the entries under it (4, as on line 4): indent it 2 spaces to follow line 3, or 4 to go under it',
+      'cfg.yaml:5:4: line 5 is indented 3 spaces, halfway between line 3 (2) and the entries under it (4, as on ' +
+        'line 4): indent it 2 spaces to follow line 3, or 4 to go under it',
     ]);
   });
 

@@ -234,7 +234,8 @@ describe('parseConfig reports YAML problems with their positions', () => {
 
   it('refuses merge keys and unknown aliases', () => {
     expect(problems(yaml('version: 1', 'groups:', '  sre:', '    <<: { members: [] }'))).toEqual([
-      'cfg.yaml:4:5: YAML merge keys (<<) are not supported; write the entries out (an alias of a whole value, like "*eng", does work)',
+      'cfg.yaml:4:5: YAML merge keys (<<) are not supported; write the entries out (an alias of a whole value, ' +
+        'like "*eng", does work)',
     ]);
     expect(problems(yaml('version: 1', 'groups:', '  sre: *eng'))).toEqual([
       'cfg.yaml:3:8: unknown alias *eng: define "&eng" before using it',
@@ -280,7 +281,8 @@ describe('parseConfig explains schema errors in the words of the file', () => {
       'cfg.yaml:5:22: unknown key "rol" for bob@example.com; did you mean "role"?',
       'cfg.yaml:8:5: unknown key "memebrs" in group:sre; did you mean "members"?',
       'cfg.yaml:10:3: unknown setting "unmanagedUser"; did you mean "unmanagedUsers"?',
-      'cfg.yaml:11:3: unknown setting "colour"; expected one of unmanagedUsers, unmanagedGroups, maxChanges, policyFile, onManualEdits, onUnreviewedChanges, inviteMissingUsers',
+      'cfg.yaml:11:3: unknown setting "colour"; expected one of unmanagedUsers, unmanagedGroups, maxChanges, ' +
+        'policyFile, onManualEdits, onUnreviewedChanges, inviteMissingUsers',
     ]);
   });
 
@@ -307,10 +309,13 @@ describe('parseConfig explains schema errors in the words of the file', () => {
       ),
     ).toEqual([
       'cfg.yaml:2:10: tailnet must be a tailnet name, or "-" for the credential\'s own tailnet, not the number 42',
-      'cfg.yaml:4:3: no role for carol@example.com: write a role (admin, member, …), or {} to list the user and leave the role alone',
-      'cfg.yaml:5:21: the entry for dave@example.com must be a role (admin, member, …) or a mapping like { role: admin }, not a list',
+      'cfg.yaml:4:3: no role for carol@example.com: write a role (admin, member, …), or {} to list the user and ' +
+        'leave the role alone',
+      'cfg.yaml:5:21: the entry for dave@example.com must be a role (admin, member, …) or a mapping like { role: ' +
+        'admin }, not a list',
       `cfg.yaml:6:29: the role of erin@example.com must be one of ${ROLES}, not the number 5`,
-      'cfg.yaml:8:8: group:eng must be a list of logins, or a mapping with members (and a description), not the text "everyone"',
+      'cfg.yaml:8:8: group:eng must be a list of logins, or a mapping with members (and a description), not the ' +
+        'text "everyone"',
       'cfg.yaml:9:3: group:sre is empty; write [] for a group with no members',
       'cfg.yaml:10:3: group:ops has no members; write "members: []" if it is meant to be empty',
       'cfg.yaml:12:20: unknown value "delete" for settings.unmanagedGroups; expected one of keep, remove',
@@ -326,7 +331,8 @@ describe('parseConfig explains schema errors in the words of the file', () => {
     ).toEqual([
       'cfg.yaml:3:3: "alice" is not a login; users are listed by login, like alice@example.com (or alice@github)',
       'cfg.yaml:4:3: "group:eng" is a group, not a login; groups go under groups:',
-      'cfg.yaml:5:3: "alice @example.com" is not a login; users are listed by login, like alice@example.com (or alice@github)',
+      'cfg.yaml:5:3: "alice @example.com" is not a login; users are listed by login, like alice@example.com (or ' +
+        'alice@github)',
     ]);
   });
 
@@ -343,9 +349,12 @@ describe('parseConfig explains schema errors in the words of the file', () => {
         ),
       ),
     ).toEqual([
-      'cfg.yaml:3:3: invalid group name "on call": use letters, digits, "-", "_" and "." (the "group:" prefix is optional)',
-      'cfg.yaml:4:3: group:eng@example.com is a SCIM group: groups named group:name@domain are synced from your identity provider and never written by tailnet-access; remove it here',
-      'cfg.yaml:5:3: autogroup:admin is built in and follows user roles; it cannot be defined here (set roles under users:)',
+      'cfg.yaml:3:3: invalid group name "on call": use letters, digits, "-", "_" and "." (the "group:" prefix is ' +
+        'optional)',
+      'cfg.yaml:4:3: group:eng@example.com is a SCIM group: groups named group:name@domain are synced from your ' +
+        'identity provider and never written by tailnet-access; remove it here',
+      'cfg.yaml:5:3: autogroup:admin is built in and follows user roles; it cannot be defined here (set roles ' +
+        'under users:)',
       'cfg.yaml:6:3: tag:server is a tag, not a group; tags are defined under tagOwners in the policy file',
     ]);
   });
@@ -366,8 +375,10 @@ describe('parseConfig explains schema errors in the words of the file', () => {
         ),
       ),
     ).toEqual([
-      'cfg.yaml:4:7: group:sre cannot be a member of group:eng: Tailscale refuses groups inside groups ("group members cannot be recursive"); list its members instead',
-      'cfg.yaml:5:7: autogroup:member cannot be a member of group:eng: groups hold user logins, and autogroups are not users',
+      'cfg.yaml:4:7: group:sre cannot be a member of group:eng: Tailscale refuses groups inside groups ("group ' +
+        'members cannot be recursive"); list its members instead',
+      'cfg.yaml:5:7: autogroup:member cannot be a member of group:eng: groups hold user logins, and autogroups ' +
+        'are not users',
       'cfg.yaml:6:7: tag:ci cannot be a member of group:eng: groups hold user logins, and tags name devices, not users',
       'cfg.yaml:7:7: "*" cannot be a member of group:eng: groups hold user logins; list the users',
       'cfg.yaml:8:7: "bob" in group:eng is not a login; members are logins like alice@example.com (or alice@github)',
@@ -389,7 +400,8 @@ describe('parseConfig checks what the schema cannot', () => {
         ),
       ),
     ).toEqual([
-      'cfg.yaml:5:3: Alice@Example.com is already listed at line 3 as alice@example.com; logins are compared without case, so list it once',
+      'cfg.yaml:5:3: Alice@Example.com is already listed at line 3 as alice@example.com; logins are compared ' +
+        'without case, so list it once',
     ]);
   });
 
@@ -397,7 +409,8 @@ describe('parseConfig checks what the schema cannot', () => {
     expect(
       problems(yaml('version: 1', 'groups:', '  eng: []', '  sre: []', '  group:eng: [alice@example.com]')),
     ).toEqual([
-      'cfg.yaml:5:3: "group:eng" and "eng" (line 3) are the same group, group:eng: the "group:" prefix is optional; keep one',
+      'cfg.yaml:5:3: "group:eng" and "eng" (line 3) are the same group, group:eng: the "group:" prefix is ' +
+        'optional; keep one',
     ]);
   });
 
@@ -414,8 +427,10 @@ describe('parseConfig checks what the schema cannot', () => {
         ),
       ),
     ).toEqual([
-      'cfg.yaml:4:22: oscar@example.com cannot also be owner: a tailnet has one owner, and olivia@example.com (line 3) is listed as owner',
-      'cfg.yaml:6:29: otto@example.com cannot also be owner: a tailnet has one owner, and olivia@example.com (line 3) is listed as owner',
+      'cfg.yaml:4:22: oscar@example.com cannot also be owner: a tailnet has one owner, and olivia@example.com ' +
+        '(line 3) is listed as owner',
+      'cfg.yaml:6:29: otto@example.com cannot also be owner: a tailnet has one owner, and olivia@example.com ' +
+        '(line 3) is listed as owner',
     ]);
   });
 
@@ -434,8 +449,10 @@ describe('parseConfig checks what the schema cannot', () => {
       ),
     ).toEqual([
       `cfg.yaml:3:22: unknown role "superuser" for alice@example.com; expected one of ${ROLES}`,
-      'cfg.yaml:4:3: ALICE@example.com is already listed at line 3 as alice@example.com; logins are compared without case, so list it once',
-      'cfg.yaml:6:9: group:sre cannot be a member of group:eng: Tailscale refuses groups inside groups ("group members cannot be recursive"); list its members instead',
+      'cfg.yaml:4:3: ALICE@example.com is already listed at line 3 as alice@example.com; logins are compared ' +
+        'without case, so list it once',
+      'cfg.yaml:6:9: group:sre cannot be a member of group:eng: Tailscale refuses groups inside groups ("group ' +
+        'members cannot be recursive"); list its members instead',
       'cfg.yaml:7:1: unknown key "setings"; did you mean "settings"?',
     ]);
   });

@@ -99,7 +99,8 @@ describe('diff: users', () => {
       {
         code: 'owner.not-owner',
         message:
-          'alice@example.com is stated as owner but is an admin; the owner is only checked, never assigned (ownership is transferred in the admin console)',
+          'alice@example.com is stated as owner but is an admin; the owner is only checked, never assigned ' +
+          '(ownership is transferred in the admin console)',
         path: 'tailnet-access.yaml:2:3',
       },
     ]);
@@ -220,7 +221,8 @@ describe('diff: groups', () => {
       {
         code: 'group.member-not-in-tailnet',
         message:
-          'zoe@example.com in group:eng is not a member of the tailnet yet; Tailscale keeps the entry and it applies once they join',
+          'zoe@example.com in group:eng is not a member of the tailnet yet; Tailscale keeps the entry and it ' +
+          'applies once they join',
         path: 'tailnet-access.yaml:3:3',
       },
     ]);
@@ -288,7 +290,8 @@ describe('diff: order, spelling and words', () => {
       {
         code: 'user.not-in-tailnet',
         message:
-          'zoe@example.com is not a member of the tailnet yet (never signed in, or not invited); nothing to change until they join',
+          'zoe@example.com is not a member of the tailnet yet (never signed in, or not invited); nothing to ' +
+          'change until they join',
         path: 'tailnet-access.yaml:2:3',
       },
     ]);
@@ -311,7 +314,8 @@ describe('diff: order, spelling and words', () => {
   it('names both spellings of a group that differs from a live one only in case', () => {
     const { plan } = diff(desired({ groups: { 'group:Eng': [] } }), live([], { 'group:eng': [] }));
     expect(plan.warnings[0]?.message).toBe(
-      'group:Eng differs only in case from group:eng in the policy file; group names are case-sensitive, so they are two groups',
+      'group:Eng differs only in case from group:eng in the policy file; group names are case-sensitive, so they ' +
+        'are two groups',
     );
   });
 

@@ -98,45 +98,52 @@ describe('a pull request the action cannot plan', () => {
     expect(run.stdout).toMatch(/^::error title=tailnet-access,file=tailnet-access\.yaml,line=3,/m);
   });
 
-  it('from a fork under settings.policyFile: a policy file not rendered from the YAML is an error on its line', async () => {
-    await writeFile(
-      path.join(workspace, 'policy.hujson'),
-      '{\n  "groups": {\n    "group:eng": ["alice@example.com"],\n  },\n}\n',
-    );
-    const run = await act(
-      `${GOOD}groups:\n  eng: [bob@example.com]\nsettings:\n  policyFile: policy.hujson\n`,
-      'pull_request',
-      fromFork,
-      forkInputs,
-    );
-    expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(
-      /^::error title=tailnet-access,file=policy\.hujson,line=\d+,.*does not hold the groups of tailnet-access\.yaml/m,
-    );
-    expect(sim.requests.count()).toBe(0);
-  });
-
-  it('from a fork: a settings.policyFile outside the checkout is refused at its line, and nothing of it is read or shown', async () => {
-    const outside = await mkdtemp(path.join(tmpdir(), 'tailnet-access-outside-'));
-    try {
-      await writeFile(path.join(outside, 'secret.hujson'), '{ "groups": {} } // RUNNER-ONLY-CONTENT\n');
+  it(
+    'from a fork under settings.policyFile: a policy file not rendered from the YAML is an error on its ' + 'line',
+    async () => {
+      await writeFile(
+        path.join(workspace, 'policy.hujson'),
+        '{\n  "groups": {\n    "group:eng": ["alice@example.com"],\n  },\n}\n',
+      );
       const run = await act(
-        `${GOOD}settings:\n  policyFile: ${path.join(outside, 'secret.hujson')}\n`,
+        `${GOOD}groups:\n  eng: [bob@example.com]\nsettings:\n  policyFile: policy.hujson\n`,
         'pull_request',
         fromFork,
         forkInputs,
       );
       expect(run.code).toBe(1);
       expect(run.stdout).toMatch(
-        /^::error title=tailnet-access,file=tailnet-access\.yaml,line=5,col=3::settings\.policyFile .* outside the workspace/m,
+        /^::error title=tailnet-access,file=policy\.hujson,line=\d+,.*does not hold the groups of tailnet-access\.yaml/m,
       );
-      expect(run.stdout).not.toContain('RUNNER-ONLY-CONTENT');
-      expect(run.summary).not.toContain('RUNNER-ONLY-CONTENT');
       expect(sim.requests.count()).toBe(0);
-    } finally {
-      await rm(outside, { recursive: true, force: true });
-    }
-  });
+    },
+  );
+
+  it(
+    'from a fork: a settings.policyFile outside the checkout is refused at its line, and nothing of it is read or ' +
+      'shown',
+    async () => {
+      const outside = await mkdtemp(path.join(tmpdir(), 'tailnet-access-outside-'));
+      try {
+        await writeFile(path.join(outside, 'secret.hujson'), '{ "groups": {} } // RUNNER-ONLY-CONTENT\n');
+        const run = await act(
+          `${GOOD}settings:\n  policyFile: ${path.join(outside, 'secret.hujson')}\n`,
+          'pull_request',
+          fromFork,
+          forkInputs,
+        );
+        expect(run.code).toBe(1);
+        expect(run.stdout).toMatch(
+          /^::error title=tailnet-access,file=tailnet-access\.yaml,line=5,col=3::settings\.policyFile .* outside the workspace/m,
+        );
+        expect(run.stdout).not.toContain('RUNNER-ONLY-CONTENT');
+        expect(run.summary).not.toContain('RUNNER-ONLY-CONTENT');
+        expect(sim.requests.count()).toBe(0);
+      } finally {
+        await rm(outside, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 const ESC = /[\u001b\u0085\u009b\u202e]/;

@@ -137,42 +137,49 @@ describe('apply refusing or failing', () => {
     expect(sim?.requests.countWrites()).toBe(0);
   });
 
-  it('refuses before any write, the role change included, when Tailscale validates the policy it would write as invalid', async () => {
-    await simulate();
-    // group:eng without alice breaks the policy's tests: nothing is done, not even bob's promotion.
-    // (force: the mass-demotion rail would refuse it first, as two of three managed users lose a group.)
-    const run = await act(
-      'version: 1\nusers:\n  bob@example.com: admin\ngroups:\n  eng: [bob@example.com]\n',
-      'push',
-      { repository },
-      { 'api-key': API_KEY, force: 'true' },
-    );
-    expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(
-      /^::error::Refused by the validation safety rail: Tailscale's validator refuses the policy file this plan would write .*alice@example\.com: address "tag:prod:22"/m,
-    );
-    expect(run.summary).toContain('The plan it concerns');
-    expect(sim?.requests.countWrites()).toBe(0);
-    expect(sim?.state.users.get('100003')?.role).toBe('member');
-  });
+  it(
+    'refuses before any write, the role change included, when Tailscale validates the policy it would write as ' +
+      'invalid',
+    async () => {
+      await simulate();
+      // group:eng without alice breaks the policy's tests: nothing is done, not even bob's promotion.
+      // (force: the mass-demotion rail would refuse it first, as two of three managed users lose a group.)
+      const run = await act(
+        'version: 1\nusers:\n  bob@example.com: admin\ngroups:\n  eng: [bob@example.com]\n',
+        'push',
+        { repository },
+        { 'api-key': API_KEY, force: 'true' },
+      );
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(
+        /^::error::Refused by the validation safety rail: Tailscale's validator refuses the policy file this plan would write .*alice@example\.com: address "tag:prod:22"/m,
+      );
+      expect(run.summary).toContain('The plan it concerns');
+      expect(sim?.requests.countWrites()).toBe(0);
+      expect(sim?.state.users.get('100003')?.role).toBe('member');
+    },
+  );
 
-  it('fails when the policy write is rejected after its role change, saying what was applied and what was not', async () => {
-    await simulate();
-    // Validated before the role change, the policy passes; its test wants carol to reach tag:monitoring
-    // as a network-admin, so once she is an auditor the write is refused.
-    const run = await act(
-      'version: 1\nusers:\n  carol@example.com: auditor\ngroups:\n  eng: [alice@example.com, bob@example.com]\n',
-      'push',
-      { repository },
-      { 'api-key': API_KEY },
-    );
-    expect(run.code).toBe(1);
-    expect(run.outputs.summary).toBe('Apply incomplete: 1 change applied, 1 failed.');
-    expect(run.stdout).toMatch(/^::error::Apply did not finish: 1 change applied, 1 failed\./m);
-    expect(run.summary).toMatch(/carol@example\.com.*tag:monitoring:9100/);
-    expect(run.summary).toContain('a test in the policy most likely depends on a role this run changed');
-    expect(sim?.state.users.get('100004')?.role).toBe('auditor');
-  });
+  it(
+    'fails when the policy write is rejected after its role change, saying what was applied and what ' + 'was not',
+    async () => {
+      await simulate();
+      // Validated before the role change, the policy passes; its test wants carol to reach tag:monitoring
+      // as a network-admin, so once she is an auditor the write is refused.
+      const run = await act(
+        'version: 1\nusers:\n  carol@example.com: auditor\ngroups:\n  eng: [alice@example.com, bob@example.com]\n',
+        'push',
+        { repository },
+        { 'api-key': API_KEY },
+      );
+      expect(run.code).toBe(1);
+      expect(run.outputs.summary).toBe('Apply incomplete: 1 change applied, 1 failed.');
+      expect(run.stdout).toMatch(/^::error::Apply did not finish: 1 change applied, 1 failed\./m);
+      expect(run.summary).toMatch(/carol@example\.com.*tag:monitoring:9100/);
+      expect(run.summary).toContain('a test in the policy most likely depends on a role this run changed');
+      expect(sim?.state.users.get('100004')?.role).toBe('auditor');
+    },
+  );
 });
 
 describe('the action without what it needs', () => {
@@ -181,7 +188,8 @@ describe('the action without what it needs', () => {
     const run = await act(GOOD, 'push', { repository }, {});
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(
-      '::error::The action is not set up correctly: no Tailscale credential: set api-key, or oauth-client-id with oauth-client-secret (an OAuth client), or oauth-client-id with audience (workload identity)',
+      '::error::The action is not set up correctly: no Tailscale credential: set api-key, or oauth-client-id with ' +
+        'oauth-client-secret (an OAuth client), or oauth-client-id with audience (workload identity)',
     );
   });
 
@@ -263,7 +271,8 @@ describe('a plan too long for a comment', () => {
     );
     fixture.users.push(...logins.map((loginName) => ({ loginName, role: 'member' as const })));
     await simulate(fixture);
-    const config = `version: 1\nsettings:\n  maxChanges: 5000\nusers:\n${logins.map((l) => `  ${l}: auditor`).join('\n')}\n`;
+    const config =
+      `version: 1\nsettings:\n  maxChanges: ` + `5000\nusers:\n${logins.map((l) => `  ${l}: auditor`).join('\n')}\n`;
     const run = await act(config, 'pull_request', prEvent, { 'api-key': API_KEY });
     expect(run.code, run.stdout).toBe(0);
     const body = planComments()[0]?.body ?? '';

@@ -50,22 +50,26 @@ async function plan(
 }
 
 describe('the action, run from dist/index.js, and files outside the checkout', () => {
-  it('refuses a settings.policyFile that leads out, by path or by link, at its line, publishing nothing of it', async () => {
-    await symlink(path.join(outside, 'environ'), path.join(workspace, 'policy.hujson'));
-    for (const setting of [path.join(outside, 'environ'), `../${path.basename(outside)}/environ`, 'policy.hujson']) {
-      const { run, published } = await plan(`version: 1\nsettings:\n  policyFile: ${setting}\n`);
-      expect(run.code, setting).toBe(1);
-      expect(run.stdout).toMatch(
-        new RegExp(
-          `^::error title=tailnet-access,file=tailnet-access\\.yaml,line=3,.*col=3.*::settings\\.policyFile .* leads to ${path.join(outside, 'environ').replaceAll('/', '\\/')}, outside the workspace`,
-          'm',
-        ),
-      );
-      expect(github.issue(7)?.comments.at(-1)?.body).toContain('(GITHUB_WORKSPACE, the repository checkout)');
-      expect(published).not.toContain('do-not-publish');
-    }
-    expect(sim.requests.count()).toBe(0);
-  });
+  it(
+    'refuses a settings.policyFile that leads out, by path or by link, at its line, publishing nothing ' + 'of it',
+    async () => {
+      await symlink(path.join(outside, 'environ'), path.join(workspace, 'policy.hujson'));
+      for (const setting of [path.join(outside, 'environ'), `../${path.basename(outside)}/environ`, 'policy.hujson']) {
+        const { run, published } = await plan(`version: 1\nsettings:\n  policyFile: ${setting}\n`);
+        expect(run.code, setting).toBe(1);
+        expect(run.stdout).toMatch(
+          new RegExp(
+            `^::error title=tailnet-access,file=tailnet-access\\.yaml,line=3,.*col=3.*::settings\\.policyFile .* ` +
+              `leads to ${path.join(outside, 'environ').replaceAll('/', '\\/')}, outside the workspace`,
+            'm',
+          ),
+        );
+        expect(github.issue(7)?.comments.at(-1)?.body).toContain('(GITHUB_WORKSPACE, the repository checkout)');
+        expect(published).not.toContain('do-not-publish');
+      }
+      expect(sim.requests.count()).toBe(0);
+    },
+  );
 
   it('refuses a config input outside the checkout', async () => {
     const { run, published } = await plan('version: 1\n', { config: path.join(outside, 'environ') });
@@ -81,7 +85,8 @@ describe('the action, run from dist/index.js, and files outside the checkout', (
     const { run } = await plan('version: 1\nsettings:\n  policyFile: policies\n');
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(
-      '::error::Cannot read policies: the policy file policies (settings.policyFile at tailnet-access.yaml:3:3) is a directory',
+      '::error::Cannot read policies: the policy file policies (settings.policyFile at tailnet-access.yaml:3:3) ' +
+        'is a directory',
     );
   });
 });

@@ -94,7 +94,9 @@ describe('the action when GitHub pushes back', () => {
     const until = new Date(reset * 1000).toISOString().slice(0, 19).replace('T', ' ');
     expect(warnings(run)).toEqual([
       expect.stringContaining(
-        `could not update the plan comment on pull request #7: GitHub API: cannot list the comments of pull request #7: 403 API rate limit exceeded for installation ID 4242. — rate limited: the token's API rate limit is used up until ${until} UTC`,
+        `could not update the plan comment on pull request #7: GitHub API: cannot list the comments of pull ` +
+          `request #7: 403 API rate limit exceeded for installation ID 4242. — rate limited: the token's API rate ` +
+          `limit is used up until ${until} UTC`,
       ),
     ]);
     expect(run.stdout).not.toMatch(/needs `permissions|permission missing/);

@@ -47,50 +47,55 @@ const pullRequestEvent = (number: number): unknown => ({
 });
 
 describe('mode: plan on a pull request', () => {
-  it('tells the reviewer what the groups grant and what the new role may do, in the comment, the summary and plan-json', async () => {
-    github.addPullRequest(9);
-    const run = await runAction({
-      eventName: 'pull_request',
-      event: pullRequestEvent(9),
-      workspace,
-      github,
-      inputs: { 'api-key': API_KEY, 'base-url': sim.url },
-    });
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    const comment = github.issue(9)?.comments.find((c) => c.body.includes('tailnet-access:plan'))?.body ?? '';
-    const expected = [
-      '**What these groups grant** (lines of the live policy)',
-      '',
-      '- `group:new` is used nowhere in the policy',
-      '- `group:eng` → `tagOwners["tag:server"]` line 10: `tag:server owned by group:eng`',
-      '- `group:eng` → `acls[0]` line 14: `accept group:eng -> tag:server:22`',
-      '- `group:eng` → `acls[1]` line 15: `accept tag:router -> group:eng:443`',
-      '- `group:eng` → `grants[0]` line 18: `group:eng -> tag:server ip tcp:80 if posture:stable`',
-      '- `group:eng` → `grants[1]` line 19: `tag:router -> group:eng ip icmp:*`',
-      '- `group:eng` → `ssh[0]` line 22: `accept group:eng -> tag:server as root`',
-      '- `group:eng` → `ssh[1]` line 23: `check autogroup:admin -> group:eng as group:eng`',
-      '- `group:eng` → `autoApprovers.routes["10.0.0.0/8"]` line 27: `route 10.0.0.0/8 auto-approved for group:eng`',
-      '- `group:eng` → `autoApprovers.exitNode` line 29: `exit nodes auto-approved for group:eng`',
-      '- `group:eng` → `nodeAttrs[0]` line 32: `group:eng get funnel`',
-      '- `group:eng` → `tests[0]` line 38: `test from group:eng: accepts tag:server:22`',
-      '- `group:eng` → `sshTests[0]` line 41: `ssh test from group:eng to tag:server: accepts root`',
-    ].join('\n');
-    expect(comment).toContain(expected);
-    expect(comment).toContain(
-      '! bob@example.com  member -> network-admin\n+     gains the policy file, DNS and network settings (users and devices read-only)\n',
-    );
-    // After the changes, before the footer.
-    expect(comment.indexOf('**What these groups grant**')).toBeGreaterThan(comment.indexOf('```diff'));
-    expect(run.summary).toContain(expected);
-    expect(run.stdout).toContain('  group:eng → acls[0] line 14: accept group:eng -> tag:server:22');
-    const json = JSON.parse(run.planJson ?? '{}') as {
-      impact: { group: string; line: number }[];
-      unusedGroups: string[];
-    };
-    expect(json.impact.map((r) => `${r.group}:${r.line}`)).toEqual(
-      [10, 14, 15, 18, 19, 22, 23, 27, 29, 32, 38, 41].map((l) => `group:eng:${l}`),
-    );
-    expect(json.unusedGroups).toEqual(['group:new']);
-    expect(sim.requests.countWrites()).toBe(0);
-  });
+  it(
+    'tells the reviewer what the groups grant and what the new role may do, in the comment, the summary and ' +
+      'plan-json',
+    async () => {
+      github.addPullRequest(9);
+      const run = await runAction({
+        eventName: 'pull_request',
+        event: pullRequestEvent(9),
+        workspace,
+        github,
+        inputs: { 'api-key': API_KEY, 'base-url': sim.url },
+      });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const comment = github.issue(9)?.comments.find((c) => c.body.includes('tailnet-access:plan'))?.body ?? '';
+      const expected = [
+        '**What these groups grant** (lines of the live policy)',
+        '',
+        '- `group:new` is used nowhere in the policy',
+        '- `group:eng` → `tagOwners["tag:server"]` line 10: `tag:server owned by group:eng`',
+        '- `group:eng` → `acls[0]` line 14: `accept group:eng -> tag:server:22`',
+        '- `group:eng` → `acls[1]` line 15: `accept tag:router -> group:eng:443`',
+        '- `group:eng` → `grants[0]` line 18: `group:eng -> tag:server ip tcp:80 if posture:stable`',
+        '- `group:eng` → `grants[1]` line 19: `tag:router -> group:eng ip icmp:*`',
+        '- `group:eng` → `ssh[0]` line 22: `accept group:eng -> tag:server as root`',
+        '- `group:eng` → `ssh[1]` line 23: `check autogroup:admin -> group:eng as group:eng`',
+        '- `group:eng` → `autoApprovers.routes["10.0.0.0/8"]` line 27: `route 10.0.0.0/8 auto-approved for group:eng`',
+        '- `group:eng` → `autoApprovers.exitNode` line 29: `exit nodes auto-approved for group:eng`',
+        '- `group:eng` → `nodeAttrs[0]` line 32: `group:eng get funnel`',
+        '- `group:eng` → `tests[0]` line 38: `test from group:eng: accepts tag:server:22`',
+        '- `group:eng` → `sshTests[0]` line 41: `ssh test from group:eng to tag:server: accepts root`',
+      ].join('\n');
+      expect(comment).toContain(expected);
+      expect(comment).toContain(
+        '! bob@example.com  member -> network-admin\n+     gains the policy file, DNS and network settings (users ' +
+          'and devices read-only)\n',
+      );
+      // After the changes, before the footer.
+      expect(comment.indexOf('**What these groups grant**')).toBeGreaterThan(comment.indexOf('```diff'));
+      expect(run.summary).toContain(expected);
+      expect(run.stdout).toContain('  group:eng → acls[0] line 14: accept group:eng -> tag:server:22');
+      const json = JSON.parse(run.planJson ?? '{}') as {
+        impact: { group: string; line: number }[];
+        unusedGroups: string[];
+      };
+      expect(json.impact.map((r) => `${r.group}:${r.line}`)).toEqual(
+        [10, 14, 15, 18, 19, 22, 23, 27, 29, 32, 38, 41].map((l) => `group:eng:${l}`),
+      );
+      expect(json.unusedGroups).toEqual(['group:new']);
+      expect(sim.requests.countWrites()).toBe(0);
+    },
+  );
 });

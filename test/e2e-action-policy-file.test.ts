@@ -142,7 +142,8 @@ describe('the action under settings.policyFile, on a pull request', () => {
     // Nothing applied yet: said on the policy file, and no alarm.
     expect(run.stdout).toMatch(
       new RegExp(
-        `^::warning title=tailnet-access,file=policy\\.hujson,line=1,col=1::the GitHub environment "${ENVIRONMENT.replace(/[()]/g, '\\$&')}" has no record`,
+        `^::warning title=tailnet-access,file=policy\\.hujson,line=1,col=1::the GitHub environment ` +
+          `"${ENVIRONMENT.replace(/[()]/g, '\\$&')}" has no record`,
         'm',
       ),
     );
@@ -172,76 +173,83 @@ describe('the action under settings.policyFile, on a pull request', () => {
 });
 
 describe('the action under settings.policyFile, on push and on schedule', () => {
-  it('applies the whole file, records it as a deployment of the commit, and has nothing to do the second time', async () => {
-    await edit('policy.hujson', RULE, WIDER_RULE);
-    await commit(MERGED);
-    const applied = await act('push', pushEvent);
-    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
-    expect(sim.state.policy.text).toBe(await readFile(file('policy.hujson'), 'utf8'));
-    expect(applied.outputs.summary).toBe('Applied: policy.hujson written (+1 -1 lines).');
-    expect(applied.outputs['has-changes']).toBe('true');
-    expect(applied.summary).toContain(`+\t\t${WIDER_RULE}`);
-    const [deployment] = github.deployments();
-    expect(github.deployments()).toHaveLength(1);
-    expect(deployment).toMatchObject({
-      sha: MERGED,
-      environment: ENVIRONMENT,
-      task: 'tailnet-access:policy',
-      payload: { etag: sim.state.policy.etag, policyFile: 'policy.hujson' },
-      statuses: [
-        expect.objectContaining({
-          state: 'success',
-          log_url: `https://github.example/${STUB_OWNER}/${STUB_REPO}/actions/runs/4242`,
-        }),
-      ],
-    });
+  it(
+    'applies the whole file, records it as a deployment of the commit, and has nothing to do the second ' + 'time',
+    async () => {
+      await edit('policy.hujson', RULE, WIDER_RULE);
+      await commit(MERGED);
+      const applied = await act('push', pushEvent);
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+      expect(sim.state.policy.text).toBe(await readFile(file('policy.hujson'), 'utf8'));
+      expect(applied.outputs.summary).toBe('Applied: policy.hujson written (+1 -1 lines).');
+      expect(applied.outputs['has-changes']).toBe('true');
+      expect(applied.summary).toContain(`+\t\t${WIDER_RULE}`);
+      const [deployment] = github.deployments();
+      expect(github.deployments()).toHaveLength(1);
+      expect(deployment).toMatchObject({
+        sha: MERGED,
+        environment: ENVIRONMENT,
+        task: 'tailnet-access:policy',
+        payload: { etag: sim.state.policy.etag, policyFile: 'policy.hujson' },
+        statuses: [
+          expect.objectContaining({
+            state: 'success',
+            log_url: `https://github.example/${STUB_OWNER}/${STUB_REPO}/actions/runs/4242`,
+          }),
+        ],
+      });
 
-    sim.requests.clear();
-    const again = await act('push', pushEvent);
-    expect(again.code, again.stdout).toBe(0);
-    expect(again.outputs.summary).toBe('No changes: the tailnet matches tailnet-access.yaml and policy.hujson.');
-    expect(again.outputs['has-changes']).toBe('false');
-    expect(again.stdout).not.toContain('edited outside git');
-    expect(sim.requests.countWrites()).toBe(0);
-    // The record read back (the text from git at the recorded commit) is this apply's: none is added.
-    expect(github.deployments()).toHaveLength(1);
-    expectNoCredential();
-  });
+      sim.requests.clear();
+      const again = await act('push', pushEvent);
+      expect(again.code, again.stdout).toBe(0);
+      expect(again.outputs.summary).toBe('No changes: the tailnet matches tailnet-access.yaml and policy.hujson.');
+      expect(again.outputs['has-changes']).toBe('false');
+      expect(again.stdout).not.toContain('edited outside git');
+      expect(sim.requests.countWrites()).toBe(0);
+      // The record read back (the text from git at the recorded commit) is this apply's: none is added.
+      expect(github.deployments()).toHaveLength(1);
+      expectNoCredential();
+    },
+  );
 
-  it('reports a console edit made after the apply in the drift issue, and refuses to apply over it under onManualEdits: fail', async () => {
-    await commit(MERGED);
-    expect((await act('push', pushEvent)).code).toBe(0);
-    expect(github.deployments()).toHaveLength(1);
-    sim.state.policy.text = sim.state.policy.text.replace(CONSOLE_FIND, CONSOLE_EDIT);
+  it(
+    'reports a console edit made after the apply in the drift issue, and refuses to apply over it under ' +
+      'onManualEdits: fail',
+    async () => {
+      await commit(MERGED);
+      expect((await act('push', pushEvent)).code).toBe(0);
+      expect(github.deployments()).toHaveLength(1);
+      sim.state.policy.text = sim.state.policy.text.replace(CONSOLE_FIND, CONSOLE_EDIT);
 
-    const drift = await act('schedule', scheduleEvent);
-    expect(drift.code).toBe(1);
-    expect(drift.stdout).toMatch(
-      /^::warning title=tailnet-access,file=policy\.hujson,line=1,col=1::the live policy was edited outside git since tailnet-access last applied it/m,
-    );
-    expect(drift.stdout).toMatch(
-      /^::error::Drift: tailnet T1234CNTRL differs from tailnet-access\.yaml and policy\.hujson \(the live policy was edited outside git\)/m,
-    );
-    const [issue] = github.issues();
-    expect(issue?.state).toBe('open');
-    expect(issue?.body).toContain('**Edited outside git** since the last apply');
-    expect(issue?.body).toContain(`-\t\t${CONSOLE_FIND},\n+\t\t${CONSOLE_EDIT},\n`);
+      const drift = await act('schedule', scheduleEvent);
+      expect(drift.code).toBe(1);
+      expect(drift.stdout).toMatch(
+        /^::warning title=tailnet-access,file=policy\.hujson,line=1,col=1::the live policy was edited outside git since tailnet-access last applied it/m,
+      );
+      expect(drift.stdout).toMatch(
+        /^::error::Drift: tailnet T1234CNTRL differs from tailnet-access\.yaml and policy\.hujson \(the live policy was edited outside git\)/m,
+      );
+      const [issue] = github.issues();
+      expect(issue?.state).toBe('open');
+      expect(issue?.body).toContain('**Edited outside git** since the last apply');
+      expect(issue?.body).toContain(`-\t\t${CONSOLE_FIND},\n+\t\t${CONSOLE_EDIT},\n`);
 
-    await edit('tailnet-access.yaml', 'onManualEdits: warn', 'onManualEdits: fail');
-    await commit(NEXT);
-    const live = sim.state.policy.text;
-    sim.requests.clear();
-    const refused = await act('push', pushEvent, NEXT);
-    expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(
-      /^::error title=tailnet-access,file=policy\.hujson,line=1,col=1::the live policy was edited outside git .*settings\.onManualEdits is fail, so nothing was written: the edit and the file are as they were\. To go ahead, fold the edit into git: run `tailnet-access render --from-live`/m,
-    );
-    expect(refused.summary).toContain('Refused by the plan safety rail');
-    expect(sim.state.policy.text).toBe(live);
-    expect(sim.requests.countWrites()).toBe(0);
-    expect(github.deployments()).toHaveLength(1);
-    expectNoCredential();
-  });
+      await edit('tailnet-access.yaml', 'onManualEdits: warn', 'onManualEdits: fail');
+      await commit(NEXT);
+      const live = sim.state.policy.text;
+      sim.requests.clear();
+      const refused = await act('push', pushEvent, NEXT);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toMatch(
+        /^::error title=tailnet-access,file=policy\.hujson,line=1,col=1::the live policy was edited outside git .*settings\.onManualEdits is fail, so nothing was written: the edit and the file are as they were\. To go ahead, fold the edit into git: run `tailnet-access render --from-live`/m,
+      );
+      expect(refused.summary).toContain('Refused by the plan safety rail');
+      expect(sim.state.policy.text).toBe(live);
+      expect(sim.requests.countWrites()).toBe(0);
+      expect(github.deployments()).toHaveLength(1);
+      expectNoCredential();
+    },
+  );
 
   it('warns which permission to add, and raises no false alarm, when the token may not read deployments', async () => {
     await commit(MERGED);
@@ -258,19 +266,23 @@ describe('the action under settings.policyFile, on push and on schedule', () => 
     expectNoCredential();
   });
 
-  it('applies, and warns that the next run cannot tell its write from an edit, when the token may not create deployments', async () => {
-    await edit('policy.hujson', RULE, WIDER_RULE);
-    await commit(MERGED);
-    github.denied.add('deployments');
-    const run = await act('push', pushEvent);
-    expect(run.code, run.stdout).toBe(0);
-    expect(sim.state.policy.text).toContain(WIDER_RULE);
-    expect(run.stdout).toMatch(
-      /^::warning::the policy was applied, but the GitHub environment "tailnet-access \(tailnet-access\.yaml\)" could not be updated \(GitHub API: cannot record .* add `permissions: \{ deployments: write \}` to the job \(https:\/\/docs\.github\.com\/rest\)\); the next run will take this write for an edit made outside git$/m,
-    );
-    expect(github.deployments()).toEqual([]);
-    expectNoCredential();
-  });
+  it(
+    'applies, and warns that the next run cannot tell its write from an edit, when the token may not create ' +
+      'deployments',
+    async () => {
+      await edit('policy.hujson', RULE, WIDER_RULE);
+      await commit(MERGED);
+      github.denied.add('deployments');
+      const run = await act('push', pushEvent);
+      expect(run.code, run.stdout).toBe(0);
+      expect(sim.state.policy.text).toContain(WIDER_RULE);
+      expect(run.stdout).toMatch(
+        /^::warning::the policy was applied, but the GitHub environment "tailnet-access \(tailnet-access\.yaml\)" could not be updated \(GitHub API: cannot record .* add `permissions: \{ deployments: write \}` to the job \(https:\/\/docs\.github\.com\/rest\)\); the next run will take this write for an edit made outside git$/m,
+      );
+      expect(github.deployments()).toEqual([]);
+      expectNoCredential();
+    },
+  );
 });
 
 describe('the policy-file input (as in Tailscale gitops-acl-action)', () => {
@@ -315,35 +327,39 @@ describe('the policy-file input (as in Tailscale gitops-acl-action)', () => {
 });
 
 describe('the action under settings.policyFile: the apply on merge against the reviewed plan', () => {
-  it('applies the reviewed policy write without a word, and refuses under onUnreviewedChanges: fail a write that changed since', async () => {
-    await edit('policy.hujson', RULE, WIDER_RULE);
-    const planned = await act('pull_request', prEvent);
-    expect(planned.code, planned.stdout + planned.stderr).toBe(0);
-    expect(planComments()[0]?.body).toMatch(
-      /^<!-- tailnet-access:plan [^\n]* reviewed=sha256:[0-9a-f]{64} changes= policy=[0-9a-f]{16} -->/,
-    );
-    github.merge(7, MERGED);
-    await commit(MERGED);
+  it(
+    'applies the reviewed policy write without a word, and refuses under onUnreviewedChanges: fail a write that ' +
+      'changed since',
+    async () => {
+      await edit('policy.hujson', RULE, WIDER_RULE);
+      const planned = await act('pull_request', prEvent);
+      expect(planned.code, planned.stdout + planned.stderr).toBe(0);
+      expect(planComments()[0]?.body).toMatch(
+        /^<!-- tailnet-access:plan [^\n]* reviewed=sha256:[0-9a-f]{64} changes= policy=[0-9a-f]{16} -->/,
+      );
+      github.merge(7, MERGED);
+      await commit(MERGED);
 
-    // A console edit after the review changes the write (the whole file goes out): refused under fail.
-    await edit('tailnet-access.yaml', 'onManualEdits: warn', 'onManualEdits: warn\n  onUnreviewedChanges: fail');
-    sim.state.policy.text = sim.state.policy.text.replace(CONSOLE_FIND, CONSOLE_EDIT);
-    const refused = await act('push', pushEvent);
-    expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain('policy.hujson: the policy write differs from the reviewed one');
-    expect(sim.state.policy.text).toContain(CONSOLE_EDIT);
+      // A console edit after the review changes the write (the whole file goes out): refused under fail.
+      await edit('tailnet-access.yaml', 'onManualEdits: warn', 'onManualEdits: warn\n  onUnreviewedChanges: fail');
+      sim.state.policy.text = sim.state.policy.text.replace(CONSOLE_FIND, CONSOLE_EDIT);
+      const refused = await act('push', pushEvent);
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).toContain('policy.hujson: the policy write differs from the reviewed one');
+      expect(sim.state.policy.text).toContain(CONSOLE_EDIT);
 
-    // The edit undone, the write is again the reviewed one: applied, and nothing said about review.
-    sim.state.policy.text = sim.state.policy.text.replace(CONSOLE_EDIT, CONSOLE_FIND);
-    const applied = await act('push', pushEvent);
-    expect(applied.code, applied.stdout + applied.stderr).toBe(0);
-    expect(applied.stdout).toContain('The plan applied is the one reviewed on pull request #7.');
-    expect(sim.state.policy.text).toBe(await readFile(file('policy.hujson'), 'utf8'));
-    expect(
-      github
-        .issue(7)
-        ?.comments.filter((c) => c.body.includes('tailnet-access:unreviewed'))
-        .map((c) => c.body),
-    ).toEqual([expect.stringContaining('Nothing was written (settings.onUnreviewedChanges: fail).')]);
-  });
+      // The edit undone, the write is again the reviewed one: applied, and nothing said about review.
+      sim.state.policy.text = sim.state.policy.text.replace(CONSOLE_EDIT, CONSOLE_FIND);
+      const applied = await act('push', pushEvent);
+      expect(applied.code, applied.stdout + applied.stderr).toBe(0);
+      expect(applied.stdout).toContain('The plan applied is the one reviewed on pull request #7.');
+      expect(sim.state.policy.text).toBe(await readFile(file('policy.hujson'), 'utf8'));
+      expect(
+        github
+          .issue(7)
+          ?.comments.filter((c) => c.body.includes('tailnet-access:unreviewed'))
+          .map((c) => c.body),
+      ).toEqual([expect.stringContaining('Nothing was written (settings.onUnreviewedChanges: fail).')]);
+    },
+  );
 });

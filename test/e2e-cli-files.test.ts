@@ -50,7 +50,9 @@ describe('dist/cli.js: a policy file outside the repository', () => {
         const run = await dist([command]);
         expect(run.code, `${command} with policyFile ${setting}`).toBe(1);
         expect(run.stderr).toContain(
-          `tailnet-access.yaml:3:3: settings.policyFile ${JSON.stringify(setting)} leads to ${path.join(outside, 'environ')}, outside the repository ${repo} (the nearest folder above the config file holding .git)`,
+          `tailnet-access.yaml:3:3: settings.policyFile ${JSON.stringify(setting)} leads to ` +
+            `${path.join(outside, 'environ')}, outside the repository ${repo} (the nearest folder above the config ` +
+            `file holding .git)`,
         );
         expect(run.stdout + run.stderr).not.toContain('do-not-publish');
       }
@@ -92,7 +94,8 @@ describe('dist/cli.js: files that are not regular files', () => {
       });
       expect(secret).toMatchObject({ timedOut: false, code: 1 });
       expect(secret.stderr).toBe(
-        'error: cannot read the OAuth app client secret: /dev/zero is a character device, not a regular file; check the path and its permissions\n',
+        'error: cannot read the OAuth app client secret: /dev/zero is a character device, not a regular file; ' +
+          'check the path and its permissions\n',
       );
     },
   );
@@ -109,27 +112,32 @@ describe('dist/cli.js: files that are not regular files', () => {
     const policy = await dist(['render', '--check'], { timeoutMs: 10_000 });
     expect(policy).toMatchObject({ timedOut: false, code: 1 });
     expect(policy.stderr).toBe(
-      'error: the policy file policy.hujson (settings.policyFile at tailnet-access.yaml:3:3) is a FIFO (named pipe), not a regular file; settings.policyFile must name the HuJSON policy file\n',
+      'error: the policy file policy.hujson (settings.policyFile at tailnet-access.yaml:3:3) is a FIFO (named ' +
+        'pipe), not a regular file; settings.policyFile must name the HuJSON policy file\n',
     );
   });
 });
 
 describe('dist/cli.js: --out naming an input', () => {
-  it('refuses apply --out tailnet-access.yaml before changing the tailnet, and import --out writes the YAML there', async () => {
-    const run = await dist(['apply', '--out', 'tailnet-access.yaml']);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toBe(
-      'error: --out tailnet-access.yaml is the config file tailnet-access.yaml; the output would replace it, so give --out another file\n',
-    );
-    expect(await readFile(path.join(repo, 'tailnet-access.yaml'), 'utf8')).toBe(EXAMPLE_CONFIG);
-    expect(sim.requests.entries).toEqual([]);
-    const imported = await dist(['import', '--force', '--out', 'tailnet-access.yaml']);
-    expect(imported.code).toBe(0);
-    expect(imported.stdout).toMatch(/^Wrote tailnet-access\.yaml: \d+ users, \d+ groups\./);
-    expect(await readFile(path.join(repo, 'tailnet-access.yaml'), 'utf8')).toMatch(
-      /^# yaml-language-server: \$schema=/,
-    );
-  });
+  it(
+    'refuses apply --out tailnet-access.yaml before changing the tailnet, and import --out writes the ' + 'YAML there',
+    async () => {
+      const run = await dist(['apply', '--out', 'tailnet-access.yaml']);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe(
+        'error: --out tailnet-access.yaml is the config file tailnet-access.yaml; the output would replace it, so ' +
+          'give --out another file\n',
+      );
+      expect(await readFile(path.join(repo, 'tailnet-access.yaml'), 'utf8')).toBe(EXAMPLE_CONFIG);
+      expect(sim.requests.entries).toEqual([]);
+      const imported = await dist(['import', '--force', '--out', 'tailnet-access.yaml']);
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toMatch(/^Wrote tailnet-access\.yaml: \d+ users, \d+ groups\./);
+      expect(await readFile(path.join(repo, 'tailnet-access.yaml'), 'utf8')).toMatch(
+        /^# yaml-language-server: \$schema=/,
+      );
+    },
+  );
 });
 
 describe('dist/cli.js: standard output that fails', () => {
@@ -154,49 +162,60 @@ describe('dist/cli.js: standard output that fails', () => {
     );
   });
 
-  it("keeps the report of an apply whose standard output is gone: on standard error, with the apply's own exit code", async () => {
-    const run = await dist(['apply'], { stdout: 'closed' });
-    expect(run.code).toBe(0);
-    expect(roles(sim)['bob@example.com']).toBe('admin');
-    const [first, ...report] = run.stderr.trimEnd().split('\n');
-    expect(first).toBe(
-      'error: cannot write to standard output (EPIPE: the reader closed the pipe); the output was not saved. The apply itself went ahead; its report follows.',
-    );
-    expect(report).toContain('    ~ bob@example.com  member -> admin');
-    expect(report.at(-1)).toBe(
-      'Apply complete: 1 role change, 1 group created, 1 updated, 1 deleted. The tailnet matches tailnet-access.yaml.',
-    );
-  });
+  it(
+    "keeps the report of an apply whose standard output is gone: on standard error, with the apply's " +
+      'own exit code',
+    async () => {
+      const run = await dist(['apply'], { stdout: 'closed' });
+      expect(run.code).toBe(0);
+      expect(roles(sim)['bob@example.com']).toBe('admin');
+      const [first, ...report] = run.stderr.trimEnd().split('\n');
+      expect(first).toBe(
+        'error: cannot write to standard output (EPIPE: the reader closed the pipe); the output was not saved. The ' +
+          'apply itself went ahead; its report follows.',
+      );
+      expect(report).toContain('    ~ bob@example.com  member -> admin');
+      expect(report.at(-1)).toBe(
+        'Apply complete: 1 role change, 1 group created, 1 updated, 1 deleted. The tailnet matches ' +
+          'tailnet-access.yaml.',
+      );
+    },
+  );
 
   it.skipIf(!hasDevices)('keeps the report of an apply to a full disk, and of one to --out /dev/full', async () => {
     const run = await dist(['apply', '--format', 'json'], { stdout: { file: '/dev/full' } });
     expect(run.code).toBe(0);
     const [first, ...report] = run.stderr.split('\n');
     expect(first).toBe(
-      'error: cannot write to standard output (ENOSPC: no space left on the device); the output was not saved. The apply itself went ahead; its report follows.',
+      'error: cannot write to standard output (ENOSPC: no space left on the device); the output was not saved. ' +
+        'The apply itself went ahead; its report follows.',
     );
     expect(JSON.parse(report.join('\n'))).toMatchObject({ converged: true });
     const again = await dist(['apply', '--out', '/dev/full']);
     expect(again.code).toBe(0);
     expect(again.stderr.split('\n')[0]).toBe(
-      'error: cannot write --out /dev/full (ENOSPC: no space left on the device); the output was not saved. The apply itself went ahead; its report follows.',
+      'error: cannot write --out /dev/full (ENOSPC: no space left on the device); the output was not saved. The ' +
+        'apply itself went ahead; its report follows.',
     );
     expect(again.stderr).toContain('No changes. The tailnet matches tailnet-access.yaml.');
   });
 });
 
 describe('dist/cli.js: starting a policy file from the live one', () => {
-  it('writes it with import --policy-file, byte for byte, and render --from-live without a config says to', async () => {
-    await rm(path.join(repo, 'tailnet-access.yaml'));
-    const hint = await dist(['render', '--from-live']);
-    expect(hint.code).toBe(1);
-    expect(hint.stderr).toContain('run `tailnet-access import --policy-file policy.hujson`');
-    const run = await dist(['import', '--policy-file', 'policy.hujson']);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    expect(await readFile(path.join(repo, 'policy.hujson'))).toEqual(Buffer.from(sim.state.policy.text, 'utf8'));
-    expect(await readFile(path.join(repo, 'tailnet-access.yaml'), 'utf8')).toContain('policyFile: policy.hujson');
-    expect((await dist(['render', '--check'])).code).toBe(0);
-    expect((await dist(['plan', '--detailed-exitcode'])).code).toBe(0);
-  });
+  it(
+    'writes it with import --policy-file, byte for byte, and render --from-live without a config says ' + 'to',
+    async () => {
+      await rm(path.join(repo, 'tailnet-access.yaml'));
+      const hint = await dist(['render', '--from-live']);
+      expect(hint.code).toBe(1);
+      expect(hint.stderr).toContain('run `tailnet-access import --policy-file policy.hujson`');
+      const run = await dist(['import', '--policy-file', 'policy.hujson']);
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(await readFile(path.join(repo, 'policy.hujson'))).toEqual(Buffer.from(sim.state.policy.text, 'utf8'));
+      expect(await readFile(path.join(repo, 'tailnet-access.yaml'), 'utf8')).toContain('policyFile: policy.hujson');
+      expect((await dist(['render', '--check'])).code).toBe(0);
+      expect((await dist(['plan', '--detailed-exitcode'])).code).toBe(0);
+    },
+  );
 });

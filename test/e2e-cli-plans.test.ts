@@ -77,7 +77,8 @@ describe('a plan whose policy Tailscale would refuse (groups-only)', () => {
     expect(run.stdout).toContain('Plan: 1 role change, 1 group to update.');
     expect(run.stdout).toContain('Cannot be applied: fix the problem below first.');
     expect(run.stderr).toContain(
-      "error: Tailscale's validator refuses the policy file this plan would write (the live policy with its groups changed as planned): ",
+      "error: Tailscale's validator refuses the policy file this plan would write (the live policy with its " +
+        'groups changed as planned): ',
     );
     expect(run.stderr).toContain('group members cannot be recursive');
     expect(run.stderr).not.toContain(' in the file.');
@@ -129,7 +130,8 @@ describe('a plan whose policy Tailscale would refuse (settings.policyFile)', () 
     await writeFile(path.join(dir, 'policy.hujson'), RECURSIVE_POLICY);
     await writeFile(
       path.join(dir, 'tailnet-access.yaml'),
-      'version: 1\nusers:\n  bob@example.com: admin\ngroups:\n  eng: [alice@example.com, dave@example.com]\nsettings:\n  policyFile: policy.hujson\n',
+      'version: 1\nusers:\n  bob@example.com: admin\ngroups:\n  eng: [alice@example.com, ' +
+        'dave@example.com]\nsettings:\n  policyFile: policy.hujson\n',
     );
     const plan = await cli(['plan']);
     expect(plan.code).toBe(1);
@@ -145,17 +147,20 @@ describe('a plan whose policy Tailscale would refuse (settings.policyFile)', () 
 });
 
 describe('messages that no longer blame someone else for our own write', () => {
-  it('a write stored with its answer lost is reported as written, not as a policy changed since it was read', async () => {
-    await simulate({ faultsAfterWrite: { rate: 1, seed: 1, kinds: ['reset'], methods: ['POST'] } });
-    await writeFile(path.join(dir, 'tailnet-access.yaml'), CONFIG);
-    const run = await cli(['apply']);
-    expect(run.code).toBe(0);
-    expect(sim.requests.filter({ method: 'POST', path: '/api/v2/tailnet/-/acl' }).map((e) => e.status)).toEqual([
-      0, 412,
-    ]);
-    expect(run.stderr).not.toContain('changed since it was read');
-    expect(run.stdout).toMatch(/Policy file: written; ETag /);
-  });
+  it(
+    'a write stored with its answer lost is reported as written, not as a policy changed since it was ' + 'read',
+    async () => {
+      await simulate({ faultsAfterWrite: { rate: 1, seed: 1, kinds: ['reset'], methods: ['POST'] } });
+      await writeFile(path.join(dir, 'tailnet-access.yaml'), CONFIG);
+      const run = await cli(['apply']);
+      expect(run.code).toBe(0);
+      expect(sim.requests.filter({ method: 'POST', path: '/api/v2/tailnet/-/acl' }).map((e) => e.status)).toEqual([
+        0, 412,
+      ]);
+      expect(run.stderr).not.toContain('changed since it was read');
+      expect(run.stdout).toMatch(/Policy file: written; ETag /);
+    },
+  );
 
   /** A proxy to the simulator that kills the CLI once the simulator has answered its policy write. */
   async function killingProxy(child: () => ChildProcess | undefined): Promise<string> {
@@ -197,7 +202,8 @@ describe('messages that no longer blame someone else for our own write', () => {
     await writeFile(policyFile, DEFAULT_POLICY);
     await writeFile(
       path.join(dir, 'tailnet-access.yaml'),
-      'version: 1\ngroups:\n  eng: [alice@example.com, dave@example.com]\nsettings:\n  policyFile: policy.hujson\n  onManualEdits: fail\n',
+      'version: 1\ngroups:\n  eng: [alice@example.com, dave@example.com]\nsettings:\n  policyFile: ' +
+        'policy.hujson\n  onManualEdits: fail\n',
     );
     // A first apply writes the state file (the live policy already is the file).
     expect((await cli(['apply'])).code).toBe(0);
@@ -242,7 +248,8 @@ describe('a policy nested too deeply', () => {
     expect(run.code).toBe(1);
     // The plan reads only the groups of a live policy; the strict parse of the text it would write finds the nesting.
     expect(run.stderr).toContain(
-      'the groups could not be written into the policy file: line 2, column 510: nested too deeply: more than 500 levels of objects and lists',
+      'the groups could not be written into the policy file: line 2, column 510: nested too deeply: more than 500 ' +
+        'levels of objects and lists',
     );
     expect(run.stderr).not.toMatch(/call stack|\n\s+at /);
   });

@@ -82,7 +82,8 @@ const planned = (json: string) => {
 describe('the CLI and the action on the same input', () => {
   it('plan the same changes, with the same warnings and the same impact, and both ask the validator', async () => {
     const config =
-      'version: 1\nusers:\n  bob@example.com: admin\ngroups:\n  eng: [alice@example.com, bob@example.com]\n  sre: [alice@example.com, carol@example.com]\n';
+      'version: 1\nusers:\n  bob@example.com: admin\ngroups:\n  eng: [alice@example.com, bob@example.com]\n  sre: ' +
+      '[alice@example.com, carol@example.com]\n';
     const run = await both(config, 'plan', { cliArgs: ['--format', 'json'] });
     expect(run.cli.code).toBe(0);
     expect(run.action.code).toBe(0);

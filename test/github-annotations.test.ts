@@ -49,8 +49,10 @@ describe('annotate', () => {
       ]),
     );
     expect(lines()).toEqual([
-      '::error title=tailnet-access,file=infra/tailnet-access.yaml,line=4,endLine=4,col=3,endColumn=9::unknown role "admn"; did you mean "admin"?',
-      '::warning title=tailnet-access,file=infra/tailnet-access.yaml,line=7,col=5::grace@example.com, in 50%25 of groups',
+      '::error title=tailnet-access,file=infra/tailnet-access.yaml,line=4,endLine=4,col=3,endColumn=9::unknown ' +
+        'role "admn"; did you mean "admin"?',
+      '::warning title=tailnet-access,file=infra/tailnet-access.yaml,line=7,col=5::grace@example.com, in 50%25 of ' +
+        'groups',
     ]);
   });
 

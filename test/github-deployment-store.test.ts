@@ -61,32 +61,35 @@ describe('the environment a tailnet and config file are recorded in', () => {
 });
 
 describe('DeploymentEtagStore', () => {
-  it('records an apply as a successful deployment of the commit, and reads it back with the text from git', async () => {
-    const applied = appliedPolicy(ETAG, POLICY);
-    await store().set('example.com', applied);
-    const [deployment] = github.deployments();
-    expect(github.deployments()).toHaveLength(1);
-    expect(deployment).toMatchObject({
-      sha: SHA,
-      environment: 'tailnet-access: example.com',
-      task: POLICY_TASK,
-      auto_merge: false,
-      required_contexts: [],
-      payload: { etag: ETAG, sha256: applied.sha256, policyFile: 'infra/policy.hujson' },
-    });
-    expect(deployment?.statuses).toEqual([
-      expect.objectContaining({ state: 'success', log_url: 'https://github.example/example/infra/actions/runs/1' }),
-    ]);
+  it(
+    'records an apply as a successful deployment of the commit, and reads it back with the text from ' + 'git',
+    async () => {
+      const applied = appliedPolicy(ETAG, POLICY);
+      await store().set('example.com', applied);
+      const [deployment] = github.deployments();
+      expect(github.deployments()).toHaveLength(1);
+      expect(deployment).toMatchObject({
+        sha: SHA,
+        environment: 'tailnet-access: example.com',
+        task: POLICY_TASK,
+        auto_merge: false,
+        required_contexts: [],
+        payload: { etag: ETAG, sha256: applied.sha256, policyFile: 'infra/policy.hujson' },
+      });
+      expect(deployment?.statuses).toEqual([
+        expect.objectContaining({ state: 'success', log_url: 'https://github.example/example/infra/actions/runs/1' }),
+      ]);
 
-    // A later run (plan, drift or apply) starts without the record in memory.
-    expect(await store({ sha: undefined }).get('example.com')).toEqual(applied);
-    expect(github.requests.at(-1)).toMatchObject({
-      method: 'GET',
-      path: `/repos/${STUB_OWNER}/${STUB_REPO}/contents/infra%2Fpolicy.hujson`,
-      query: { ref: SHA },
-    });
-    expect(warnings).toEqual([]);
-  });
+      // A later run (plan, drift or apply) starts without the record in memory.
+      expect(await store({ sha: undefined }).get('example.com')).toEqual(applied);
+      expect(github.requests.at(-1)).toMatchObject({
+        method: 'GET',
+        path: `/repos/${STUB_OWNER}/${STUB_REPO}/contents/infra%2Fpolicy.hujson`,
+        query: { ref: SHA },
+      });
+      expect(warnings).toEqual([]);
+    },
+  );
 
   it('reads the newest deployment of its own environment and task only', async () => {
     const other = 'b'.repeat(40);
@@ -164,7 +167,8 @@ describe('DeploymentEtagStore', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateFileError);
     expect((error as Error).message).toBe(
-      'the GitHub environment "tailnet-access: example.com" is written by apply only, for the commit it applied, and GITHUB_SHA is not set',
+      'the GitHub environment "tailnet-access: example.com" is written by apply only, for the commit it applied, ' +
+        'and GITHUB_SHA is not set',
     );
     expect(github.requests).toEqual([]);
   });

@@ -156,7 +156,8 @@ describe('rate limits on the way to the comment', () => {
     const message = (error as GitHubApiError).message;
     expect(message).toContain('403 API rate limit exceeded for installation ID 4242.');
     expect(message).toContain(
-      `rate limited: the token's API rate limit is used up until ${new Date(reset * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC (in 60 minutes)`,
+      `rate limited: the token's API rate limit is used up until ` +
+        `${new Date(reset * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC (in 60 minutes)`,
     );
     expect(message).not.toMatch(/permission/);
     expect(ours()).toHaveLength(0);

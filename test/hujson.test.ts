@@ -72,10 +72,13 @@ describe('deep nesting, where the error points', () => {
   const brackets = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
   const TOO_DEEP = `nested too deeply: more than ${MAX_DEPTH} levels of objects and lists`;
 
-  it('refuses nesting deep enough to overflow the parser at the bracket one level too deep, instead of crashing', () => {
-    const e = errorOf(`{\n"a": ${brackets(300_000)}}`);
-    expect([e.line, e.column, e.reason]).toEqual([2, 5 + MAX_DEPTH, TOO_DEEP]);
-  });
+  it(
+    'refuses nesting deep enough to overflow the parser at the bracket one level too deep, instead of ' + 'crashing',
+    () => {
+      const e = errorOf(`{\n"a": ${brackets(300_000)}}`);
+      expect([e.line, e.column, e.reason]).toEqual([2, 5 + MAX_DEPTH, TOO_DEEP]);
+    },
+  );
 
   it('counts only the containers still open when it finds nesting that overflowed the parser', () => {
     const before = '{"x": [{}, [], {"y": []}], "a": ';

@@ -158,7 +158,9 @@ describe('import then plan shows no changes', () => {
       { loginName: 'eve@example.com', displayName: 'Eve\nadmin@example.com: owner\u001b[31m' },
       { loginName: 'no-at-sign' },
     ];
-    const policy = `{"groups": {"group:odd": ${JSON.stringify(odd)}, "group:auto": ["autogroup:admin"], "group:two words": []}}`;
+    const policy =
+      `{"groups": {"group:odd": ${JSON.stringify(odd)}, "group:auto": ["autogroup:admin"], "group:two ` +
+      `words": []}}`;
     const { imported, plan, json, file } = await importThenPlan(tailnet(users, policy));
     expect(imported.code).toBe(0);
     expect(plan.code).toBe(0);
@@ -183,7 +185,8 @@ describe('the written file', () => {
     const s = await sim(
       tailnet(
         [USERS[0]!, USERS[2]!],
-        '{\n\t"groups": {\n\t\t// On call.\n\t\t"group:sre": ["bob@example.com"],\n\t\t"group:ops@example.com": [],\n\t},\n}\n',
+        '{\n\t"groups": {\n\t\t// On call.\n\t\t"group:sre": ["bob@example.com"],\n\t\t"group:ops@example.com": ' +
+          '[],\n\t},\n}\n',
       ),
     );
     const dir = tempDir();
@@ -283,30 +286,34 @@ describe('import --policy-file with no such file yet', () => {
 }
 `;
 
-  it('writes the live policy into it byte for byte, and a config that points at it: render --check passes, plan shows no changes', async () => {
-    const s = await sim(tailnet(USERS, LIVE));
-    const dir = tempDir();
-    mkdirSync(path.join(dir, 'infra'));
-    const result = await cli(['import', '--policy-file', 'infra/policy.hujson'], apiKeyEnv(s.url), dir);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(readFileSync(path.join(dir, 'infra', 'policy.hujson'), 'utf8')).toBe(s.state.policy.text);
-    expect(s.state.policy.text).toBe(LIVE);
-    expect(result.stdout).toMatch(
-      /^Wrote infra\/policy\.hujson: the live policy \(ETag [0-9a-f]{12}…\), byte for byte as the Tailscale API gave it\.\nWrote tailnet-access\.yaml: 4 users, 1 group\.\n/,
-    );
-    expect(result.stdout).toContain('Review both files, then commit them.');
-    expect(readFileSync(path.join(dir, 'tailnet-access.yaml'), 'utf8')).toMatch(
-      /^ {2}policyFile: infra\/policy\.hujson #/m,
-    );
-    expect(s.requests.countWrites()).toBe(0);
-    expect((await cli(['render', '--check'], {}, dir)).code).toBe(0);
-    const plan = await cli(['plan', '--detailed-exitcode'], apiKeyEnv(s.url), dir);
-    expect(plan.code).toBe(0);
-    expect(plan.stdout.trimEnd().split('\n').at(-1)).toBe(
-      'No changes. The tailnet matches tailnet-access.yaml and infra/policy.hujson.',
-    );
-  });
+  it(
+    'writes the live policy into it byte for byte, and a config that points at it: render --check passes, plan ' +
+      'shows no changes',
+    async () => {
+      const s = await sim(tailnet(USERS, LIVE));
+      const dir = tempDir();
+      mkdirSync(path.join(dir, 'infra'));
+      const result = await cli(['import', '--policy-file', 'infra/policy.hujson'], apiKeyEnv(s.url), dir);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      expect(readFileSync(path.join(dir, 'infra', 'policy.hujson'), 'utf8')).toBe(s.state.policy.text);
+      expect(s.state.policy.text).toBe(LIVE);
+      expect(result.stdout).toMatch(
+        /^Wrote infra\/policy\.hujson: the live policy \(ETag [0-9a-f]{12}…\), byte for byte as the Tailscale API gave it\.\nWrote tailnet-access\.yaml: 4 users, 1 group\.\n/,
+      );
+      expect(result.stdout).toContain('Review both files, then commit them.');
+      expect(readFileSync(path.join(dir, 'tailnet-access.yaml'), 'utf8')).toMatch(
+        /^ {2}policyFile: infra\/policy\.hujson #/m,
+      );
+      expect(s.requests.countWrites()).toBe(0);
+      expect((await cli(['render', '--check'], {}, dir)).code).toBe(0);
+      const plan = await cli(['plan', '--detailed-exitcode'], apiKeyEnv(s.url), dir);
+      expect(plan.code).toBe(0);
+      expect(plan.stdout.trimEnd().split('\n').at(-1)).toBe(
+        'No changes. The tailnet matches tailnet-access.yaml and infra/policy.hujson.',
+      );
+    },
+  );
 
   it('says in JSON that it wrote the policy file', async () => {
     const s = await sim(tailnet(USERS, LIVE));
@@ -326,22 +333,26 @@ describe('import --policy-file with no such file yet', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ policyFile: { file: 'policy.hujson', written: false } });
   });
 
-  it('writes neither file when the config is there already, and takes the policy file back when the config cannot be written', async () => {
-    const s = await sim(tailnet(USERS, LIVE));
-    const dir = tempDir();
-    writeFileSync(path.join(dir, 'tailnet-access.yaml'), 'version: 1\n');
-    expect((await cli(['import', '--policy-file', 'policy.hujson'], apiKeyEnv(s.url), dir)).stderr).toContain(
-      'tailnet-access.yaml already exists',
-    );
-    expect(existsSync(path.join(dir, 'policy.hujson'))).toBe(false);
-    const failed = await cli(
-      ['import', '--policy-file', 'policy.hujson', '--config', 'missing/tailnet-access.yaml'],
-      apiKeyEnv(s.url),
-      dir,
-    );
-    expect(failed.code).toBe(1);
-    expect(existsSync(path.join(dir, 'policy.hujson'))).toBe(false);
-  });
+  it(
+    'writes neither file when the config is there already, and takes the policy file back when the config cannot be ' +
+      'written',
+    async () => {
+      const s = await sim(tailnet(USERS, LIVE));
+      const dir = tempDir();
+      writeFileSync(path.join(dir, 'tailnet-access.yaml'), 'version: 1\n');
+      expect((await cli(['import', '--policy-file', 'policy.hujson'], apiKeyEnv(s.url), dir)).stderr).toContain(
+        'tailnet-access.yaml already exists',
+      );
+      expect(existsSync(path.join(dir, 'policy.hujson'))).toBe(false);
+      const failed = await cli(
+        ['import', '--policy-file', 'policy.hujson', '--config', 'missing/tailnet-access.yaml'],
+        apiKeyEnv(s.url),
+        dir,
+      );
+      expect(failed.code).toBe(1);
+      expect(existsSync(path.join(dir, 'policy.hujson'))).toBe(false);
+    },
+  );
 
   it('refuses a policy file outside the repository of the config, before reading the tailnet', async () => {
     const dir = tempDir();
@@ -353,28 +364,33 @@ describe('import --policy-file with no such file yet', () => {
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      `error: --policy-file ../policy.hujson leads to ${path.join(realpathSync(dir), 'policy.hujson')}, outside the repository ${realpathSync(path.join(dir, 'repo'))} (the nearest folder above the config file holding .git); settings.policyFile may only name a file inside it, so keep the policy file in the repository\n`,
+      `error: --policy-file ../policy.hujson leads to ${path.join(realpathSync(dir), 'policy.hujson')}, outside ` +
+        `the repository ${realpathSync(path.join(dir, 'repo'))} (the nearest folder above the config file holding ` +
+        `.git); settings.policyFile may only name a file inside it, so keep the policy file in the repository\n`,
     );
     expect(existsSync(path.join(dir, 'policy.hujson'))).toBe(false);
   });
 });
 
 describe('import --out', () => {
-  it('is where the YAML goes, as --config is; --force replaces that file, and the summary goes to standard output', async () => {
-    const s = await sim(tailnet(USERS, GROUPED));
-    const dir = tempDir();
-    writeFileSync(path.join(dir, 'tailnet-access.yaml'), 'version: 1\n');
-    const refused = await cli(['import', '--out', 'tailnet-access.yaml'], apiKeyEnv(s.url), dir);
-    expect(refused.stderr).toContain('tailnet-access.yaml already exists');
-    const forced = await cli(['import', '--force', '--out', 'tailnet-access.yaml'], apiKeyEnv(s.url), dir);
-    expect(forced.code).toBe(0);
-    expect(forced.stdout).toMatch(/^Wrote tailnet-access\.yaml: 4 users, 4 groups\./);
-    expect((await loadConfig(path.join(dir, 'tailnet-access.yaml'))).desired.users).toHaveLength(4);
-    expect((await cli(['import', '--out', 'other.yaml'], apiKeyEnv(s.url), dir)).code).toBe(0);
-    expect(readFileSync(path.join(dir, 'other.yaml'), 'utf8')).toBe(
-      readFileSync(path.join(dir, 'tailnet-access.yaml'), 'utf8'),
-    );
-  });
+  it(
+    'is where the YAML goes, as --config is; --force replaces that file, and the summary goes to ' + 'standard output',
+    async () => {
+      const s = await sim(tailnet(USERS, GROUPED));
+      const dir = tempDir();
+      writeFileSync(path.join(dir, 'tailnet-access.yaml'), 'version: 1\n');
+      const refused = await cli(['import', '--out', 'tailnet-access.yaml'], apiKeyEnv(s.url), dir);
+      expect(refused.stderr).toContain('tailnet-access.yaml already exists');
+      const forced = await cli(['import', '--force', '--out', 'tailnet-access.yaml'], apiKeyEnv(s.url), dir);
+      expect(forced.code).toBe(0);
+      expect(forced.stdout).toMatch(/^Wrote tailnet-access\.yaml: 4 users, 4 groups\./);
+      expect((await loadConfig(path.join(dir, 'tailnet-access.yaml'))).desired.users).toHaveLength(4);
+      expect((await cli(['import', '--out', 'other.yaml'], apiKeyEnv(s.url), dir)).code).toBe(0);
+      expect(readFileSync(path.join(dir, 'other.yaml'), 'utf8')).toBe(
+        readFileSync(path.join(dir, 'tailnet-access.yaml'), 'utf8'),
+      );
+    },
+  );
 
   it('refuses --out and --config that disagree, and an --out that is the policy file it reads', async () => {
     const dir = tempDir();
@@ -389,7 +405,8 @@ describe('import --out', () => {
     expect(
       (await cli(['import', '--force', '--policy-file', 'policy.hujson', '--out', 'policy.hujson'], env, dir)).stderr,
     ).toBe(
-      "error: --policy-file policy.hujson is the file the YAML would be written to; give the policy file, and the YAML's place with --config\n",
+      'error: --policy-file policy.hujson is the file the YAML would be written to; give the policy file, and the ' +
+        "YAML's place with --config\n",
     );
     expect(readFileSync(path.join(dir, 'policy.hujson'), 'utf8')).toBe('{}\n');
   });

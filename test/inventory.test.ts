@@ -80,7 +80,8 @@ describe('the inventory as text and markdown', () => {
   it('puts the counts first and the flagged users before everyone', () => {
     const text = renderInventoryText(buildInventory(small(), { now: NOW }));
     expect(text.split('\n')[0]).toBe(
-      'Inventory: 4 users, 1 connected now, 4 devices; 2 idle over 90 days, 2 in no group, 1 declared but never joined.',
+      'Inventory: 4 users, 1 connected now, 4 devices; 2 idle over 90 days, 2 in no group, 1 declared but never ' +
+        'joined.',
     );
     const order = [
       'Idle over 90 days (2):',
@@ -156,7 +157,8 @@ describe('a 10,000-user inventory in the job summary', () => {
         expect(markdown).toMatch(/The first [\d,]+ of 10,000, by login\./);
       }
       console.log(
-        `10,000 users (${allFlagged ? 'all flagged' : 'typical'}): ${bytes(markdown).toLocaleString('en-US')} bytes in ${ms.toFixed(0)} ms`,
+        `10,000 users (${allFlagged ? 'all flagged' : 'typical'}): ${bytes(markdown).toLocaleString('en-US')} ` +
+          `bytes in ${ms.toFixed(0)} ms`,
       );
     }
   });

@@ -25,21 +25,24 @@ describe('diff with inviteMissingUsers', () => {
     settings: { inviteMissingUsers: true },
   });
 
-  it('invites each missing user with their role (member when the file leaves it open), skipping pending invites', () => {
-    const state = { ...live([alice]), invites: { pending: ['IVY@example.com'] } };
-    const { plan } = diff(file, state);
-    expect(plan.changes).toEqual([
-      { type: 'user.invite', login: 'grace@example.com', role: 'it-admin' },
-      { type: 'user.invite', login: 'hal@example.com', role: 'member' },
-    ]);
-    expect(plan.warnings).toEqual([
-      {
-        code: 'user.invite-pending',
-        message: 'ivy@example.com has been invited and has not accepted yet',
-        path: 'tailnet-access.yaml:5:3',
-      },
-    ]);
-  });
+  it(
+    'invites each missing user with their role (member when the file leaves it open), skipping pending ' + 'invites',
+    () => {
+      const state = { ...live([alice]), invites: { pending: ['IVY@example.com'] } };
+      const { plan } = diff(file, state);
+      expect(plan.changes).toEqual([
+        { type: 'user.invite', login: 'grace@example.com', role: 'it-admin' },
+        { type: 'user.invite', login: 'hal@example.com', role: 'member' },
+      ]);
+      expect(plan.warnings).toEqual([
+        {
+          code: 'user.invite-pending',
+          message: 'ivy@example.com has been invited and has not accepted yet',
+          path: 'tailnet-access.yaml:5:3',
+        },
+      ]);
+    },
+  );
 
   it('orders invites by login, after the role changes, whatever the file order', () => {
     const file2 = desired({

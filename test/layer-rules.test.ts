@@ -64,7 +64,8 @@ describe.skipIf(!existsSync(DEPCRUISE))('the layer rules', () => {
       ...BASE,
       // The pure core reaching for the file system and a front end.
       'src/plan/diff.ts':
-        "import { readFileSync } from 'node:fs';\nimport { command } from '../commands/plan.js';\nexport const d = String(readFileSync) + command;\n",
+        "import { readFileSync } from 'node:fs';\nimport { command } from '../commands/plan.js';\nexport const d " +
+        '= String(readFileSync) + command;\n',
       // A renderer reaching for the client, the engine for the runner protocol and a front end.
       'src/render/plan-text.ts': "import { client } from '../tailscale/client.js';\nexport const r = client;\n",
       'src/engine/plan.ts': "import { mode } from '../action/plan-mode.js';\nexport const e = mode;\n",
@@ -93,9 +94,11 @@ describe.skipIf(!existsSync(DEPCRUISE))('the layer rules', () => {
       'src/plan/diff.ts': "import { plan } from '../domain/plan.js';\nexport const d = plan;\n",
       'src/render/plan-text.ts': "import { d } from '../plan/diff.js';\nexport const r = d;\n",
       'src/engine/plan.ts':
-        "import { client } from '../tailscale/client.js';\nimport { d } from '../plan/diff.js';\nexport const e = client + d;\n",
+        "import { client } from '../tailscale/client.js';\nimport { d } from '../plan/diff.js';\nexport const e = " +
+        'client + d;\n',
       'src/commands/apply.ts':
-        "import { e } from '../engine/plan.js';\nimport { r } from '../render/plan-text.js';\nexport const c = e + r;\n",
+        "import { e } from '../engine/plan.js';\nimport { r } from '../render/plan-text.js';\nexport const c = e " +
+        '+ r;\n',
     });
     const { code, output } = await cruise();
     expect(output).toContain('no dependency violations found');

@@ -107,7 +107,8 @@ describe('runCreateOAuthAppMode', () => {
       'PUT TS_OAUTH_APP_SECRET',
     ]);
     expect(log.join('\n')).toContain(
-      `its client secret is stored in the Actions secret TS_OAUTH_APP_SECRET of ${REPOSITORY}, environment "${ENVIRONMENT}"`,
+      `its client secret is stored in the Actions secret TS_OAUTH_APP_SECRET of ${REPOSITORY}, environment ` +
+        `"${ENVIRONMENT}"`,
     );
   });
 
@@ -182,7 +183,8 @@ describe('runCreateOAuthAppMode', () => {
     );
     expect(failure.message).toContain('GitHub refused access (403');
     expect(failure.message).toContain(
-      `curl -fsS -X DELETE -H "Authorization: Bearer $TAILSCALE_API_KEY" "${sim.url}/api/v2/tailnet/-/oauth-apps/${app?.id}"`,
+      `curl -fsS -X DELETE -H "Authorization: Bearer $TAILSCALE_API_KEY" ` +
+        `"${sim.url}/api/v2/tailnet/-/oauth-apps/${app?.id}"`,
     );
     expect(outputs).toEqual({});
   });

@@ -130,40 +130,48 @@ describe('create-oauth-app', () => {
     expect((await readFile(path.join(dir, 'app.secret'), 'utf8')).trim()).toBe(secretBefore);
   });
 
-  it('reports the differences of an existing app and changes nothing (exit 2); --update replaces it and the secret survives', async () => {
-    expect((await cli([...BASE, '--secret-file', 'app.secret'])).code).toBe(0);
-    const secret = await readSecret(path.join(dir, 'app.secret'));
-    const [created] = sim.state.oauthApps.list();
-    const changed = [
-      ...BASE,
-      '--description',
-      'laptops',
-      '--redirect-uri',
-      'https://tool.example.com/cb',
-      '--allowed-node-attribute',
-      'custom:laptop',
-    ];
+  it(
+    'reports the differences of an existing app and changes nothing (exit 2); --update replaces it and the secret ' +
+      'survives',
+    async () => {
+      expect((await cli([...BASE, '--secret-file', 'app.secret'])).code).toBe(0);
+      const secret = await readSecret(path.join(dir, 'app.secret'));
+      const [created] = sim.state.oauthApps.list();
+      const changed = [
+        ...BASE,
+        '--description',
+        'laptops',
+        '--redirect-uri',
+        'https://tool.example.com/cb',
+        '--allowed-node-attribute',
+        'custom:laptop',
+      ];
 
-    sim.requests.clear();
-    const differs = await cli(changed);
-    expect(differs.code).toBe(2);
-    expect(differs.out).toContain('already exists with other settings; nothing was changed');
-    expect(differs.out).toContain('redirectURIs: + https://tool.example.com/cb');
-    expect(differs.out).toContain('allowedNodeAttributes: + custom:laptop');
-    expect(differs.out).toContain('--update');
-    expect(sim.requests.countWrites()).toBe(0);
+      sim.requests.clear();
+      const differs = await cli(changed);
+      expect(differs.code).toBe(2);
+      expect(differs.out).toContain('already exists with other settings; nothing was changed');
+      expect(differs.out).toContain('redirectURIs: + https://tool.example.com/cb');
+      expect(differs.out).toContain('allowedNodeAttributes: + custom:laptop');
+      expect(differs.out).toContain('--update');
+      expect(sim.requests.countWrites()).toBe(0);
 
-    sim.requests.clear();
-    const updated = await cli([...changed, '--update']);
-    expect(updated.code, updated.err).toBe(0);
-    expect(updated.out).toContain('its client secret stays the same');
-    expect(apiCalls()).toEqual(['GET /oauth-apps', `PUT /oauth-apps/${created?.id}`, `GET /oauth-apps/${created?.id}`]);
-    const [app] = sim.state.oauthApps.list();
-    expect(app).toMatchObject({ id: created?.id, description: 'laptops', allowedNodeAttributes: ['custom:laptop'] });
-    expect(app?.redirectURIs).toEqual(['http://127.0.0.1:8976/callback', 'https://tool.example.com/cb']);
-    expect(sim.state.oauthApps.secretMatches(created?.id ?? '', secret)).toBe(true);
-    expect((await cli([...changed, '--update'])).out).toContain('already exists with these settings');
-  });
+      sim.requests.clear();
+      const updated = await cli([...changed, '--update']);
+      expect(updated.code, updated.err).toBe(0);
+      expect(updated.out).toContain('its client secret stays the same');
+      expect(apiCalls()).toEqual([
+        'GET /oauth-apps',
+        `PUT /oauth-apps/${created?.id}`,
+        `GET /oauth-apps/${created?.id}`,
+      ]);
+      const [app] = sim.state.oauthApps.list();
+      expect(app).toMatchObject({ id: created?.id, description: 'laptops', allowedNodeAttributes: ['custom:laptop'] });
+      expect(app?.redirectURIs).toEqual(['http://127.0.0.1:8976/callback', 'https://tool.example.com/cb']);
+      expect(sim.state.oauthApps.secretMatches(created?.id ?? '', secret)).toBe(true);
+      expect((await cli([...changed, '--update'])).out).toContain('already exists with these settings');
+    },
+  );
 
   it('refuses invalid settings and flag combinations before any request', async () => {
     const bad: [string[], RegExp][] = [
@@ -204,24 +212,29 @@ describe('create-oauth-app', () => {
     expect(run.err).toContain('Its client secret is in standard output.');
   });
 
-  it('with --print-secret to a closed pipe, says the secret was not stored (it is shown only once), never printing it', async () => {
-    const closed = new Writable({
-      write: (_chunk, _encoding, done) => done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })),
-    });
-    let err = '';
-    const code = await runCli(['create-oauth-app', ...BASE, '--print-secret'], {
-      env: { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url },
-      cwd: dir,
-      stdout: new GuardedStream(closed),
-      stderr: { write: (text: string) => (err += text) },
-    });
-    scan.saw('stderr of --print-secret to a closed pipe', err);
-    expect(code).toBe(1);
-    const [app] = sim.state.oauthApps.list();
-    expect(err).toContain(
-      `OAuth app "${app?.name}" (ID ${app?.id}) was created, but its client secret could not be stored in standard output: writing it failed (EPIPE)`,
-    );
-  });
+  it(
+    'with --print-secret to a closed pipe, says the secret was not stored (it is shown only once), never printing ' +
+      'it',
+    async () => {
+      const closed = new Writable({
+        write: (_chunk, _encoding, done) => done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })),
+      });
+      let err = '';
+      const code = await runCli(['create-oauth-app', ...BASE, '--print-secret'], {
+        env: { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url },
+        cwd: dir,
+        stdout: new GuardedStream(closed),
+        stderr: { write: (text: string) => (err += text) },
+      });
+      scan.saw('stderr of --print-secret to a closed pipe', err);
+      expect(code).toBe(1);
+      const [app] = sim.state.oauthApps.list();
+      expect(err).toContain(
+        `OAuth app "${app?.name}" (ID ${app?.id}) was created, but its client secret could not be stored in ` +
+          `standard output: writing it failed (EPIPE)`,
+      );
+    },
+  );
 
   it('refuses to pick one of two apps of the same name', async () => {
     const input = { name: 'twin', redirectURIs: ['https://a.example/cb'], scopes: ['auth_keys:create:once'] };
@@ -253,10 +266,13 @@ describe('createOrFindOAuthApp', () => {
       scan.saw('the SecretNotStoredError message', message);
       const [app] = sim.state.oauthApps.list();
       expect(message).toContain(
-        `OAuth app "lost-secret" (ID ${app?.id}) was created, but its client secret could not be stored in the vault: the vault is sealed`,
+        `OAuth app "lost-secret" (ID ${app?.id}) was created, but its client secret could not be stored in the ` +
+          `vault: the vault is sealed`,
       );
       expect(message).toContain('the secret was not printed anywhere');
-      const command = `curl -fsS -X DELETE -H "Authorization: Bearer $TAILSCALE_API_KEY" "${sim.url}/api/v2/tailnet/-/oauth-apps/${app?.id}"`;
+      const command =
+        `curl -fsS -X DELETE -H "Authorization: Bearer $TAILSCALE_API_KEY" ` +
+        `"${sim.url}/api/v2/tailnet/-/oauth-apps/${app?.id}"`;
       expect(message).toContain(command);
       expect(message).toContain('run this again');
 

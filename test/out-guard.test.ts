@@ -27,19 +27,22 @@ const refusal = (out: string, what: string): string =>
   `error: --out ${out} is ${what}; the output would replace it, so give --out another file\n`;
 
 describe('--out naming an input', () => {
-  it('is refused for plan and apply when it is the config, by any name, before the tailnet is read or changed', async () => {
-    await symlink('tailnet-access.yaml', path.join(dir, 'soft.yaml'));
-    await link(path.join(dir, 'tailnet-access.yaml'), path.join(dir, 'hard.yaml'));
-    for (const command of ['plan', 'apply', 'drift']) {
-      for (const out of ['tailnet-access.yaml', 'soft.yaml', 'hard.yaml', path.join(dir, 'tailnet-access.yaml')]) {
-        const result = await cli(command, '--out', out);
-        expect(result.code, `${command} --out ${out}`).toBe(1);
-        expect(result.stderr).toBe(refusal(out, 'the config file tailnet-access.yaml'));
+  it(
+    'is refused for plan and apply when it is the config, by any name, before the tailnet is read or ' + 'changed',
+    async () => {
+      await symlink('tailnet-access.yaml', path.join(dir, 'soft.yaml'));
+      await link(path.join(dir, 'tailnet-access.yaml'), path.join(dir, 'hard.yaml'));
+      for (const command of ['plan', 'apply', 'drift']) {
+        for (const out of ['tailnet-access.yaml', 'soft.yaml', 'hard.yaml', path.join(dir, 'tailnet-access.yaml')]) {
+          const result = await cli(command, '--out', out);
+          expect(result.code, `${command} --out ${out}`).toBe(1);
+          expect(result.stderr).toBe(refusal(out, 'the config file tailnet-access.yaml'));
+        }
       }
-    }
-    expect(await readFile(path.join(dir, 'tailnet-access.yaml'), 'utf8')).toBe(EXAMPLE_CONFIG);
-    expect(sim.requests.entries).toEqual([]);
-  });
+      expect(await readFile(path.join(dir, 'tailnet-access.yaml'), 'utf8')).toBe(EXAMPLE_CONFIG);
+      expect(sim.requests.entries).toEqual([]);
+    },
+  );
 
   it('is refused when it is the policy file or the state file (even before apply has created it)', async () => {
     await writeFile(path.join(dir, 'tailnet-access.yaml'), 'version: 1\nsettings:\n  policyFile: policy.hujson\n');

@@ -79,40 +79,45 @@ const ENG: Reference[] = [
 ];
 
 describe('plan: what the changed groups grant', () => {
-  it('lists, after the changes, every rule of the live policy that names a changed group, and the groups used nowhere', async () => {
-    const run = await cli('plan');
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
-    const lines = run.stdout.split('\n');
-    const start = lines.indexOf('What these groups grant (lines of the live policy):');
-    expect(start).toBeGreaterThan(lines.indexOf('Groups:'));
-    expect(lines.slice(start + 1, lines.indexOf('', start))).toEqual([
-      '  group:new is used nowhere in the policy',
-      '  group:old is used nowhere in the policy',
-      '  group:eng → tagOwners["tag:server"] line 10: tag:server owned by group:eng',
-      '  group:eng → acls[0] line 14: accept group:eng -> tag:server:22',
-      '  group:eng → acls[1] line 15: accept tag:router -> group:eng:443',
-      '  group:eng → grants[0] line 18: group:eng -> tag:server ip tcp:80 if posture:stable',
-      '  group:eng → grants[1] line 19: tag:router -> group:eng ip icmp:*',
-      '  group:eng → ssh[0] line 22: accept group:eng -> tag:server as root',
-      '  group:eng → ssh[1] line 23: check autogroup:admin -> group:eng as group:eng',
-      '  group:eng → autoApprovers.routes["10.0.0.0/8"] line 27: route 10.0.0.0/8 auto-approved for group:eng',
-      '  group:eng → autoApprovers.exitNode line 29: exit nodes auto-approved for group:eng',
-      '  group:eng → nodeAttrs[0] line 32: group:eng get funnel',
-      '  group:eng → tests[0] line 38: test from group:eng: accepts tag:server:22',
-      '  group:eng → sshTests[0] line 41: ssh test from group:eng to tag:server: accepts root',
-    ]);
-    // Each line number is the rule's line in the live policy.
-    const policyLines = sim.state.policy.text.split('\n');
-    for (const ref of ENG) expect(policyLines[ref.line - 1]?.slice(ref.column - 1)).toMatch(/^[{"]/);
-    expect(policyLines[13]).toContain('"src": ["group:eng"], "dst": ["tag:server:22"]');
-    expect(policyLines[40]).toContain('"src": "group:eng", "dst": ["tag:server"]');
-  });
+  it(
+    'lists, after the changes, every rule of the live policy that names a changed group, and the groups used ' +
+      'nowhere',
+    async () => {
+      const run = await cli('plan');
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      const lines = run.stdout.split('\n');
+      const start = lines.indexOf('What these groups grant (lines of the live policy):');
+      expect(start).toBeGreaterThan(lines.indexOf('Groups:'));
+      expect(lines.slice(start + 1, lines.indexOf('', start))).toEqual([
+        '  group:new is used nowhere in the policy',
+        '  group:old is used nowhere in the policy',
+        '  group:eng → tagOwners["tag:server"] line 10: tag:server owned by group:eng',
+        '  group:eng → acls[0] line 14: accept group:eng -> tag:server:22',
+        '  group:eng → acls[1] line 15: accept tag:router -> group:eng:443',
+        '  group:eng → grants[0] line 18: group:eng -> tag:server ip tcp:80 if posture:stable',
+        '  group:eng → grants[1] line 19: tag:router -> group:eng ip icmp:*',
+        '  group:eng → ssh[0] line 22: accept group:eng -> tag:server as root',
+        '  group:eng → ssh[1] line 23: check autogroup:admin -> group:eng as group:eng',
+        '  group:eng → autoApprovers.routes["10.0.0.0/8"] line 27: route 10.0.0.0/8 auto-approved for group:eng',
+        '  group:eng → autoApprovers.exitNode line 29: exit nodes auto-approved for group:eng',
+        '  group:eng → nodeAttrs[0] line 32: group:eng get funnel',
+        '  group:eng → tests[0] line 38: test from group:eng: accepts tag:server:22',
+        '  group:eng → sshTests[0] line 41: ssh test from group:eng to tag:server: accepts root',
+      ]);
+      // Each line number is the rule's line in the live policy.
+      const policyLines = sim.state.policy.text.split('\n');
+      for (const ref of ENG) expect(policyLines[ref.line - 1]?.slice(ref.column - 1)).toMatch(/^[{"]/);
+      expect(policyLines[13]).toContain('"src": ["group:eng"], "dst": ["tag:server:22"]');
+      expect(policyLines[40]).toContain('"src": "group:eng", "dst": ["tag:server"]');
+    },
+  );
 
   it('says what the promoted role may do, under the role change', async () => {
     const run = await cli('plan');
     expect(run.stdout).toContain(
-      '  ~ bob@example.com  member -> admin\n      + gains everything in the admin console but ownership, billing included\n',
+      '  ~ bob@example.com  member -> admin\n      + gains everything in the admin console but ownership, billing ' +
+        'included\n',
     );
   });
 
@@ -135,7 +140,8 @@ describe('plan: what the changed groups grant', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain('What these groups grant');
     expect(run.stdout).toContain(
-      '  ~ bob@example.com  member -> it-admin\n      + gains users and devices (the policy file and network settings read-only)\n',
+      '  ~ bob@example.com  member -> it-admin\n      + gains users and devices (the policy file and network ' +
+        'settings read-only)\n',
     );
     const json = JSON.parse((await cli('plan', '--format', 'json')).stdout) as {
       impact: Reference[];
@@ -148,7 +154,9 @@ describe('plan: what the changed groups grant', () => {
   it('in markdown, lists each rule with its place and line', async () => {
     const run = await cli('plan', '--format', 'markdown');
     expect(run.stdout).toContain(
-      '**What these groups grant** (lines of the live policy)\n\n- `group:new` is used nowhere in the policy\n- `group:old` is used nowhere in the policy\n- `group:eng` → `tagOwners["tag:server"]` line 10: `tag:server owned by group:eng`\n',
+      '**What these groups grant** (lines of the live policy)\n\n- `group:new` is used nowhere in the policy\n- ' +
+        '`group:old` is used nowhere in the policy\n- `group:eng` → `tagOwners["tag:server"]` line 10: `tag:server ' +
+        'owned by group:eng`\n',
     );
     expect(run.stdout).toContain(
       '- `group:eng` → `sshTests[0]` line 41: `ssh test from group:eng to tag:server: accepts root`\n',
@@ -187,7 +195,8 @@ describe('plan under settings.policyFile: the impact is found in the policy file
     expect(json.unusedGroups).toEqual(['group:old']);
     const text = await cli('plan');
     expect(text.stdout).toContain(
-      `What these groups grant (lines of policy.hujson):\n  group:old is used nowhere in the policy\n  group:eng → tagOwners["tag:server"] line `,
+      `What these groups grant (lines of policy.hujson):\n  group:old is used nowhere in the policy\n  group:eng ` +
+        `→ tagOwners["tag:server"] line `,
     );
     expect(text.stdout).toContain(`  group:new → acls[0] line ${ruleLine}: accept group:new -> tag:server:8080\n`);
   });

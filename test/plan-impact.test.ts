@@ -4,9 +4,11 @@ import { changedGroups, impactSource, LIVE_POLICY, planImpact, withImpact } from
 import type { Plan } from '../src/domain/plan.js';
 
 const LIVE =
-  '{"groups": {"group:eng": [], "group:old": []}, "acls": [{"action": "accept", "src": ["group:eng"], "dst": ["*:22"]}], "tagOwners": {"tag:x": ["group:ops"]}}';
+  '{"groups": {"group:eng": [], "group:old": []}, "acls": [{"action": "accept", "src": ["group:eng"], "dst": ' +
+  '["*:22"]}], "tagOwners": {"tag:x": ["group:ops"]}}';
 const DESIRED =
-  '{\n  "groups": {"group:eng": []},\n  "acls": [\n    {"action": "accept", "src": ["group:new"], "dst": ["*:80"]},\n  ],\n}\n';
+  '{\n  "groups": {"group:eng": []},\n  "acls": [\n    {"action": "accept", "src": ["group:new"], "dst": ' +
+  '["*:80"]},\n  ],\n}\n';
 
 function plan(changes: Plan['changes']): Plan {
   return { version: 1, tailnet: '-', policyEtag: '"e"', changes, warnings: [] };

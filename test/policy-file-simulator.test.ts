@@ -78,19 +78,23 @@ afterEach(async () => {
 });
 
 describe('migrating with import --policy-file', () => {
-  it("writes a file whose groups are the policy file's, so render --check passes and plan shows no changes", async () => {
-    const yaml = await readFile(yamlPath(), 'utf8');
-    expect(yaml).toContain(
-      '  group:eng:\n    description: "Engineering: everyone who ships code."\n    members:\n      - alice@example.com\n      - dave@example.com\n',
-    );
-    expect(yaml).toContain('  policyFile: policy.hujson');
-    expect((await cli('render', '--check')).code).toBe(0);
-    const plan = await cli('plan', '--detailed-exitcode');
-    expect(plan.code).toBe(0);
-    expect(plan.stdout.trimEnd().split('\n').at(-1)).toBe(
-      'No changes. The tailnet matches tailnet-access.yaml and policy.hujson.',
-    );
-  });
+  it(
+    "writes a file whose groups are the policy file's, so render --check passes and plan shows no " + 'changes',
+    async () => {
+      const yaml = await readFile(yamlPath(), 'utf8');
+      expect(yaml).toContain(
+        '  group:eng:\n    description: "Engineering: everyone who ships code."\n    members:\n      - ' +
+          'alice@example.com\n      - dave@example.com\n',
+      );
+      expect(yaml).toContain('  policyFile: policy.hujson');
+      expect((await cli('render', '--check')).code).toBe(0);
+      const plan = await cli('plan', '--detailed-exitcode');
+      expect(plan.code).toBe(0);
+      expect(plan.stdout.trimEnd().split('\n').at(-1)).toBe(
+        'No changes. The tailnet matches tailnet-access.yaml and policy.hujson.',
+      );
+    },
+  );
 });
 
 describe('plan under settings.policyFile', () => {
@@ -139,7 +143,8 @@ describe('plan under settings.policyFile', () => {
     const plan = await cli('plan');
     expect(plan.code).toBe(1);
     expect(plan.stderr).toContain(
-      `policy.hujson:${at}: error: Tailscale refuses the policy: test(s) failed: alice@example.com: address "tag:monitoring:9100": want: Accept, got: Drop\n`,
+      `policy.hujson:${at}: error: Tailscale refuses the policy: test(s) failed: alice@example.com: address ` +
+        `"tag:monitoring:9100": want: Accept, got: Drop\n`,
     );
     expect(plan.stdout).toContain('Tailscale refuses it (1 error)');
   });
@@ -154,30 +159,35 @@ describe('plan under settings.policyFile', () => {
     const plan = await cli('plan');
     expect(plan.code).toBe(1);
     expect(plan.stderr).toBe(
-      `policy.hujson:27:3: expected ',' between values, found "\\"prometheus\\""\n1 problem in policy.hujson; nothing was written to the tailnet.\n`,
+      `policy.hujson:27:3: expected ',' between values, found "\\"prometheus\\""\n1 problem in policy.hujson; ` +
+        `nothing was written to the tailnet.\n`,
     );
     expect(sim.requests.entries).toEqual([]);
   });
 
-  it('is an error on the policy file, with the command that fixes it, when the file is not rendered from the YAML', async () => {
-    await edit(yamlPath(), '      - dave@example.com\n', '      - dave@example.com\n      - bob@example.com\n');
-    const plan = await cli('plan');
-    expect(plan.code).toBe(1);
-    // The first line that differs: where bob goes, after dave and his comment.
-    expect(positionOf(DEFAULT_POLICY, '\t\t],')).toBe('13:1');
-    expect(plan.stderr).toContain(
-      'policy.hujson:13:1: error: policy.hujson does not hold the groups of tailnet-access.yaml (group group:eng); run `tailnet-access render` and commit the result',
-    );
-    const apply = await cli('apply');
-    expect(apply.code).toBe(1);
-    expect(apply.stderr).toContain('refused by the plan safety rail');
-    expect(sim.requests.countWrites()).toBe(0);
+  it(
+    'is an error on the policy file, with the command that fixes it, when the file is not rendered from ' + 'the YAML',
+    async () => {
+      await edit(yamlPath(), '      - dave@example.com\n', '      - dave@example.com\n      - bob@example.com\n');
+      const plan = await cli('plan');
+      expect(plan.code).toBe(1);
+      // The first line that differs: where bob goes, after dave and his comment.
+      expect(positionOf(DEFAULT_POLICY, '\t\t],')).toBe('13:1');
+      expect(plan.stderr).toContain(
+        'policy.hujson:13:1: error: policy.hujson does not hold the groups of tailnet-access.yaml (group ' +
+          'group:eng); run `tailnet-access render` and commit the result',
+      );
+      const apply = await cli('apply');
+      expect(apply.code).toBe(1);
+      expect(apply.stderr).toContain('refused by the plan safety rail');
+      expect(sim.requests.countWrites()).toBe(0);
 
-    const rendered = await cli('render');
-    expect(rendered.code).toBe(0);
-    expect(rendered.stdout).toContain('+\t\t\t"bob@example.com",\n');
-    expect((await cli('plan')).code).toBe(0);
-  });
+      const rendered = await cli('render');
+      expect(rendered.code).toBe(0);
+      expect(rendered.stdout).toContain('+\t\t\t"bob@example.com",\n');
+      expect((await cli('plan')).code).toBe(0);
+    },
+  );
 });
 
 describe('apply under settings.policyFile', () => {
@@ -249,33 +259,36 @@ describe('an edit made in the admin console between two applies', () => {
     expect(sim.state.policy.text).toBe(await readFile(policyPath(), 'utf8'));
   });
 
-  it('under onManualEdits: fail, is refused with the edit and the file untouched, until it is folded into git', async () => {
-    await edit(yamlPath(), 'onManualEdits: warn', 'onManualEdits: fail');
-    const live = sim.state.policy.text;
-    const file = await readFile(policyPath(), 'utf8');
-    const refused = await cli('apply');
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(
-      'settings.onManualEdits is fail, so nothing was written: the edit and the file are as they were',
-    );
-    expect(refused.stderr).toContain('run `tailnet-access render --from-live`');
-    expect(refused.stdout).toContain(`  +\t\t${CONSOLE_EDIT},\n`);
-    expect(sim.state.policy.text).toBe(live);
-    expect(await readFile(policyPath(), 'utf8')).toBe(file);
+  it(
+    'under onManualEdits: fail, is refused with the edit and the file untouched, until it is folded ' + 'into git',
+    async () => {
+      await edit(yamlPath(), 'onManualEdits: warn', 'onManualEdits: fail');
+      const live = sim.state.policy.text;
+      const file = await readFile(policyPath(), 'utf8');
+      const refused = await cli('apply');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(
+        'settings.onManualEdits is fail, so nothing was written: the edit and the file are as they were',
+      );
+      expect(refused.stderr).toContain('run `tailnet-access render --from-live`');
+      expect(refused.stdout).toContain(`  +\t\t${CONSOLE_EDIT},\n`);
+      expect(sim.state.policy.text).toBe(live);
+      expect(await readFile(policyPath(), 'utf8')).toBe(file);
 
-    // Folding it in: the live policy into the file, and the wanted change made again on top.
-    const pulled = await cli('render', '--from-live');
-    expect(pulled.code).toBe(0);
-    expect(pulled.stderr).toContain('Its groups agree with tailnet-access.yaml');
-    expect(await readFile(policyPath(), 'utf8')).toBe(live);
-    await edit(policyPath(), RULE, WIDER_RULE);
-    const plan = await cli('plan');
-    expect(plan.stdout).toContain('policy.hujson in git already holds the edit, so applying it loses nothing');
-    const apply = await cli('apply');
-    expect(apply.code).toBe(0);
-    expect(sim.state.policy.text).toContain(CONSOLE_EDIT);
-    expect(sim.state.policy.text).toContain(WIDER_RULE);
-  });
+      // Folding it in: the live policy into the file, and the wanted change made again on top.
+      const pulled = await cli('render', '--from-live');
+      expect(pulled.code).toBe(0);
+      expect(pulled.stderr).toContain('Its groups agree with tailnet-access.yaml');
+      expect(await readFile(policyPath(), 'utf8')).toBe(live);
+      await edit(policyPath(), RULE, WIDER_RULE);
+      const plan = await cli('plan');
+      expect(plan.stdout).toContain('policy.hujson in git already holds the edit, so applying it loses nothing');
+      const apply = await cli('apply');
+      expect(apply.code).toBe(0);
+      expect(sim.state.policy.text).toContain(CONSOLE_EDIT);
+      expect(sim.state.policy.text).toContain(WIDER_RULE);
+    },
+  );
 });
 
 describe('an edit made in the admin console while apply writes', () => {
@@ -327,33 +340,36 @@ describe('our own write, seen again', () => {
     ]);
   });
 
-  it('the state file notes the hash of the text before the write, and the record replaces the note after it', async () => {
-    await cli('apply');
-    await edit(policyPath(), RULE, WIDER_RULE);
-    const seen: unknown[] = [];
-    sim.setKnobs({
-      externalWriter: (text) => {
-        seen.push(JSON.parse(readFileSync(path.join(dir, '.tailnet-access', 'state.json'), 'utf8')));
-        return text;
-      },
-    });
-    expect((await cli('apply')).code).toBe(0);
-    const wider = await readFile(policyPath(), 'utf8');
-    expect(seen).toEqual([
-      {
-        version: 1,
-        policies: {
-          T1234CNTRL: expect.objectContaining({ intended: createHash('sha256').update(wider).digest('hex') }),
+  it(
+    'the state file notes the hash of the text before the write, and the record replaces the note after ' + 'it',
+    async () => {
+      await cli('apply');
+      await edit(policyPath(), RULE, WIDER_RULE);
+      const seen: unknown[] = [];
+      sim.setKnobs({
+        externalWriter: (text) => {
+          seen.push(JSON.parse(readFileSync(path.join(dir, '.tailnet-access', 'state.json'), 'utf8')));
+          return text;
         },
-      },
-    ]);
-    const after = JSON.parse(await readFile(path.join(dir, '.tailnet-access', 'state.json'), 'utf8')) as {
-      policies: Record<string, object>;
-    };
-    expect(after.policies.T1234CNTRL).toEqual({
-      etag: sim.state.policy.etag,
-      sha256: createHash('sha256').update(wider).digest('hex'),
-      text: wider,
-    });
-  });
+      });
+      expect((await cli('apply')).code).toBe(0);
+      const wider = await readFile(policyPath(), 'utf8');
+      expect(seen).toEqual([
+        {
+          version: 1,
+          policies: {
+            T1234CNTRL: expect.objectContaining({ intended: createHash('sha256').update(wider).digest('hex') }),
+          },
+        },
+      ]);
+      const after = JSON.parse(await readFile(path.join(dir, '.tailnet-access', 'state.json'), 'utf8')) as {
+        policies: Record<string, object>;
+      };
+      expect(after.policies.T1234CNTRL).toEqual({
+        etag: sim.state.policy.etag,
+        sha256: createHash('sha256').update(wider).digest('hex'),
+        text: wider,
+      });
+    },
+  );
 });

@@ -105,18 +105,22 @@ describe('oldLineOf and holdsChanges', () => {
 });
 
 describe('the desired policy', () => {
-  it('takes members from the YAML as spelled there, keeps the file order, SCIM groups and unmanaged groups, and appends new groups', () => {
-    const loaded = config(
-      '  eng: [Alice@Example.com, bob@example.com, alice@example.com]\n  new: [carol@example.com]\n',
-    );
-    const groups = desiredPolicyGroups(loaded.desired, readPolicyGroups(POLICY));
-    expect(groups).toEqual([
-      { name: 'group:eng', members: ['Alice@Example.com', 'bob@example.com'] },
-      { name: 'group:ops', members: ['erin@example.com'] },
-      { name: 'group:sync@example.com', members: ['zed@example.com'] },
-      { name: 'group:new', members: ['carol@example.com'] },
-    ]);
-  });
+  it(
+    'takes members from the YAML as spelled there, keeps the file order, SCIM groups and unmanaged groups, and ' +
+      'appends new groups',
+    () => {
+      const loaded = config(
+        '  eng: [Alice@Example.com, bob@example.com, alice@example.com]\n  new: [carol@example.com]\n',
+      );
+      const groups = desiredPolicyGroups(loaded.desired, readPolicyGroups(POLICY));
+      expect(groups).toEqual([
+        { name: 'group:eng', members: ['Alice@Example.com', 'bob@example.com'] },
+        { name: 'group:ops', members: ['erin@example.com'] },
+        { name: 'group:sync@example.com', members: ['zed@example.com'] },
+        { name: 'group:new', members: ['carol@example.com'] },
+      ]);
+    },
+  );
 
   it('carries a group\u2019s description, and no description key for a group without one', () => {
     const loaded = config(
@@ -171,7 +175,9 @@ describe('notRenderedDiagnostic', () => {
       severity: 'error',
       code: 'policy.not-rendered',
       message:
-        'policy.hujson does not hold the groups of infra/access.yaml (group group:eng); run `tailnet-access render --config infra/access.yaml` and commit the result, so that the file in git is exactly the policy apply writes',
+        'policy.hujson does not hold the groups of infra/access.yaml (group group:eng); run `tailnet-access ' +
+        'render --config infra/access.yaml` and commit the result, so that the file in git is exactly the policy ' +
+        'apply writes',
     });
     expect(notRenderedDiagnostic(file(POLICY), POLICY, 'tailnet-access.yaml', 'tailnet-access render')).toBeUndefined();
   });
@@ -192,7 +198,8 @@ describe('validationDiagnostics', () => {
         severity: 'error',
         code: 'policy.invalid',
         message:
-          'Tailscale refuses the policy: test(s) failed: alice@example.com: address "tag:prod:80": want: Drop, got: Accept',
+          'Tailscale refuses the policy: test(s) failed: alice@example.com: address "tag:prod:80": want: Drop, ' +
+          'got: Accept',
       },
     ]);
   });
@@ -232,7 +239,8 @@ describe('edits made outside git', () => {
     const edit = detectManualEdit(appliedPolicy('"a1"', POLICY), live(edited), POLICY);
     expect(edit?.kept).toBe(false);
     expect(edit?.diff?.text).toContain(
-      '-\t\t{"action": "accept", "src": ["group:eng"], "dst": ["tag:prod:22"]},\n+\t\t{"action": "accept", "src": ["group:eng"], "dst": ["tag:prod:22,443"]},\n',
+      '-\t\t{"action": "accept", "src": ["group:eng"], "dst": ["tag:prod:22"]},\n+\t\t{"action": "accept", "src": ' +
+        '["group:eng"], "dst": ["tag:prod:22,443"]},\n',
     );
     const folded = edited.replace('"deny": ["tag:prod:80"]', '"deny": ["tag:prod:81"]');
     expect(detectManualEdit(appliedPolicy('"a1"', POLICY), live(edited), folded)?.kept).toBe(true);

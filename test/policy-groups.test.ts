@@ -169,7 +169,8 @@ describe('what a malformed group is said to be', () => {
 describe('the comment above a group', () => {
   it('is its text: markers, continuation stars and blank edges removed', () => {
     const text =
-      '{"groups": {\n  /* First line\n   * second line\n   *third\n   */\n  "group:a": [],\n  //\n  // only this\n  //\n  "group:b": [],\n  /**/\n  "group:c": [],\n}}\n';
+      '{"groups": {\n  /* First line\n   * second line\n   *third\n   */\n  "group:a": [],\n  //\n  // only ' +
+      'this\n  //\n  "group:b": [],\n  /**/\n  "group:c": [],\n}}\n';
     expect(readPolicyGroups(text).groups).toEqual([
       { name: 'group:a', members: [], comment: 'First line\nsecond line\n*third' },
       { name: 'group:b', members: [], comment: 'only this' },

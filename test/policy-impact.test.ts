@@ -131,7 +131,8 @@ describe('findGroupReferences on a policy that uses a group in every section', (
 
   it('orders by name even when the text uses the groups in another order', () => {
     const text =
-      '{"acls": [{"src": ["group:b"], "dst": ["*:*"]}, {"src": ["group:a"], "dst": ["*:*"]}, {"src": ["group:b"], "dst": ["tag:x:1"]}]}';
+      '{"acls": [{"src": ["group:b"], "dst": ["*:*"]}, {"src": ["group:a"], "dst": ["*:*"]}, {"src": ["group:b"], ' +
+      '"dst": ["tag:x:1"]}]}';
     expect(findGroupReferences(text, ['group:b', 'group:a']).references.map((r) => `${r.group} ${r.index}`)).toEqual([
       'group:a 1',
       'group:b 0',
@@ -307,7 +308,8 @@ describe('findGroupReferences on uses the documentation does not list', () => {
 
   it('reads SCIM groups with ports, and names that only start like a group as no use', () => {
     const text =
-      '{"acls": [{"action": "accept", "src": ["tag:x"], "dst": ["group:eng@example.com:22", "group:engineering:22", "group:eng:22x", "group:eng:"]}]}';
+      '{"acls": [{"action": "accept", "src": ["tag:x"], "dst": ["group:eng@example.com:22", ' +
+      '"group:engineering:22", "group:eng:22x", "group:eng:"]}]}';
     expect(findGroupReferences(text, ['group:eng@example.com', 'group:eng'])).toMatchObject({
       references: [{ group: 'group:eng@example.com', fields: ['dst'] }],
       unused: ['group:eng'],
@@ -339,7 +341,8 @@ describe('findGroupReferences on uses the documentation does not list', () => {
 
   it('never takes an object key for a use', () => {
     const text =
-      '{"tagOwners": {"group:a": ["alice@example.com"]}, "grants": [{"src": ["*"], "dst": ["*"], "app": {"group:a": [{}]}}]}';
+      '{"tagOwners": {"group:a": ["alice@example.com"]}, "grants": [{"src": ["*"], "dst": ["*"], "app": ' +
+      '{"group:a": [{}]}}]}';
     expect(findGroupReferences(text, ['group:a']).unused).toEqual(['group:a']);
   });
 
@@ -386,7 +389,8 @@ describe('the one-line rule', () => {
 
   it('phrases the optional parts of rules only when they are there', () => {
     const rules = [
-      '{"acls": [{"action": "accept", "proto": "tcp", "src": ["group:a"], "dst": ["tag:x:22"], "srcPosture": ["posture:mac"]}]}',
+      '{"acls": [{"action": "accept", "proto": "tcp", "src": ["group:a"], "dst": ["tag:x:22"], "srcPosture": ' +
+        '["posture:mac"]}]}',
       '{"grants": [{"src": ["group:a"], "dst": [], "ip": ["*"], "via": [], "app": null}]}',
       '{"sshTests": [{"src": "group:a", "dst": ["tag:x"], "accept": ["root"]}]}',
       '{"ssh": [{"src": ["group:a", {"odd": 1}], "dst": ["tag:x"], "users": ["root"]}]}',

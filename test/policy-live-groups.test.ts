@@ -37,7 +37,8 @@ describe('the live reader and the strict reader agree', () => {
     ['empty groups', '{"groups": {}}'],
     [
       'groups after other keys, with "groups" inside them',
-      '{"hosts": {"groups": "100.64.0.1"}, "acls": [{"src": ["groups"]}], // "groups": {"group:x": []}\n"groups": {"group:a": ["a@example.com",],},}',
+      '{"hosts": {"groups": "100.64.0.1"}, "acls": [{"src": ["groups"]}], // "groups": {"group:x": []}\n"groups": ' +
+        '{"group:a": ["a@example.com",],},}',
     ],
     [
       'a one-line group with block comments',

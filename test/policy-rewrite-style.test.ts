@@ -47,7 +47,8 @@ describe('the rewriter keeps the file\u2019s style', () => {
   it('a new group of one member goes on one line, of two on lines, where the file does both', () => {
     expect(
       add(
-        '{\n  "groups": {\n    "group:a": [\n      "a1@e.com",\n      "a2@e.com"\n    ],\n    "group:b": ["b1@e.com"],\n    "group:c": ["c1@e.com"]\n  }\n}\n',
+        '{\n  "groups": {\n    "group:a": [\n      "a1@e.com",\n      "a2@e.com"\n    ],\n    "group:b": ' +
+          '["b1@e.com"],\n    "group:c": ["c1@e.com"]\n  }\n}\n',
         { name: 'group:one', members: ['o@e.com'] },
         { name: 'group:two', members: ['t1@e.com', 't2@e.com'] },
       ),
@@ -76,7 +77,8 @@ describe('the rewriter keeps the file\u2019s style', () => {
   it('groups inserted into a policy without them take its indentation and trailing commas', () => {
     expect(
       add(
-        '{\n    "acls": [\n        {"action": "accept", "src": ["*"], "dst": ["*:*"]},\n    ],\n    "tagOwners": {\n        "tag:x": ["autogroup:admin"],\n    },\n}\n',
+        '{\n    "acls": [\n        {"action": "accept", "src": ["*"], "dst": ["*:*"]},\n    ],\n    "tagOwners": ' +
+          '{\n        "tag:x": ["autogroup:admin"],\n    },\n}\n',
         { name: 'group:new', members: ['n1@e.com', 'n2@e.com'] },
       ),
     ).toBe(
@@ -170,25 +172,30 @@ describe('the rewriter keeps the file\u2019s style', () => {
     );
   });
 
-  it('a one-line policy ending in a newline stays one line; a description becomes a block comment that cannot close early', () => {
-    expect(
-      add('{"groups": {"group:a": ["a1@e.com"]}, "acls": []}\n', {
-        name: 'group:new',
-        members: ['n1@e.com', 'n2@e.com'],
-        description: 'new */ team',
-      }),
-    ).toBe(
-      [
-        '{"groups": {"group:a": ["a1@e.com"], /* new * / team */ "group:new": ["n1@e.com", "n2@e.com"]}, "acls": []}',
-        '',
-      ].join('\n'),
-    );
-  });
+  it(
+    'a one-line policy ending in a newline stays one line; a description becomes a block comment that cannot close ' +
+      'early',
+    () => {
+      expect(
+        add('{"groups": {"group:a": ["a1@e.com"]}, "acls": []}\n', {
+          name: 'group:new',
+          members: ['n1@e.com', 'n2@e.com'],
+          description: 'new */ team',
+        }),
+      ).toBe(
+        [
+          '{"groups": {"group:a": ["a1@e.com"], /* new * / team */ "group:new": ["n1@e.com", "n2@e.com"]}, "acls": []}',
+          '',
+        ].join('\n'),
+      );
+    },
+  );
 
   it('a one-line list keeps its own padding, separators and trailing comma', () => {
     expect(
       set(
-        '{\n  "groups": {\n    "group:a": [ "a1@e.com","a2@e.com", ],\n    "group:b": ["b1@e.com", "b2@e.com"],\n  },\n}\n',
+        '{\n  "groups": {\n    "group:a": [ "a1@e.com","a2@e.com", ],\n    "group:b": ["b1@e.com", "b2@e.com"],\n ' +
+          ' },\n}\n',
         'group:a',
         ['a1@e.com', 'a2@e.com', 'a3@e.com'],
       ),
@@ -243,7 +250,8 @@ describe('the rewriter keeps the file\u2019s style', () => {
   it('a list shrinking to one member stays on lines when a kept member has a comment', () => {
     expect(
       set(
-        '{\n  "groups": {\n    "group:a": [\n      "a1@e.com", // the lead\n      "a2@e.com",\n    ],\n    "group:b": ["b1@e.com"],\n    "group:c": ["c1@e.com"],\n  },\n}\n',
+        '{\n  "groups": {\n    "group:a": [\n      "a1@e.com", // the lead\n      "a2@e.com",\n    ],\n    ' +
+          '"group:b": ["b1@e.com"],\n    "group:c": ["c1@e.com"],\n  },\n}\n',
         'group:a',
         ['a1@e.com'],
       ),
@@ -266,7 +274,8 @@ describe('the rewriter keeps the file\u2019s style', () => {
   it('a list shrinking to one member goes onto one line where the file writes such lists so', () => {
     expect(
       set(
-        '{\n  "groups": {\n    "group:a": [\n      "a1@e.com",\n      "a2@e.com",\n    ],\n    "group:b": ["b1@e.com"],\n    "group:c": ["c1@e.com"],\n  },\n}\n',
+        '{\n  "groups": {\n    "group:a": [\n      "a1@e.com",\n      "a2@e.com",\n    ],\n    "group:b": ' +
+          '["b1@e.com"],\n    "group:c": ["c1@e.com"],\n  },\n}\n',
         'group:a',
         ['a1@e.com'],
       ),
@@ -306,7 +315,8 @@ describe('the rewriter keeps the file\u2019s style', () => {
   it('a one-line list growing to two members goes onto lines where the file writes such lists so', () => {
     expect(
       set(
-        '{\n  "groups": {\n    "group:a": ["a1@e.com"],\n    "group:b": [\n      "b1@e.com",\n      "b2@e.com",\n    ],\n  },\n}\n',
+        '{\n  "groups": {\n    "group:a": ["a1@e.com"],\n    "group:b": [\n      "b1@e.com",\n      "b2@e.com",\n ' +
+          '   ],\n  },\n}\n',
         'group:a',
         ['a1@e.com', 'a2@e.com'],
       ),
@@ -334,7 +344,8 @@ describe('the rewriter keeps comments where they belong', () => {
   it('a deleted group takes its own comment with it and leaves the heading above the blank line', () => {
     expect(
       drop(
-        '{\n  "groups": {\n    // Teams\n\n    // The A team.\n    "group:a": ["a@e.com"],\n    "group:b": ["b@e.com"],\n  },\n}\n',
+        '{\n  "groups": {\n    // Teams\n\n    // The A team.\n    "group:a": ["a@e.com"],\n    "group:b": ' +
+          '["b@e.com"],\n  },\n}\n',
         'group:a',
       ),
     ).toBe(['{', '  "groups": {', '    // Teams', '', '    "group:b": ["b@e.com"],', '  },', '}', ''].join('\n'));
@@ -343,7 +354,8 @@ describe('the rewriter keeps comments where they belong', () => {
   it('deleting the last group keeps a note that stood apart above it', () => {
     expect(
       drop(
-        '{\n  "groups": {\n    "group:a": ["a@e.com"],\n\n    // Notes for later.\n\n    "group:b": ["b@e.com"],\n  },\n}\n',
+        '{\n  "groups": {\n    "group:a": ["a@e.com"],\n\n    // Notes for later.\n\n    "group:b": ' +
+          '["b@e.com"],\n  },\n}\n',
         'group:b',
       ),
     ).toBe(
@@ -356,7 +368,8 @@ describe('the rewriter keeps comments where they belong', () => {
   it('a one-line groups object of a multi-line policy goes onto lines with its comments', () => {
     expect(
       set(
-        '{\n  "groups": {/* open */ "group:a": ["a@e.com"] /* after a */, "group:b": ["b@e.com"] /* close */},\n  "acls": [],\n}\n',
+        '{\n  "groups": {/* open */ "group:a": ["a@e.com"] /* after a */, "group:b": ["b@e.com"] /* close */},\n  ' +
+          '"acls": [],\n}\n',
         'group:a',
         ['a@e.com', 'c@e.com'],
       ),
@@ -388,7 +401,8 @@ describe('the rewriter keeps comments where they belong', () => {
   it('a one-line list with comments growing onto lines keeps them', () => {
     expect(
       set(
-        '{\n  "groups": {\n    "group:a": [/* first */ "a@e.com" /* A */],\n    "group:b": [\n      "b1@e.com",\n      "b2@e.com",\n    ],\n  },\n}\n',
+        '{\n  "groups": {\n    "group:a": [/* first */ "a@e.com" /* A */],\n    "group:b": [\n      "b1@e.com",\n ' +
+          '     "b2@e.com",\n    ],\n  },\n}\n',
         'group:a',
         ['a@e.com', 'n@e.com'],
       ),
@@ -425,7 +439,8 @@ describe('the rewriter keeps comments where they belong', () => {
   it("a member's comment directly above it goes with it", () => {
     expect(
       set(
-        '{\n  "groups": {\n    "group:a": [\n      // Leads\n      "a@e.com",\n\n      // Others\n      "b@e.com",\n      "c@e.com",\n    ],\n  },\n}\n',
+        '{\n  "groups": {\n    "group:a": [\n      // Leads\n      "a@e.com",\n\n      // Others\n      ' +
+          '"b@e.com",\n      "c@e.com",\n    ],\n  },\n}\n',
         'group:a',
         ['a@e.com', 'c@e.com'],
       ),
@@ -448,7 +463,8 @@ describe('the rewriter keeps comments where they belong', () => {
   it('a one-line list growing onto lines in a CRLF file gets CRLF lines', () => {
     expect(
       set(
-        '{\r\n  "groups": {\r\n    "group:a": ["a@e.com"],\r\n    "group:b": [\r\n      "b1@e.com",\r\n      "b2@e.com",\r\n    ],\r\n  },\r\n}\r\n',
+        '{\r\n  "groups": {\r\n    "group:a": ["a@e.com"],\r\n    "group:b": [\r\n      "b1@e.com",\r\n      ' +
+          '"b2@e.com",\r\n    ],\r\n  },\r\n}\r\n',
         'group:a',
         ['a@e.com', 'n@e.com'],
       ),
@@ -623,7 +639,9 @@ describe('the rewriter reads the file\u2019s habits', () => {
   it('lists on lines get a trailing comma as most of the file\u2019s do', () => {
     expect(
       add(
-        '{\n  "groups": {\n    "group:a": [\n      "a1@e.com",\n      "a2@e.com"\n    ],\n    "group:b": [\n      "b1@e.com",\n      "b2@e.com"\n    ],\n    "group:c": [\n      "c1@e.com",\n      "c2@e.com",\n    ],\n  },\n}\n',
+        '{\n  "groups": {\n    "group:a": [\n      "a1@e.com",\n      "a2@e.com"\n    ],\n    "group:b": [\n      ' +
+          '"b1@e.com",\n      "b2@e.com"\n    ],\n    "group:c": [\n      "c1@e.com",\n      "c2@e.com",\n    ],\n  ' +
+          '},\n}\n',
         two,
       ),
     ).toBe(

@@ -141,7 +141,8 @@ describe('rewritePolicyGroups on hand-made policies', () => {
     target[0] = { name: 'group:eng', members: ['alice@example.com', 'carol@example.com', 'zed@example.com'] };
     const result = expectRewrite(text, target);
     expect(groupTexts(result).get('group:eng')).toBe(
-      '"group:eng": [\n\t\t\t"alice@example.com", // lead\n\t\t\t/* contractor */ "carol@example.com",\n\t\t\t"zed@example.com",\n\t\t]',
+      '"group:eng": [\n\t\t\t"alice@example.com", // lead\n\t\t\t/* contractor */ ' +
+        '"carol@example.com",\n\t\t\t"zed@example.com",\n\t\t]',
     );
     expect(result).toContain('\t\t// Engineers.\n\t\t// Everyone who ships code.\n\t\t"group:eng": [');
     expect(result).not.toContain('Bob joined');
@@ -156,7 +157,8 @@ describe('rewritePolicyGroups on hand-made policies', () => {
     expect(result).not.toContain('Finance team');
     expect(result).not.toContain('reviewed 2025');
     expect(result).toContain(
-      '\t\t"group:sre":  ["alice@example.com", "dave@example.com"],\n\n\t\t// --- Finance ---\n\n\t\t"group:empty": [],\n\t},',
+      '\t\t"group:sre":  ["alice@example.com", "dave@example.com"],\n\n\t\t// --- Finance ' +
+        '---\n\n\t\t"group:empty": [],\n\t},',
     );
   });
 
@@ -169,7 +171,8 @@ describe('rewritePolicyGroups on hand-made policies', () => {
     expect(result).toBe(
       text.replace(
         '\t\t"group:platform": ["carol@example.com"],\n',
-        '\t\t"group:platform": ["carol@example.com"],\n\t\t// On call this week\n\t\t"group:oncall":   ["x@example.com", "y@example.com"],\n',
+        '\t\t"group:platform": ["carol@example.com"],\n\t\t// On call this week\n\t\t"group:oncall":   ' +
+          '["x@example.com", "y@example.com"],\n',
       ),
     );
   });
@@ -194,7 +197,8 @@ describe('rewritePolicyGroups on hand-made policies', () => {
     ]);
     expect(
       result.startsWith(
-        '// Example/default ACLs for unrestricted connections.\n{\n\t"groups": {\n\t\t// Engineers\n\t\t"group:eng": ["alice@example.com", "bob@example.com"],\n\t},\n\t// Declare static groups',
+        '// Example/default ACLs for unrestricted connections.\n{\n\t"groups": {\n\t\t// ' +
+          'Engineers\n\t\t"group:eng": ["alice@example.com", "bob@example.com"],\n\t},\n\t// Declare static groups',
       ),
     ).toBe(true);
   });
@@ -243,13 +247,15 @@ describe('rewritePolicyGroups on hand-made policies', () => {
       { name: 'group:b', members: ['y@example.com'] },
     ]);
     expect(result).toBe(
-      '{\n  "groups": {\n    "group:a": ["x@example.com"],\n    /* b */ "group:b": ["y@example.com"]\n  },\n  "acls": []\n}\n',
+      '{\n  "groups": {\n    "group:a": ["x@example.com"],\n    /* b */ "group:b": ["y@example.com"]\n  },\n  ' +
+        '"acls": []\n}\n',
     );
   });
 
   it('keeps a heading inside a list when the member below it goes, and member comments when members move', () => {
     const text =
-      '{\n\t"groups": {\n\t\t"group:a": [\n\t\t\t"a@example.com", // first\n\n\t\t\t// Contractors\n\n\t\t\t"c@example.com",\n\t\t\t"d@example.com",\n\t\t],\n\t},\n}\n';
+      '{\n\t"groups": {\n\t\t"group:a": [\n\t\t\t"a@example.com", // first\n\n\t\t\t// ' +
+      'Contractors\n\n\t\t\t"c@example.com",\n\t\t\t"d@example.com",\n\t\t],\n\t},\n}\n';
     expect(
       groupTexts(expectRewrite(text, [{ name: 'group:a', members: ['d@example.com', 'a@example.com'] }])).get(
         'group:a',
@@ -259,20 +265,24 @@ describe('rewritePolicyGroups on hand-made policies', () => {
 
   it('moves members onto their own lines, and keeps a bracket that closed on the last line there', () => {
     const text =
-      '{\n\t"groups": {\n\t\t"group:a": [\n\t\t\t"a@example.com", // first\n\t\t\t"b@example.com"],\n\t\t"group:b": ["x@example.com"], "group:c": [],\n\t},\n}\n';
+      '{\n\t"groups": {\n\t\t"group:a": [\n\t\t\t"a@example.com", // ' +
+      'first\n\t\t\t"b@example.com"],\n\t\t"group:b": ["x@example.com"], "group:c": [],\n\t},\n}\n';
     const result = expectRewrite(text, [
       { name: 'group:c', members: [] },
       { name: 'group:a', members: ['b@example.com', 'a@example.com', 'c@example.com'] },
       { name: 'group:b', members: ['x@example.com'] },
     ]);
     expect(result).toBe(
-      '{\n\t"groups": {\n\t\t"group:c": [],\n\t\t"group:a": [\n\t\t\t"b@example.com",\n\t\t\t"a@example.com", // first\n\t\t\t"c@example.com"],\n\t\t"group:b": ["x@example.com"],\n\t},\n}\n',
+      '{\n\t"groups": {\n\t\t"group:c": [],\n\t\t"group:a": [\n\t\t\t"b@example.com",\n\t\t\t"a@example.com", // ' +
+        'first\n\t\t\t"c@example.com"],\n\t\t"group:b": ["x@example.com"],\n\t},\n}\n',
     );
   });
 
   it('leaves the groups it does not change byte for byte, however they are written', () => {
     const odd = '"group:b"  :[ "b1@example.com" ,"b2@example.com"  /* two */ ]';
-    const text = `{\n  "groups": {\n    "group:a": ["a1@example.com"],\n    ${odd},\n    "group:c":["c1@example.com",],\n  },\n}\n`;
+    const text =
+      `{\n  "groups": {\n    "group:a": ["a1@example.com"],\n    ${odd},\n    "group:c":["c1@example.com",],\n  ` +
+      `},\n}\n`;
     const target = targetOf(text).map((g) => (g.name === 'group:a' ? { ...g, members: ['a2@example.com'] } : g));
     const result = rewritePolicyGroups(text, target);
     expect(result).toContain(`    ${odd},\n`);
@@ -304,7 +314,9 @@ describe('rewritePolicyGroups on hand-made policies', () => {
 
   it('grows a one-member inline list onto lines where the file writes longer lists that way', () => {
     const text =
-      '{\n\t"groups": {\n\t\t"group:a": [\n\t\t\t"a1@example.com",\n\t\t\t"a2@example.com",\n\t\t],\n\t\t"group:b": ["b1@example.com"],\n\t\t"group:c": ["c1@example.com"],\n\t},\n}\n';
+      '{\n\t"groups": {\n\t\t"group:a": ' +
+      '[\n\t\t\t"a1@example.com",\n\t\t\t"a2@example.com",\n\t\t],\n\t\t"group:b": ' +
+      '["b1@example.com"],\n\t\t"group:c": ["c1@example.com"],\n\t},\n}\n';
     const target = targetOf(text);
     target[1]?.members.push('b2@example.com');
     expect(groupTexts(expectRewrite(text, target)).get('group:b')).toBe(
@@ -314,7 +326,8 @@ describe('rewritePolicyGroups on hand-made policies', () => {
 
   it('writes the login as the target spells it, keeping its comment', () => {
     const text =
-      '{\n  "groups": {\n    "group:a": [\n      // the boss\n      "Alice@Example.com",\n      "bob@example.com",\n    ],\n  },\n}\n';
+      '{\n  "groups": {\n    "group:a": [\n      // the boss\n      "Alice@Example.com",\n      ' +
+      '"bob@example.com",\n    ],\n  },\n}\n';
     const result = expectRewrite(text, [{ name: 'group:a', members: ['alice@example.com'] }]);
     expect(groupTexts(result).get('group:a')).toBe(
       '"group:a": [\n      // the boss\n      "alice@example.com",\n    ]',

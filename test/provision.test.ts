@@ -275,23 +275,27 @@ describe('tailnet-access provision', () => {
     sim.url,
   ];
 
-  it('with --print, writes the key to a 0600 --token-file (replacing an old one) and prints the command, not the key', async () => {
-    const app = await appOnFreePort();
-    const tokenFile = path.join(dir, 'auth.key');
-    await writeFile(tokenFile, 'stale\n', { mode: 0o644 });
-    secretFiles.push(tokenFile);
-    const run = await provision([...flagsFor(app, await secretFileFor(app)), '--print', '--token-file', 'auth.key']);
-    expect(run.code, run.err).toBe(0);
-    expect(run.out).toBe(`tailscale up --auth-key=file:${tokenFile}\n`);
-    expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
-    const key = (await readFile(tokenFile, 'utf8')).trim();
-    scan.secret(key);
-    expect(sim.useAuthKey(key)).toBe(true);
-    expect(run.err).toContain('Open this URL in a browser on this machine');
-    expect(run.err).toContain(
-      `The single-use auth key is in ${tokenFile} (mode 0600); it works once, within 60 minutes`,
-    );
-  });
+  it(
+    'with --print, writes the key to a 0600 --token-file (replacing an old one) and prints the command, ' +
+      'not the key',
+    async () => {
+      const app = await appOnFreePort();
+      const tokenFile = path.join(dir, 'auth.key');
+      await writeFile(tokenFile, 'stale\n', { mode: 0o644 });
+      secretFiles.push(tokenFile);
+      const run = await provision([...flagsFor(app, await secretFileFor(app)), '--print', '--token-file', 'auth.key']);
+      expect(run.code, run.err).toBe(0);
+      expect(run.out).toBe(`tailscale up --auth-key=file:${tokenFile}\n`);
+      expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+      const key = (await readFile(tokenFile, 'utf8')).trim();
+      scan.secret(key);
+      expect(sim.useAuthKey(key)).toBe(true);
+      expect(run.err).toContain('Open this URL in a browser on this machine');
+      expect(run.err).toContain(
+        `The single-use auth key is in ${tokenFile} (mode 0600); it works once, within 60 minutes`,
+      );
+    },
+  );
 
   /** A stand-in for the tailscale CLI on PATH: records its arguments, the key file's mode and the key. */
   async function fakeTailscale(exitCode: number): Promise<{ env: Record<string, string>; record: string }> {

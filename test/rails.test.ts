@@ -30,8 +30,10 @@ describe('the owner rail', () => {
       {
         rail: 'owner',
         message:
-          'the owner is never promoted to or demoted from; ownership is transferred only in the Tailscale admin console. Edit the file: state "owner" only for the real owner, or list them as {}:\n' +
-          '  tailnet-access.yaml:2:3: bob@example.com is stated as owner but is a member; the owner is only checked, never assigned (ownership is transferred in the admin console)',
+          'the owner is never promoted to or demoted from; ownership is transferred only in the Tailscale admin ' +
+          'console. Edit the file: state "owner" only for the real owner, or list them as {}:\n' +
+          '  tailnet-access.yaml:2:3: bob@example.com is stated as owner but is a member; the owner is only ' +
+          'checked, never assigned (ownership is transferred in the admin console)',
       },
     ]);
   });
@@ -89,7 +91,9 @@ describe('the last-admin rail', () => {
       {
         rail: 'last-admin',
         message:
-          'the plan would leave the tailnet without an active owner or admin: it demotes alice@example.com (admin -> member), and no other owner or admin can sign in (suspended users and users awaiting approval do not count). Edit the file to keep at least one active admin.',
+          'the plan would leave the tailnet without an active owner or admin: it demotes alice@example.com (admin ' +
+          '-> member), and no other owner or admin can sign in (suspended users and users awaiting approval do ' +
+          'not count). Edit the file to keep at least one active admin.',
       },
     ]);
   });
@@ -142,7 +146,10 @@ describe('the own-key rail', () => {
       {
         rail: 'own-key',
         message:
-          "the API key in use belongs to alice@example.com, and the plan changes that user's role (admin -> it-admin); Tailscale does not let an API key change its own user's role, so the change would fail. Run apply with another admin's API key or an OAuth client, or leave alice@example.com's role alone in the file (list them as {}).",
+          "the API key in use belongs to alice@example.com, and the plan changes that user's role (admin -> " +
+          "it-admin); Tailscale does not let an API key change its own user's role, so the change would fail. Run " +
+          "apply with another admin's API key or an OAuth client, or leave alice@example.com's role alone in the " +
+          'file (list them as {}).',
       },
     ]);
   });
@@ -167,7 +174,10 @@ describe('the own-key rail', () => {
         {
           rail: 'own-key',
           message:
-            "could not tell which user the API key belongs to (reading it was answered 403), and the plan changes the role of alice@example.com (admin), who could own it; Tailscale does not let an API key change its own user's role. Run apply with an OAuth client, or run again with --force to go ahead (a change to the key's own user would then fail on its own and be reported).",
+            'could not tell which user the API key belongs to (reading it was answered 403), and the plan changes ' +
+            'the role of alice@example.com (admin), who could own it; Tailscale does not let an API key change ' +
+            "its own user's role. Run apply with an OAuth client, or run again with --force to go ahead (a change " +
+            "to the key's own user would then fail on its own and be reported).",
         },
       ]);
       const forced = rails(
@@ -181,7 +191,8 @@ describe('the own-key rail', () => {
         {
           code: 'rail.own-key-unchecked',
           message:
-            "could not tell which user the API key belongs to (reading it was answered 403); going ahead because of --force: a change to the key's own user among alice@example.com (admin) will fail on its own",
+            'could not tell which user the API key belongs to (reading it was answered 403); going ahead because ' +
+            "of --force: a change to the key's own user among alice@example.com (admin) will fail on its own",
         },
       ]);
     });
@@ -218,7 +229,9 @@ describe('the max-changes rail', () => {
       {
         rail: 'max-changes',
         message:
-          'the plan has 3 changes, more than the limit of 2 (settings.maxChanges at tailnet-access.yaml:9:15). Review the plan, then run again with --max-changes 3 to go ahead, or raise settings.maxChanges in tailnet-access.yaml.',
+          'the plan has 3 changes, more than the limit of 2 (settings.maxChanges at tailnet-access.yaml:9:15). ' +
+          'Review the plan, then run again with --max-changes 3 to go ahead, or raise settings.maxChanges in ' +
+          'tailnet-access.yaml.',
       },
     ]);
   });
@@ -226,7 +239,8 @@ describe('the max-changes rail', () => {
   it('lets --max-changes override the file either way', () => {
     expect(rails(spec, users(), {}, { maxChanges: 3 }).refusals).toEqual([]);
     expect(rails({ ...spec, settings: { maxChanges: 50 } }, users(), {}, { maxChanges: 1 }).refusals[0]?.message).toBe(
-      'the plan has 3 changes, more than the limit of 1 (--max-changes 1). Review the plan, then run again with --max-changes 3 to go ahead, or raise settings.maxChanges in tailnet-access.yaml.',
+      'the plan has 3 changes, more than the limit of 1 (--max-changes 1). Review the plan, then run again with ' +
+        '--max-changes 3 to go ahead, or raise settings.maxChanges in tailnet-access.yaml.',
     );
   });
 });
@@ -254,7 +268,9 @@ describe('the mass-demotion rail', () => {
       {
         rail: 'mass-demotion',
         message:
-          'the plan demotes or removes from groups 3 of the 5 managed users (more than half): a@example.com, b@example.com, d@example.com. A file that lost users or group members by mistake looks like this; if it is intended, run again with --force.',
+          'the plan demotes or removes from groups 3 of the 5 managed users (more than half): a@example.com, ' +
+          'b@example.com, d@example.com. A file that lost users or group members by mistake looks like this; if ' +
+          'it is intended, run again with --force.',
       },
     ]);
     expect(rails(spec, users(), { 'group:eng': ['c@example.com', 'd@example.com'] }, { force: true }).refusals).toEqual(
@@ -350,19 +366,23 @@ describe('what each rail says, exactly', () => {
     changes,
   });
 
-  it('plan: lists every problem the file must fix, with its place when it has one, and leaves owner problems to the owner rail', () => {
-    const problems = [
-      { code: 'x.one', message: 'first', path: 'f.yaml:2:3' },
-      { code: 'x.two', message: 'second' },
-    ];
-    const check = checkRails({ plan: planOf([]), problems, users: [], desired: desired({}), keyOwner: NONE });
-    expect(check.refusals).toEqual([
-      {
-        rail: 'plan',
-        message: 'the plan cannot be carried out as the file says; fix the file:\n  f.yaml:2:3: first\n  second',
-      },
-    ]);
-  });
+  it(
+    'plan: lists every problem the file must fix, with its place when it has one, and leaves owner problems to the ' +
+      'owner rail',
+    () => {
+      const problems = [
+        { code: 'x.one', message: 'first', path: 'f.yaml:2:3' },
+        { code: 'x.two', message: 'second' },
+      ];
+      const check = checkRails({ plan: planOf([]), problems, users: [], desired: desired({}), keyOwner: NONE });
+      expect(check.refusals).toEqual([
+        {
+          rail: 'plan',
+          message: 'the plan cannot be carried out as the file says; fix the file:\n  f.yaml:2:3: first\n  second',
+        },
+      ]);
+    },
+  );
 
   it('owner: one line per stated problem and per change that touches the owner', () => {
     const users = [user('olivia@example.com', 'owner', { id: 'o1' }), user('alice@example.com', 'admin', { id: 'a1' })];
@@ -392,7 +412,9 @@ describe('what each rail says, exactly', () => {
       { force: true },
     );
     expect(check.refusals.map((r) => r.message)).toEqual([
-      'the plan would leave the tailnet without an active owner or admin: it demotes a@example.com (admin -> member), b@example.com (admin -> it-admin), and no other owner or admin can sign in (suspended users and users awaiting approval do not count). Edit the file to keep at least one active admin.',
+      'the plan would leave the tailnet without an active owner or admin: it demotes a@example.com (admin -> ' +
+        'member), b@example.com (admin -> it-admin), and no other owner or admin can sign in (suspended users and ' +
+        'users awaiting approval do not count). Edit the file to keep at least one active admin.',
     ]);
   });
 
@@ -428,7 +450,8 @@ describe('what each rail says, exactly', () => {
       users,
     );
     expect(check.refusals[0]?.message).toBe(
-      'the plan has 2 changes, more than the limit of 1 (the default settings.maxChanges). Review the plan, then run again with --max-changes 2 to go ahead, or raise settings.maxChanges in tailnet-access.yaml.',
+      'the plan has 2 changes, more than the limit of 1 (the default settings.maxChanges). Review the plan, then ' +
+        'run again with --max-changes 2 to go ahead, or raise settings.maxChanges in tailnet-access.yaml.',
     );
   });
 
@@ -436,7 +459,10 @@ describe('what each rail says, exactly', () => {
     const many = Array.from({ length: 12 }, (_, i) => user(`u${String(i).padStart(2, '0')}@example.com`, 'auditor'));
     const check = rails({ users: Object.fromEntries(many.map((u) => [u.loginName, 'member' as const])) }, many);
     expect(check.refusals[0]?.message).toBe(
-      'the plan demotes or removes from groups 12 of the 12 managed users (more than half): u00@example.com, u01@example.com, u02@example.com, u03@example.com, u04@example.com, u05@example.com, u06@example.com, u07@example.com, u08@example.com, u09@example.com and 2 more. A file that lost users or group members by mistake looks like this; if it is intended, run again with --force.',
+      'the plan demotes or removes from groups 12 of the 12 managed users (more than half): u00@example.com, ' +
+        'u01@example.com, u02@example.com, u03@example.com, u04@example.com, u05@example.com, u06@example.com, ' +
+        'u07@example.com, u08@example.com, u09@example.com and 2 more. A file that lost users or group members by ' +
+        'mistake looks like this; if it is intended, run again with --force.',
     );
     const ten = many.slice(0, 10);
     expect(

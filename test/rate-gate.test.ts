@@ -117,11 +117,14 @@ describe('the rate gate against limits it must learn', () => {
     expect(run.mostAttempts).toBeLessThanOrEqual(2);
   });
 
-  it('a bucket with no burst that asks for a whole second each time: slow, but no request runs out of attempts', async () => {
-    const run = await drive(100, tokenBucket(20, 1), 50);
-    expect(run.mostAttempts).toBeLessThanOrEqual(3);
-    expect(run.limited).toBeLessThan(10);
-  });
+  it(
+    'a bucket with no burst that asks for a whole second each time: slow, but no request runs out of ' + 'attempts',
+    async () => {
+      const run = await drive(100, tokenBucket(20, 1), 50);
+      expect(run.mostAttempts).toBeLessThanOrEqual(3);
+      expect(run.limited).toBeLessThan(10);
+    },
+  );
 
   it('a limit of 3 requests in flight: the window shrinks to it and stays there', async () => {
     const clock = new VirtualClock();
@@ -155,57 +158,66 @@ describe('the rate gate, step by step', () => {
     expect(gate.rate).toBeUndefined();
   });
 
-  it('starts at 4 in flight, grows by one per window of answers that came while it was full, up to its bound', async () => {
-    const clock = new VirtualClock();
-    const gate = new RateGate(clock, { initialConcurrency: 4, maxConcurrency: 6 });
-    expect(gate.concurrency).toBe(4);
-    // Three at a time never fill the window: it stays.
-    for (let round = 0; round < 5; round++) for (const pass of await entered(clock, gate, 3)) gate.leave(pass, 200);
-    expect(gate.concurrency).toBe(4);
-    await drive(8, () => undefined, 10, { clock, gate });
-    expect(gate.concurrency).toBe(5);
-    await drive(100, () => undefined, 10, { clock, gate });
-    expect(gate.concurrency).toBe(6);
-  });
+  it(
+    'starts at 4 in flight, grows by one per window of answers that came while it was full, up to its ' + 'bound',
+    async () => {
+      const clock = new VirtualClock();
+      const gate = new RateGate(clock, { initialConcurrency: 4, maxConcurrency: 6 });
+      expect(gate.concurrency).toBe(4);
+      // Three at a time never fill the window: it stays.
+      for (let round = 0; round < 5; round++) for (const pass of await entered(clock, gate, 3)) gate.leave(pass, 200);
+      expect(gate.concurrency).toBe(4);
+      await drive(8, () => undefined, 10, { clock, gate });
+      expect(gate.concurrency).toBe(5);
+      await drive(100, () => undefined, 10, { clock, gate });
+      expect(gate.concurrency).toBe(6);
+    },
+  );
 
-  it('a 429 pauses every start until its wait is over, teaches a pace, and cuts the window to what the pace needs', async () => {
-    const clock = new VirtualClock();
-    const gate = new RateGate(clock, { initialConcurrency: 12, maxConcurrency: 12 });
-    const first = await entered(clock, gate, 8);
-    await clock.run(clock.sleep(100));
-    for (const pass of first.slice(1)) gate.leave(pass, 200);
-    const wait = gate.limited(first[0] as GatePass, 2000);
-    expect(wait).toEqual({ delayMs: 2000, until: 2100 });
-    // Halved to 6 would do; but 70 per second at 100 ms each needs 7 in flight.
-    expect(gate.concurrency).toBe(7);
-    // 7 answers over 0.1 s of demand: 70 per second.
-    expect(gate.rate).toBeCloseTo(70, 5);
-    const later = await entered(clock, gate, 3);
-    const starts = later.map((p) => p.startedAt);
-    [2100, 2100 + 1000 / 70, 2100 + 2000 / 70].forEach((at, i) => expect(starts[i]).toBeCloseTo(at, 1));
-  });
+  it(
+    'a 429 pauses every start until its wait is over, teaches a pace, and cuts the window to what the ' + 'pace needs',
+    async () => {
+      const clock = new VirtualClock();
+      const gate = new RateGate(clock, { initialConcurrency: 12, maxConcurrency: 12 });
+      const first = await entered(clock, gate, 8);
+      await clock.run(clock.sleep(100));
+      for (const pass of first.slice(1)) gate.leave(pass, 200);
+      const wait = gate.limited(first[0] as GatePass, 2000);
+      expect(wait).toEqual({ delayMs: 2000, until: 2100 });
+      // Halved to 6 would do; but 70 per second at 100 ms each needs 7 in flight.
+      expect(gate.concurrency).toBe(7);
+      // 7 answers over 0.1 s of demand: 70 per second.
+      expect(gate.rate).toBeCloseTo(70, 5);
+      const later = await entered(clock, gate, 3);
+      const starts = later.map((p) => p.startedAt);
+      [2100, 2100 + 1000 / 70, 2100 + 2000 / 70].forEach((at, i) => expect(starts[i]).toBeCloseTo(at, 1));
+    },
+  );
 
-  it('a refused request gives up its place while it waits; its retry goes before requests queued after it', async () => {
-    const clock = new VirtualClock();
-    const gate = new RateGate(clock, { initialConcurrency: 1, maxConcurrency: 1 });
-    const [refused] = await entered(clock, gate, 1);
-    const wait = gate.limited(refused as GatePass, 1000);
-    const order: string[] = [];
-    const go = (name: string, pass: Promise<GatePass>): Promise<void> =>
-      pass.then(async (p) => {
-        order.push(name);
-        await clock.sleep(10);
-        gate.leave(p, 200);
-      });
-    const first = go('first new', gate.enter());
-    const second = go('second new', gate.enter());
-    const retry = go(
-      'retry',
-      clock.sleep(wait.delayMs).then(() => gate.enter({ retry: true, waitedUntil: wait.until })),
-    );
-    await clock.run(Promise.all([first, second, retry]));
-    expect(order).toEqual(['first new', 'retry', 'second new']);
-  });
+  it(
+    'a refused request gives up its place while it waits; its retry goes before requests queued after ' + 'it',
+    async () => {
+      const clock = new VirtualClock();
+      const gate = new RateGate(clock, { initialConcurrency: 1, maxConcurrency: 1 });
+      const [refused] = await entered(clock, gate, 1);
+      const wait = gate.limited(refused as GatePass, 1000);
+      const order: string[] = [];
+      const go = (name: string, pass: Promise<GatePass>): Promise<void> =>
+        pass.then(async (p) => {
+          order.push(name);
+          await clock.sleep(10);
+          gate.leave(p, 200);
+        });
+      const first = go('first new', gate.enter());
+      const second = go('second new', gate.enter());
+      const retry = go(
+        'retry',
+        clock.sleep(wait.delayMs).then(() => gate.enter({ retry: true, waitedUntil: wait.until })),
+      );
+      await clock.run(Promise.all([first, second, retry]));
+      expect(order).toEqual(['first new', 'retry', 'second new']);
+    },
+  );
 
   it('429s to requests sent before the first one was counted are echoes: one cut, the longest wait', async () => {
     const clock = new VirtualClock();

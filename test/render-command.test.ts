@@ -70,28 +70,39 @@ describe('render', () => {
     expect(again.stdout).toBe('policy.hujson already holds the groups of tailnet-access.yaml; nothing to write.\n');
   });
 
-  it('keeps a group the YAML cannot list (a tag member), and removes unlisted groups only under unmanagedGroups: remove', async () => {
-    expect((await cli(['render'])).stdout).toContain('nothing to write');
-    await writeFile(path.join(dir, 'tailnet-access.yaml'), `${YAML}  unmanagedGroups: remove\n`);
-    expect((await cli(['render'])).code).toBe(0);
-    expect(await policy()).not.toContain('group:legacy');
-    expect(await policy()).toContain('// The engineers.\n    "group:eng": ["alice@example.com"],\n');
-  });
+  it(
+    'keeps a group the YAML cannot list (a tag member), and removes unlisted groups only under unmanagedGroups: ' +
+      'remove',
+    async () => {
+      expect((await cli(['render'])).stdout).toContain('nothing to write');
+      await writeFile(path.join(dir, 'tailnet-access.yaml'), `${YAML}  unmanagedGroups: remove\n`);
+      expect((await cli(['render'])).code).toBe(0);
+      expect(await policy()).not.toContain('group:legacy');
+      expect(await policy()).toContain('// The engineers.\n    "group:eng": ["alice@example.com"],\n');
+    },
+  );
 
-  it('--check exits 0 when the file is rendered, and 1 with the place and the fix when it is not, writing nothing', async () => {
-    expect((await cli(['render', '--check'])).code).toBe(0);
-    await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('[alice@example.com]', '[bob@example.com]'));
-    const run = await cli(['render', '--check']);
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain(
-      'policy.hujson is not rendered from tailnet-access.yaml (+1 -1 lines would change):\n',
-    );
-    expect(run.stdout).toContain('-    "group:eng": ["alice@example.com"],\n+    "group:eng": ["bob@example.com"],\n');
-    expect(run.stderr).toBe(
-      'policy.hujson:5:1: policy.hujson does not hold the groups of tailnet-access.yaml (group group:eng); run `tailnet-access render` and commit the result, so that the file in git is exactly the policy apply writes\n',
-    );
-    expect(await policy()).toBe(POLICY);
-  });
+  it(
+    '--check exits 0 when the file is rendered, and 1 with the place and the fix when it is not, ' + 'writing nothing',
+    async () => {
+      expect((await cli(['render', '--check'])).code).toBe(0);
+      await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('[alice@example.com]', '[bob@example.com]'));
+      const run = await cli(['render', '--check']);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(
+        'policy.hujson is not rendered from tailnet-access.yaml (+1 -1 lines would change):\n',
+      );
+      expect(run.stdout).toContain(
+        '-    "group:eng": ["alice@example.com"],\n+    "group:eng": ["bob@example.com"],\n',
+      );
+      expect(run.stderr).toBe(
+        'policy.hujson:5:1: policy.hujson does not hold the groups of tailnet-access.yaml (group group:eng); run ' +
+          '`tailnet-access render` and commit the result, so that the file in git is exactly the policy apply ' +
+          'writes\n',
+      );
+      expect(await policy()).toBe(POLICY);
+    },
+  );
 
   it('names paths from where it runs, and puts --config into the fix when the config is not the default', async () => {
     // In a repository, the config may name a policy file anywhere in it.
@@ -122,11 +133,13 @@ describe('render', () => {
   it('explains a config without settings.policyFile, a missing policy file and a broken one', async () => {
     await writeFile(path.join(dir, 'plain.yaml'), 'version: 1\n');
     expect((await cli(['render', '--config', 'plain.yaml'])).stderr).toBe(
-      'error: plain.yaml has no settings.policyFile, so there is no policy file to render; add "policyFile: policy.hujson" under settings (import --policy-file writes it for you)\n',
+      'error: plain.yaml has no settings.policyFile, so there is no policy file to render; add "policyFile: ' +
+        'policy.hujson" under settings (import --policy-file writes it for you)\n',
     );
     await rm(path.join(dir, 'policy.hujson'));
     expect((await cli(['render'])).stderr).toBe(
-      'error: the policy file policy.hujson (settings.policyFile at tailnet-access.yaml:5:3) does not exist; fix the path, or write the file (import --policy-file writes it from the live policy)\n',
+      'error: the policy file policy.hujson (settings.policyFile at tailnet-access.yaml:5:3) does not exist; fix ' +
+        'the path, or write the file (import --policy-file writes it from the live policy)\n',
     );
     await writeFile(
       path.join(dir, 'policy.hujson'),
@@ -154,25 +167,32 @@ describe('render --from-live', () => {
     await sim.close();
   });
 
-  it('copies the live policy into the file and says which groups differ from the YAML, and how to settle them', async () => {
-    const run = await cli(['render', '--from-live'], { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url });
-    expect(run.code).toBe(0);
-    expect(await policy()).toBe(live);
-    expect(run.stdout).toContain(
-      '+  "acls": [{"action": "accept", "src": ["group:eng"], "dst": ["*:22", "*:443"]}],\n',
-    );
-    expect(run.stderr).toBe(
-      "Its groups differ from tailnet-access.yaml in group:eng. To keep the live members, change tailnet-access.yaml to match (`tailnet-access render --check` then passes); to keep the YAML's, run `tailnet-access render`. Then commit both files.\n",
-    );
-    expect(sim.requests.countWrites()).toBe(0);
-  });
+  it(
+    'copies the live policy into the file and says which groups differ from the YAML, and how to settle ' + 'them',
+    async () => {
+      const run = await cli(['render', '--from-live'], { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url });
+      expect(run.code).toBe(0);
+      expect(await policy()).toBe(live);
+      expect(run.stdout).toContain(
+        '+  "acls": [{"action": "accept", "src": ["group:eng"], "dst": ["*:22", "*:443"]}],\n',
+      );
+      expect(run.stderr).toBe(
+        'Its groups differ from tailnet-access.yaml in group:eng. To keep the live members, change ' +
+          "tailnet-access.yaml to match (`tailnet-access render --check` then passes); to keep the YAML's, run " +
+          '`tailnet-access render`. Then commit both files.\n',
+      );
+      expect(sim.requests.countWrites()).toBe(0);
+    },
+  );
 
   it('with no config yet, says how to start: import --policy-file, which writes both files', async () => {
     await rm(path.join(dir, 'tailnet-access.yaml'));
     const run = await cli(['render', '--from-live'], { TAILSCALE_API_KEY: OWNER_KEY, TAILSCALE_BASE_URL: sim.url });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'error: tailnet-access.yaml does not exist, so there is no settings.policyFile to copy the live policy into. To start keeping the policy in git, run `tailnet-access import --policy-file policy.hujson`: it writes the live policy into policy.hujson, byte for byte, and a tailnet-access.yaml that points at it\n',
+      'error: tailnet-access.yaml does not exist, so there is no settings.policyFile to copy the live policy ' +
+        'into. To start keeping the policy in git, run `tailnet-access import --policy-file policy.hujson`: it ' +
+        'writes the live policy into policy.hujson, byte for byte, and a tailnet-access.yaml that points at it\n',
     );
     const elsewhere = await cli(['render', '--from-live', '--config', 'infra/access.yaml'], {
       TAILSCALE_API_KEY: OWNER_KEY,
@@ -192,19 +212,22 @@ describe('render --from-live', () => {
 });
 
 describe('render and the files the config names', () => {
-  it('writes through a symbolically linked policy file: the link stays, and the file it points to is rendered', async () => {
-    await mkdir(path.join(dir, 'shared'));
-    await rename(path.join(dir, 'policy.hujson'), path.join(dir, 'shared', 'policy.hujson'));
-    await symlink(path.join('shared', 'policy.hujson'), path.join(dir, 'policy.hujson'));
-    await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('[alice@example.com]', '[bob@example.com]'));
-    const run = await cli(['render']);
-    expect(run.stderr).toBe('');
-    expect((await lstat(path.join(dir, 'policy.hujson'))).isSymbolicLink()).toBe(true);
-    expect(await readFile(path.join(dir, 'shared', 'policy.hujson'), 'utf8')).toBe(
-      POLICY.replace('["alice@example.com"]', '["bob@example.com"]'),
-    );
-    expect((await cli(['render', '--check'])).code).toBe(0);
-  });
+  it(
+    'writes through a symbolically linked policy file: the link stays, and the file it points to is ' + 'rendered',
+    async () => {
+      await mkdir(path.join(dir, 'shared'));
+      await rename(path.join(dir, 'policy.hujson'), path.join(dir, 'shared', 'policy.hujson'));
+      await symlink(path.join('shared', 'policy.hujson'), path.join(dir, 'policy.hujson'));
+      await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('[alice@example.com]', '[bob@example.com]'));
+      const run = await cli(['render']);
+      expect(run.stderr).toBe('');
+      expect((await lstat(path.join(dir, 'policy.hujson'))).isSymbolicLink()).toBe(true);
+      expect(await readFile(path.join(dir, 'shared', 'policy.hujson'), 'utf8')).toBe(
+        POLICY.replace('["alice@example.com"]', '["bob@example.com"]'),
+      );
+      expect((await cli(['render', '--check'])).code).toBe(0);
+    },
+  );
 
   it('refuses a policy file outside the repository at the setting, without reading it', async () => {
     const outside = await mkdtemp(path.join(tmpdir(), 'tailnet-access-elsewhere-'));
@@ -214,7 +237,11 @@ describe('render and the files the config names', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toBe(
-      `tailnet-access.yaml:5:3: settings.policyFile ${JSON.stringify(path.join(outside, 'secret'))} leads to ${await realpath(path.join(outside, 'secret'))}, outside ${await realpath(dir)} (the config file's folder, which is in no git repository): tailnet-access reads only files inside it, so that a change to this file cannot publish other files of the machine in a plan; keep the policy file in the repository\n1 problem in tailnet-access.yaml; nothing was written to the tailnet.\n`,
+      `tailnet-access.yaml:5:3: settings.policyFile ${JSON.stringify(path.join(outside, 'secret'))} leads to ` +
+        `${await realpath(path.join(outside, 'secret'))}, outside ${await realpath(dir)} (the config file's folder, ` +
+        `which is in no git repository): tailnet-access reads only files inside it, so that a change to this file ` +
+        `cannot publish other files of the machine in a plan; keep the policy file in the repository\n1 problem in ` +
+        `tailnet-access.yaml; nothing was written to the tailnet.\n`,
     );
     await rm(outside, { recursive: true });
   });
@@ -230,7 +257,8 @@ describe('render and the files the config names', () => {
     await mkdir(path.join(dir, 'policies'));
     await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('policy.hujson', 'policies'));
     expect((await cli(['render'])).stderr).toBe(
-      'error: the policy file policies (settings.policyFile at tailnet-access.yaml:5:3) is a directory; settings.policyFile must name the HuJSON policy file\n',
+      'error: the policy file policies (settings.policyFile at tailnet-access.yaml:5:3) is a directory; ' +
+        'settings.policyFile must name the HuJSON policy file\n',
     );
   });
 
@@ -238,10 +266,12 @@ describe('render and the files the config names', () => {
     await writeFile(path.join(dir, 'tailnet-access.yaml'), YAML.replace('[alice@example.com]', '[bob@example.com]'));
     await symlink('policy.hujson', path.join(dir, 'report.txt'));
     expect((await cli(['render', '--out', 'report.txt'])).stderr).toBe(
-      'error: --out report.txt is the policy file policy.hujson; the output would replace it, so give --out another file\n',
+      'error: --out report.txt is the policy file policy.hujson; the output would replace it, so give --out ' +
+        'another file\n',
     );
     expect((await cli(['render', '--out', './tailnet-access.yaml'])).stderr).toBe(
-      'error: --out ./tailnet-access.yaml is the config file tailnet-access.yaml; the output would replace it, so give --out another file\n',
+      'error: --out ./tailnet-access.yaml is the config file tailnet-access.yaml; the output would replace it, so ' +
+        'give --out another file\n',
     );
     expect(await policy()).toBe(POLICY);
   });

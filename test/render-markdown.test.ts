@@ -30,7 +30,8 @@ describe('renderPlanMarkdown', () => {
         '! bob@example.com         member -> admin',
         '+     gains everything in the admin console but ownership, billing included',
         '! frank.long@example.com  admin  -> member  (not in the file)',
-        '-     loses everything in the admin console but ownership, billing included; left with no admin rights, their own devices only',
+        '-     loses everything in the admin console but ownership, billing included; left with no admin rights, ' +
+          'their own devices only',
         '',
         'Groups',
         '+ group:sre  (alice@example.com, carol@example.com)',
@@ -179,7 +180,8 @@ describe('degradation under maxLength', () => {
     expect(md).toContain('The full plan is in the job summary of the workflow run.');
     expect(md).toMatch(/<summary>The first \d+ of 20000 changes<\/summary>/);
     expect(md).toContain(
-      '**Warnings** (2000, too many to list here)\n\n- `user.not-in-tailnet`: 1000\n- `group.member-not-in-tailnet`: 1000',
+      '**Warnings** (2000, too many to list here)\n\n- `user.not-in-tailnet`: 1000\n- ' +
+        '`group.member-not-in-tailnet`: 1000',
     );
     const { blocks } = readFences(md);
     expect(blocks).toHaveLength(1);
@@ -212,7 +214,8 @@ describe('renderErrorMarkdown', () => {
     );
     expect(
       md.startsWith(
-        '<!-- tailnet-access:plan -->\n\n### tailnet-access plan\n\n**Error:** Config &lt;b&gt;invalid&lt;/b&gt; for @\u200boctocat\n',
+        '<!-- tailnet-access:plan -->\n\n### tailnet-access plan\n\n**Error:** Config &lt;b&gt;invalid&lt;/b&gt; ' +
+          'for @\u200boctocat\n',
       ),
     ).toBe(true);
     const { blocks } = readFences(md);
@@ -255,25 +258,29 @@ describe('what the changed groups grant, under maxLength', () => {
   }
   const items = (md: string): string[] => md.split('\n').filter((l) => l.startsWith('- `group:eng` → '));
 
-  it('lists every rule of a short impact after the changes, the group used nowhere first, naming the policy file', () => {
-    const md = renderPlanMarkdown(impactPlan(2), options);
-    expect(md).toContain(
-      [
-        '**What these groups grant** (lines of `policy.hujson`)',
-        '',
-        '- `group:new` is used nowhere in the policy',
-        '- `group:eng` → `acls[0]` line 10: `accept group:eng -> tag:server-0:22`',
-        '- `group:eng` → `acls[1]` line 11: `accept group:eng -> tag:server-1:22`',
-      ].join('\n'),
-    );
-    expect(md.indexOf('What these groups grant')).toBeGreaterThan(md.indexOf('```diff'));
-    expect(md).not.toContain('<details>');
-  });
+  it(
+    'lists every rule of a short impact after the changes, the group used nowhere first, naming the ' + 'policy file',
+    () => {
+      const md = renderPlanMarkdown(impactPlan(2), options);
+      expect(md).toContain(
+        [
+          '**What these groups grant** (lines of `policy.hujson`)',
+          '',
+          '- `group:new` is used nowhere in the policy',
+          '- `group:eng` → `acls[0]` line 10: `accept group:eng -> tag:server-0:22`',
+          '- `group:eng` → `acls[1]` line 11: `accept group:eng -> tag:server-1:22`',
+        ].join('\n'),
+      );
+      expect(md.indexOf('What these groups grant')).toBeGreaterThan(md.indexOf('```diff'));
+      expect(md).not.toContain('<details>');
+    },
+  );
 
   it('collapses more than 30 rules', () => {
     const md = renderPlanMarkdown(impactPlan(30), options);
     expect(md).toContain(
-      '**What these groups grant** (lines of `policy.hujson`)\n\n<details>\n<summary>30 rules, 1 group used nowhere</summary>\n\n- `group:new` is used nowhere in the policy\n',
+      '**What these groups grant** (lines of `policy.hujson`)\n\n<details>\n<summary>30 rules, 1 group used ' +
+        'nowhere</summary>\n\n- `group:new` is used nowhere in the policy\n',
     );
     expect(items(md)).toHaveLength(30);
   });
@@ -307,7 +314,8 @@ describe('what the changed groups grant, under maxLength', () => {
     expect(md.length).toBeLessThanOrEqual(6_000);
     expect(md).toMatch(/<summary>The first \d+ of 2000 changes<\/summary>/);
     expect(md).toContain(
-      '**What these groups grant** (lines of the live policy): 3000 rules, 1 group used nowhere, too many to list here.',
+      '**What these groups grant** (lines of the live policy): 3000 rules, 1 group used nowhere, too many to list ' +
+        'here.',
     );
     expect(items(md)).toEqual([]);
   });

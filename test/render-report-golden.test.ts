@@ -49,7 +49,8 @@ function incomplete(): ApplyReport {
       {
         change: carol,
         error:
-          'change the role of carol@example.com to admin (POST /api/v2/users/4/role): 403 calling actor does not have enough permissions',
+          'change the role of carol@example.com to admin (POST /api/v2/users/4/role): 403 calling actor does not ' +
+          'have enough permissions',
       },
       { change: sre, error: VALIDATION },
       { change: eng, error: VALIDATION },
@@ -127,12 +128,15 @@ describe('the apply report in markdown', () => {
       [
         '### tailnet-access apply',
         '',
-        '**Apply incomplete:** 1 change applied, 3 failed, 1 skipped. The tailnet does not match `tailnet-access.yaml` yet: fix what failed, then run apply again.',
+        '**Apply incomplete:** 1 change applied, 3 failed, 1 skipped. The tailnet does not match ' +
+          '`tailnet-access.yaml` yet: fix what failed, then run apply again.',
         '',
         '**Failed**',
         '',
-        '- `carol@example.com` network-admin → admin: change the role of carol@example.com to admin \\(POST /api/v2/users/4/role\\): 403 calling actor does not have enough permissions',
-        "- The policy file was not written, so no group change was made (`group:sre`, `group:eng`): Tailscale's validation refused the new policy file, so it was not written: test\\(s\\) failed",
+        '- `carol@example.com` network-admin → admin: change the role of carol@example.com to admin \\(POST ' +
+          '/api/v2/users/4/role\\): 403 calling actor does not have enough permissions',
+        "- The policy file was not written, so no group change was made (`group:sre`, `group:eng`): Tailscale's " +
+          'validation refused the new policy file, so it was not written: test\\(s\\) failed',
         '',
         '```',
         'alice@example.com: address "tag:prod:22": want: Accept, got: Drop',
@@ -149,7 +153,8 @@ describe('the apply report in markdown', () => {
         '',
         '- `alice@example.com` admin → member: not made: a promotion it relied on failed',
         '',
-        '**Policy file:** not written \\(all or nothing: no group change was made\\) after 2 attempts \\(it was edited by someone else meanwhile\\)',
+        '**Policy file:** not written \\(all or nothing: no group change was made\\) after 2 attempts \\(it was ' +
+          'edited by someone else meanwhile\\)',
         '',
         '**Warnings**',
         '',
@@ -167,7 +172,8 @@ describe('the apply report in markdown', () => {
       [
         '### tailnet-access apply',
         '',
-        '**Apply incomplete:** 34 changes applied, 11 skipped. The tailnet does not match `access.yaml` yet: fix what failed, then run apply again.',
+        '**Apply incomplete:** 34 changes applied, 11 skipped. The tailnet does not match `access.yaml` yet: fix ' +
+          'what failed, then run apply again.',
         '',
         '**Applied**',
         '',
@@ -256,7 +262,8 @@ describe('the apply report in markdown', () => {
         '',
         '</details>',
         '',
-        'Tailnet `example.com`, policy ETag `"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"` → `"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"`.',
+        'Tailnet `example.com`, policy ETag `"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"` ' +
+          '→ `"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"`.',
         '',
       ].join('\n'),
     );
@@ -273,7 +280,8 @@ describe('the apply report in markdown', () => {
       [
         '### tailnet-access apply',
         '',
-        '**Apply incomplete:** 34 changes applied, 6 failed, 11 skipped. The tailnet does not match `access.yaml` yet: fix what failed, then run apply again.',
+        '**Apply incomplete:** 34 changes applied, 6 failed, 11 skipped. The tailnet does not match `access.yaml` ' +
+          'yet: fix what failed, then run apply again.',
         '',
         '| Change | Count |',
         '| --- | ---: |',
@@ -354,7 +362,8 @@ describe('the apply report in markdown', () => {
         '',
         '</details>',
         '',
-        'Tailnet `example.com`, policy ETag `"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"` → `"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"`.',
+        'Tailnet `example.com`, policy ETag `"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"` ' +
+          '→ `"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"`.',
         '',
       ].join('\n'),
     );
@@ -370,7 +379,8 @@ describe('the apply report in markdown', () => {
       [
         '### tailnet-access apply',
         '',
-        '**Apply incomplete:** 34 changes applied, 6 failed, 11 skipped. The tailnet does not match `access.yaml` yet: fix what failed, then run apply again.',
+        '**Apply incomplete:** 34 changes applied, 6 failed, 11 skipped. The tailnet does not match `access.yaml` ' +
+          'yet: fix what failed, then run apply again.',
         '',
         '| Change | Count |',
         '| --- | ---: |',
@@ -404,7 +414,8 @@ describe('the apply report in markdown', () => {
         '- `c.d`: 6',
         '- `a.b`: 5',
         '',
-        'Tailnet `example.com`, policy ETag `"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"` → `"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"`.',
+        'Tailnet `example.com`, policy ETag `"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"` ' +
+          '→ `"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"`.',
         '',
       ].join('\n'),
     );
@@ -423,7 +434,8 @@ describe('the apply report as text', () => {
         '',
         '\u001b[31mFailed\u001b[0m:',
         '  \u001b[31mx\u001b[0m carol@example.com  network-admin -> admin',
-        '      change the role of carol@example.com to admin (POST /api/v2/users/4/role): 403 calling actor does not have enough permissions',
+        '      change the role of carol@example.com to admin (POST /api/v2/users/4/role): 403 calling actor does ' +
+          'not have enough permissions',
         '  \u001b[31mx\u001b[0m 2 group changes (the policy file was not written):',
         '    Groups:',
         '      \u001b[32m+\u001b[0m group:sre  (alice@example.com)',
@@ -437,13 +449,15 @@ describe('the apply report as text', () => {
         '  \u001b[33m-\u001b[0m alice@example.com  admin -> member',
         '      not made: a promotion it relied on failed',
         '',
-        'Policy file: not written (all or nothing: no group change was made) after 2 attempts (it was edited by someone else meanwhile)',
+        'Policy file: not written (all or nothing: no group change was made) after 2 attempts (it was edited by ' +
+          'someone else meanwhile)',
         '',
         'Warnings:',
         '  \u001b[33m!\u001b[0m group:eng was edited in the console since the plan; the file wins',
         '  \u001b[33m!\u001b[0m tailnet-access.yaml:7:3: grace is not in',
         '',
-        '\u001b[1m\u001b[31mApply incomplete:\u001b[0m 1 change applied, 3 failed, 1 skipped. The tailnet does not match tailnet-access.yaml yet: fix what failed, then run apply again.',
+        '\u001b[1m\u001b[31mApply incomplete:\u001b[0m 1 change applied, 3 failed, 1 skipped. The tailnet does ' +
+          'not match tailnet-access.yaml yet: fix what failed, then run apply again.',
         '',
       ].join('\n'),
     );
@@ -533,7 +547,8 @@ describe('the apply report as text', () => {
         '  \u001b[33m!\u001b[0m warning 9',
         '  \u001b[33m!\u001b[0m warning 10',
         '',
-        '\u001b[1m\u001b[31mApply incomplete:\u001b[0m 34 changes applied, 11 skipped. The tailnet does not match access.yaml yet: fix what failed, then run apply again.',
+        '\u001b[1m\u001b[31mApply incomplete:\u001b[0m 34 changes applied, 11 skipped. The tailnet does not match ' +
+          'access.yaml yet: fix what failed, then run apply again.',
         '',
       ].join('\n'),
     );
@@ -611,7 +626,8 @@ describe('the apply report as JSON', () => {
         '        "to": "admin",',
         '        "reason": "declared"',
         '      },',
-        '      "error": "change the role of carol@example.com to admin (POST /api/v2/users/4/role): 403 calling actor does not have enough permissions"',
+        '      "error": "change the role of carol@example.com to admin (POST /api/v2/users/4/role): 403 calling ' +
+          'actor does not have enough permissions"',
         '    },',
         '    {',
         '      "change": {',
@@ -717,28 +733,40 @@ describe('the inventory as text', () => {
     );
     expect(renderInventoryText(inventory)).toBe(
       [
-        'Inventory: 4 users, 1 connected now, 4 devices; 2 idle over 90 days, 2 in no group, 1 declared but never joined.',
+        'Inventory: 4 users, 1 connected now, 4 devices; 2 idle over 90 days, 2 in no group, 1 declared but never ' +
+          'joined.',
         'By role: 1 owner, 3 member. By status: 3 active, 1 suspended.',
         '',
         'Idle over 90 days (2):',
-        '  LOGIN              NAME                                      ROLE    STATUS     DEVICES  LAST SEEN                   CONNECTED',
-        '  Bob@example.com    Bob                                       member  active     1        2026-01-01 (141 days ago)',
-        '  henry@example.com  A name far too long to fit in the column of names at all  member  suspended  0        never (added 872 days ago)',
+        '  LOGIN              NAME                                      ROLE    STATUS     DEVICES  LAST SEEN     ' +
+          '              CONNECTED',
+        '  Bob@example.com    Bob                                       member  active     1        2026-01-01 ' +
+          '(141 days ago)',
+        '  henry@example.com  A name far too long to fit in the column of names at all  member  suspended  0      ' +
+          '  never (added 872 days ago)',
         '',
         'In no group of the policy file (2):',
-        '  LOGIN              NAME                                      ROLE    STATUS     DEVICES  LAST SEEN                   CONNECTED',
-        '  henry@example.com  A name far too long to fit in the column of names at all  member  suspended  0        never (added 872 days ago)',
-        '  ivan@example.com   Ivan New                                  member  active     0        never (added 2 days ago)',
+        '  LOGIN              NAME                                      ROLE    STATUS     DEVICES  LAST SEEN     ' +
+          '              CONNECTED',
+        '  henry@example.com  A name far too long to fit in the column of names at all  member  suspended  0      ' +
+          '  never (added 872 days ago)',
+        '  ivan@example.com   Ivan New                                  member  active     0        never (added ' +
+          '2 days ago)',
         '',
         'Declared in the file, never joined (1):',
         '  Grace@example.com  (users, group:eng)',
         '',
         'All users (4):',
-        '  LOGIN               NAME                                      ROLE    STATUS     DEVICES  LAST SEEN                   CONNECTED  FLAGS',
-        '  Bob@example.com     Bob                                       member  active     1        2026-01-01 (141 days ago)              idle>90d',
-        '  henry@example.com   A name far too long to fit in the column of names at all  member  suspended  0        never (added 872 days ago)             idle>90d, no group',
-        '  ivan@example.com    Ivan New                                  member  active     0        never (added 2 days ago)               no group',
-        '  olivia@example.com  Olivia                                    owner   active     3        2026-05-21 (yesterday)      yes',
+        '  LOGIN               NAME                                      ROLE    STATUS     DEVICES  LAST SEEN    ' +
+          '               CONNECTED  FLAGS',
+        '  Bob@example.com     Bob                                       member  active     1        2026-01-01 ' +
+          '(141 days ago)              idle>90d',
+        '  henry@example.com   A name far too long to fit in the column of names at all  member  suspended  0     ' +
+          '   never (added 872 days ago)             idle>90d, no group',
+        '  ivan@example.com    Ivan New                                  member  active     0        never (added ' +
+          '2 days ago)               no group',
+        '  olivia@example.com  Olivia                                    owner   active     3        2026-05-21 ' +
+          '(yesterday)      yes',
         '',
       ].join('\n'),
     );

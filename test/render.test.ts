@@ -27,7 +27,8 @@ describe('renderPlanText', () => {
         '  ~ bob@example.com         member -> admin',
         '      + gains everything in the admin console but ownership, billing included',
         '  ~ frank.long@example.com  admin  -> member  (not in the file)',
-        '      - loses everything in the admin console but ownership, billing included; left with no admin rights, their own devices only',
+        '      - loses everything in the admin console but ownership, billing included; left with no admin ' +
+          'rights, their own devices only',
         '',
         'Groups:',
         '  + group:sre  (alice@example.com, carol@example.com)',

@@ -33,18 +33,24 @@ describe('describeRoleChange', () => {
   it('reads a demotion as what is lost and what is left', () => {
     expect(describeRoleChange('it-admin', 'member')).toEqual({
       direction: 'loss',
-      text: 'loses users and devices (the policy file and network settings read-only); left with no admin rights, their own devices only',
+      text:
+        'loses users and devices (the policy file and network settings read-only); left with no admin rights, their ' +
+        'own devices only',
     });
     expect(describeRoleChange('admin', 'billing-admin')).toEqual({
       direction: 'loss',
-      text: 'loses everything in the admin console but ownership, billing included; left with the pricing plan and billing',
+      text:
+        'loses everything in the admin console but ownership, billing included; left with the pricing plan and ' +
+        'billing',
     });
   });
 
   it('reads a move between roles of different powers as a loss and a gain', () => {
     expect(describeRoleChange('it-admin', 'network-admin')).toEqual({
       direction: 'lateral',
-      text: 'loses users and devices (the policy file and network settings read-only); gains the policy file, DNS and network settings (users and devices read-only)',
+      text:
+        'loses users and devices (the policy file and network settings read-only); gains the policy file, DNS and ' +
+        'network settings (users and devices read-only)',
     });
     expect(describeRoleChange('auditor', 'billing-admin').direction).toBe('lateral');
   });

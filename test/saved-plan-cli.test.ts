@@ -159,7 +159,8 @@ describe('plan --save-plan FILE', () => {
     expect(out.stderr).toBe('error: --save-plan p.json is the --out file p.json; give --save-plan another file\n');
     const missing = await cli('plan', '--save-plan', 'nowhere/plan.json');
     expect(missing.stderr).toBe(
-      'error: --save-plan nowhere/plan.json: the folder nowhere does not exist; create it first, or give another path\n',
+      'error: --save-plan nowhere/plan.json: the folder nowhere does not exist; create it first, or give another ' +
+        'path\n',
     );
     expect(sim.requests.entries).toEqual([]);
   });
@@ -263,7 +264,8 @@ describe('apply --plan FILE', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('(the policy changed)');
     expect(run.stderr).toContain(
-      '  group:eng: add bob@example.com; remove dave@example.com in the saved plan is now add bob@example.com; remove ivan@example.com: changed in the console since the plan\n',
+      '  group:eng: add bob@example.com; remove dave@example.com in the saved plan is now add bob@example.com; ' +
+        'remove ivan@example.com: changed in the console since the plan\n',
     );
     expect(sim.requests.countWrites()).toBe(0);
     expect(snapshot()).toEqual(before);
@@ -298,7 +300,9 @@ describe('apply --plan FILE', () => {
     const run = await cli('apply', '--plan', 'plan.json');
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(
-      'refused by the saved-plan safety rail after reading the policy again: its group changes are no longer those of plan.json: group:eng: add bob@example.com; remove dave@example.com in the saved plan is now remove dave@example.com',
+      'refused by the saved-plan safety rail after reading the policy again: its group changes are no longer ' +
+        'those of plan.json: group:eng: add bob@example.com; remove dave@example.com in the saved plan is now ' +
+        'remove dave@example.com',
     );
     expect(sim.state.policy.text).not.toContain('"group:sre"');
     expect(sim.requests.writes().filter((w) => w.path.endsWith('/acl') && w.applied)).toEqual([]);
@@ -325,7 +329,9 @@ describe('apply --plan FILE', () => {
     const byName = await cli('apply', '--plan', 'plan.json', '--tailnet', 'other.example');
     expect(byName.code).toBe(1);
     expect(byName.stderr).toBe(
-      'refused by the saved-plan safety rail: plan.json was made for another tailnet: example.com, and this apply is for other.example (--tailnet). Make the plan again (tailnet-access plan --save-plan plan.json) and review it. Nothing was written.\n',
+      'refused by the saved-plan safety rail: plan.json was made for another tailnet: example.com, and this apply ' +
+        'is for other.example (--tailnet). Make the plan again (tailnet-access plan --save-plan plan.json) and ' +
+        'review it. Nothing was written.\n',
     );
     expect(sim.requests.countWrites()).toBe(0);
     await editSaved((saved) => {
@@ -350,7 +356,9 @@ describe('apply --plan FILE', () => {
     const newer = await cli('apply', '--plan', 'plan.json');
     expect(newer.code).toBe(1);
     expect(newer.stderr).toBe(
-      `refused by the saved-plan safety rail: plan.json was made by a newer version of tailnet-access (99.0.0) than this one (${VERSION}), which may plan differently. Apply it with tailnet-access 99.0.0 or newer, or make the plan again with this one. Nothing was written.\n`,
+      `refused by the saved-plan safety rail: plan.json was made by a newer version of tailnet-access (99.0.0) ` +
+        `than this one (${VERSION}), which may plan differently. Apply it with tailnet-access 99.0.0 or newer, or ` +
+        `make the plan again with this one. Nothing was written.\n`,
     );
     expect(sim.requests.entries).toEqual([]);
     await editSaved((saved) => {
@@ -359,7 +367,9 @@ describe('apply --plan FILE', () => {
     });
     const format = await cli('apply', '--plan', 'plan.json');
     expect(format.stderr).toBe(
-      `refused by the saved-plan safety rail: plan.json is a saved plan of format 2, made by tailnet-access ${VERSION}; this tailnet-access (${VERSION}) reads format 1 only. Apply it with tailnet-access ${VERSION} or newer. Nothing was written.\n`,
+      `refused by the saved-plan safety rail: plan.json is a saved plan of format 2, made by tailnet-access ` +
+        `${VERSION}; this tailnet-access (${VERSION}) reads format 1 only. Apply it with tailnet-access ${VERSION} ` +
+        `or newer. Nothing was written.\n`,
     );
     expect(sim.requests.entries).toEqual([]);
     await editSaved((saved) => {
@@ -377,7 +387,8 @@ describe('apply --plan FILE', () => {
     const broken = await cli('apply', '--plan', 'plan.json');
     expect(broken.code).toBe(1);
     expect(broken.stderr).toBe(
-      'error: plan.json:4:3: expected \',\' between values, found "\\"toolVersion\\""; the saved plan is not valid JSON (make it again with tailnet-access plan --save-plan plan.json)\n',
+      'error: plan.json:4:3: expected \',\' between values, found "\\"toolVersion\\""; the saved plan is not ' +
+        'valid JSON (make it again with tailnet-access plan --save-plan plan.json)\n',
     );
     await writeFile(path.join(dir, 'plan.json'), text.slice(0, text.indexOf('"basis"')));
     expect((await cli('apply', '--plan', 'plan.json')).stderr).toMatch(
@@ -385,7 +396,8 @@ describe('apply --plan FILE', () => {
     );
     await writeFile(path.join(dir, 'plan.json'), (await cli('plan', '--format', 'json')).stdout);
     expect((await cli('apply', '--plan', 'plan.json')).stderr).toBe(
-      'error: plan.json: it is not a saved plan of tailnet-access (make one with tailnet-access plan --save-plan FILE; the output of plan --format json is not one)\n',
+      'error: plan.json: it is not a saved plan of tailnet-access (make one with tailnet-access plan --save-plan ' +
+        'FILE; the output of plan --format json is not one)\n',
     );
     await writeFile(path.join(dir, 'plan.json'), text.replace('"to": "member"', '"to": "boss"'));
     expect((await cli('apply', '--plan', 'plan.json')).stderr).toMatch(
@@ -404,7 +416,8 @@ describe('saved plans under settings.policyFile', () => {
   // A rule widened in git, and bob promoted.
   const WIDER = DEFAULT_POLICY.replace('"dst": ["tag:prod:22,443"]', '"dst": ["tag:prod:22,443,8443"]');
   const POLICY_CONFIG =
-    'version: 1\nusers:\n  bob@example.com: admin\ngroups:\n  eng: [alice@example.com, dave@example.com]\nsettings:\n  policyFile: policy.hujson\n';
+    'version: 1\nusers:\n  bob@example.com: admin\ngroups:\n  eng: [alice@example.com, ' +
+    'dave@example.com]\nsettings:\n  policyFile: policy.hujson\n';
 
   async function startWithPolicyFile(): Promise<void> {
     sim = await simulator();
@@ -443,26 +456,33 @@ describe('saved plans under settings.policyFile', () => {
     const run = await cli('apply', '--plan', 'plan.json');
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
-      'refused by the saved-plan safety rail: plan.json was made for another policy file: policy.hujson changed since the plan. Make the plan again (tailnet-access plan --save-plan plan.json) and review it. Nothing was written.\n',
+      'refused by the saved-plan safety rail: plan.json was made for another policy file: policy.hujson changed ' +
+        'since the plan. Make the plan again (tailnet-access plan --save-plan plan.json) and review it. Nothing was ' +
+        'written.\n',
     );
     expect(sim.requests.countWrites()).toBe(0);
   });
 
-  it('refuses when the live policy was edited since the plan: the whole-file write would undo an edit nobody reviewed', async () => {
-    await startWithPolicyFile();
-    await save();
-    const edited = sim.state.policy.text.replace('"grafana": "100.64.10.20"', '"grafana": "100.64.10.99"');
-    await api('POST', '/tailnet/-/acl', edited, { 'if-match': sim.state.policy.etag });
-    const before = snapshot();
-    sim.requests.clear();
-    const run = await cli('apply', '--plan', 'plan.json');
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain(
-      "  policy.hujson: the policy write differs from the saved plan's (the live policy was edited since the plan; the fresh plan shows the write as it would be now)\n",
-    );
-    expect(sim.requests.countWrites()).toBe(0);
-    expect(snapshot()).toEqual(before);
-  });
+  it(
+    'refuses when the live policy was edited since the plan: the whole-file write would undo an edit nobody ' +
+      'reviewed',
+    async () => {
+      await startWithPolicyFile();
+      await save();
+      const edited = sim.state.policy.text.replace('"grafana": "100.64.10.20"', '"grafana": "100.64.10.99"');
+      await api('POST', '/tailnet/-/acl', edited, { 'if-match': sim.state.policy.etag });
+      const before = snapshot();
+      sim.requests.clear();
+      const run = await cli('apply', '--plan', 'plan.json');
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(
+        "  policy.hujson: the policy write differs from the saved plan's (the live policy was edited since the " +
+          'plan; the fresh plan shows the write as it would be now)\n',
+      );
+      expect(sim.requests.countWrites()).toBe(0);
+      expect(snapshot()).toEqual(before);
+    },
+  );
 });
 
 describe('a plan that cannot be carried out', () => {
@@ -493,10 +513,12 @@ describe('changeDifferences', () => {
   });
   it('says a change moved, and a new one that an end date caused', () => {
     expect(changeDifferences([role], [{ ...role, from: 'auditor' }])).toEqual([
-      'dave@example.com: it-admin -> member in the saved plan is now auditor -> member: changed in the console since the plan',
+      'dave@example.com: it-admin -> member in the saved plan is now auditor -> member: changed in the console ' +
+        'since the plan',
     ]);
     expect(changeDifferences([], [{ ...role, reason: 'expired' }])).toEqual([
-      'dave@example.com: it-admin -> member was not in the saved plan (an end date in the file has passed since the plan)',
+      'dave@example.com: it-admin -> member was not in the saved plan (an end date in the file has passed since ' +
+        'the plan)',
     ]);
   });
 });

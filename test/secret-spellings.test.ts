@@ -108,23 +108,27 @@ describe('a workload-identity JWT', () => {
 });
 
 describe('in GitHub Actions', () => {
-  it('tells the runner the encoded spellings, the signature, and prefixes of a secret (it cannot match prefixes itself)', () => {
-    const written = captureStdout();
-    process.env.GITHUB_ACTIONS = 'true';
-    registerSecret(KEY);
-    registerSecret('aaaa.bbbb.Zk3pQ9xT2vL7mN4bR8sW1yC6');
-    const masks = written
-      .join('')
-      .split('\n')
-      .filter((line) => line.startsWith('::add-mask::'))
-      .map((line) => line.slice('::add-mask::'.length));
-    expect(masks).toContain(KEY);
-    expect(masks).toContain(b64(KEY));
-    expect(masks).toContain(b64(`${KEY}:`));
-    expect(masks).toContain(`${HEAD}q7Vb2Lx9`);
-    expect(masks).toContain('Zk3pQ9xT2vL7mN4bR8sW1yC6');
-    expect(masks).not.toContain(HEAD);
-    expect(masks).not.toContain('aaaa.bbbb');
-    expect(new Set(masks).size).toBe(masks.length);
-  });
+  it(
+    'tells the runner the encoded spellings, the signature, and prefixes of a secret (it cannot match prefixes ' +
+      'itself)',
+    () => {
+      const written = captureStdout();
+      process.env.GITHUB_ACTIONS = 'true';
+      registerSecret(KEY);
+      registerSecret('aaaa.bbbb.Zk3pQ9xT2vL7mN4bR8sW1yC6');
+      const masks = written
+        .join('')
+        .split('\n')
+        .filter((line) => line.startsWith('::add-mask::'))
+        .map((line) => line.slice('::add-mask::'.length));
+      expect(masks).toContain(KEY);
+      expect(masks).toContain(b64(KEY));
+      expect(masks).toContain(b64(`${KEY}:`));
+      expect(masks).toContain(`${HEAD}q7Vb2Lx9`);
+      expect(masks).toContain('Zk3pQ9xT2vL7mN4bR8sW1yC6');
+      expect(masks).not.toContain(HEAD);
+      expect(masks).not.toContain('aaaa.bbbb');
+      expect(new Set(masks).size).toBe(masks.length);
+    },
+  );
 });

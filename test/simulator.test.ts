@@ -203,22 +203,25 @@ describe('settings', () => {
 });
 
 describe('user invites', () => {
-  it('creates invites from a JSON array, with integer ids and an invite URL only outside the tailnet domain', async () => {
-    const { status, body } = await callJson<Record<string, unknown>[]>(sim, '/tailnet/-/user-invites', {
-      body: [{ role: 'admin', email: 'grace@example.com' }, { email: 'zoe@partner.org' }],
-    });
-    expect(status).toBe(200);
-    expect(body).toHaveLength(2);
-    expect(body[0]).toMatchObject({ role: 'admin', email: 'grace@example.com', inviterId: 100001 });
-    expect(typeof body[0]?.tailnetId).toBe('number');
-    expect(body[0]).not.toHaveProperty('inviteUrl');
-    expect(body[1]).toMatchObject({
-      role: 'member',
-      inviteUrl: expect.stringMatching(/^https:\/\/login\.tailscale\.com\/uinv\//),
-    });
-    const listed = await callJson<unknown[]>(sim, '/tailnet/-/user-invites');
-    expect(listed.body).toHaveLength(2);
-  });
+  it(
+    'creates invites from a JSON array, with integer ids and an invite URL only outside the tailnet ' + 'domain',
+    async () => {
+      const { status, body } = await callJson<Record<string, unknown>[]>(sim, '/tailnet/-/user-invites', {
+        body: [{ role: 'admin', email: 'grace@example.com' }, { email: 'zoe@partner.org' }],
+      });
+      expect(status).toBe(200);
+      expect(body).toHaveLength(2);
+      expect(body[0]).toMatchObject({ role: 'admin', email: 'grace@example.com', inviterId: 100001 });
+      expect(typeof body[0]?.tailnetId).toBe('number');
+      expect(body[0]).not.toHaveProperty('inviteUrl');
+      expect(body[1]).toMatchObject({
+        role: 'member',
+        inviteUrl: expect.stringMatching(/^https:\/\/login\.tailscale\.com\/uinv\//),
+      });
+      const listed = await callJson<unknown[]>(sim, '/tailnet/-/user-invites');
+      expect(listed.body).toHaveLength(2);
+    },
+  );
 
   it('refuses a batch with one bad entry without creating any', async () => {
     const { status } = await callJson(sim, '/tailnet/-/user-invites', {

@@ -48,25 +48,28 @@ afterEach(async () => {
 });
 
 describe('the state file under settings.policyFile', () => {
-  it('reads a record kept under "-" by an earlier version, notices a console edit with it, and moves it to the ID', async () => {
-    await new FileEtagStore(stateFile()).set('-', appliedPolicy(sim.state.policy.etag, sim.state.policy.text));
-    consoleEdit();
-    const drift = await cli('drift');
-    expect(drift.code).toBe(2);
-    expect(drift.stdout).toContain('the live policy was edited outside git since tailnet-access last applied it');
+  it(
+    'reads a record kept under "-" by an earlier version, notices a console edit with it, and moves it ' + 'to the ID',
+    async () => {
+      await new FileEtagStore(stateFile()).set('-', appliedPolicy(sim.state.policy.etag, sim.state.policy.text));
+      consoleEdit();
+      const drift = await cli('drift');
+      expect(drift.code).toBe(2);
+      expect(drift.stdout).toContain('the live policy was edited outside git since tailnet-access last applied it');
 
-    // An apply that writes what the record already holds leaves the file alone; the next write moves it.
-    expect((await cli('apply')).code).toBe(0);
-    expect(await keys()).toEqual(['-']);
-    const file = path.join(dir, 'policy.hujson');
-    await writeFile(
-      file,
-      (await readFile(file, 'utf8')).replace('"grafana": "100.64.10.20"', '"grafana": "100.64.10.21"'),
-    );
-    expect((await cli('apply')).code).toBe(0);
-    expect(await keys()).toEqual(['T1234CNTRL']);
-    expect((await cli('drift')).code).toBe(0);
-  });
+      // An apply that writes what the record already holds leaves the file alone; the next write moves it.
+      expect((await cli('apply')).code).toBe(0);
+      expect(await keys()).toEqual(['-']);
+      const file = path.join(dir, 'policy.hujson');
+      await writeFile(
+        file,
+        (await readFile(file, 'utf8')).replace('"grafana": "100.64.10.20"', '"grafana": "100.64.10.21"'),
+      );
+      expect((await cli('apply')).code).toBe(0);
+      expect(await keys()).toEqual(['T1234CNTRL']);
+      expect((await cli('drift')).code).toBe(0);
+    },
+  );
 
   it('finds the record of "-" when the same tailnet is asked by its ID or by name', async () => {
     expect((await cli('apply')).code).toBe(0);

@@ -63,7 +63,8 @@ describe('dates', () => {
 
   it('refuses years outside 2000 to 2099 as the typos they are, pointing until at its way to say "never"', () => {
     expect(refusal('3026-12-31')).toBe(
-      '"3026-12-31" is outside the years 2000 to 2099 (UTC), most likely a typo; for access that does not end, leave "until" out',
+      '"3026-12-31" is outside the years 2000 to 2099 (UTC), most likely a typo; for access that does not end, ' +
+        'leave "until" out',
     );
     expect(refusal('1999-12-31', parseNow)).toBe(
       '"1999-12-31" is outside the years 2000 to 2099 (UTC), most likely a typo',
@@ -99,7 +100,8 @@ describe('date-times', () => {
 
   it('refuses a date-time without an offset as ambiguous, showing both fixes', () => {
     expect(refusal('2026-12-05T18:00:00')).toBe(
-      '"2026-12-05T18:00:00" has no UTC offset, so the moment it means is ambiguous: add Z for UTC (2026-12-05T18:00:00Z) or the offset meant (2026-12-05T18:00:00+01:00)',
+      '"2026-12-05T18:00:00" has no UTC offset, so the moment it means is ambiguous: add Z for UTC ' +
+        '(2026-12-05T18:00:00Z) or the offset meant (2026-12-05T18:00:00+01:00)',
     );
     expect(refusal('2026-12-05T18:00:00.250', parseNow)).toMatch(/has no UTC offset/);
   });
@@ -129,7 +131,8 @@ describe('date-times', () => {
 describe('other spellings', () => {
   it('names the fix for the usual near misses of RFC 3339', () => {
     expect(refusal('2026-12-05 18:00:00Z')).toBe(
-      '"2026-12-05 18:00:00Z" is not a date or a date-time: separate the date and the time with T, as in 2026-12-05T18:00:00Z',
+      '"2026-12-05 18:00:00Z" is not a date or a date-time: separate the date and the time with T, as in ' +
+        '2026-12-05T18:00:00Z',
     );
     expect(refusal('2026-12-05T18:00Z')).toMatch(/RFC 3339 needs the seconds too/);
     expect(refusal('2026-12-05T18:00')).toMatch(/RFC 3339 needs the seconds too/);
@@ -217,17 +220,21 @@ describe('properties', () => {
     );
   });
 
-  it('reads every valid date-time as the moment Date.parse sees (to the millisecond), and its display back as the same', () => {
-    fc.assert(
-      fc.property(validDateTime, (text) => {
-        const value = parseUntil(text);
-        const truncated = text.replace(/(\.\d{3})\d+/, '$1');
-        expect(value.epochMs).toBe(Date.parse(truncated));
-        expect(parseUntil(value.display)).toEqual(value);
-        expect(parseNow(value.display).epochMs).toBe(value.epochMs);
-      }),
-    );
-  });
+  it(
+    'reads every valid date-time as the moment Date.parse sees (to the millisecond), and its display back as the ' +
+      'same',
+    () => {
+      fc.assert(
+        fc.property(validDateTime, (text) => {
+          const value = parseUntil(text);
+          const truncated = text.replace(/(\.\d{3})\d+/, '$1');
+          expect(value.epochMs).toBe(Date.parse(truncated));
+          expect(parseUntil(value.display)).toEqual(value);
+          expect(parseNow(value.display).epochMs).toBe(value.epochMs);
+        }),
+      );
+    },
+  );
 
   it('on any input either answers a moment in range or throws a TimeValueError, never anything else', () => {
     const lowest = Date.UTC(2000, 0, 1);

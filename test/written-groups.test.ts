@@ -193,7 +193,8 @@ describe('strayFromPlan', () => {
   it('under the whole-policy write, leaves SCIM groups to the diff, and a text that does not parse is a stray', () => {
     expect(strayFromPlan(livePolicy, POLICY.replace(/\t\t"group:synced.*\n/, ''), [], 'whole')).toEqual([]);
     expect(strayFromPlan(livePolicy, POLICY.replace(/\t\t"group:synced.*\n/, ''), [], 'groups')).toEqual([
-      'group:synced@idp.example: planned no change; the text about to be written: deleted (it held [frank@example.com])',
+      'group:synced@idp.example: planned no change; the text about to be written: deleted (it held ' +
+        '[frank@example.com])',
     ]);
     expect(strayFromPlan(livePolicy, '{"groups": [', [], 'whole')[0]).toMatch(
       /^the text about to be written cannot be read back: line 1, column \d+: /,
@@ -216,7 +217,8 @@ describe('rejectionProblems', () => {
       {
         code: POLICY_REJECTED,
         message:
-          "Tailscale's validator refuses the policy file this plan would write (the live policy with its groups changed as planned): test(s) failed; a@e.com: x; a@e.com: warning: w; y",
+          "Tailscale's validator refuses the policy file this plan would write (the live policy with its groups " +
+          'changed as planned): test(s) failed; a@e.com: x; a@e.com: warning: w; y',
       },
     ]);
     expect(rejectionProblems({ ok: false })[0]?.message).toMatch(/: it gave no reason$/);

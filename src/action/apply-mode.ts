@@ -38,7 +38,10 @@ export function notOnDefaultBranch(settings: ActionSettings): string | undefined
     defaultBranch === undefined
       ? 'the default branch (which the event does not name)'
       : `the default branch, ${defaultBranch}`;
-  return `Not applying: ${where}, and tailnet-access applies only from ${target}, after review. Merge the change to apply it.`;
+  return (
+    `Not applying: ${where}, and tailnet-access applies only from ${target}, after review. Merge the change to ` +
+    `apply it.`
+  );
 }
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
@@ -59,7 +62,8 @@ function progress(event: ApplyEvent): void {
       break;
     case 'invites-sent':
       log.info(
-        `Invited ${plural(event.changes.length, 'user', 'users')} to the tailnet: ${event.changes.map((c) => `${c.login} (${c.role})`).join(', ')}`,
+        `Invited ${plural(event.changes.length, 'user', 'users')} to the tailnet: ` +
+          `${event.changes.map((c) => `${c.login} (${c.role})`).join(', ')}`,
       );
       break;
     case 'invites-failed':
@@ -173,7 +177,8 @@ export async function runApplyMode(settings: ActionSettings): Promise<void> {
   if (!report.converged)
     core.setFailed(
       redact(
-        `Apply did not finish: ${incomplete(report)}. The job summary says what failed and why; run apply again once it is fixed.`,
+        `Apply did not finish: ${incomplete(report)}. The job summary says what failed and why; run apply again ` +
+          `once it is fixed.`,
       ),
     );
 }
@@ -191,7 +196,8 @@ async function reportUnreviewed(settings: ActionSettings, guard: ReviewGuard, ap
       : `the plan differs from the one reviewed on pull request #${review.pr.number}`;
   if (applied)
     log.warning(
-      `Applied ${plural(guard.unreviewed.length, 'change', 'changes')} nobody reviewed (${why}): ${guard.unreviewed.join('; ')}`,
+      `Applied ${plural(guard.unreviewed.length, 'change', 'changes')} nobody reviewed (${why}): ` +
+        `${guard.unreviewed.join('; ')}`,
     );
   await writeJobSummary(markdown);
   const pr = review.pr;

@@ -75,7 +75,8 @@ export class OAuthAppDiffersError extends Error {
       [
         `OAuth app "${name}" (ID ${id}) already exists with other settings; nothing was changed:`,
         ...formatDifferences(differences).map((line) => `  ${line} (+ asked for, - present now)`),
-        'Set the input update-app: true to replace its settings (its client secret stays the same), or change the inputs to match.',
+        'Set the input update-app: true to replace its settings (its client secret stays the same), or change the ' +
+          'inputs to match.',
       ].join('\n'),
     );
     this.name = 'OAuthAppDiffersError';
@@ -168,7 +169,8 @@ export async function runCreateOAuthAppMode(
   switch (result.outcome) {
     case 'created':
       info(
-        `Created OAuth app "${app.name}" (ID ${app.id}); its client secret is stored in ${result.secretStoredIn} and was not printed.`,
+        `Created OAuth app "${app.name}" (ID ${app.id}); its client secret is stored in ${result.secretStoredIn} ` +
+          `and was not printed.`,
       );
       break;
     case 'updated':
@@ -177,7 +179,8 @@ export async function runCreateOAuthAppMode(
       break;
     case 'unchanged':
       info(
-        `OAuth app "${app.name}" (ID ${app.id}) already exists with these settings; nothing was changed and no secret was stored (Tailscale shows a secret only when an app is created).`,
+        `OAuth app "${app.name}" (ID ${app.id}) already exists with these settings; nothing was changed and no ` +
+          `secret was stored (Tailscale shows a secret only when an app is created).`,
       );
       break;
   }

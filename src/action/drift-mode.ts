@@ -34,8 +34,10 @@ export function driftIssueTitle(plan: Plan, configPath: string): string {
 }
 
 const EXPLANATION =
-  'The live tailnet no longer matches the file: someone changed roles, groups or the policy in the admin console, or a merged change was not applied. ' +
-  'Run the apply workflow to put the file back in force, or change the file to match and merge that. This issue is updated by each drift run and closed by the first run that finds no drift.';
+  'The live tailnet no longer matches the file: someone changed roles, groups or the policy in the admin console, ' +
+  'or a merged change was not applied. ' +
+  'Run the apply workflow to put the file back in force, or change the file to match and merge that. This issue ' +
+  'is updated by each drift run and closed by the first run that finds no drift.';
 
 function issueBody(
   settings: ActionSettings,
@@ -57,7 +59,10 @@ function issueBody(
 
 function closingComment(settings: ActionSettings, plan: Plan): string {
   const run = settings.github.runUrl ? ` ([workflow run](${settings.github.runUrl}))` : '';
-  return `No drift any more: ${escapeMarkdownInline(tailnetName(plan))} matches ${inlineCode(settings.config.shownAs)} again${run}. Closing.`;
+  return (
+    `No drift any more: ${escapeMarkdownInline(tailnetName(plan))} matches ${inlineCode(settings.config.shownAs)} ` +
+    `again${run}. Closing.`
+  );
 }
 
 async function keepIssue(settings: ActionSettings, plan: Plan, policyFile: PolicyFilePlan | undefined): Promise<void> {
@@ -83,7 +88,8 @@ async function keepIssue(settings: ActionSettings, plan: Plan, policyFile: Polic
     if (result.action !== 'none') log.info(`Drift issue ${result.action}${result.url ? `: ${result.url}` : ''}`);
     if (result.labelMissing)
       log.warning(
-        `GitHub did not set the ${DRIFT_LABEL} label on ${result.url ?? 'the drift issue'}, so later runs cannot find it: the token needs \`permissions: issues: write\``,
+        `GitHub did not set the ${DRIFT_LABEL} label on ${result.url ?? 'the drift issue'}, so later runs cannot ` +
+          `find it: the token needs \`permissions: issues: write\``,
       );
   } catch (error) {
     if (!(error instanceof GitHubApiError)) throw error;
@@ -96,7 +102,10 @@ function driftSubject(configPath: string, plan: Plan, policyFile: PolicyFilePlan
   if (!policyFile) return `${configPath}; applying the file would mean ${describeCounts(countChanges(plan.changes))}`;
   const edited =
     policyFile.manualEdit && !policyFile.manualEdit.kept ? ' (the live policy was edited outside git)' : '';
-  return `${configPath} and ${policyFile.file}${edited}; applying would mean: ${policyPlanSummary(plan, policyFile, configPath).rest.replace(/\.$/, '')}`;
+  return (
+    `${configPath} and ${policyFile.file}${edited}; applying would mean: ` +
+    `${policyPlanSummary(plan, policyFile, configPath).rest.replace(/\.$/, '')}`
+  );
 }
 
 export async function runDriftMode(settings: ActionSettings): Promise<void> {

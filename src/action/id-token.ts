@@ -14,7 +14,8 @@ export function idTokenSource(audience: string): () => Promise<string> {
     const { ACTIONS_ID_TOKEN_REQUEST_URL: serviceUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken } = process.env;
     if (!serviceUrl || !requestToken) {
       throw new UsageError(
-        `the audience input asks for workload identity, but this job cannot get a GitHub ID token: ${ID_TOKEN_PERMISSION_HINT}`,
+        `the audience input asks for workload identity, but this job cannot get a GitHub ID token: ` +
+          `${ID_TOKEN_PERMISSION_HINT}`,
       );
     }
     // The runner's bearer token for its OIDC service is a credential too; it would only show if a
@@ -30,7 +31,8 @@ export function idTokenSource(audience: string): () => Promise<string> {
         .replace(/^Error message: /, '')
         .trim();
       throw new UsageError(
-        `GitHub did not issue an ID token for audience "${audience}": ${reason}. Check the audience input; ${ID_TOKEN_PERMISSION_HINT}`,
+        `GitHub did not issue an ID token for audience "${audience}": ${reason}. Check the audience input; ` +
+          `${ID_TOKEN_PERMISSION_HINT}`,
       );
     }
     registerSecret(token);

@@ -88,7 +88,8 @@ export function chooseMode(value: string | undefined, event: string): { mode: Mo
     // Applying from a pull request would apply a file nobody has approved and merged yet.
     if (mode === 'apply' && event.startsWith('pull_request')) {
       throw new UsageError(
-        'mode: apply is refused on pull request events: apply runs on push to the default branch, after review; use mode: plan here',
+        'mode: apply is refused on pull request events: apply runs on push to the default branch, after review; ' +
+          'use mode: plan here',
       );
     }
     return { mode, modeFrom: 'the mode input' };
@@ -119,7 +120,8 @@ function readClientSecret(inputs: Inputs): string | undefined {
   if (legacy === undefined) return secret;
   if (secret !== undefined && secret !== legacy) {
     throw new UsageError(
-      'the oauth-secret and oauth-client-secret inputs are both given and differ: give only oauth-client-secret (oauth-secret is its deprecated name)',
+      'the oauth-secret and oauth-client-secret inputs are both given and differ: give only oauth-client-secret ' +
+        '(oauth-secret is its deprecated name)',
     );
   }
   core.notice(
@@ -207,7 +209,8 @@ function configPaths(value: string, workspace: string): ActionSettings['config']
   const { real, inside } = resolveWithin(absolute, boundary);
   if (!inside) {
     throw new UsageError(
-      `the config input ${value} leads to ${real}, outside ${boundary.name}: the action reads only files of the repository, so give a path inside the checkout`,
+      `the config input ${value} leads to ${real}, outside ${boundary.name}: the action reads only files of the ` +
+        `repository, so give a path inside the checkout`,
     );
   }
   return { path: absolute, shownAs: shownPath(workspace, absolute, value) };

@@ -27,6 +27,7 @@ export async function runOAuthAppMode(settings: ActionSettings): Promise<void> {
   );
   const name = escapeMarkdownInline(settings.oauthApp.name ?? '');
   await writeJobSummary(
-    `### tailnet-access create-oauth-app\n\n${SAID[result.outcome]} ${name} (ID ${inlineCode(result.appId)}). Its client secret is never printed.\n`,
+    `### tailnet-access create-oauth-app\n\n${SAID[result.outcome]} ${name} (ID ${inlineCode(result.appId)}). Its ` +
+      `client secret is never printed.\n`,
   );
 }

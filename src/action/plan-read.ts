@@ -53,7 +53,8 @@ export async function withActionFiles<T, P>(
         const tailnet = tailnetFor(settings, config);
         const policyFile = await actionPolicyFile(settings, config, tailnet);
         log.debug(
-          `${config.desired.users.length} users, ${config.desired.groups.length} groups; tailnet ${tailnet}${policyFile ? `; policy file ${policyFile.file.shown}` : ''}`,
+          `${config.desired.users.length} users, ${config.desired.groups.length} groups; tailnet ` +
+            `${tailnet}${policyFile ? `; policy file ${policyFile.file.shown}` : ''}`,
         );
         return { config, tailnet, policyFile, prepared: await prepare(config, tailnet) };
       }),

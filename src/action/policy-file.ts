@@ -55,7 +55,8 @@ function usePolicyFileInput(settings: ActionSettings, config: LoadedConfig, inpu
       path.resolve(path.dirname(settings.config.path), setting)
   ) {
     log.notice(
-      `the policy-file input (${input}) is used instead of settings.policyFile (${before}) of ${settings.config.shownAs}`,
+      `the policy-file input (${input}) is used instead of settings.policyFile (${before}) of ` +
+        `${settings.config.shownAs}`,
     );
   }
   desired.settings = { ...desired.settings, policyFile: setting };
@@ -84,7 +85,8 @@ export async function actionPolicyFile(
   const github = githubFor(settings);
   if (github === undefined) {
     log.warning(
-      "no github-token (or no GITHUB_REPOSITORY): tailnet-access keeps the record of the policy it last applied in the repository's deployments, which this run cannot reach, so edits made outside git go unnoticed",
+      'no github-token (or no GITHUB_REPOSITORY): tailnet-access keeps the record of the policy it last applied ' +
+        "in the repository's deployments, which this run cannot reach, so edits made outside git go unnoticed",
     );
     return options;
   }

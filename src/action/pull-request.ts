@@ -75,13 +75,19 @@ export async function checkFilesOnly(settings: ActionSettings, pr: PullRequestIn
     renderCommand: renderCommandFor(configPath),
   });
   const why = pr.fromFork
-    ? `This pull request comes from ${pr.headRepo ? `the fork ${pr.headRepo}` : 'a fork that no longer exists'}. GitHub runs workflows for pull requests from forks without the repository's secrets and with a read-only token`
-    : 'No Tailscale credential reached this job: the api-key, oauth-client-id, oauth-client-secret and audience inputs are all empty (pull requests opened by Dependabot get no repository secrets either)';
+    ? `This pull request comes from ${pr.headRepo ? `the fork ${pr.headRepo}` : 'a fork that no longer exists'}. ` +
+      `GitHub runs workflows for pull requests from forks without the repository's secrets and with a read-only ` +
+      `token`
+    : 'No Tailscale credential reached this job: the api-key, oauth-client-id, oauth-client-secret and audience ' +
+      'inputs are all empty (pull requests opened by Dependabot get no repository secrets either)';
   const found =
     check.errors.length === 0
       ? 'found no problems'
-      : `found ${check.errors.length === 1 ? 'a problem' : `${check.errors.length} problems`}, annotated at ${check.errors.length === 1 ? 'its line' : 'their lines'}`;
-  const text = `${why}, so tailnet-access cannot read the tailnet: the live plan was skipped, and only the files were checked (${found}). Review the change itself; after merge, the apply workflow plans afresh before it writes anything.`;
+      : `found ${check.errors.length === 1 ? 'a problem' : `${check.errors.length} problems`}, annotated at ` +
+        `${check.errors.length === 1 ? 'its line' : 'their lines'}`;
+  const text =
+    `${why}, so tailnet-access cannot read the tailnet: the live plan was skipped, and only the files were checked ` +
+    `(${found}). Review the change itself; after merge, the apply workflow plans afresh before it writes anything.`;
   log.notice(text);
   annotate(diagnosticFindings(check.warnings));
   await writeJobSummary(

@@ -125,7 +125,9 @@ export async function findReview(settings: ActionSettings): Promise<Review> {
     return {
       reviewed: undefined,
       pr: undefined,
-      why: 'there is no github-token (or no GITHUB_REPOSITORY), so the pull request this commit came from cannot be looked up',
+      why:
+        'there is no github-token (or no GITHUB_REPOSITORY), so the pull request this commit came from cannot be ' +
+        'looked up',
     };
   }
   if (sha === undefined)
@@ -142,21 +144,27 @@ export async function findReview(settings: ActionSettings): Promise<Review> {
       return {
         reviewed: undefined,
         pr,
-        why: `commit ${sha.slice(0, 12)} was pushed directly, not merged from a pull request, so no plan of it was reviewed`,
+        why:
+          `commit ${sha.slice(0, 12)} was pushed directly, not merged from a pull request, so no plan of it was ` +
+          `reviewed`,
       };
     const comment = await findMarkedComment(github, { number: pr.number, marker: markerFor('plan', settings) });
     if (comment === undefined)
       return {
         reviewed: undefined,
         pr,
-        why: `pull request #${pr.number} has no plan comment by tailnet-access for ${settings.config.shownAs}, so no plan of it was reviewed`,
+        why:
+          `pull request #${pr.number} has no plan comment by tailnet-access for ${settings.config.shownAs}, so no ` +
+          `plan of it was reviewed`,
       };
     const reviewed = readMarker(markerFields(comment.body, markerFor('plan', settings)) ?? {});
     if (reviewed === undefined) {
       return {
         reviewed: undefined,
         pr,
-        why: `the plan comment on pull request #${pr.number} records no plan (its last plan failed, or it was made by an older tailnet-access)`,
+        why:
+          `the plan comment on pull request #${pr.number} records no plan (its last plan failed, or it was made by ` +
+          `an older tailnet-access)`,
       };
     }
     return { reviewed, pr };
@@ -165,7 +173,9 @@ export async function findReview(settings: ActionSettings): Promise<Review> {
     return {
       reviewed: undefined,
       pr,
-      why: `GitHub could not be read, so what was reviewed is unknown: ${deniedWarning('', error, PERMISSION).replace(/^: /, '')}`,
+      why:
+        `GitHub could not be read, so what was reviewed is unknown: ` +
+        `${deniedWarning('', error, PERMISSION).replace(/^: /, '')}`,
     };
   }
 }
@@ -189,7 +199,8 @@ export function unreviewedChanges(
     const was = reviewed.changes?.get(short(subjectDigest(change)));
     if (was === short(changeDigest(change))) continue;
     lines.push(
-      `${describeChange(change)} — ${was === undefined ? 'not in the reviewed plan' : 'differs from the change the reviewed plan showed'}`,
+      `${describeChange(change)} — ` +
+        `${was === undefined ? 'not in the reviewed plan' : 'differs from the change the reviewed plan showed'}`,
     );
   }
   if (policy && reviewed.policy !== short(policy))
@@ -218,7 +229,11 @@ export class ReviewGuard implements SavedPlanGuard {
       this.review.reviewed === undefined
         ? `${this.review.why}. `
         : `The plan differs from the one reviewed on ${where(this.review)}. `;
-    return `settings.onUnreviewedChanges is fail, and this apply would make changes that no plan showed. ${why}Not reviewed:\n${this.unreviewed.map((l) => `  ${l}`).join('\n')}\nOpen a pull request so its plan is reviewed, or set onUnreviewedChanges: warn.`;
+    return (
+      `settings.onUnreviewedChanges is fail, and this apply would make changes that no plan showed. ${why}Not ` +
+      `reviewed:\n${this.unreviewed.map((l) => `  ${l}`).join('\n')}\nOpen a pull request so its plan is reviewed, ` +
+      `or set onUnreviewedChanges: warn.`
+    );
   }
 
   refusal(plan: Plan, _live: unknown, section?: PolicyFilePlan): string | undefined {
@@ -245,7 +260,10 @@ export function unreviewedMarkdown(guard: ReviewGuard, applied: boolean): string
   const after = applied
     ? 'They were applied (settings.onUnreviewedChanges: warn).'
     : 'Nothing was written (settings.onUnreviewedChanges: fail).';
-  return `### ${head}\n\n${escapeMarkdownInline(`${why.charAt(0).toUpperCase()}${why.slice(1)}`)}.\n\n${lines}\n\n${after}\n`;
+  return (
+    `### ` +
+    `${head}\n\n${escapeMarkdownInline(`${why.charAt(0).toUpperCase()}${why.slice(1)}`)}.\n\n${lines}\n\n${after}\n`
+  );
 }
 
 export function logReview(guard: ReviewGuard): void {

@@ -24,7 +24,10 @@ function tailnetSource(settings: ActionSettings, tailnet: string): string | unde
 function debugLine(event: ClientEvent): string | undefined {
   if (event.type === 'request-end') {
     const outcome = event.status === undefined ? `no answer (${event.error ?? 'unknown'})` : String(event.status);
-    return `Tailscale API: ${event.method} ${event.path} (${event.operation}, attempt ${event.attempt}): ${outcome} in ${Math.round(event.durationMs)} ms, ${event.bytesReceived} bytes`;
+    return (
+      `Tailscale API: ${event.method} ${event.path} (${event.operation}, attempt ${event.attempt}): ${outcome} in ` +
+      `${Math.round(event.durationMs)} ms, ${event.bytesReceived} bytes`
+    );
   }
   if (event.type === 'retry')
     return `Tailscale API: ${event.method} ${event.path}: ${event.reason}, trying again in ${event.delayMs} ms`;
@@ -51,7 +54,8 @@ function logStats(client: TailscaleClient): void {
   if (!core.isDebug()) return;
   const { requests, retries, rateLimited, bytesReceived } = client.stats;
   log.debug(
-    `Tailscale API: ${requests} requests, ${retries} retries, ${rateLimited} rate limited, ${bytesReceived} bytes received`,
+    `Tailscale API: ${requests} requests, ${retries} retries, ${rateLimited} rate limited, ${bytesReceived} bytes ` +
+      `received`,
   );
 }
 

@@ -162,7 +162,8 @@ function policyFileRead(config: LoadedConfig, options: ApplyOptions): PolicyFile
   if (config.desired.settings.policyFile === undefined) return undefined;
   if (!options.policyFile) {
     throw new TypeError(
-      `${config.desired.file} sets settings.policyFile, but apply was not given the policy file (ApplyOptions.policyFile)`,
+      `${config.desired.file} sets settings.policyFile, but apply was not given the policy file ` +
+        `(ApplyOptions.policyFile)`,
     );
   }
   return firstPolicyFileRead(config, options.policyFile);

@@ -181,7 +181,8 @@ export async function writePolicy(
         warnings.push({
           code: 'policy.matched',
           message:
-            'on a re-read the groups already matched the file; this run cannot tell whether its own write or someone else made them so',
+            'on a re-read the groups already matched the file; this run cannot tell whether its own write or ' +
+            'someone else made them so',
         });
       if (ours) settings.emit({ type: 'policy-written', etag: read.live.policy.etag });
       const outcome: PolicyOutcome = {
@@ -218,7 +219,8 @@ export async function writePolicy(
         } catch (error) {
           if (!(error instanceof PolicyFailure)) throw error;
           throw new PolicyFailure(
-            `${result.error}; whether it was stored is unknown (${error.message}); run apply again to find out and finish`,
+            `${result.error}; whether it was stored is unknown (${error.message}); run apply again to find out ` +
+              `and finish`,
           );
         }
         if (groupChangesOf(read.result.plan).length > 0)
@@ -301,7 +303,8 @@ async function attempt(
     if (error instanceof PreconditionFailedError) return { kind: 'conflict' };
     if (error instanceof PolicyRejectedError) {
       const why = afterRoles
-        ? ". It passed Tailscale's validation before this run changed roles, so a test in the policy most likely depends on a role this run changed: make the policy's tests agree with the roles in the file"
+        ? ". It passed Tailscale's validation before this run changed roles, so a test in the policy most likely " +
+          "depends on a role this run changed: make the policy's tests agree with the roles in the file"
         : '';
       throw new PolicyFailure(
         `Tailscale refused the new policy file, so it was not written: ${error.message}${why}`,

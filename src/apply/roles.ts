@@ -19,7 +19,8 @@ export interface RoleOutcome {
 const PHASES: readonly RolePhase[] = ['promote', 'sideways', 'demote'];
 
 export const NO_ADMIN_LEFT =
-  'not made: a promotion it relied on failed, and without it this demotion would leave the tailnet with no active owner or admin; run apply again once the failure is fixed';
+  'not made: a promotion it relied on failed, and without it this demotion would leave the tailnet with no active ' +
+  'owner or admin; run apply again once the failure is fixed';
 
 /**
  * Runs `work` over `items` with at most `limit()` in flight. The limit is asked again each time an item

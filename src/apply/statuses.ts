@@ -17,7 +17,8 @@ export interface StatusOutcome {
 }
 
 export const SUSPEND_NO_ADMIN_LEFT =
-  'not made: a change it relied on failed, and this suspension would leave the tailnet with no active owner or admin; run apply again once the failure is fixed';
+  'not made: a change it relied on failed, and this suspension would leave the tailnet with no active owner or ' +
+  'admin; run apply again once the failure is fixed';
 
 export async function applyStatusChanges(
   client: TailscaleClient,

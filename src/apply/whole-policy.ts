@@ -60,7 +60,8 @@ function wholeWriteStrays(read: ApplyRead, text: string): string[] {
   if (text !== section.desired) lines.push(`the text about to be written is not ${section.file} as the plan showed it`);
   if (section.liveEtag !== policy.etag)
     lines.push(
-      `the plan's diff was made against the live policy at ETag ${etagLabel(section.liveEtag)}, and the write would replace ETag ${etagLabel(policy.etag)}`,
+      `the plan's diff was made against the live policy at ETag ${etagLabel(section.liveEtag)}, and the write ` +
+        `would replace ETag ${etagLabel(policy.etag)}`,
     );
   return [
     ...lines,
@@ -114,7 +115,9 @@ export async function writeWholePolicy(
       if (!(error instanceof StateFileError)) throw error;
       warnings.push({
         code: 'policy.state-not-saved',
-        message: `the policy was applied, but ${store.description} could not be updated (${error.message}); the next run will take this write for an edit made outside git`,
+        message:
+          `the policy was applied, but ${store.description} could not be updated (${error.message}); the next run ` +
+          `will take this write for an edit made outside git`,
       });
     }
   };
@@ -147,7 +150,9 @@ export async function writeWholePolicy(
       if (!(error instanceof StateFileError)) throw error;
       warnings.push({
         code: 'policy.state-not-saved',
-        message: `${store.description} could not note the write about to be made (${error.message}); should this run stop before recording it, the next run takes the write for an edit made outside git`,
+        message:
+          `${store.description} could not note the write about to be made (${error.message}); should this run stop ` +
+          `before recording it, the next run takes the write for an edit made outside git`,
       });
     }
   };
@@ -167,10 +172,14 @@ export async function writeWholePolicy(
     }
     const edit = detectManualEdit(appliedPolicy(before.etag, before.text), read.live.policy, desired);
     if (edit && !edit.kept && !(sent && read.live.policy.text === desired)) {
-      const what = `the live policy was edited outside git while apply ran (ETag ${etagLabel(edit.appliedEtag)} -> ${etagLabel(edit.liveEtag)})`;
+      const what =
+        `the live policy was edited outside git while apply ran (ETag ${etagLabel(edit.appliedEtag)} -> ` +
+        `${etagLabel(edit.liveEtag)})`;
       if (mode === 'fail') {
         throw new PolicyFailure(
-          `${what}, and settings.onManualEdits is fail, so it was not overwritten: the policy file was not written. Fold the edit into git (\`${sectionOf(read).pullCommand}\`), or run apply again to overwrite it after setting onManualEdits: warn`,
+          `${what}, and settings.onManualEdits is fail, so it was not overwritten: the policy file was not ` +
+            `written. Fold the edit into git (\`${sectionOf(read).pullCommand}\`), or run apply again to overwrite ` +
+            `it after setting onManualEdits: warn`,
         );
       }
       edits.push(editReport(edit, 'during'));
@@ -195,7 +204,8 @@ export async function writeWholePolicy(
           warnings.push({
             code: 'policy.matched',
             message:
-              'on a re-read the policy already matched the file; this run cannot tell whether its own write or someone else made it so',
+              'on a re-read the policy already matched the file; this run cannot tell whether its own write or ' +
+              'someone else made it so',
           });
         else settings.emit({ type: 'policy-written', etag: read.live.policy.etag });
         return await done(

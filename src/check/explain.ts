@@ -47,19 +47,27 @@ export function refusedCredential(kind: CredentialKind): Pick<Explained, 'cause'
     case 'api-key':
       return {
         cause: 'the API key is invalid, expired or revoked (API keys last 1 to 90 days)',
-        fix: `create a new API key in the admin console (Settings → Keys) and put it in ${ENV_OF[kind]} (or the action's api-key input)`,
+        fix:
+          `create a new API key in the admin console (Settings → Keys) and put it in ${ENV_OF[kind]} (or the ` +
+          `action's api-key input)`,
       };
     case 'oauth-client':
       return {
         cause:
-          'the OAuth client ID or secret is wrong: the secret may have been regenerated in the admin console, or the client deleted',
-        fix: `copy the client ID and its current secret into ${ENV_OF[kind]} (or the action's oauth-client-id and oauth-client-secret inputs)`,
+          'the OAuth client ID or secret is wrong: the secret may have been regenerated in the admin console, or ' +
+          'the client deleted',
+        fix:
+          `copy the client ID and its current secret into ${ENV_OF[kind]} (or the action's oauth-client-id and ` +
+          `oauth-client-secret inputs)`,
       };
     case 'workload-identity':
       return {
         cause:
-          "the ID token was refused: the federated identity's issuer, subject or audience does not match this workflow, or the identity was deleted",
-        fix: 'check the trust credential in the admin console (Settings → Trust credentials) against the workflow: repository, branch or environment, and audience',
+          "the ID token was refused: the federated identity's issuer, subject or audience does not match this " +
+          'workflow, or the identity was deleted',
+        fix:
+          'check the trust credential in the admin console (Settings → Trust credentials) against the workflow: ' +
+          'repository, branch or environment, and audience',
       };
   }
 }
@@ -67,21 +75,29 @@ export function refusedCredential(kind: CredentialKind): Pick<Explained, 'cause'
 export function wrongTailnet(tailnet: string, from?: string): Pick<Explained, 'cause' | 'fix'> {
   return {
     cause: `${namedTailnet(tailnet, from)} is not the tailnet this credential belongs to (or no such tailnet exists)`,
-    fix: 'use the tailnet name shown in the admin console under Settings → General, its ID, or "-" for the credential\'s own tailnet (--tailnet, TAILSCALE_TAILNET or tailnet: in the file)',
+    fix:
+      'use the tailnet name shown in the admin console under Settings → General, its ID, or "-" for the ' +
+      "credential's own tailnet (--tailnet, TAILSCALE_TAILNET or tailnet: in the file)",
   };
 }
 
 export function missingScope(scope: string, kind: CredentialKind): Pick<Explained, 'cause' | 'fix'> {
   if (kind === 'api-key') {
     return {
-      cause: `the API key's user may not do this: it needs the "${scope}" scope, and an API key can do only what its user's role allows`,
-      fix: `use an API key made by a user whose role allows it (owner or admin allow everything), or an OAuth client with the "${scope}" scope`,
+      cause:
+        `the API key's user may not do this: it needs the "${scope}" scope, and an API key can do only what its ` +
+        `user's role allows`,
+      fix:
+        `use an API key made by a user whose role allows it (owner or admin allow everything), or an OAuth client ` +
+        `with the "${scope}" scope`,
     };
   }
   const where = kind === 'oauth-client' ? 'OAuth client' : 'trust credential';
   return {
     cause: `the ${where} lacks the "${scope}" scope`,
-    fix: `create ${kind === 'oauth-client' ? 'an' : 'a'} ${where} that has the "${scope}" scope in the admin console and use it instead`,
+    fix:
+      `create ${kind === 'oauth-client' ? 'an' : 'a'} ${where} that has the "${scope}" scope in the admin console ` +
+      `and use it instead`,
   };
 }
 

@@ -95,7 +95,9 @@ function fromKey(scope: WriteScope, basis: KeyBasis): WriteJudgement {
       outcome: 'fail',
       detail: `the key acts as ${login}, ${article(role)} ${role}`,
       cause: `${article(role)} ${role} may not ${WHAT[scope]} (it needs the "${scope}" scope)`,
-      fix: `use an API key made by an admin${scope === 'users' ? ' or IT admin' : ' or network admin'}, or an OAuth client with the "${scope}" scope`,
+      fix:
+        `use an API key made by an admin${scope === 'users' ? ' or IT admin' : ' or network admin'}, or an OAuth ` +
+        `client with the "${scope}" scope`,
     };
   }
   if (basis.scopes !== undefined && !grants(basis.scopes, scope)) {

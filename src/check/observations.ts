@@ -11,7 +11,8 @@ import type { CheckHint, CheckedCredential } from './types.js';
 /** Warn this long before an API key expires: a scheduled drift run should see it coming. */
 export const KEY_EXPIRY_WARNING_DAYS = 14;
 const READABLE_KEY =
-  'use an API key made by a member of this tailnet (its record names its user), or an OAuth client, whose token lists its scopes';
+  'use an API key made by a member of this tailnet (its record names its user), or an OAuth client, whose token ' +
+  'lists its scopes';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -36,14 +37,19 @@ export function policyHints(groups: PolicyGroups): CheckHint[] {
     const where = groups.present ? 'has an empty "groups" section' : 'has no "groups" section';
     hints.push({
       code: 'policy.no-groups',
-      message: `the policy file ${where}, so import will list no groups; that is fine: the first apply that creates a group adds them`,
+      message:
+        `the policy file ${where}, so import will list no groups; that is fine: the first apply that creates a ` +
+        `group adds them`,
     });
   }
   const scim = groups.groups.filter((g) => isScimGroup(g.name));
   if (scim.length > 0) {
     hints.push({
       code: 'policy.scim-groups',
-      message: `${plural(scim.length, 'group')} (${scim.map((g) => g.name).join(', ')}) ${scim.length === 1 ? 'comes' : 'come'} from SCIM: tailnet-access reads ${scim.length === 1 ? 'it' : 'them'} but never changes ${scim.length === 1 ? 'it' : 'them'}`,
+      message:
+        `${plural(scim.length, 'group')} (${scim.map((g) => g.name).join(', ')}) ` +
+        `${scim.length === 1 ? 'comes' : 'come'} from SCIM: tailnet-access reads ` +
+        `${scim.length === 1 ? 'it' : 'them'} but never changes ${scim.length === 1 ? 'it' : 'them'}`,
     });
   }
   return hints;
@@ -64,7 +70,9 @@ function expiryHint(expires: string, now: number): CheckHint | undefined {
   const when = days < 1 ? 'within a day' : `in ${plural(days, 'day')}`;
   return {
     code: 'key.expires-soon',
-    message: `the API key expires ${when} (${expires}); plan and apply fail after that: make a new key, or use an OAuth client, which does not expire`,
+    message:
+      `the API key expires ${when} (${expires}); plan and apply fail after that: make a new key, or use an OAuth ` +
+      `client, which does not expire`,
   };
 }
 
@@ -119,7 +127,9 @@ export async function readCredentialRecord(
   if (user.role !== 'owner') {
     hints.push({
       code: 'key.own-role',
-      message: `the API key acts as ${user.loginName}, and Tailscale refuses a key's change to its own user's role: keep ${user.loginName} at ${user.role} in the file (or list them as {})`,
+      message:
+        `the API key acts as ${user.loginName}, and Tailscale refuses a key's change to its own user's role: keep ` +
+        `${user.loginName} at ${user.role} in the file (or list them as {})`,
     });
   }
   return { credential, hints };

@@ -94,7 +94,8 @@ const FLAG_HELP: Record<CommandName, Record<string, string>> = {
     yes: 'accepted for scripts; apply never asks',
     'state-file FILE': 'with settings.policyFile, where the last applied policy is remembered',
     'plan FILE':
-      'apply the plan saved by plan --save-plan, only while a fresh plan has exactly its changes (else exit 1, nothing written)',
+      'apply the plan saved by plan --save-plan, only while a fresh plan has exactly its changes (else exit 1, ' +
+      'nothing written)',
   },
   drift: {
     'now TIME':
@@ -103,7 +104,8 @@ const FLAG_HELP: Record<CommandName, Record<string, string>> = {
   },
   import: {
     'policy-file FILE':
-      'take the groups from this policy file in the repository and set settings.policyFile (a file not there yet is written from the live policy)',
+      'take the groups from this policy file in the repository and set settings.policyFile (a file not there yet ' +
+      'is written from the live policy)',
     force: 'overwrite an existing config file (--config or --out: where the YAML goes)',
   },
   check: { 'for plan|apply': 'what the credential must be able to do (default apply)' },
@@ -228,7 +230,10 @@ function singleDashLong(args: readonly string[], command: CommandName, known: st
       ? alias
       : suggest(name, known);
   if (hint === undefined)
-    return `${command}: unknown flag ${word} (long flags take two dashes, and ${command} has no --${name}; see ${command} --help)`;
+    return (
+      `${command}: unknown flag ${word} (long flags take two dashes, and ${command} has no --${name}; see ` +
+      `${command} --help)`
+    );
   return `${command}: unknown flag ${word}; did you mean --${hint}? (long flags take two dashes)`;
 }
 

@@ -48,7 +48,8 @@ function renderText(result: CreateOrFindResult): string {
       return [
         `Created ${title}:`,
         ...describeApp(app),
-        `Its client secret is in ${result.secretStoredIn}${result.secretStoredIn === 'standard output' ? '' : ' (mode 0600)'}.`,
+        `Its client secret is in ` +
+          `${result.secretStoredIn}${result.secretStoredIn === 'standard output' ? '' : ' (mode 0600)'}.`,
         'Tailscale shows it only this once: move it to your secret store now.',
       ].join('\n');
     case 'unchanged':

@@ -31,7 +31,8 @@ import { withClient } from './session.js';
 export class ImportMismatchError extends Error {
   constructor(detail: string) {
     super(
-      `import could not write a file that matches the tailnet (${detail}); nothing was written. Please report this as a bug.`,
+      `import could not write a file that matches the tailnet (${detail}); nothing was written. Please report ` +
+        `this as a bug.`,
     );
     this.name = 'ImportMismatchError';
   }
@@ -88,7 +89,8 @@ function summary(ctx: CommandContext, file: string, imported: Imported): string 
   const lines = [
     ...(policyFile && fromLive
       ? [
-          `Wrote ${policyFile.shown}: the live policy (ETag ${etagLabel(liveEtag)}), byte for byte as the Tailscale API gave it.`,
+          `Wrote ${policyFile.shown}: the live policy (ETag ${etagLabel(liveEtag)}), byte for byte as the ` +
+            `Tailscale API gave it.`,
         ]
       : []),
     `Wrote ${file}: ${count(written.users, 'user')}, ${count(written.groups, 'group')}.`,
@@ -99,7 +101,9 @@ function summary(ctx: CommandContext, file: string, imported: Imported): string 
   }
   lines.push(
     policyFile
-      ? `Its groups are those of ${policyFile.shown}, and \`tailnet-access render\` leaves that file as it is. \`tailnet-access plan\` shows what apply would write. Review ${fromLive ? 'both files, then commit them' : 'the file, then commit it'}.`
+      ? `Its groups are those of ${policyFile.shown}, and \`tailnet-access render\` leaves that file as it is. ` +
+          `\`tailnet-access plan\` shows what apply would write. Review ` +
+          `${fromLive ? 'both files, then commit them' : 'the file, then commit it'}.`
       : '`tailnet-access plan` shows no changes against it. Review the file, then commit it.',
   );
   return `${lines.join('\n')}\n`;
@@ -107,7 +111,8 @@ function summary(ctx: CommandContext, file: string, imported: Imported): string 
 
 function refuseOverwrite(file: string): UsageError {
   return new UsageError(
-    `${file} already exists and import does not replace it; pass --force to overwrite it, or --config to write another file`,
+    `${file} already exists and import does not replace it; pass --force to overwrite it, or --config to write ` +
+      `another file`,
   );
 }
 
@@ -132,12 +137,14 @@ async function givenPolicyFile(ctx: CommandContext, given: string, target: strin
   const { real, inside } = resolveWithin(resolvePath(ctx, given), boundary);
   if (!inside) {
     throw new UsageError(
-      `--policy-file ${given} leads to ${real}, outside ${boundary.name}; settings.policyFile may only name a file inside it, so keep the policy file in the repository`,
+      `--policy-file ${given} leads to ${real}, outside ${boundary.name}; settings.policyFile may only name a ` +
+        `file inside it, so keep the policy file in the repository`,
     );
   }
   if (await sameFile(real, target))
     throw new UsageError(
-      `--policy-file ${given} is the file the YAML would be written to; give the policy file, and the YAML's place with --config`,
+      `--policy-file ${given} is the file the YAML would be written to; give the policy file, and the YAML's ` +
+        `place with --config`,
     );
   const located = { named: resolvePath(ctx, given), path: real, shown: given };
   try {

@@ -43,14 +43,16 @@ function loginUrlFor(ctx: CommandContext, baseUrl: string): string {
   if (api !== null && isLoopback(api)) {
     note(
       ctx,
-      `The API at ${api.origin} is on this machine (the simulator, which serves its own consent screen), so the consent screen is ${api.origin} too; give --login-url to use another.`,
+      `The API at ${api.origin} is on this machine (the simulator, which serves its own consent screen), so the ` +
+        `consent screen is ${api.origin} too; give --login-url to use another.`,
     );
     return api.origin;
   }
   if (api !== null && api.host !== 'api.tailscale.com') {
     note(
       ctx,
-      `The consent screen is Tailscale's, ${DEFAULT_LOGIN_URL}; if the API at ${api.origin} has its own, give it with --login-url.`,
+      `The consent screen is Tailscale's, ${DEFAULT_LOGIN_URL}; if the API at ${api.origin} has its own, give it ` +
+        `with --login-url.`,
     );
   }
   return DEFAULT_LOGIN_URL;

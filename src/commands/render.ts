@@ -58,7 +58,8 @@ async function located(ctx: CommandContext, config: LoadedConfig, shown: string)
   const location = policyFileLocation(config.desired, file, repositoryBoundary(file));
   if (!location) {
     throw new UsageError(
-      `${shown} has no settings.policyFile, so there is no policy file to render; add "policyFile: policy.hujson" under settings (import --policy-file writes it for you)`,
+      `${shown} has no settings.policyFile, so there is no policy file to render; add "policyFile: policy.hujson" ` +
+        `under settings (import --policy-file writes it for you)`,
     );
   }
   await refuseOutOnto(ctx, [{ file: location.path, what: `the policy file ${location.shown}` }]);
@@ -124,7 +125,8 @@ async function fromLive(
   const outcome = { file: location.shown, changed: before !== live.text, written: before !== live.text, diff };
   if (outcome.written) await writeFileAtomic(location.path, live.text);
   const what = outcome.written
-    ? `Wrote the live policy (ETag ${etagLabel(live.etag)}) into ${location.shown} (${lineCounts(diff.added, diff.removed)}):`
+    ? `Wrote the live policy (ETag ${etagLabel(live.etag)}) into ${location.shown} ` +
+      `(${lineCounts(diff.added, diff.removed)}):`
     : `${location.shown} already holds the live policy; nothing to write.`;
   await show(ctx, outcome, what);
   const differing = groupsDiffering(live.text, renderPolicyFile(config.desired, { ...location, text: live.text }));
@@ -133,7 +135,9 @@ async function fromLive(
   } else {
     note(
       ctx,
-      `Its groups differ from ${shown} in ${differing.join(', ')}. To keep the live members, change ${shown} to match (\`${renderCommandFor(shown, ' --check')}\` then passes); to keep the YAML's, run \`${renderCommandFor(shown)}\`. Then commit both files.`,
+      `Its groups differ from ${shown} in ${differing.join(', ')}. To keep the live members, change ${shown} to ` +
+        `match (\`${renderCommandFor(shown, ' --check')}\` then passes); to keep the YAML's, run ` +
+        `\`${renderCommandFor(shown)}\`. Then commit both files.`,
     );
   }
   return EXIT_OK;
@@ -154,7 +158,9 @@ async function loadRenderConfig(ctx: CommandContext, shown: string): Promise<Loa
     const policy = path.join(path.dirname(shown), 'policy.hujson');
     const config = shown === 'tailnet-access.yaml' ? '' : ` --config ${shellWord(shown)}`;
     throw new UsageError(
-      `${shown} does not exist, so there is no settings.policyFile to copy the live policy into. To start keeping the policy in git, run \`tailnet-access import --policy-file ${shellWord(policy)}${config}\`: it writes the live policy into ${policy}, byte for byte, and a ${shown} that points at it`,
+      `${shown} does not exist, so there is no settings.policyFile to copy the live policy into. To start keeping ` +
+        `the policy in git, run \`tailnet-access import --policy-file ${shellWord(policy)}${config}\`: it writes ` +
+        `the live policy into ${policy}, byte for byte, and a ${shown} that points at it`,
     );
   }
 }

@@ -134,14 +134,17 @@ export function checkSavedPlanInputs(
   if (digest !== saved.basis.configDigest) {
     throw new RefusedError(
       SAVED_PLAN_RAIL,
-      `${shown} was made for another config: it planned ${saved.basis.configFile} (sha256 ${short(saved.basis.configDigest)}…), and ${shownConfig} is not that file (sha256 ${short(digest)}…). ${again}`,
+      `${shown} was made for another config: it planned ${saved.basis.configFile} (sha256 ` +
+        `${short(saved.basis.configDigest)}…), and ${shownConfig} is not that file (sha256 ${short(digest)}…). ` +
+        `${again}`,
     );
   }
   const asked = resolveTailnet(flag(ctx, 'tailnet'), ctx.env, config.desired);
   if (asked.tailnet !== saved.tailnet && asked.tailnet !== '-' && saved.tailnet !== '-') {
     throw new RefusedError(
       SAVED_PLAN_RAIL,
-      `${shown} was made for another tailnet: ${saved.tailnet}, and this apply is for ${asked.tailnet}${asked.from ? ` (${asked.from})` : ''}. ${again}`,
+      `${shown} was made for another tailnet: ${saved.tailnet}, and this apply is for ` +
+        `${asked.tailnet}${asked.from ? ` (${asked.from})` : ''}. ${again}`,
     );
   }
   const planned = saved.basis.policyFile;

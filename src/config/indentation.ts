@@ -126,12 +126,22 @@ function siblingsMessage(child: BlockLine, parent: BlockLine | undefined, usual:
     const toParent = child.indent - parent.indent;
     const toEntries = usual - child.indent;
     if (toParent === toEntries) {
-      return `line ${child.line} is indented ${spaces(child.indent)}, halfway between line ${parent.line} (${parent.indent}) and the entries under it (${usual}, as on line ${sample.line}): indent it ${spaces(parent.indent)} to follow line ${parent.line}, or ${usual} to go under it`;
+      return (
+        `line ${child.line} is indented ${spaces(child.indent)}, halfway between line ${parent.line} ` +
+        `(${parent.indent}) and the entries under it (${usual}, as on line ${sample.line}): indent it ` +
+        `${spaces(parent.indent)} to follow line ${parent.line}, or ${usual} to go under it`
+      );
     }
     if (toParent < toEntries)
-      return `line ${child.line} is indented ${spaces(child.indent)}, its siblings ${parent.indent} (line ${parent.line}): indent it ${spaces(parent.indent)} like them`;
+      return (
+        `line ${child.line} is indented ${spaces(child.indent)}, its siblings ${parent.indent} (line ` +
+        `${parent.line}): indent it ${spaces(parent.indent)} like them`
+      );
   }
-  return `line ${child.line} is indented ${spaces(child.indent)}, its siblings ${usual} (line ${sample.line}): indent it ${spaces(usual)} like them`;
+  return (
+    `line ${child.line} is indented ${spaces(child.indent)}, its siblings ${usual} (line ${sample.line}): indent it ` +
+    `${spaces(usual)} like them`
+  );
 }
 
 /**
@@ -160,7 +170,10 @@ export function misindentedLines(text: string): Misindented[] {
       found.push({
         line: line.line,
         indent: line.indent,
-        message: `line ${line.line} is indented ${spaces(line.indent)}, its siblings ${above.indent} (line ${above.line}): indent it ${spaces(above.indent)} like them (nothing can go under line ${above.line}, whose value is on the same line)`,
+        message:
+          `line ${line.line} is indented ${spaces(line.indent)}, its siblings ${above.indent} (line ${above.line}): ` +
+          `indent it ${spaces(above.indent)} like them (nothing can go under line ${above.line}, whose value is on ` +
+          `the same line)`,
         from: above.line,
         to: blockEnd(lines, above),
       });

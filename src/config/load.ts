@@ -63,7 +63,9 @@ function tooLarge(file: string, bytes: number | undefined): Diagnostic {
   // A /proc file or one still growing has no size to quote, only the cap it went past.
   const size =
     bytes === undefined ? '' : ` ${bytes.toLocaleString('en-US')} bytes (${(bytes / (1024 * 1024)).toFixed(1)} MB),`;
-  const message = `the file is${size} over the ${MAX_CONFIG_BYTES / (1024 * 1024)} MB limit for a tailnet-access file; is this the right file?`;
+  const message =
+    `the file is${size} over the ${MAX_CONFIG_BYTES / (1024 * 1024)} MB limit for a tailnet-access file; is this ` +
+    `the right file?`;
   return { file, line: 1, column: 1, severity: 'error', code: 'config.too-large', message };
 }
 
@@ -134,7 +136,8 @@ function lookedIn(shown: string, absolute: string): string {
 function unreadable(path: string, absolute: string, error: UnreadableFileError): ConfigFileError {
   const hint =
     error.reason === 'missing'
-      ? `${lookedIn(path, absolute)}; pass the right path with --config (or the action's config input), or write one with "tailnet-access import"`
+      ? `${lookedIn(path, absolute)}; pass the right path with --config (or the action's config input), or write ` +
+        `one with "tailnet-access import"`
       : error.reason === 'directory' || error.reason === 'not-regular'
         ? '; give the path of the tailnet-access.yaml file'
         : '';

@@ -105,7 +105,10 @@ function unknownKey(path: string[], key: string): string {
   if (section === undefined)
     return `unknown key ${quoted}${didYouMean(key, TOP_KEYS) || `; expected one of ${TOP_KEYS.join(', ')}`}`;
   if (section === 'settings') {
-    return `unknown setting ${quoted}${didYouMean(key, Object.keys(SETTINGS)) || `; expected one of ${Object.keys(SETTINGS).join(', ')}`}`;
+    return (
+      `unknown setting ` +
+      `${quoted}${didYouMean(key, Object.keys(SETTINGS)) || `; expected one of ${Object.keys(SETTINGS).join(', ')}`}`
+    );
   }
   if (section === 'users' && path.length === 1) {
     if (key.startsWith('group:')) return `${quoted} is a group, not a login; groups go under groups:`;
@@ -114,24 +117,36 @@ function unknownKey(path: string[], key: string): string {
   if (section === 'users')
     return `unknown key ${quoted} for ${name}${didYouMean(key, ['role']) || '; the only key here is role'}`;
   if (section === 'groups' && path.length === 1) return badGroupName(key);
-  return `unknown key ${quoted} in ${groupName(name)}${didYouMean(key, ['members', 'description']) || '; expected members and description'}`;
+  return (
+    `unknown key ${quoted} in ` +
+    `${groupName(name)}${didYouMean(key, ['members', 'description']) || '; expected members and description'}`
+  );
 }
 
 function badGroupName(key: string): string {
   if (/^group:[^@]+@/.test(key)) {
-    return `${key} is a SCIM group: groups named group:name@domain are synced from your identity provider and never written by tailnet-access; remove it here`;
+    return (
+      `${key} is a SCIM group: groups named group:name@domain are synced from your identity provider and never ` +
+      `written by tailnet-access; remove it here`
+    );
   }
   if (key.startsWith('autogroup:'))
     return `${key} is built in and follows user roles; it cannot be defined here (set roles under users:)`;
   if (key.startsWith('tag:'))
     return `${key} is a tag, not a group; tags are defined under tagOwners in the policy file`;
-  return `invalid group name ${JSON.stringify(key)}: use letters, digits, "-", "_" and "." (the "group:" prefix is optional)`;
+  return (
+    `invalid group name ${JSON.stringify(key)}: use letters, digits, "-", "_" and "." (the "group:" prefix is ` +
+    `optional)`
+  );
 }
 
 function badMember(group: string, member: string): string {
   const refusal = `cannot be a member of ${group}`;
   if (member.startsWith('group:')) {
-    return `${member} ${refusal}: Tailscale refuses groups inside groups ("group members cannot be recursive"); list its members instead`;
+    return (
+      `${member} ${refusal}: Tailscale refuses groups inside groups ("group members cannot be recursive"); list its ` +
+      `members instead`
+    );
   }
   if (member.startsWith('autogroup:'))
     return `${member} ${refusal}: groups hold user logins, and autogroups are not users`;
@@ -151,10 +166,16 @@ function wrongValue(path: string[], value: unknown, keyword: string): string {
     return `unsupported version ${shown}; this tool knows version 1${hint}`;
   }
   if (keyword === 'enum' && section === 'users') {
-    return `unknown role ${JSON.stringify(text)} for ${name}; expected one of ${ROLES.join(', ')}${didYouMean(text, ROLES)}`;
+    return (
+      `unknown role ${JSON.stringify(text)} for ${name}; expected one of ` +
+      `${ROLES.join(', ')}${didYouMean(text, ROLES)}`
+    );
   }
   if (keyword === 'enum' && section === 'settings') {
-    return `unknown value ${JSON.stringify(text)} for settings.${name}; expected ${SETTINGS[name] ?? 'another value'}${didYouMean(text, ENUMS[name] ?? [])}`;
+    return (
+      `unknown value ${JSON.stringify(text)} for settings.${name}; expected ` +
+      `${SETTINGS[name] ?? 'another value'}${didYouMean(text, ENUMS[name] ?? [])}`
+    );
   }
   if (keyword === 'pattern' && section === 'groups') return badMember(groupName(name), text);
   if (value === null && section === 'users' && path.length === 2) {

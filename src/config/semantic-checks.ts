@@ -22,7 +22,9 @@ function checkLoginCase(users: UserEntry[], errors: Diagnostic[]): void {
     const first = seen.get(folded);
     if (!first) seen.set(folded, user);
     else if (first.login !== user.login) {
-      const message = `${user.login} is already listed at line ${first.at.line} as ${first.login}; logins are compared without case, so list it once`;
+      const message =
+        `${user.login} is already listed at line ${first.at.line} as ${first.login}; logins are compared without ` +
+        `case, so list it once`;
       errors.push(diagnostic(user.at, 'error', 'user.duplicate', message));
     }
   }
@@ -34,7 +36,9 @@ function checkOwners(users: UserEntry[], errors: Diagnostic[]): void {
   if (!first) return;
   // A second entry for the same login is already reported as listed twice.
   for (const user of extra.filter((u) => u.login.toLowerCase() !== first.login.toLowerCase())) {
-    const message = `${user.login} cannot also be owner: a tailnet has one owner, and ${first.login} (line ${first.at.line}) is listed as owner`;
+    const message =
+      `${user.login} cannot also be owner: a tailnet has one owner, and ${first.login} (line ${first.at.line}) is ` +
+      `listed as owner`;
     errors.push(diagnostic(user.roleAt, 'error', 'user.owner', message));
   }
 }
@@ -47,7 +51,9 @@ function checkGroupNames(groups: GroupEntry[], errors: Diagnostic[]): void {
     const first = seen.get(name);
     if (!first) seen.set(name, group);
     else if (first.key !== group.key) {
-      const message = `${JSON.stringify(group.key)} and ${JSON.stringify(first.key)} (line ${first.at.line}) are the same group, ${name}: the "group:" prefix is optional; keep one`;
+      const message =
+        `${JSON.stringify(group.key)} and ${JSON.stringify(first.key)} (line ${first.at.line}) are the same group, ` +
+        `${name}: the "group:" prefix is optional; keep one`;
       errors.push(diagnostic(group.at, 'error', 'group.duplicate', message));
     }
   }
@@ -66,7 +72,8 @@ function checkMembers(groups: GroupEntry[], warnings: Diagnostic[]): void {
         continue;
       }
       const spelling = first.login === member.login ? '' : ` as ${first.login}`;
-      const message = `${member.login} is listed twice in ${groupName(group.key)} (first at line ${first.at.line}${spelling})`;
+      const message =
+        `${member.login} is listed twice in ${groupName(group.key)} (first at line ` + `${first.at.line}${spelling})`;
       warnings.push(diagnostic(member.at, 'warning', 'group.duplicate-member', message));
     }
   }
@@ -78,7 +85,8 @@ function checkPolicyFileSettings(settings: Entries['settings'], warnings: Diagno
   const manual = settings.find((s) => s.key === 'onManualEdits');
   if (!manual) return;
   const message =
-    'settings.onManualEdits has no effect without settings.policyFile: edits made in the admin console are noticed only for a policy file kept in git';
+    'settings.onManualEdits has no effect without settings.policyFile: edits made in the admin console are ' +
+    'noticed only for a policy file kept in git';
   warnings.push(diagnostic(manual.at, 'warning', 'settings.without-policy-file', message));
 }
 
@@ -103,10 +111,15 @@ function checkEndDates(entries: Entries, errors: Diagnostic[]): void {
     if (!user.until) continue;
     checkUntilValue(`until of ${user.login}`, user.until, errors);
     if (user.role === undefined || user.role === 'member') {
-      const message = `until of ${user.login} ends a role, but ${user.role === undefined ? 'no role is given' : 'the role is member, which is what it would fall back to'}: give the role that ends (role: admin, until: …), or leave "until" out`;
+      const message =
+        `until of ${user.login} ends a role, but ` +
+        `${user.role === undefined ? 'no role is given' : 'the role is member, which is what it would fall back to'}: give ` +
+        `the role that ends (role: admin, until: …), or leave "until" out`;
       errors.push(diagnostic(user.until.at, 'error', 'user.until-without-role', message));
     } else if (user.role === 'owner') {
-      const message = `until of ${user.login}: the owner's role never ends through this file (ownership is transferred in the admin console); leave "until" out`;
+      const message =
+        `until of ${user.login}: the owner's role never ends through this file (ownership is transferred in the ` +
+        `admin console); leave "until" out`;
       errors.push(diagnostic(user.until.at, 'error', 'user.until-owner', message));
     }
   }

@@ -91,7 +91,8 @@ function parseTimeValue(value: unknown, use: Use): TimeValue {
   const [, year, month, day, hour, minute, second, fraction, offset] = dateTime;
   if (offset === undefined) {
     throw new TimeValueError(
-      `${show(text)} has no UTC offset, so the moment it means is ambiguous: add Z for UTC (${text}Z) or the offset meant (${text}+01:00)`,
+      `${show(text)} has no UTC offset, so the moment it means is ambiguous: add Z for UTC (${text}Z) or the ` +
+        `offset meant (${text}+01:00)`,
     );
   }
   const start = dayStart(text, [Number(year), Number(month), Number(day)]);

@@ -186,7 +186,8 @@ function settingsSection(): Pair {
       scalar('unmanagedUsers'),
       scalar(
         'ignore',
-        ' users not listed above are left alone (report: warn about them; demote: make them members; suspend: suspend them)',
+        ' users not listed above are left alone (report: warn about them; demote: make them members; suspend: ' +
+          'suspend them)',
       ),
     ),
     new Pair(

@@ -185,7 +185,9 @@ function checkStructure(source: YamlSource): Diagnostic[] {
     if (isAlias(node)) {
       const target = anchors.get(node.source);
       if (target && contains(target, node)) {
-        const message = `the alias *${node.source} stands for the value it is inside, which never ends; write the entries out instead`;
+        const message =
+          `the alias *${node.source} stands for the value it is inside, which never ends; write the entries out ` +
+          `instead`;
         errors.push(errorAt(source, node.range?.[0] ?? 0, 'yaml.alias', message));
       } else if (target) source.aliases.set(node, target);
       else {
@@ -212,7 +214,8 @@ function checkKeys(source: YamlSource, pairs: Pair[]): Diagnostic[] {
     const at = nodeOffset(pair.key) ?? 0;
     if (name === '<<' && pair.key.type === 'PLAIN') {
       const message =
-        'YAML merge keys (<<) are not supported; write the entries out (an alias of a whole value, like "*eng", does work)';
+        'YAML merge keys (<<) are not supported; write the entries out (an alias of a whole value, like "*eng", ' +
+        'does work)';
       errors.push(errorAt(source, at, 'yaml.merge-key', message));
       continue;
     }

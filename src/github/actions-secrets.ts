@@ -42,7 +42,8 @@ export function actionsSecretTargetProblems(target: ActionsSecretTarget): string
   const problems: string[] = [];
   if (!SECRET_NAME.test(target.name)) {
     problems.push(
-      `secret name ${JSON.stringify(target.name)} may contain only letters, digits and underscores, and must not start with a digit`,
+      `secret name ${JSON.stringify(target.name)} may contain only letters, digits and underscores, and must not ` +
+        `start with a digit`,
     );
   } else if (/^GITHUB_/i.test(target.name)) {
     problems.push(
@@ -72,8 +73,10 @@ export function describeActionsSecret(
 function tokenAdvice(target: ActionsSecretTarget): string {
   const permission = target.environment === undefined ? '"Secrets"' : '"Environments"';
   return (
-    `The workflow's default GITHUB_TOKEN cannot read or write secrets, whatever its permissions block says: pass a token in secrets-token ` +
-    `(a fine-grained personal access token or GitHub App token with the ${permission} repository permission set to read and write, ` +
+    `The workflow's default GITHUB_TOKEN cannot read or write secrets, whatever its permissions block says: pass ` +
+    `a token in secrets-token ` +
+    `(a fine-grained personal access token or GitHub App token with the ${permission} repository permission set ` +
+    `to read and write, ` +
     `or a classic token with the repo scope), kept itself in a secret.`
   );
 }
@@ -94,7 +97,11 @@ function explain(target: ActionsSecretTarget, failure: GitHubFailure): string {
       target.environment === undefined
         ? `repository ${target.repository}`
         : `environment "${target.environment}" of ${target.repository}`;
-    return `GitHub found no ${what} (404${said}): it does not exist${target.environment === undefined ? '' : ' (create it under Settings → Environments)'}, or the token cannot see it (GitHub answers 404 then). ${tokenAdvice(target)}`;
+    return (
+      `GitHub found no ${what} (404${said}): it does not ` +
+      `exist${target.environment === undefined ? '' : ' (create it under Settings → Environments)'}, or the token ` +
+      `cannot see it (GitHub answers 404 then). ${tokenAdvice(target)}`
+    );
   }
   return `GitHub answered ${status}${said}.`;
 }

@@ -180,7 +180,8 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         return false;
       }
       options.warn(
-        `GitHub's ${kind} was hit by ${call}; waiting ${retryAfter} s as GitHub asks, then trying again (retry ${retryCount + 1} of ${DEFAULT_RETRY.maxAttempts - 1})`,
+        `GitHub's ${kind} was hit by ${call}; waiting ${retryAfter} s as GitHub asks, then trying again (retry ` +
+          `${retryCount + 1} of ${DEFAULT_RETRY.maxAttempts - 1})`,
       );
       return true;
     };

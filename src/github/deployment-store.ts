@@ -119,7 +119,8 @@ export class DeploymentEtagStore implements EtagStore {
     } catch (error) {
       if (!(error instanceof GitHubApiError) || (error.status !== 403 && error.status !== 404)) throw error;
       this.options.warn(
-        `${deniedWarning('cannot read the record of the policy tailnet-access last applied', error, 'deployments: read')}. Without it there is no record, so edits made outside git go unnoticed on this run.`,
+        `${deniedWarning('cannot read the record of the policy tailnet-access last applied', error, 'deployments: read')}. Without ` +
+          `it there is no record, so edits made outside git go unnoticed on this run.`,
       );
       return undefined;
     }
@@ -127,7 +128,8 @@ export class DeploymentEtagStore implements EtagStore {
     const record = recordOf(newest.payload);
     if (record === undefined) {
       this.options.warn(
-        `the newest deployment (${newest.id}) of the environment "${environment}" holds no ETag; it is taken as no record`,
+        `the newest deployment (${newest.id}) of the environment "${environment}" holds no ETag; it is taken as ` +
+          `no record`,
       );
       return undefined;
     }
@@ -153,7 +155,8 @@ export class DeploymentEtagStore implements EtagStore {
     } catch (error) {
       if (!(error instanceof GitHubApiError)) throw error;
       this.options.warn(
-        `${deniedWarning(`cannot read ${file} as it was last applied`, error, 'contents: read')}. Edits made outside git are still noticed, but what they changed cannot be shown.`,
+        `${deniedWarning(`cannot read ${file} as it was last applied`, error, 'contents: read')}. Edits made ` +
+          `outside git are still noticed, but what they changed cannot be shown.`,
       );
       return undefined;
     }
@@ -212,7 +215,8 @@ export class DeploymentEtagStore implements EtagStore {
     } catch (error) {
       if (!(error instanceof GitHubApiError)) throw error;
       this.options.warn(
-        `${deniedWarning(`the applied policy is recorded as deployment ${deployment.id}, but its status could not be set`, error, 'deployments: write')}; the record holds all the same`,
+        `${deniedWarning(`the applied policy is recorded as deployment ${deployment.id}, but its status could not be ` + `set`, error, 'deployments: write')}; the ` +
+          `record holds all the same`,
       );
     }
   }

@@ -80,7 +80,10 @@ export function rateLimitHint(limit: RateLimit, now: number = Date.now()): strin
     return `rate limited: the token's API rate limit is used up${when}; run the job again after that`;
   }
   const wait = limit.retryAfterSeconds === undefined ? '' : `; GitHub asks to wait ${limit.retryAfterSeconds} s`;
-  return `rate limited: GitHub's secondary rate limit (too many requests in a short time)${wait}; run the job again later`;
+  return (
+    `rate limited: GitHub's secondary rate limit (too many requests in a short time)${wait}; run the job again ` +
+    `later`
+  );
 }
 
 function hintFor(

@@ -24,7 +24,8 @@ export class OAuthAppInputError extends UsageError {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
     super(
-      `the OAuth app settings are not valid, so nothing was sent to Tailscale:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      `the OAuth app settings are not valid, so nothing was sent to ` +
+        `Tailscale:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
     );
     this.name = 'OAuthAppInputError';
     this.problems = problems;
@@ -42,10 +43,16 @@ export function redirectUriProblem(uri: string): string | undefined {
   if (!url || !url.hostname) return `redirect URI ${JSON.stringify(uri)} is not an absolute URL with a host`;
   if (LOOPBACK_HOSTS.has(url.hostname)) return undefined;
   if (IPV4.test(url.hostname) || url.hostname.startsWith('[')) {
-    return `redirect URI ${JSON.stringify(uri)} has a raw IP address as its host; only 127.0.0.1 and ::1 are allowed (or use a host name)`;
+    return (
+      `redirect URI ${JSON.stringify(uri)} has a raw IP address as its host; only 127.0.0.1 and ::1 are allowed (or ` +
+      `use a host name)`
+    );
   }
   if (url.protocol !== 'https:') {
-    return `redirect URI ${JSON.stringify(uri)} must use https (only localhost, 127.0.0.1 and ::1 may use another scheme)`;
+    return (
+      `redirect URI ${JSON.stringify(uri)} must use https (only localhost, 127.0.0.1 and ::1 may use another ` +
+      `scheme)`
+    );
   }
   return undefined;
 }

@@ -14,7 +14,9 @@ export class AuthorizationError extends Error {
 export class AuthorizationDeniedError extends AuthorizationError {
   constructor() {
     super(
-      "authorization was denied (error=access_denied): the consent screen was declined, or the signed-in user cannot authorize this app (only users of the app's own tailnet can); no auth key was issued. Run provision again and approve to continue",
+      'authorization was denied (error=access_denied): the consent screen was declined, or the signed-in user ' +
+        "cannot authorize this app (only users of the app's own tailnet can); no auth key was issued. Run provision " +
+        'again and approve to continue',
     );
     this.name = 'AuthorizationDeniedError';
   }
@@ -24,7 +26,9 @@ export class AuthorizationDeniedError extends AuthorizationError {
 export class StateMismatchError extends AuthorizationError {
   constructor(received: string | null) {
     super(
-      `the redirect's state ${received === null ? 'is missing' : 'does not match the one this run sent'}, so it did not come from this authorization request (a forged or stale redirect); the code it carried was not used. Run provision again, and open only the URL it prints`,
+      `the redirect's state ${received === null ? 'is missing' : 'does not match the one this run sent'}, so it ` +
+        `did not come from this authorization request (a forged or stale redirect); the code it carried was not ` +
+        `used. Run provision again, and open only the URL it prints`,
     );
     this.name = 'StateMismatchError';
   }
@@ -49,7 +53,8 @@ export function readAuthorizationCode(query: URLSearchParams, expectedState: str
   if (error !== null) {
     const detail = query.get('error_description');
     throw new AuthorizationError(
-      `the consent screen answered error=${error}${detail ? ` (${detail})` : ''}; check the client ID and that the app allows the scope auth_keys:create:once, then run again`,
+      `the consent screen answered error=${error}${detail ? ` (${detail})` : ''}; check the client ID and that ` +
+        `the app allows the scope auth_keys:create:once, then run again`,
     );
   }
   if (state === null) throw new StateMismatchError(null);

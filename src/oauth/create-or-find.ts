@@ -47,7 +47,8 @@ export type CreateOrFindResult =
 export class AmbiguousOAuthAppError extends Error {
   constructor(name: string, ids: readonly string[]) {
     super(
-      `${ids.length} OAuth apps are named "${name}" (IDs ${ids.join(', ')}); tailnet-access finds apps by name, so delete the extra ones (or give this one another name) and run again`,
+      `${ids.length} OAuth apps are named "${name}" (IDs ${ids.join(', ')}); tailnet-access finds apps by name, ` +
+        `so delete the extra ones (or give this one another name) and run again`,
     );
     this.name = 'AmbiguousOAuthAppError';
   }
@@ -61,7 +62,8 @@ export class SecretNotStoredError extends Error {
     super(
       redact(
         [
-          `OAuth app "${app.name}" (ID ${app.id}) was created, but its client secret could not be stored in ${sink}: ${reason}`,
+          `OAuth app "${app.name}" (ID ${app.id}) was created, but its client secret could not be stored in ` +
+            `${sink}: ${reason}`,
           'Tailscale shows a client secret only once, so this app cannot be used; the secret was not printed anywhere.',
           recovery,
         ].join('\n'),

@@ -91,5 +91,8 @@ function pageFor(query: URLSearchParams, state: string): string {
 export function clientIdMismatch(clientId: string, clientSecret: string): string | undefined {
   if (!clientSecret.startsWith('tskey-app-')) return undefined;
   if (clientSecret.startsWith(`tskey-app-${clientId}-`)) return undefined;
-  return `the client secret belongs to another OAuth app than ${clientId} (its second part is the client ID it belongs to); check --client-id and --client-secret-file`;
+  return (
+    `the client secret belongs to another OAuth app than ${clientId} (its second part is the client ID it belongs ` +
+    `to); check --client-id and --client-secret-file`
+  );
 }

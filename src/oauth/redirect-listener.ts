@@ -16,7 +16,9 @@ export class RedirectTimeoutError extends Error {
         : [Math.max(1, Math.round(timeoutMs / 1000)), 'second'];
     const wait = `${amount} ${unit}${amount === 1 ? '' : 's'}`;
     super(
-      `no redirect arrived at ${redirectUri} within ${wait}: open the authorization URL printed above in a browser on this machine, sign in and approve, then run again (a consent screen that shows an error usually means the app does not list ${redirectUri} as a redirect URI)`,
+      `no redirect arrived at ${redirectUri} within ${wait}: open the authorization URL printed above in a ` +
+        `browser on this machine, sign in and approve, then run again (a consent screen that shows an error usually ` +
+        `means the app does not list ${redirectUri} as a redirect URI)`,
     );
     this.name = 'RedirectTimeoutError';
   }
@@ -46,7 +48,10 @@ const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 /** A minimal page: no scripts, no external resources, so the URL (and its code) goes nowhere else. */
 export function redirectPage(text: string): string {
   const escaped = text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>tailnet-access</title><p>${escaped}</p>\n`;
+  return (
+    `<!doctype html><meta charset="utf-8"><meta name="referrer" ` +
+    `content="no-referrer"><title>tailnet-access</title><p>${escaped}</p>\n`
+  );
 }
 
 const DEFAULT_PAGE = redirectPage('Done. You can close this tab and return to the terminal.');
@@ -87,7 +92,8 @@ export async function listenForRedirect(options: ListenOptions): Promise<Redirec
       reject(
         error.code === 'EADDRINUSE'
           ? new UsageError(
-              `port ${options.port} on ${host} is in use; stop what uses it, or pass another --port (and register that port's redirect URI with the app)`,
+              `port ${options.port} on ${host} is in use; stop what uses it, or pass another --port (and register ` +
+                `that port's redirect URI with the app)`,
             )
           : error,
       );

@@ -58,7 +58,8 @@ function lineRedactor(out: Writable): { push(chunk: Buffer): void; end(): void }
 }
 
 const NEEDS_ROOT_HINT =
-  'on Linux, tailscale up needs root unless `tailscale set --operator=$USER` was run; run provision with --print and run the printed command with sudo';
+  'on Linux, tailscale up needs root unless `tailscale set --operator=$USER` was run; run provision with --print ' +
+  'and run the printed command with sudo';
 
 /** Runs `tailscale up --auth-key=file:…` with the key, deletes the key file, and resolves on exit 0. */
 export async function runTailscaleUp(authKey: string, options: TailscaleUpOptions): Promise<void> {
@@ -79,7 +80,8 @@ export async function runTailscaleUp(authKey: string, options: TailscaleUpOption
     }).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') {
         throw new TailscaleUpError(
-          `the ${command} command was not found on PATH; install Tailscale, or run provision with --print and run the printed command yourself (the auth key was not used)`,
+          `the ${command} command was not found on PATH; install Tailscale, or run provision with --print and run ` +
+            `the printed command yourself (the auth key was not used)`,
         );
       }
       throw new TailscaleUpError(`could not run ${command} up: ${error.message}`);
@@ -88,7 +90,8 @@ export async function runTailscaleUp(authKey: string, options: TailscaleUpOption
     err.end();
     if (code !== 0) {
       throw new TailscaleUpError(
-        `${command} up exited with ${code ?? 'a signal'}; its output is above. The auth key works once: if it was spent, run provision again (${NEEDS_ROOT_HINT})`,
+        `${command} up exited with ${code ?? 'a signal'}; its output is above. The auth key works once: if it was ` +
+          `spent, run provision again (${NEEDS_ROOT_HINT})`,
       );
     }
   } finally {

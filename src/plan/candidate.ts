@@ -89,7 +89,9 @@ export function groupsCandidate(live: LivePolicyText, result: PlanResult): Candi
 
 /** The problem of a text that strays from the plan (strayFromPlan's lines). */
 export function notAsPlanned(strays: readonly string[]): PlanProblem {
-  const message = `the policy file about to be written does not do what the plan says, so it must not be written. ${REPORT}${strays.map((line) => `\n    ${line}`).join('')}`;
+  const message =
+    `the policy file about to be written does not do what the plan says, so it must not be written. ` +
+    `${REPORT}${strays.map((line) => `\n    ${line}`).join('')}`;
   return { code: POLICY_NOT_AS_PLANNED, message };
 }
 
@@ -115,7 +117,9 @@ export function rejectionProblems(verdict: ValidateResult): PlanProblem[] {
   return [
     {
       code: POLICY_REJECTED,
-      message: `Tailscale's validator refuses the policy file this plan would write (the live policy with its groups changed as planned): ${reason}`,
+      message:
+        `Tailscale's validator refuses the policy file this plan would write (the live policy with its groups ` +
+        `changed as planned): ${reason}`,
     },
   ];
 }

@@ -155,7 +155,9 @@ function declaredRoleChanges(
     if (role === 'owner') {
       ctx.problems.push({
         code: 'owner.not-owner',
-        message: `${wanted.login} is stated as owner but is ${article(user.role)} ${user.role}; the owner is only checked, never assigned (ownership is transferred in the admin console)`,
+        message:
+          `${wanted.login} is stated as owner but is ${article(user.role)} ${user.role}; the owner is only checked, ` +
+          `never assigned (ownership is transferred in the admin console)`,
         path: at(wanted.at),
       });
       continue;
@@ -163,7 +165,9 @@ function declaredRoleChanges(
     if (user.role === 'owner') {
       ctx.problems.push({
         code: 'owner.change',
-        message: `${wanted.login} is the tailnet owner; the owner's role is never changed (state "owner" or list them as {} to leave the role alone)`,
+        message:
+          `${wanted.login} is the tailnet owner; the owner's role is never changed (state "owner" or list them as ` +
+          `{} to leave the role alone)`,
         path: at(wanted.at),
       });
       continue;
@@ -183,7 +187,9 @@ function declaredStatusChange(ctx: Context, wanted: DesiredUser, user: Tailscale
   if (user.status === 'over-billing-limit') {
     ctx.warnings.push({
       code: 'user.over-billing-limit',
-      message: `${wanted.login} is over the billing limit; their status is left as it is (raise the plan's limit in the admin console)`,
+      message:
+        `${wanted.login} is over the billing limit; their status is left as it is (raise the plan's limit in the ` +
+        `admin console)`,
       path,
     });
     return undefined;
@@ -193,7 +199,9 @@ function declaredStatusChange(ctx: Context, wanted: DesiredUser, user: Tailscale
     if (user.role === 'owner') {
       ctx.problems.push({
         code: 'owner.suspend',
-        message: `${wanted.login} is the tailnet owner, and Tailscale never suspends the owner; transfer ownership in the admin console first, or leave "status" out`,
+        message:
+          `${wanted.login} is the tailnet owner, and Tailscale never suspends the owner; transfer ownership in the ` +
+          `admin console first, or leave "status" out`,
         path,
       });
       return undefined;
@@ -219,7 +227,8 @@ function missingUser(ctx: Context, wanted: DesiredUser): UserInviteChange | unde
   if (wanted.role === 'owner') {
     ctx.problems.push({
       code: 'owner.not-owner',
-      message: `${wanted.login} is stated as owner but is not in the tailnet; the owner is only checked, never assigned`,
+      message:
+        `${wanted.login} is stated as owner but is not in the tailnet; the owner is only checked, never ` + `assigned`,
       path,
     });
     return undefined;
@@ -228,7 +237,9 @@ function missingUser(ctx: Context, wanted: DesiredUser): UserInviteChange | unde
   if (!invites) {
     ctx.warnings.push({
       code: 'user.not-in-tailnet',
-      message: `${wanted.login} is not a member of the tailnet yet (never signed in, or not invited); nothing to change until they join`,
+      message:
+        `${wanted.login} is not a member of the tailnet yet (never signed in, or not invited); nothing to change ` +
+        `until they join`,
       path,
     });
     return undefined;
@@ -365,7 +376,9 @@ function groupDiff(ctx: Context, live: PolicyGroups): GroupDiff {
     if (sameButCase !== undefined) {
       ctx.warnings.push({
         code: 'group.name-case',
-        message: `${wanted.name} differs only in case from ${sameButCase} in the policy file; group names are case-sensitive, so they are two groups`,
+        message:
+          `${wanted.name} differs only in case from ${sameButCase} in the policy file; group names are ` +
+          `case-sensitive, so they are two groups`,
         path: at(wanted.at),
       });
     }
@@ -410,7 +423,9 @@ function resolveMembers(ctx: Context, group: DesiredGroup, ended: Set<string>): 
     if (!user) {
       ctx.warnings.push({
         code: 'group.member-not-in-tailnet',
-        message: `${member.login} in ${group.name} is not a member of the tailnet yet; Tailscale keeps the entry and it applies once they join`,
+        message:
+          `${member.login} in ${group.name} is not a member of the tailnet yet; Tailscale keeps the entry and it ` +
+          `applies once they join`,
         path: at(member.at),
       });
     }

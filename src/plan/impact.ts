@@ -39,7 +39,9 @@ export function withImpact(plan: Plan, source: ImpactSource): Plan {
     if (!(error instanceof PolicyTextError)) throw error;
     plan.warnings.push({
       code: 'policy.impact-unread',
-      message: `${source.name} could not be read to find where the changed groups are used (${error.message}), so the plan does not say what they grant`,
+      message:
+        `${source.name} could not be read to find where the changed groups are used (${error.message}), so the plan ` +
+        `does not say what they grant`,
     });
     return plan;
   }

@@ -136,7 +136,10 @@ function ownerRail(problems: readonly PlanProblem[], changes: readonly UserRoleC
   ];
   return {
     rail: 'owner',
-    message: `the owner is never promoted to or demoted from; ownership is transferred only in the Tailscale admin console. Edit the file: state "owner" only for the real owner, or list them as {}:${lines.map((l) => `\n  ${l}`).join('')}`,
+    message:
+      `the owner is never promoted to or demoted from; ownership is transferred only in the Tailscale admin ` +
+      `console. Edit the file: state "owner" only for the real owner, or list them as ` +
+      `{}:${lines.map((l) => `\n  ${l}`).join('')}`,
   };
 }
 
@@ -157,7 +160,10 @@ export function writeRefusals(problems: readonly PlanProblem[]): RailRefusal[] {
   if (rejected.length > 0) {
     refusals.push({
       rail: 'validation',
-      message: `${rejected.map((p) => p.message).join('\n')}\nApply changes nothing, no role and no invite either, while Tailscale refuses the policy it would write. Tailscale checks it against the tailnet as it is now: fix what it names (in the live policy, or in the groups of the file) and run apply again.`,
+      message:
+        `${rejected.map((p) => p.message).join('\n')}\nApply changes nothing, no role and no invite either, while ` +
+        `Tailscale refuses the policy it would write. Tailscale checks it against the tailnet as it is now: fix ` +
+        `what it names (in the live policy, or in the groups of the file) and run apply again.`,
     });
   }
   return refusals;
@@ -245,7 +251,11 @@ function lastAdminRail(
   ];
   return {
     rail: 'last-admin',
-    message: `the plan would leave the tailnet without an active owner or admin: it ${losing.some((l) => l.endsWith('(suspended)')) ? 'demotes or suspends' : 'demotes'} ${losing.join(', ')}, and no other owner or admin can sign in (suspended users and users awaiting approval do not count). Edit the file to keep at least one active admin.`,
+    message:
+      `the plan would leave the tailnet without an active owner or admin: it ` +
+      `${losing.some((l) => l.endsWith('(suspended)')) ? 'demotes or suspends' : 'demotes'} ${losing.join(', ')}, ` +
+      `and no other owner or admin can sign in (suspended users and users awaiting approval do not count). Edit the ` +
+      `file to keep at least one active admin.`,
   };
 }
 
@@ -261,7 +271,11 @@ function ownKeyRail(
     if (!own) return undefined;
     return {
       rail: 'own-key',
-      message: `the API key in use belongs to ${own.login}, and the plan changes that user's role (${own.from} -> ${own.to}); Tailscale does not let an API key change its own user's role, so the change would fail. Run apply with another admin's API key or an OAuth client, or leave ${own.login}'s role alone in the file (list them as {}).`,
+      message:
+        `the API key in use belongs to ${own.login}, and the plan changes that user's role (${own.from} -> ` +
+        `${own.to}); Tailscale does not let an API key change its own user's role, so the change would fail. Run ` +
+        `apply with another admin's API key or an OAuth client, or leave ${own.login}'s role alone in the file ` +
+        `(list them as {}).`,
     };
   }
   // Only a user who may change roles can own a key that changes roles: if the plan changes none of
@@ -270,7 +284,9 @@ function ownKeyRail(
   if (suspects.length === 0) {
     warnings.push({
       code: 'rail.own-key-unchecked',
-      message: `could not tell which user the API key belongs to (${owner.reason}); no role change touches a user who could own a key that changes roles, so apply goes ahead`,
+      message:
+        `could not tell which user the API key belongs to (${owner.reason}); no role change touches a user who ` +
+        `could own a key that changes roles, so apply goes ahead`,
     });
     return undefined;
   }
@@ -278,13 +294,19 @@ function ownKeyRail(
   if (input.force) {
     warnings.push({
       code: 'rail.own-key-unchecked',
-      message: `could not tell which user the API key belongs to (${owner.reason}); going ahead because of --force: a change to the key's own user among ${who} will fail on its own`,
+      message:
+        `could not tell which user the API key belongs to (${owner.reason}); going ahead because of --force: a ` +
+        `change to the key's own user among ${who} will fail on its own`,
     });
     return undefined;
   }
   return {
     rail: 'own-key',
-    message: `could not tell which user the API key belongs to (${owner.reason}), and the plan changes the role of ${who}, who could own it; Tailscale does not let an API key change its own user's role. Run apply with an OAuth client, or run again with --force to go ahead (a change to the key's own user would then fail on its own and be reported).`,
+    message:
+      `could not tell which user the API key belongs to (${owner.reason}), and the plan changes the role of ${who}, ` +
+      `who could own it; Tailscale does not let an API key change its own user's role. Run apply with an OAuth ` +
+      `client, or run again with --force to go ahead (a change to the key's own user would then fail on its own and ` +
+      `be reported).`,
   };
 }
 
@@ -295,7 +317,10 @@ function ownKeyStatusRail(owner: KeyOwner, changes: readonly UserStatusChange[])
   const verb = own.type.slice('user.'.length);
   return {
     rail: 'own-key',
-    message: `the API key in use belongs to ${own.login}, and the plan would ${verb} that user; Tailscale does not let an API key ${verb} its own user, so it would fail. Run apply with another admin's API key or an OAuth client, or leave ${own.login}'s status alone in the file.`,
+    message:
+      `the API key in use belongs to ${own.login}, and the plan would ${verb} that user; Tailscale does not let an ` +
+      `API key ${verb} its own user, so it would fail. Run apply with another admin's API key or an OAuth client, ` +
+      `or leave ${own.login}'s status alone in the file.`,
   };
 }
 
@@ -313,7 +338,9 @@ function maxChangesRail(input: RailInput): RailRefusal | undefined {
         : `the default settings.maxChanges`;
   return {
     rail: 'max-changes',
-    message: `the plan has ${count} changes, more than the limit of ${limit} (${source}). Review the plan, then run again with --max-changes ${count} to go ahead, or raise settings.maxChanges in ${input.desired.file}.`,
+    message:
+      `the plan has ${count} changes, more than the limit of ${limit} (${source}). Review the plan, then run again ` +
+      `with --max-changes ${count} to go ahead, or raise settings.maxChanges in ${input.desired.file}.`,
   };
 }
 
@@ -350,6 +377,9 @@ function massDemotionRail(input: RailInput, changes: readonly UserRoleChange[]):
   const shown = names.length > 10 ? `${names.slice(0, 10).join(', ')} and ${names.length - 10} more` : names.join(', ');
   return {
     rail: 'mass-demotion',
-    message: `the plan demotes or removes from groups ${affected.size} of the ${managed.size} managed users (more than half): ${shown}. A file that lost users or group members by mistake looks like this; if it is intended, run again with --force.`,
+    message:
+      `the plan demotes or removes from groups ${affected.size} of the ${managed.size} managed users (more than ` +
+      `half): ${shown}. A file that lost users or group members by mistake looks like this; if it is intended, run ` +
+      `again with --force.`,
   };
 }

@@ -135,7 +135,8 @@ const SYNTAX: Record<string, string> = {
 };
 
 const NOT_OURS =
-  'it is not a saved plan of tailnet-access (make one with tailnet-access plan --save-plan FILE; the output of plan --format json is not one)';
+  'it is not a saved plan of tailnet-access (make one with tailnet-access plan --save-plan FILE; the output of ' +
+  'plan --format json is not one)';
 
 function syntaxError(shown: string, text: string, error: ParseError): UsageError {
   const at = new LineIndex(text).position(error.offset);
@@ -145,7 +146,8 @@ function syntaxError(shown: string, text: string, error: ParseError): UsageError
       ? 'the end of the file'
       : JSON.stringify(text.slice(error.offset, error.offset + Math.max(1, Math.min(error.length, 20))));
   return new UsageError(
-    `${shown}:${at.line}:${at.column}: ${reason}, found ${found}; the saved plan is not valid JSON (make it again with tailnet-access plan --save-plan ${shown})`,
+    `${shown}:${at.line}:${at.column}: ${reason}, found ${found}; the saved plan is not valid JSON (make it again ` +
+      `with tailnet-access plan --save-plan ${shown})`,
   );
 }
 
@@ -160,7 +162,8 @@ class Fields {
   constructor(private readonly shown: string) {}
   fail(field: string, what: string): never {
     throw new UsageError(
-      `${this.shown}: ${field}: ${what}; the saved plan is damaged (make it again with tailnet-access plan --save-plan ${this.shown})`,
+      `${this.shown}: ${field}: ${what}; the saved plan is damaged (make it again with tailnet-access plan ` +
+        `--save-plan ${this.shown})`,
     );
   }
   object(value: unknown, field: string): Record<string, Json> {
@@ -324,13 +327,17 @@ export function parseSavedPlan(text: string, shown: string, toolVersion: string)
   if (data.format > SAVED_PLAN_FORMAT) {
     throw new RefusedError(
       SAVED_PLAN_RAIL,
-      `${shown} is a saved plan of format ${data.format}, made by tailnet-access ${made}; this tailnet-access (${toolVersion}) reads format ${SAVED_PLAN_FORMAT} only. Apply it with tailnet-access ${made} or newer. Nothing was written.`,
+      `${shown} is a saved plan of format ${data.format}, made by tailnet-access ${made}; this tailnet-access ` +
+        `(${toolVersion}) reads format ${SAVED_PLAN_FORMAT} only. Apply it with tailnet-access ${made} or newer. ` +
+        `Nothing was written.`,
     );
   }
   if (compareVersions(made, toolVersion) > 0) {
     throw new RefusedError(
       SAVED_PLAN_RAIL,
-      `${shown} was made by a newer version of tailnet-access (${made}) than this one (${toolVersion}), which may plan differently. Apply it with tailnet-access ${made} or newer, or make the plan again with this one. Nothing was written.`,
+      `${shown} was made by a newer version of tailnet-access (${made}) than this one (${toolVersion}), which may ` +
+        `plan differently. Apply it with tailnet-access ${made} or newer, or make the plan again with this one. ` +
+        `Nothing was written.`,
     );
   }
   const plannedAt = f.string(data.plannedAt, 'plannedAt');
@@ -471,7 +478,8 @@ export function changeDifferences(saved: readonly Change[], fresh: readonly Chan
     if (!current) lines.push(`${subject(old)}: ${what(old)} is no longer needed: ${whyGone(old)}`);
     else if (!sameChange(old, current))
       lines.push(
-        `${subject(old)}: ${what(old)} in the saved plan is now ${what(current)}: changed in the console since the plan`,
+        `${subject(old)}: ${what(old)} in the saved plan is now ${what(current)}: changed in the console since ` +
+          `the plan`,
       );
   }
   for (const [key, current] of now) {
@@ -496,7 +504,8 @@ function policyWriteDiffers(saved: SavedPlan, section: PolicyFilePlan | undefine
   if (!planned || !section) return [];
   if (sha256(section.diff.text) === planned.diffDigest) return [];
   return [
-    `${section.file}: the policy write differs from the saved plan's (the live policy was edited since the plan; the fresh plan shows the write as it would be now)`,
+    `${section.file}: the policy write differs from the saved plan's (the live policy was edited since the plan; ` +
+      `the fresh plan shows the write as it would be now)`,
   ];
 }
 
@@ -505,7 +514,10 @@ export function savedPlanGuard(saved: SavedPlan, shown: string): SavedPlanGuard 
   return {
     refusal(plan, live, section) {
       if (saved.tailnetId !== undefined && live.tailnetId !== undefined && saved.tailnetId !== live.tailnetId) {
-        return `${shown} was made for another tailnet: ${saved.tailnet} (ID ${saved.tailnetId}), and this apply reads ${live.tailnet} (ID ${live.tailnetId}).`;
+        return (
+          `${shown} was made for another tailnet: ${saved.tailnet} (ID ${saved.tailnetId}), and this apply reads ` +
+          `${live.tailnet} (ID ${live.tailnetId}).`
+        );
       }
       const lines = [...changeDifferences(saved.plan.changes, plan.changes), ...policyWriteDiffers(saved, section)];
       if (lines.length === 0) return undefined;

@@ -89,7 +89,8 @@ export class FileEtagStore implements EtagStore {
       if (!(error instanceof UnreadableFileError)) throw error;
       if (error.reason === 'missing') return { version: 1, policies: {} };
       throw new StateFileError(
-        `${error.describe(`the state file ${this.description}`)}; point --state-file elsewhere, or delete it to start afresh`,
+        `${error.describe(`the state file ${this.description}`)}; point --state-file elsewhere, or delete it to ` +
+          `start afresh`,
         { cause: error },
       );
     }
@@ -98,13 +99,15 @@ export class FileEtagStore implements EtagStore {
       parsed = JSON.parse(raw);
     } catch (error) {
       throw new StateFileError(
-        `the state file ${this.description} is not valid JSON; delete it to start afresh (edits made outside git before the next apply then go unnoticed once)`,
+        `the state file ${this.description} is not valid JSON; delete it to start afresh (edits made outside git ` +
+          `before the next apply then go unnoticed once)`,
         { cause: error },
       );
     }
     if (!isRecord(parsed) || parsed.version !== 1 || !isRecord(parsed.policies)) {
       throw new StateFileError(
-        `the state file ${this.description} is not a tailnet-access state file (version 1); point --state-file elsewhere, or delete it to start afresh`,
+        `the state file ${this.description} is not a tailnet-access state file (version 1); point --state-file ` +
+          `elsewhere, or delete it to start afresh`,
       );
     }
     const policies: Record<string, AppliedPolicy> = {};

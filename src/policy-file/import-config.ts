@@ -17,7 +17,8 @@ import { renderPolicyFile, type PolicyFile } from './source.js';
 export class PolicyImportMismatchError extends Error {
   constructor(detail: string) {
     super(
-      `import could not write a file that keeps the policy file as it is (${detail}); nothing was written. Please report this as a bug, with the policy file.`,
+      `import could not write a file that keeps the policy file as it is (${detail}); nothing was written. Please ` +
+        `report this as a bug, with the policy file.`,
     );
     this.name = 'PolicyImportMismatchError';
   }

@@ -45,6 +45,8 @@ export function notRenderedDiagnostic(
     column: 1,
     severity: 'error',
     code: 'policy.not-rendered',
-    message: `${file.shown} does not hold the groups of ${configShown}${which}; run \`${renderCommand}\` and commit the result, so that the file in git is exactly the policy apply writes`,
+    message:
+      `${file.shown} does not hold the groups of ${configShown}${which}; run \`${renderCommand}\` and commit the ` +
+      `result, so that the file in git is exactly the policy apply writes`,
   };
 }

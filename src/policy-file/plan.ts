@@ -114,15 +114,22 @@ export function manualEditMessage(
   mode: OnManualEdits,
   purpose: Purpose,
 ): string {
-  const what = `the live policy was edited outside git since tailnet-access last applied it (ETag ${etagLabel(edit.appliedEtag)} -> ${etagLabel(edit.liveEtag)})`;
+  const what =
+    `the live policy was edited outside git since tailnet-access last applied it (ETag ` +
+    `${etagLabel(edit.appliedEtag)} -> ${etagLabel(edit.liveEtag)})`;
   if (edit.kept) return `${what}; ${section.file} in git already holds the edit, so applying it loses nothing`;
-  const fold = `fold the edit into git: run \`${section.pullCommand}\`, review the change (put group edits into the YAML), and commit it`;
+  const fold =
+    `fold the edit into git: run \`${section.pullCommand}\`, review the change (put group edits into the YAML), and ` +
+    `commit it`;
   if (mode === 'warn') return `${what}; apply overwrites the edit (settings.onManualEdits: warn). To keep it, ${fold}`;
   const refusal =
     purpose === 'apply'
       ? 'nothing was written: the edit and the file are as they were'
       : 'apply will refuse to write until it is folded in';
-  return `${what}, and settings.onManualEdits is fail, so ${refusal}. To go ahead, ${fold}; or set onManualEdits: warn to overwrite it`;
+  return (
+    `${what}, and settings.onManualEdits is fail, so ${refusal}. To go ahead, ${fold}; or set onManualEdits: warn ` +
+    `to overwrite it`
+  );
 }
 
 function problemOf(d: Diagnostic): PlanProblem {
@@ -155,7 +162,10 @@ export function withPolicyFile(
     const next = purpose === 'apply' ? 'this apply records it' : 'the next apply records it';
     warnings.push({
       code: 'policy.unrecorded-write',
-      message: `the live policy is the one an earlier apply wrote (recognised by the hash it noted before writing), but that run stopped before recording it in ${section.store ?? 'the store'}; it is not an edit made outside git, and ${next}`,
+      message:
+        `the live policy is the one an earlier apply wrote (recognised by the hash it noted before writing), but ` +
+        `that run stopped before recording it in ${section.store ?? 'the store'}; it is not an edit made outside ` +
+        `git, and ${next}`,
       path: atFile(section),
     });
   }
@@ -176,7 +186,9 @@ export function withPolicyFile(
   } else if (section.lastApplied === undefined) {
     warnings.push({
       code: 'policy.no-record',
-      message: `${section.store} has no record of a policy applied to this tailnet yet, so edits made outside git are noticed only from the next apply on`,
+      message:
+        `${section.store} has no record of a policy applied to this tailnet yet, so edits made outside git are ` +
+        `noticed only from the next apply on`,
       path: atFile(section),
     });
   }

@@ -56,8 +56,10 @@ export function policyFileLocation(
 function outsideBoundary(desired: Desired, setting: string, real: string, boundary: Boundary): DiagnosticsError {
   const at = desired.settingsAt.policyFile ?? { file: desired.file, line: 1, column: 1 };
   const message =
-    `settings.policyFile ${JSON.stringify(setting)} leads to ${real}, outside ${boundary.name}: tailnet-access reads only files inside it, ` +
-    'so that a change to this file cannot publish other files of the machine in a plan; keep the policy file in the repository';
+    `settings.policyFile ${JSON.stringify(setting)} leads to ${real}, outside ${boundary.name}: tailnet-access ` +
+    `reads only files inside it, ` +
+    'so that a change to this file cannot publish other files of the machine in a plan; keep the policy file in ' +
+    'the repository';
   return new DiagnosticsError([{ ...at, severity: 'error', code: 'policy-file.outside', message }]);
 }
 

@@ -173,14 +173,16 @@ function checkScim(current: LocatedGroup[], target: TargetGroup[]): void {
     const found = existing.get(group.name);
     if (isScimGroup(group.name) && !(found && sameMembers(found.members, group.members))) {
       throw new PolicyRewriteError(
-        `refusing to write ${group.name}: groups named group:name@domain are synced by SCIM and are managed in the identity provider`,
+        `refusing to write ${group.name}: groups named group:name@domain are synced by SCIM and are managed in ` +
+          `the identity provider`,
       );
     }
   }
   for (const group of current) {
     if (isScimGroup(group.name) && !wanted.has(group.name)) {
       throw new PolicyRewriteError(
-        `refusing to remove ${group.name}: groups named group:name@domain are synced by SCIM; keep it in the target unchanged`,
+        `refusing to remove ${group.name}: groups named group:name@domain are synced by SCIM; keep it in the ` +
+          `target unchanged`,
       );
     }
   }
@@ -194,12 +196,14 @@ function verify(result: string, target: TargetGroup[]): void {
     groups = readPolicyGroups(result).groups;
   } catch (error) {
     throw new PolicyRewriteError(
-      `internal error: the rewritten policy does not parse (${String(error)}); the policy was not changed. Please report this with the policy file.`,
+      `internal error: the rewritten policy does not parse (${String(error)}); the policy was not changed. Please ` +
+        `report this with the policy file.`,
     );
   }
   if (!sameGroups(groups, target)) {
     throw new PolicyRewriteError(
-      'internal error: the rewritten policy does not hold the requested groups; the policy was not changed. Please report this with the policy file.',
+      'internal error: the rewritten policy does not hold the requested groups; the policy was not changed. ' +
+        'Please report this with the policy file.',
     );
   }
 }

@@ -55,13 +55,15 @@ export function renderCheckText(report: CheckReport, options: { color: boolean }
   const paint = (outcome: CheckOutcome, text: string) => (options.color ? `${ANSI[outcome]}${text}\x1b[0m` : text);
   const width = Math.max(...report.items.map((i) => i.title.length));
   const out = [
-    `Tailnet ${escapeControls(tailnetLabel(report))} at ${escapeControls(report.host)}, with ${escapeControls(credentialLine(report))}`,
+    `Tailnet ${escapeControls(tailnetLabel(report))} at ${escapeControls(report.host)}, with ` +
+      `${escapeControls(credentialLine(report))}`,
     '',
   ];
   for (const item of report.items) {
     const how = item.method === 'none' ? '' : `  [${item.method}]`;
     out.push(
-      `  ${paint(item.outcome, MARK[item.outcome].padEnd(4))}  ${item.title.padEnd(width)}  ${escapeControls(item.detail)}${how}`,
+      `  ${paint(item.outcome, MARK[item.outcome].padEnd(4))}  ${item.title.padEnd(width)}  ` +
+        `${escapeControls(item.detail)}${how}`,
     );
     const indent = ' '.repeat(8 + width);
     if (item.cause !== undefined) out.push(`${indent}cause: ${escapeControls(item.cause)}`);
@@ -93,7 +95,8 @@ export function renderCheckMarkdown(report: CheckReport, options: { heading?: st
   const blocks: string[] = [
     `### ${escapeMarkdownInline(options.heading ?? 'tailnet-access check')}`,
     `**${escapeMarkdownInline(checkVerdict(report))}**`,
-    `Tailnet ${inlineCode(tailnetLabel(report))} at ${inlineCode(report.host)}, with ${escapeMarkdownInline(credentialLine(report))}.`,
+    `Tailnet ${inlineCode(tailnetLabel(report))} at ${inlineCode(report.host)}, with ` +
+      `${escapeMarkdownInline(credentialLine(report))}.`,
     ['| | Capability | Result | How |', '| --- | --- | --- | --- |', ...report.items.map(itemRow)].join('\n'),
   ];
   const problems = report.items.filter((i) => i.cause !== undefined);

@@ -247,7 +247,10 @@ export function unusedText(group: string): string {
 
 /** `group:eng → acls[0] line 16: accept group:eng -> tag:server:22`, free of control characters. */
 export function referenceText(ref: GroupReference): string {
-  return `${escapeControls(ref.group)} → ${escapeControls(referencePlace(ref))} line ${ref.line}: ${escapeControls(ref.rule)}`;
+  return (
+    `${escapeControls(ref.group)} → ${escapeControls(referencePlace(ref))} line ${ref.line}: ` +
+    `${escapeControls(ref.rule)}`
+  );
 }
 
 /**

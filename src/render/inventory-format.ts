@@ -21,7 +21,8 @@ export function countsLine(inventory: Inventory): string {
   const plural = (n: number, one: string, many = `${one}s`) => `${number(n)} ${n === 1 ? one : many}`;
   return [
     `${plural(c.users, 'user')}, ${number(c.connected)} connected now, ${plural(c.devices, 'device')}`,
-    `${number(c.idle)} idle over ${inventory.idleDays} days, ${number(c.noGroup)} in no group, ${number(c.neverJoined)} declared but never joined`,
+    `${number(c.idle)} idle over ${inventory.idleDays} days, ${number(c.noGroup)} in no group, ` +
+      `${number(c.neverJoined)} declared but never joined`,
   ].join('; ');
 }
 

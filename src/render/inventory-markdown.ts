@@ -38,12 +38,18 @@ function cell(text: string): string {
 
 function flaggedRow(row: InventoryRow): string {
   const u = row.user;
-  return `| ${cell(u.displayName)} | ${cell(u.loginName)} | ${cell(u.role)} | ${cell(u.status)} | ${u.deviceCount} | ${lastSeenText(row)} |`;
+  return (
+    `| ${cell(u.displayName)} | ${cell(u.loginName)} | ${cell(u.role)} | ${cell(u.status)} | ${u.deviceCount} | ` +
+    `${lastSeenText(row)} |`
+  );
 }
 
 function fullRow(row: InventoryRow): string {
   const u = row.user;
-  return `| ${cell(u.displayName)} | ${cell(u.loginName)} | ${cell(u.role)} | ${cell(u.status)} | ${u.deviceCount} | ${row.lastSeenDay ?? 'never'} | ${u.currentlyConnected ? 'yes' : ''} |`;
+  return (
+    `| ${cell(u.displayName)} | ${cell(u.loginName)} | ${cell(u.role)} | ${cell(u.status)} | ${u.deviceCount} | ` +
+    `${row.lastSeenDay ?? 'never'} | ${u.currentlyConnected ? 'yes' : ''} |`
+  );
 }
 
 const FLAGGED_HEAD = [
@@ -113,7 +119,8 @@ export function renderInventoryMarkdown(inventory: Inventory, options: Inventory
   const head = [
     `### ${escapeMarkdownInline(options.heading ?? 'Inventory')}`,
     countsTable(inventory, configPath),
-    `${number(counts.devices)} devices. By role: ${breakdown(counts.byRole)}. By status: ${cell(breakdown(counts.byStatus))}.`,
+    `${number(counts.devices)} devices. By role: ${breakdown(counts.byRole)}. By status: ` +
+      `${cell(breakdown(counts.byStatus))}.`,
   ];
   const blocks = [...head];
   let used = bytes(head.join('\n\n')) + 1;

@@ -46,7 +46,8 @@ export function renderInventoryText(inventory: Inventory): string {
   const { counts, idleDays } = inventory;
   const out = [
     `Inventory: ${countsLine(inventory)}.`,
-    `By role: ${breakdown(counts.byRole)}. By status: ${breakdown(counts.byStatus.map(([s, n]) => [escapeControls(s), n]))}.`,
+    `By role: ${breakdown(counts.byRole)}. By status: ` +
+      `${breakdown(counts.byStatus.map(([s, n]) => [escapeControls(s), n]))}.`,
   ];
   const section = (title: string, rows: readonly InventoryRow[]) => {
     if (rows.length === 0) return;

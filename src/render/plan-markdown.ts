@@ -171,7 +171,8 @@ function withPolicyFileSection(plan: Plan, section: PolicyFilePlan, options: Mar
   const after =
     lead === 'No changes.'
       ? `**No changes.** The tailnet matches ${inlineCode(options.configPath)} and ${inlineCode(section.file)}.`
-      : `**Plan:** ${counts === '' ? '' : `${counts}; `}${inlineCode(section.file)} ${section.changed ? `to write (${lineCounts(section.diff.added, section.diff.removed)})` : 'matches the live policy'}.`;
+      : `**Plan:** ${counts === '' ? '' : `${counts}; `}${inlineCode(section.file)} ` +
+        `${section.changed ? `to write (${lineCounts(section.diff.added, section.diff.removed)})` : 'matches the live policy'}.`;
   return `${rendered.replace(before, after)}\n${policy}`;
 }
 

@@ -45,7 +45,8 @@ export function lineCounts(added: number, removed: number): string {
 /** One sentence on the file: written or not, and valid or not. */
 export function policyFileStatus(section: PolicyFilePlan): string {
   const write = section.changed
-    ? `apply writes it whole (${lineCounts(section.diff.added, section.diff.removed)} against the live policy, ETag ${etagLabel(section.liveEtag)})`
+    ? `apply writes it whole (${lineCounts(section.diff.added, section.diff.removed)} against the live policy, ETag ` +
+      `${etagLabel(section.liveEtag)})`
     : 'the live policy matches it';
   const verdict =
     section.invalid.length > 0
@@ -63,7 +64,8 @@ export function renderPolicyFileText(section: PolicyFilePlan, options: { color: 
   if (edit) {
     out.push(
       '',
-      `Edited outside git since the last apply (ETag ${etagLabel(edit.appliedEtag)} -> ${etagLabel(edit.liveEtag)})${edit.kept ? ', and already in the file in git' : ''}:`,
+      `Edited outside git since the last apply (ETag ${etagLabel(edit.appliedEtag)} -> ` +
+        `${etagLabel(edit.liveEtag)})${edit.kept ? ', and already in the file in git' : ''}:`,
     );
     if (edit.diff) for (const line of diffLines(edit.diff.text)) out.push(`  ${paintDiffLine(line, options.color)}`);
     else out.push('  (the store kept only the ETag, so what changed cannot be shown)');
@@ -102,7 +104,8 @@ export function renderPolicyFileMarkdown(section: PolicyFilePlan, options: { max
   const blocks = [head, ...(errors.length > 0 ? [errors.join('\n')] : [])];
   const edit = section.manualEdit;
   const editHead = edit
-    ? `**Edited outside git** since the last apply (ETag ${inlineCode(etagLabel(edit.appliedEtag))} -> ${inlineCode(etagLabel(edit.liveEtag))})${edit.kept ? ', and already in the file in git.' : '.'}`
+    ? `**Edited outside git** since the last apply (ETag ${inlineCode(etagLabel(edit.appliedEtag))} -> ` +
+      `${inlineCode(etagLabel(edit.liveEtag))})${edit.kept ? ', and already in the file in git.' : '.'}`
     : undefined;
   const fixed = [...blocks, ...(editHead ? [editHead] : [])].join('\n\n').length + 200;
   const room = Math.max(0, max - fixed);
@@ -110,7 +113,8 @@ export function renderPolicyFileMarkdown(section: PolicyFilePlan, options: { max
   if (section.diff.text !== '')
     blocks.push(
       details(
-        `Policy diff, live -> ${escapeMarkdownInline(section.file)} (${lineCounts(section.diff.added, section.diff.removed)})`,
+        `Policy diff, live -> ${escapeMarkdownInline(section.file)} ` +
+          `(${lineCounts(section.diff.added, section.diff.removed)})`,
         diffBlock(section.diff.text, room / diffs),
       ),
     );

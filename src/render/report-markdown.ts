@@ -55,7 +55,10 @@ function statusLine(report: ApplyReport, configPath: string): string {
     case 'complete':
       return `**Applied:** ${escapeMarkdownInline(describeApplied(report))}. The tailnet matches ${file}.`;
     case 'incomplete':
-      return `**Apply incomplete:** ${escapeMarkdownInline(describeOutcome(report))}. The tailnet does not match ${file} yet: fix what failed, then run apply again.`;
+      return (
+        `**Apply incomplete:** ${escapeMarkdownInline(describeOutcome(report))}. The tailnet does not match ${file} ` +
+        `yet: fix what failed, then run apply again.`
+      );
   }
 }
 
@@ -154,7 +157,10 @@ function warningCounts(warnings: readonly PlanWarning[]): string | undefined {
   if (warnings.length === 0) return undefined;
   const byCode = new Map<string, number>();
   for (const w of warnings) byCode.set(w.code, (byCode.get(w.code) ?? 0) + 1);
-  return `**Warnings** (${warnings.length}, too many to list here)\n\n${[...byCode].map(([code, n]) => `- ${inlineCode(code)}: ${n}`).join('\n')}`;
+  return (
+    `**Warnings** (${warnings.length}, too many to list ` +
+    `here)\n\n${[...byCode].map(([code, n]) => `- ${inlineCode(code)}: ${n}`).join('\n')}`
+  );
 }
 
 function countsTable(report: ApplyReport): string {

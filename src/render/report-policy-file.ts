@@ -73,7 +73,10 @@ export function policyFileReportSummary(
   const file = report.policyFile;
   if (!file || report.policy?.status !== 'written') return undefined;
   const lead = options.color ? `${ANSI.bold}${ANSI.green}Apply complete:${ANSI.reset}` : 'Apply complete:';
-  return `${lead} ${escapeControls(file.file)} written (${lineCounts(file.added, file.removed)}). The tailnet matches ${escapeControls(options.configPath)}.`;
+  return (
+    `${lead} ${escapeControls(file.file)} written (${lineCounts(file.added, file.removed)}). The tailnet matches ` +
+    `${escapeControls(options.configPath)}.`
+  );
 }
 
 function diffDetails(summary: string, diff: string, budget: number): string {

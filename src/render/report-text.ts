@@ -65,7 +65,9 @@ export function renderApplyReportText(report: ApplyReport, options: ReportTextOp
     }
     for (const group of failures.groups) {
       out.push(
-        `  ${paint(ANSI.red, 'x')} ${group.changes.length === 1 ? '1 group change' : `${group.changes.length} group changes`} (the policy file was not written):`,
+        `  ${paint(ANSI.red, 'x')} ` +
+          `${group.changes.length === 1 ? '1 group change' : `${group.changes.length} group changes`} (the policy ` +
+          `file was not written):`,
       );
       listing(sectionsOf(report, group.changes), '    ');
       out.push(`      ${escapeControls(group.error)}`);
@@ -111,12 +113,14 @@ export function renderApplyReportText(report: ApplyReport, options: ReportTextOp
       break;
     case 'complete':
       out.push(
-        `${paint(ANSI.bold + ANSI.green, 'Apply complete:')} ${describeApplied(report)}. The tailnet matches ${config}.`,
+        `${paint(ANSI.bold + ANSI.green, 'Apply complete:')} ${describeApplied(report)}. The tailnet matches ` +
+          `${config}.`,
       );
       break;
     case 'incomplete':
       out.push(
-        `${paint(ANSI.bold + ANSI.red, 'Apply incomplete:')} ${describeOutcome(report)}. The tailnet does not match ${config} yet: fix what failed, then run apply again.`,
+        `${paint(ANSI.bold + ANSI.red, 'Apply incomplete:')} ${describeOutcome(report)}. The tailnet does not ` +
+          `match ${config} yet: fix what failed, then run apply again.`,
       );
   }
   return `${out.join('\n')}\n`;

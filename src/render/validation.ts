@@ -17,8 +17,15 @@ function verdict(check: FileCheck, quote: (file: string) => string): string {
   const files = checked(check, quote);
   const warnings = check.warnings.length === 0 ? '' : ` (${plural(check.warnings.length, 'warning', 'warnings')})`;
   if (check.errors.length > 0)
-    return `${plural(check.errors.length, 'problem', 'problems')} in ${files}${warnings}; nothing was read from the tailnet.`;
-  return `No problems in ${files}${warnings}: the YAML, its schema and rules${check.policyFile === undefined ? '' : ', and the groups of the policy file'} check out; the tailnet was not read.`;
+    return (
+      `${plural(check.errors.length, 'problem', 'problems')} in ${files}${warnings}; nothing was read from the ` +
+      `tailnet.`
+    );
+  return (
+    `No problems in ${files}${warnings}: the YAML, its schema and ` +
+    `rules${check.policyFile === undefined ? '' : ', and the groups of the policy file'} check out; the tailnet was ` +
+    `not read.`
+  );
 }
 
 /** Errors first, then warnings, each in file order. */
@@ -38,7 +45,9 @@ export interface ValidationMarkdownOptions {
 
 export function renderValidationMarkdown(check: FileCheck, options: ValidationMarkdownOptions = {}): string {
   const head = options.heading === undefined ? [] : [`### ${escapeMarkdownInline(options.heading)}`, ''];
-  const status = `**${check.errors.length > 0 ? 'Problems' : 'File check passed'}:** ${escapeMarkdownInline(verdict(check, (file) => file))}`;
+  const status =
+    `**${check.errors.length > 0 ? 'Problems' : 'File check passed'}:** ` +
+    `${escapeMarkdownInline(verdict(check, (file) => file))}`;
   const items = listed(check).map(
     (d) => `- ${inlineCode(formatSourceRef(d))} ${d.severity}: ${escapeMarkdownInline(d.message)}`,
   );

@@ -40,9 +40,11 @@ export class FaultInjector {
 }
 
 const HTML_502 =
-  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad ' +
+  'Gateway</h1></center>\r\n</body>\r\n</html>\r\n';
 const HTML_504 =
-  '<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n</body>\r\n</html>\r\n';
+  '<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway ' +
+  'Time-out</h1></center>\r\n</body>\r\n</html>\r\n';
 
 /**
  * The answer a fault gives: 500 with Tailscale's JSON error; 502 and 504 with a proxy's HTML page;

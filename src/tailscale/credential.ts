@@ -21,7 +21,8 @@ export function chooseCredential(parts: CredentialParts, names: Record<keyof Cre
   const { apiKey, clientId, clientSecret, idToken } = parts;
   if (apiKey && (clientId || clientSecret || idToken)) {
     throw new UsageError(
-      `both ${names.apiKey} and ${clientId ? names.clientId : clientSecret ? names.clientSecret : names.idToken} are set; set only one kind of credential`,
+      `both ${names.apiKey} and ${clientId ? names.clientId : clientSecret ? names.clientSecret : names.idToken} ` +
+        `are set; set only one kind of credential`,
     );
   }
   if (apiKey) {
@@ -49,6 +50,7 @@ export function chooseCredential(parts: CredentialParts, names: Record<keyof Cre
   if (clientId)
     throw new UsageError(`${names.clientId} is set but neither ${names.clientSecret} nor ${names.idToken} is`);
   throw new UsageError(
-    `no Tailscale credential: set ${names.apiKey}, or ${names.clientId} with ${names.clientSecret} (an OAuth client), or ${names.clientId} with ${names.idToken} (workload identity)`,
+    `no Tailscale credential: set ${names.apiKey}, or ${names.clientId} with ${names.clientSecret} (an OAuth ` +
+      `client), or ${names.clientId} with ${names.idToken} (workload identity)`,
   );
 }

@@ -100,7 +100,9 @@ export class UnexpectedResponseError extends TailscaleApiError {
     super(call, {
       status,
       apiMessage: problem,
-      hint: `the server at ${host} sent an answer this version does not understand; check the base URL (or update tailnet-access)`,
+      hint:
+        `the server at ${host} sent an answer this version does not understand; check the base URL (or update ` +
+        `tailnet-access)`,
     });
     this.name = 'UnexpectedResponseError';
   }

@@ -24,7 +24,8 @@ const UNAUTHORIZED: Record<CredentialKind | 'none', string> = {
   'oauth-client':
     'the OAuth client was refused even with a fresh access token; it may have been deleted, or its secret regenerated',
   'workload-identity':
-    'the access token from the workload identity exchange was refused even when fetched again; check the federated identity in the admin console',
+    'the access token from the workload identity exchange was refused even when fetched again; check the ' +
+    'federated identity in the admin console',
   none: 'the request was not authorised',
 };
 
@@ -43,7 +44,10 @@ function quoted(scopes: readonly string[]): string {
 function forbiddenHint(message: string, ctx: HintContext): string {
   if (/tailnet does not match/i.test(message)) {
     const named = ctx.tailnet === undefined ? 'the tailnet' : namedTailnet(ctx.tailnet, ctx.tailnetFrom);
-    return `${named} is not the credential's own tailnet; check the tailnet name, or use "-" for the credential's tailnet`;
+    return (
+      `${named} is not the credential's own tailnet; check the tailnet name, or use "-" for the credential's ` +
+      `tailnet`
+    );
   }
   if (/cannot grant scopes/i.test(message)) {
     return 'the OAuth client was asked for scopes it does not have; ask only for its own scopes, or for none';
@@ -58,7 +62,10 @@ function forbiddenHint(message: string, ctx: HintContext): string {
 
 function notFoundHint(ctx: HintContext): string {
   if (ctx.tailnet !== undefined && ctx.tailnet !== '-') {
-    return `${namedTailnet(ctx.tailnet, ctx.tailnetFrom)} is not visible to this credential; check the tailnet name, or use "-" for the credential's own tailnet`;
+    return (
+      `${namedTailnet(ctx.tailnet, ctx.tailnetFrom)} is not visible to this credential; check the tailnet name, or ` +
+      `use "-" for the credential's own tailnet`
+    );
   }
   return `the server at ${ctx.host} has no such endpoint; check the base URL`;
 }

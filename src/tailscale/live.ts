@@ -38,7 +38,8 @@ export interface ReadLiveOptions {
 
 /** Invites need an inviting user: only a user's own API key has one. */
 export const INVITES_NEED_API_KEY =
-  'Tailscale creates invites only for a user, so this needs a user-owned API key (TAILSCALE_API_KEY), not an OAuth client or workload identity';
+  'Tailscale creates invites only for a user, so this needs a user-owned API key (TAILSCALE_API_KEY), not an ' +
+  'OAuth client or workload identity';
 
 /**
  * Which tailnet `-` (or a legacy name) turned out to be: the `tailnetId` the member users carry. It

@@ -58,7 +58,8 @@ export function clientCredentialsToken(
 }
 
 const ID_TOKEN_REFUSED =
-  "the ID token was refused; check that the federated identity's issuer, subject and audience match this workflow's token";
+  "the ID token was refused; check that the federated identity's issuer, subject and audience match this " +
+  "workflow's token";
 
 export function workloadIdentityToken(transport: Transport, clientId: string, idToken: string): Promise<TokenResponse> {
   return requestToken(transport, {
@@ -101,7 +102,9 @@ export async function exchangeAuthorizationCode(exchange: AuthorizationCodeExcha
       },
       credential: 'none',
       byStatus: {
-        400: 'the code was refused: it works once and for a short time, and the redirect URI must be the one the authorization used; start the flow again',
+        400:
+          'the code was refused: it works once and for a short time, and the redirect URI must be the one the ' +
+          'authorization used; start the flow again',
         401: "the OAuth app's client ID or secret is wrong, or the secret was regenerated",
       },
     });
