@@ -74,10 +74,10 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
 }
 
 /** The message for a command's failure: the engine's classification, in the CLI's words. */
-export function describeFailure(
+function describeFailure(
   error: unknown,
   configShown = 'tailnet-access.yaml',
-  env: Readonly<Record<string, string | undefined>> = process.env,
+  env: Readonly<Record<string, string | undefined>>,
 ): string {
   if (error instanceof OutputLostError) return `error: ${error.message}`;
   return failureText(classifyFailure(error, configShown, Boolean(env.TAILNET_ACCESS_DEBUG)));
